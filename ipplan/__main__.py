@@ -1,0 +1,3 @@
+from ipplan.cli import app
+
+app(prog_name="ipplan")
