@@ -567,7 +567,7 @@ def _pool_problems(
         add(
             name,
             "A10",
-            f"cluster {name} has {len(pools)} node pools, above AKS's limit of {CLUSTER_MAX_POOLS}",
+            f"{name} has {len(pools)} node pools, above AKS's limit of {CLUSTER_MAX_POOLS}",
             "merge pools or split the cluster",
         )
     total = sum(d.planning_nodes for d in pools)
@@ -575,8 +575,7 @@ def _pool_problems(
         add(
             name,
             "A10",
-            f"cluster {name} plans {total:,} nodes, above AKS's limit of "
-            f"{CLUSTER_MAX_NODES:,} per cluster",
+            f"{name} plans {total:,} nodes, above AKS's limit of {CLUSTER_MAX_NODES:,} per cluster",
             "split the workload across clusters",
         )
     for d in pools:
@@ -636,21 +635,20 @@ def _pool_problems(
             add(
                 name,
                 "A7",
-                f"cluster {name}: {peak:,} peak nodes exceed kubenet's "
-                f"{KUBENET_MAX_NODES}-route limit",
+                f"{name}: {peak:,} peak nodes exceed kubenet's {KUBENET_MAX_NODES}-route limit",
                 "use azure-cni-overlay or fewer nodes",
             )
         if cluster.dataplane is Dataplane.CILIUM:
             add(
                 name,
                 "A7",
-                f"cluster {name}: kubenet cannot run the Cilium dataplane",
+                f"{name}: kubenet cannot run the Cilium dataplane",
                 "use azure-cni-overlay with Cilium",
             )
         add(
             name,
             "A7",
-            f"cluster {name}: kubenet retires on {KUBENET_RETIREMENT}",
+            f"{name}: kubenet retires on {KUBENET_RETIREMENT}",
             "plan the move to azure-cni-overlay",
             warn=True,
         )
@@ -658,7 +656,7 @@ def _pool_problems(
         add(
             name,
             "A16",
-            f"cluster {name}: {cluster.internal_lbs} load-balanced Services exceed "
+            f"{name}: {cluster.internal_lbs} load-balanced Services exceed "
             f"the Standard LB limit of {LB_SERVICE_LIMIT}",
             "share load balancers via ingress",
             warn=True,
@@ -717,14 +715,14 @@ def evaluate(
     for sd in subnet_rows.values():
         if sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
             net = _network_of(sd.name, clusters, demands)
+            rule = "A9" if _is_static(sd.name, demands) else "A8" if sd.role == "pod" else "A3"
             fix = f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods"
             problems.append(
                 Problem(
                     net,
                     sd.name,
-                    "A3",
-                    f"subnet {sd.name} (/{sd.prefixlen}, "
-                    f"{sd.usable_ips:,} usable) needs {sd.peak_ips:,} IPs at peak",
+                    rule,
+                    f"{sd.role} subnet {_label(sd)} needs {sd.peak_ips:,} IPs at peak",
                     fix,
                 )
             )
@@ -823,7 +821,7 @@ def _cluster_demand(
                     network,
                     cluster.name,
                     "A6",
-                    f"cluster {cluster.name}: pod "
+                    f"{cluster.name}: pod "
                     f"CIDR /{cidr_prefixlen} is smaller than the /24 each node takes",
                     f"use a /{cidr_min} or larger",
                 )
@@ -836,7 +834,7 @@ def _cluster_demand(
                         network,
                         cluster.name,
                         "A6",
-                        f"cluster {cluster.name}: "
+                        f"{cluster.name}: "
                         f"pod CIDR /{cidr_prefixlen} holds {cidr_nodes:,} nodes (one /24 each), "
                         f"{peak:,} needed at peak",
                         f"use a /{cidr_min} or larger",
@@ -886,6 +884,14 @@ def _cluster_demand(
     return row, problems
 
 
+def _label(demand: SubnetDemand) -> str:
+    """``nodes (/21, 2,043 usable IPs)``; the prefix is left out when the name already has it."""
+    size = f"{demand.usable_ips:,} usable IPs"
+    if demand.name.endswith(f"/{demand.prefixlen}"):
+        return f"{demand.name} ({size})"
+    return f"{demand.name} (/{demand.prefixlen}, {size})"
+
+
 def _binding_limit(
     cluster: Cluster,
     pools: Sequence[PoolDemand],
@@ -908,8 +914,7 @@ def _binding_limit(
     if node_sd.usable_ips is not None:
         limits.append(
             (
-                f"node subnet {base.subnet} (/{node_sd.prefixlen}, "
-                f"{node_sd.usable_ips:,} usable IPs)",
+                f"node subnet {_label(node_sd)}",
                 lambda n: _subnet_fits(node_sd, at(n).node_subnet_ips - base.node_subnet_ips),
             )
         )
@@ -917,8 +922,7 @@ def _binding_limit(
         pod_sd = subnet_rows[base.pod_subnet]
         limits.append(
             (
-                f"pod subnet {base.pod_subnet} (/{pod_sd.prefixlen}, "
-                f"{pod_sd.usable_ips:,} usable IPs)",
+                f"pod subnet {_label(pod_sd)}",
                 lambda n: _subnet_fits(
                     pod_sd, (at(n).pod_subnet_ips or 0) - (base.pod_subnet_ips or 0)
                 ),
@@ -993,11 +997,8 @@ def comparison_row(estimate: Estimate, cluster: str) -> dict[str, object]:
     subnets = {s.name: s for s in estimate.subnets}
     node_subnets = [subnets[k] for k in dict.fromkeys(d.subnet for d in pools)]
     pod_subnets = [subnets[k] for k in dict.fromkeys(d.pod_subnet for d in pools if d.pod_subnet)]
-    mine = [
-        p
-        for p in estimate.problems
-        if p.subject == cluster or p.subject.startswith(f"{cluster}/") or p.subject in subnets
-    ]
+    own = {cluster, row.vnet or "vnet"} | {s.name for s in node_subnets + pod_subnets}
+    mine = [p for p in estimate.problems if p.subject in own or p.subject.startswith(f"{cluster}/")]
     first = node_subnets[0] if node_subnets else None
     return {
         "cluster": cluster,
