@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from netaddr import IPNetwork
@@ -228,8 +229,16 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
-    keys = [k for k in _HEADERS if k in rows[0]]
-    cells = [[_HEADERS[k] for k in keys]] + [[_cell(k, r[k]) for k in keys] for r in rows]
+    shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
+    return _table(shown) + "\n" + "\n".join(notes) + "\n"
+
+
+def _table(rows: Sequence[Mapping[str, object]]) -> str:
+    """Rows as an aligned text table: the first column left-aligned, the others right-aligned."""
+    if not rows:
+        return "(none)"
+    keys = list(rows[0])
+    cells = [keys] + [[_cell(k, r[k]) for k in keys] for r in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(keys))]
     lines = [
         "  ".join(
@@ -239,4 +248,44 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         for line in cells
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines + [""] + notes) + "\n"
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@app.command()
+@user_errors()
+def plan(
+    scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Report folder; default reports/<scenario name>."
+    ),
+) -> None:
+    """Validate SCENARIO, allocate its subnets, size every model, and write the review pack."""
+    from ipplan.plan import build_plan
+    from ipplan.report import write_report
+    from ipplan.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    result = build_plan(loaded)
+    folder = out if out is not None else Path("reports") / loaded.name
+    written = write_report(result, folder)
+    rows = [
+        {
+            "subnet": f"{s.vnet}/{s.name}",
+            "cidr": str(s.cidr),
+            "origin": s.origin,
+            "role": s.role,
+            "usable": s.usable_ips,
+            "peak": s.peak_ips,
+            "used %": s.utilization_pct,
+            "status": s.status,
+        }
+        for s in result.subnets
+    ]
+    typer.echo(_table(rows))
+    for problem in result.estimate.problems:
+        if problem.severity == "error":
+            typer.echo(f"INFEASIBLE: {problem}")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")
+    typer.echo(f"\nwrote {len(written)} files to {folder}/:")
+    typer.echo("  " + "  ".join(p.name for p in written))
