@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from netaddr import IPNetwork
 
@@ -25,6 +26,7 @@ from ipplan.capacity import (
 )
 from ipplan.cidr import AddressSpace
 from ipplan.errors import IpplanError, ScenarioError
+from ipplan.forecast import Forecast, forecast
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
 __all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "subnet_key"]
@@ -99,6 +101,27 @@ class Plan:
     def feasible(self) -> bool:
         """True when every cluster fits under its own model."""
         return self.estimate.feasible
+
+    @cached_property
+    def forecast(self) -> Forecast:
+        """Every resource month by month over the planning horizon, under every compared model
+        and the scenario's own (computed on first use: quick commands never pay for it)."""
+        return self.forecast_for(self.scenario.planning.horizon_months)
+
+    def forecast_for(self, horizon_months: int, own_only: bool = False) -> Forecast:
+        """The forecast over *horizon_months*; *own_only* skips the compared models."""
+        planning = self.scenario.planning
+        if horizon_months == planning.horizon_months and not own_only and "forecast" in vars(self):
+            return self.forecast
+        return forecast(
+            self.clusters,
+            self.subnet_sizes,
+            networks=() if own_only else planning.compare,
+            start_year=planning.start_year,
+            start_month=planning.start_month,
+            horizon_months=horizon_months,
+            warn_at_pct=planning.warn_at_pct,
+        )
 
 
 def subnet_key(vnet: str, subnet: str) -> str:

@@ -1,4 +1,4 @@
-"""The review pack: CSV tables (pandas) and, through the chart module, PNG charts.
+"""The review pack: CSV tables (pandas), PNG charts (through ``chart``) and the summaries.
 
 The only module besides ``chart`` that imports pandas; it is imported lazily so quick commands
 stay fast. Every table is sorted, has fixed columns and no timestamps: the same plan gives
@@ -14,12 +14,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipplan.capacity import COMPARISON_COLUMNS, comparison_row
+from ipplan.forecast import Forecast, Resource
 from ipplan.plan import Plan
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["tables", "write_csv", "write_report"]
+__all__ = [
+    "DEFAULT_WRITERS",
+    "tables",
+    "write_charts",
+    "write_csv",
+    "write_report",
+    "write_summaries",
+]
 
 
 def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
@@ -172,6 +180,74 @@ def _comparison(plan: Plan) -> pd.DataFrame:
     return _frame(rows, [*COMPARISON_COLUMNS, "current"])
 
 
+def _month(forecast: Forecast, index: int | None, sized: bool) -> str:
+    if not sized:
+        return "n/a"
+    return "beyond horizon" if index is None else forecast.months[index]
+
+
+def _forecast(plan: Plan) -> pd.DataFrame:
+    f = plan.forecast
+    rows: list[dict[str, object]] = [
+        {
+            "month": month,
+            "network": s.model,
+            "resource": s.resource.name,
+            "kind": s.resource.kind,
+            "unit": s.resource.unit,
+            "required": s.required[m],
+            "capacity": s.capacity,
+            "utilization_pct": s.utilization_pct(m),
+            "status": "n/a"
+            if s.capacity is None
+            else "exhausted"
+            if s.required[m] > s.capacity
+            else "warn"
+            if s.warn_month is not None and m >= s.warn_month
+            else "ok",
+        }
+        for s in f.series
+        for m, month in enumerate(f.months)
+    ]
+    columns = ["month", "network", "resource", "kind", "unit", "required", "capacity"]
+    return _frame(rows, [*columns, "utilization_pct", "status"])
+
+
+def _exhaustion(plan: Plan) -> pd.DataFrame:
+    f = plan.forecast
+    end = len(f.months) - 1
+    binding: dict[tuple[str, Resource], list[str]] = {}
+    for model in f.models:
+        for cluster in plan.clusters:
+            s = f.binding(model, cluster.name)
+            if s is not None:
+                binding.setdefault((model, s.resource), []).append(cluster.name)
+    rows: list[dict[str, object]] = [
+        {
+            "network": s.model,
+            "resource": s.resource.name,
+            "kind": s.resource.kind,
+            "unit": s.resource.unit,
+            "clusters": " ".join(s.resource.clusters),
+            "capacity": s.capacity,
+            "required_now": s.required[0],
+            "required_end": s.required[end],
+            "utilization_now_pct": s.utilization_pct(0),
+            "utilization_end_pct": s.utilization_pct(end),
+            "warn_month": _month(f, s.warn_month, s.capacity is not None),
+            "exhaustion_month": _month(f, s.exhaustion_month, s.capacity is not None),
+            "runway_months": s.runway_months,
+            "status": s.status,
+            "limiting_factor_for": " ".join(binding.get((s.model, s.resource), [])),
+        }
+        for s in f.series
+    ]
+    columns = ["network", "resource", "kind", "unit", "clusters", "capacity", "required_now"]
+    columns += ["required_end", "utilization_now_pct", "utilization_end_pct", "warn_month"]
+    columns += ["exhaustion_month", "runway_months", "status", "limiting_factor_for"]
+    return _frame(rows, columns)
+
+
 #: file name -> the table it holds
 TABLES: dict[str, Callable[[Plan], pd.DataFrame]] = {
     "subnets.csv": _subnets,
@@ -179,6 +255,8 @@ TABLES: dict[str, Callable[[Plan], pd.DataFrame]] = {
     "clusters.csv": _clusters,
     "comparison.csv": _comparison,
     "allocation.csv": _allocation,
+    "forecast.csv": _forecast,
+    "exhaustion.csv": _exhaustion,
 }
 
 
@@ -197,6 +275,38 @@ def write_csv(plan: Plan, folder: Path) -> list[Path]:
     return paths
 
 
+def write_charts(plan: Plan, folder: Path) -> list[Path]:
+    """Write the four PNG charts into *folder*; return the paths written."""
+    from ipplan.chart import CHARTS, png
+
+    paths = []
+    for name, build in CHARTS.items():
+        path = folder / name
+        path.write_bytes(png(build(plan)))
+        paths.append(path)
+    return paths
+
+
+def write_summaries(plan: Plan, folder: Path) -> list[Path]:
+    """Write summary.md and summary.html into *folder*, embedding the charts already there."""
+    from ipplan.chart import CHARTS
+    from ipplan.summary import summary_html, summary_markdown
+
+    charts = {name: (folder / name).read_bytes() for name in CHARTS if (folder / name).exists()}
+    md, page = folder / "summary.md", folder / "summary.html"
+    md.write_text(summary_markdown(plan, list(charts)), encoding="utf-8", newline="\n")
+    page.write_text(summary_html(plan, charts), encoding="utf-8", newline="\n")
+    return [md, page]
+
+
+#: what ``ipplan plan`` writes: the tables, the charts, then the summaries that embed them
+DEFAULT_WRITERS: list[Callable[[Plan, Path], list[Path]]] = [
+    write_csv,
+    write_charts,
+    write_summaries,
+]
+
+
 def write_report(
     plan: Plan, folder: Path, writers: list[Callable[[Plan, Path], list[Path]]] | None = None
 ) -> list[Path]:
@@ -208,7 +318,7 @@ def write_report(
     temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         written = []
-        for write in writers or [write_csv]:
+        for write in DEFAULT_WRITERS if writers is None else writers:
             written += write(plan, temp)
         old = folder.with_name(f".{folder.name}.old")
         if old.exists():

@@ -1,0 +1,341 @@
+"""When each resource runs out: the month-by-month forecast under every network model (stdlib only).
+
+Growth, per node pool, starts from its planning node count N (the autoscaler's maximum when set,
+else its node count) at month 0 = ``planning.start``:
+
+* linear, ``nodes_per_month: g``: N + floor(g * m) nodes at month m (a fractional g adds a node
+  whenever the running total crosses a whole node: g = 0.5 adds one every second month);
+* compound, ``percent_per_month: r``: ceil(N * (1 + r/100)^m), computed exactly with fractions
+  of the decimal the user wrote (no float drift over long horizons).
+
+A pool with both grows by the compound rule, then the linear one is added. At every month the
+capacity model (:func:`ipplan.capacity.evaluate`) runs on the grown pools, so surge, max pods,
+other consumers and static blocks are all recomputed; it runs once per distinct set of node
+counts per model, never once per resource.
+
+A resource runs out (is *exhausted*) in the first month its requirement exceeds its capacity; it
+*warns* in the first month its utilization reaches ``warn_at_pct``. Runway is the number of whole
+months before exhaustion (0: short already). A resource that has no capacity (a pod subnet that
+exists only under a compared model, so nobody sized it) is ``n/a``, never exhausted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from ipplan.capacity import (
+    CLUSTER_MAX_NODES,
+    KUBENET_MAX_NODES,
+    POOL_MAX_NODES,
+    STATIC_BLOCK_IPS,
+    VNET_MAX_IPS,
+    Cluster,
+    Estimate,
+    Growth,
+    Network,
+    Problem,
+    Severity,
+    Subnet,
+    evaluate,
+    planning_nodes,
+)
+
+__all__ = [
+    "CURRENT",
+    "KINDS",
+    "Forecast",
+    "Resource",
+    "Series",
+    "forecast",
+    "grown_nodes",
+    "month_label",
+]
+
+#: the label of the scenario's own models when its clusters use different ones
+CURRENT = "current"
+
+#: resource kind -> (unit, words for people)
+KINDS: dict[str, tuple[str, str]] = {
+    "node-subnet": ("IPs", "node subnet"),
+    "pod-subnet": ("IPs", "pod subnet"),
+    "pod-cidr": ("nodes", "pod CIDR"),
+    "vnet-ips": ("IPs", "VNet private IPs"),
+    "kubenet-routes": ("routes", "kubenet route table"),
+    "cluster-nodes": ("nodes", "cluster node limit"),
+    "pool-nodes": ("nodes", "pool node limit (with surge)"),
+}
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def month_label(start_year: int, start_month: int, months: int) -> str:
+    """The ``YYYY-MM`` label *months* after the start month.
+
+    >>> month_label(2027, 11, 3)
+    '2028-02'
+    """
+    index = start_year * 12 + start_month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _exact(value: float) -> Fraction:
+    # str() gives the shortest decimal that round-trips: the number the user wrote (0.1, not
+    # 0.1000000000000000055...)
+    return Fraction(str(value))
+
+
+def grown_nodes(nodes: int, growth: Growth | None, month: int) -> int:
+    """Planning nodes after *month* months of *growth* from *nodes* (never below 0).
+
+    >>> grown_nodes(20, Growth(nodes_per_month=2), 12)
+    44
+    >>> grown_nodes(10, Growth(nodes_per_month=0.5), 3)  # 10 + floor(1.5)
+    11
+    >>> grown_nodes(20, Growth(percent_per_month=5), 12)  # ceil(20 * 1.05**12) = ceil(35.917...)
+    36
+    """
+    if growth is None or month == 0:
+        return nodes
+    count = Fraction(nodes)
+    if growth.percent_per_month:
+        count *= (1 + _exact(growth.percent_per_month) / 100) ** month
+        count = Fraction(-(-count.numerator // count.denominator))
+    if growth.nodes_per_month:
+        step = _exact(growth.nodes_per_month) * month
+        count += step.numerator // step.denominator
+    return max(int(count), 0)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Something that can run out: a subnet, a pod CIDR, a VNet or an AKS limit."""
+
+    kind: str  # a key of KINDS
+    name: str  # subnet key, cluster, cluster/pool or VNet
+    clusters: tuple[str, ...]  # the clusters that depend on it
+
+    @property
+    def unit(self) -> str:
+        """What required and capacity count: IPs, nodes or routes."""
+        return KINDS[self.kind][0]
+
+    @property
+    def label(self) -> str:
+        """``node subnet spoke/aks-nodes``: the kind in words, then the name."""
+        return f"{KINDS[self.kind][1]} {self.name}"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One resource under one model, month by month, and when it warns and runs out."""
+
+    model: str  # a Network value, or CURRENT
+    resource: Resource
+    capacity: int | None  # None: not sized, so it cannot run out (n/a)
+    required: tuple[int, ...]  # per month, month 0 first
+    warn_month: int | None  # index of the first month at or above the warn level
+    exhaustion_month: int | None  # index of the first month above capacity
+
+    @property
+    def runway_months(self) -> int | None:
+        """Whole months before it runs out; None when it lasts past the horizon (or is n/a)."""
+        return self.exhaustion_month
+
+    @property
+    def status(self) -> str:
+        """``n/a``, ``short now``, ``runs out``, ``warn`` or ``ok`` (over the horizon)."""
+        if self.capacity is None:
+            return "n/a"
+        if self.exhaustion_month == 0:
+            return "short now"
+        if self.exhaustion_month is not None:
+            return "runs out"
+        return "ok" if self.warn_month is None else "warn"
+
+    def utilization_pct(self, month: int) -> float | None:
+        """Required / capacity at *month*, in percent with one decimal; None when n/a."""
+        return _pct(self.required[month], self.capacity)
+
+
+def _pct(required: int, capacity: int | None) -> float | None:
+    if not capacity:
+        return None
+    return round(100 * required / capacity, 1)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Every resource under every model over the planning horizon."""
+
+    months: tuple[str, ...]  # "YYYY-MM" labels, month 0 first
+    models: tuple[str, ...]  # Network values in planning.compare order; the own models first
+    # when they are not among them (CURRENT when the clusters use different models)
+    current: str  # the model label that is the scenario's own plan
+    warn_at_pct: int
+    series: tuple[Series, ...]  # sorted by model order, kind, name
+    problems: Mapping[str, tuple[Problem, ...]]  # each model's errors at month 0
+
+    def of(self, model: str) -> tuple[Series, ...]:
+        """The series of one model."""
+        return tuple(s for s in self.series if s.model == model)
+
+    def binding(self, model: str, cluster: str) -> Series | None:
+        """The resource that runs out first for *cluster* under *model* (None: nothing sized).
+
+        Ties (or nothing running out) go to the highest utilization at the horizon.
+        """
+        candidates = [
+            s
+            for s in self.series
+            if s.model == model and s.capacity is not None and cluster in s.resource.clusters
+        ]
+        if not candidates:
+            return None
+        never = len(self.months)
+
+        def key(s: Series) -> tuple[int, float, int, str]:
+            end = s.utilization_pct(len(self.months) - 1) or 0.0
+            first = never if s.exhaustion_month is None else s.exhaustion_month
+            return (first, -end, _KIND_ORDER[s.resource.kind], s.resource.name)
+
+        return min(candidates, key=key)
+
+    def feasible(self, model: str) -> bool:
+        """True when *model* breaks no hard limit at month 0."""
+        return not self.problems.get(model)
+
+
+def _grow(cluster: Cluster, counts: Sequence[int]) -> Cluster:
+    pools = tuple(
+        replace(pool, max_nodes=n, nodes=min(pool.nodes, n))
+        for pool, n in zip(cluster.node_pools, counts, strict=True)
+    )
+    return replace(cluster, node_pools=pools)
+
+
+def _is_static(estimate: Estimate, key: str) -> bool:
+    return any(p.pod_subnet == key and p.static_blocks is not None for p in estimate.pools)
+
+
+def _measure(estimate: Estimate) -> dict[Resource, tuple[int, int | None]]:
+    """Every resource of one evaluation: (required, capacity)."""
+    users: dict[str, list[str]] = {}
+    for pool in estimate.pools:
+        for key in (pool.subnet, pool.pod_subnet):
+            if key is not None:
+                users.setdefault(key, []).append(pool.cluster)
+    out: dict[Resource, tuple[int, int | None]] = {}
+    vnet_ips: dict[str, int] = {}
+    for sd in estimate.subnets:
+        static = _is_static(estimate, sd.name)
+        # the VNet limit counts a static /28 block as one address (rule A15)
+        ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if static else sd.peak_ips
+        vnet_ips[sd.vnet] = vnet_ips.get(sd.vnet, 0) + ips
+        if sd.role in ("node", "pod"):
+            clusters = tuple(dict.fromkeys(users.get(sd.name, [])))
+            out[Resource(f"{sd.role}-subnet", sd.name, clusters)] = (sd.peak_ips, sd.usable_ips)
+    for vnet, ips in vnet_ips.items():
+        clusters = tuple(c.name for c in estimate.clusters if c.vnet == vnet)
+        if clusters:
+            out[Resource("vnet-ips", vnet, clusters)] = (ips, VNET_MAX_IPS)
+    for c in estimate.clusters:
+        mine = (c.name,)
+        if c.pod_cidr_max_nodes is not None:
+            out[Resource("pod-cidr", c.name, mine)] = (c.peak_nodes, c.pod_cidr_max_nodes)
+        if c.route_limit is not None:
+            out[Resource("kubenet-routes", c.name, mine)] = (c.peak_nodes, KUBENET_MAX_NODES)
+        out[Resource("cluster-nodes", c.name, mine)] = (c.planning_nodes, CLUSTER_MAX_NODES)
+    for p in estimate.pools:
+        out[Resource("pool-nodes", f"{p.cluster}/{p.pool}", (p.cluster,))] = (
+            p.peak_nodes,
+            POOL_MAX_NODES,
+        )
+    return out
+
+
+def _series(
+    model: str,
+    resource: Resource,
+    capacity: int | None,
+    required: tuple[int, ...],
+    warn_at_pct: int,
+) -> Series:
+    warn = exhausted = None
+    if capacity is not None:
+        warn = next((m for m, r in enumerate(required) if 100 * r >= warn_at_pct * capacity), None)
+        exhausted = next((m for m, r in enumerate(required) if r > capacity), None)
+    return Series(model, resource, capacity, required, warn, exhausted)
+
+
+def forecast(
+    clusters: Sequence[Cluster],
+    subnets: Mapping[str, Subnet],
+    *,
+    networks: Sequence[Network],
+    start_year: int,
+    start_month: int,
+    horizon_months: int,
+    warn_at_pct: int,
+) -> Forecast:
+    """Forecast every resource of *clusters* under their own models and under each of *networks*.
+
+    Args:
+        clusters: the clusters as the capacity model sees them (pools carry their growth).
+        subnets: subnet sizes by key, as for :func:`ipplan.capacity.evaluate`.
+        networks: the models to compare. The clusters' own models are added first when they
+            are not among these: labelled with their model when all clusters share one, else
+            CURRENT.
+        start_year, start_month: month 0.
+        horizon_months: the last month's index (months 0..horizon_months are forecast).
+        warn_at_pct: utilization that counts as a warning.
+
+    >>> from ipplan.capacity import NodePool
+    >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
+    >>> cluster = Cluster("aks", Network.OVERLAY, (pool,))
+    >>> f = forecast([cluster], {"nodes": Subnet("nodes", 26)}, networks=[Network.OVERLAY],
+    ...              start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)
+    >>> s = f.binding("azure-cni-overlay", "aks")
+    >>> s.resource.label, s.capacity, s.required[:4], f.months[s.exhaustion_month]
+    ('node subnet nodes', 59, (22, 33, 44, 55), '2027-05')
+    """
+    own = sorted({c.network for c in clusters})
+    current = str(own[0]) if len(own) == 1 else CURRENT
+    models: list[tuple[str, Network | None]] = [(str(n), n) for n in networks]
+    if current not in {label for label, _ in models}:
+        models.insert(0, (current, None))
+    base = [[planning_nodes(p) for p in c.node_pools] for c in clusters]
+    schedule = [
+        tuple(
+            tuple(grown_nodes(n, p.growth, m) for n, p in zip(ns, c.node_pools, strict=True))
+            for ns, c in zip(base, clusters, strict=True)
+        )
+        for m in range(horizon_months + 1)
+    ]
+    series: list[Series] = []
+    problems: dict[str, tuple[Problem, ...]] = {}
+    for label, network in models:
+        cache: dict[tuple[tuple[int, ...], ...], dict[Resource, tuple[int, int | None]]] = {}
+        months: list[dict[Resource, tuple[int, int | None]]] = []
+        for m, counts in enumerate(schedule):
+            if counts not in cache:
+                grown = [_grow(c, n) for c, n in zip(clusters, counts, strict=True)]
+                estimate = evaluate(grown, subnets, network)
+                cache[counts] = _measure(estimate)
+                if m == 0:
+                    errors = [p for p in estimate.problems if p.severity is Severity.ERROR]
+                    problems[label] = tuple(errors)
+            months.append(cache[counts])
+        resources = sorted(months[0], key=lambda r: (_KIND_ORDER[r.kind], r.name))
+        for resource in resources:
+            capacity = months[0][resource][1]
+            required = tuple(month.get(resource, (0, None))[0] for month in months)
+            series.append(_series(label, resource, capacity, required, warn_at_pct))
+    return Forecast(
+        months=tuple(month_label(start_year, start_month, m) for m in range(horizon_months + 1)),
+        models=tuple(label for label, _ in models),
+        current=current,
+        warn_at_pct=warn_at_pct,
+        series=tuple(series),
+        problems=problems,
+    )

@@ -1,0 +1,132 @@
+"""Hand-built scenarios for the review-pack tests (no YAML: the loader is tested elsewhere)."""
+
+from __future__ import annotations
+
+from netaddr import IPNetwork
+
+from ipplan.capacity import Growth, Network, NodePool, Surge
+from ipplan.scenario import ClusterSpec, ExternalRange, Planning, Scenario, SubnetSpec, VNet
+
+
+def small() -> Scenario:
+    """The README's example: one VNet, one overlay cluster, two pools, linear growth."""
+    return Scenario(
+        name="contoso-prod",
+        source="t.yaml",
+        planning=Planning(start_year=2027, start_month=1, horizon_months=36),
+        vnets=(
+            VNet(
+                "spoke-prod",
+                (IPNetwork("10.20.0.0/16"),),
+                (
+                    SubnetSpec("gateway", cidr=IPNetwork("10.20.0.0/27"), used_ips=9),
+                    SubnetSpec("aks-nodes", prefixlen=24),
+                    SubnetSpec("aks-pods", prefixlen=23),
+                ),
+            ),
+        ),
+        external=(ExternalRange("on-prem", (IPNetwork("10.0.0.0/12"),)),),
+        clusters=(
+            ClusterSpec(
+                "prod-aks",
+                "spoke-prod",
+                Network.OVERLAY,
+                (
+                    NodePool("system", 3, "aks-nodes", max_pods=110, max_surge=Surge(1)),
+                    NodePool(
+                        "user",
+                        20,
+                        "aks-nodes",
+                        max_nodes=60,
+                        max_pods=50,
+                        pods_in_use=35,
+                        max_surge=Surge(33, percent=True),
+                        pod_subnet="aks-pods",
+                        growth=Growth(nodes_per_month=2),
+                    ),
+                ),
+                pod_cidr=IPNetwork("100.64.0.0/16"),
+                service_cidr=IPNetwork("172.16.0.0/16"),
+                private_cluster=True,
+                internal_lbs=4,
+            ),
+        ),
+    )
+
+
+def big() -> Scenario:
+    """Hub and spokes: three clusters on three models in three VNets, compound and linear growth."""
+    return Scenario(
+        name="fabrikam",
+        source="big.yaml",
+        planning=Planning(start_year=2027, start_month=1, horizon_months=36, warn_at_pct=75),
+        vnets=(
+            VNet(
+                "hub",
+                (IPNetwork("10.10.0.0/22"),),
+                (
+                    SubnetSpec("GatewaySubnet", cidr=IPNetwork("10.10.0.0/27"), used_ips=4),
+                    SubnetSpec("AzureFirewallSubnet", cidr=IPNetwork("10.10.0.64/26"), used_ips=2),
+                    SubnetSpec("shared", prefixlen=25, used_ips=40),
+                ),
+            ),
+            VNet(
+                "spoke-web",
+                (IPNetwork("10.30.0.0/18"), IPNetwork("10.31.0.0/22")),
+                (
+                    SubnetSpec("appgw", cidr=IPNetwork("10.30.0.0/24"), used_ips=12),
+                    SubnetSpec("web-nodes", prefixlen=23),
+                    SubnetSpec("web-pods", auto=True),
+                    SubnetSpec("endpoints", prefixlen=27, used_ips=20),
+                ),
+            ),
+            VNet(
+                "spoke-legacy",
+                (IPNetwork("10.40.0.0/21"),),
+                (SubnetSpec("legacy-nodes", cidr=IPNetwork("10.40.0.0/24")),),
+            ),
+            VNet(
+                "spoke-data",
+                (IPNetwork("10.50.0.0/16"),),
+                (SubnetSpec("data-nodes", prefixlen=20),),
+            ),
+        ),
+        clusters=(
+            ClusterSpec(
+                "web",
+                "spoke-web",
+                Network.POD_SUBNET,
+                (
+                    NodePool("system", 3, "web-nodes", max_surge=Surge(1), pod_subnet="web-pods"),
+                    NodePool(
+                        "frontend",
+                        30,
+                        "web-nodes",
+                        max_nodes=80,
+                        max_pods=60,
+                        pods_in_use=40,
+                        pod_subnet="web-pods",
+                        growth=Growth(percent_per_month=3),
+                    ),
+                ),
+                internal_lbs=6,
+            ),
+            ClusterSpec(
+                "legacy",
+                "spoke-legacy",
+                Network.KUBENET,
+                (NodePool("default", 150, "legacy-nodes", max_surge=Surge(1), growth=Growth(4)),),
+                pod_cidr=IPNetwork("10.244.0.0/16"),
+            ),
+            ClusterSpec(
+                "data",
+                "spoke-data",
+                Network.AZURE_CNI,
+                (
+                    NodePool("system", 3, "data-nodes", max_surge=Surge(1)),
+                    NodePool("spark", 40, "data-nodes", max_pods=30, growth=Growth(1.5)),
+                ),
+                private_cluster=True,
+            ),
+        ),
+    )
