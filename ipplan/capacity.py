@@ -386,10 +386,14 @@ def static_blocks(max_pods: int) -> int:
 def static_capacity_blocks(prefixlen: int) -> int:
     """/28 blocks a static pod subnet holds: 2^(28-p) - 2 (the first and last hold Azure's five).
 
-    >>> static_capacity_blocks(24)
-    14
+    A /27 or longer holds none (rule A9 reports it), never a negative count or a crash.
+
+    >>> static_capacity_blocks(24), static_capacity_blocks(28), static_capacity_blocks(29)
+    (14, 0, 0)
     """
-    return (1 << (STATIC_MAX_PREFIXLEN - prefixlen)) - 2
+    if prefixlen > STATIC_MAX_PREFIXLEN:
+        return 0
+    return max((1 << (STATIC_MAX_PREFIXLEN - prefixlen)) - 2, 0)
 
 
 def static_min_prefixlen(blocks: int) -> int:
@@ -532,7 +536,7 @@ def _subnet_demand(
         usable = (
             None
             if subnet.prefixlen is None
-            else (STATIC_BLOCK_IPS * max(static_capacity_blocks(subnet.prefixlen), 0))
+            else STATIC_BLOCK_IPS * static_capacity_blocks(subnet.prefixlen)
         )
     else:
         min_p = min_prefixlen(peak)
