@@ -253,7 +253,7 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
     shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
-    return _table(shown) + "\n" + "\n".join(notes) + "\n"
+    return _table(shown) + "\n\n" + "\n".join(notes) + "\n"
 
 
 def _table(rows: Sequence[Mapping[str, object]]) -> str:
