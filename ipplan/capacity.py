@@ -732,7 +732,8 @@ def evaluate(
             )
     for vnet, ips in sorted(vnet_ips.items()):
         if ips > VNET_MAX_IPS:
-            net = next(c.network for c in clusters if c.vnet == vnet)
+            # a VNet no cluster uses (only other IPs) is still over the limit: blame the first
+            net = next((c.network for c in clusters if c.vnet == vnet), clusters[0].network)
             problems.append(
                 Problem(
                     net,

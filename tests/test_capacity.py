@@ -895,3 +895,13 @@ def test_pod_subnet_max_nodes_is_the_largest_fit(
         assert best == 0
     else:
         assert requirement(best) <= capacity < requirement(best + 1)
+
+
+def test_vnet_over_the_limit_without_a_cluster_in_it() -> None:
+    # a VNet only other users fill (70,000 IPs in a /15: 131,067 usable) is over 65,536 too; the
+    # cluster lives in another VNet, so the problem names the VNet and the evaluated model
+    c = cluster(OVERLAY, pool(), vnet="v1")
+    est = evaluate([c], {"big": Subnet("big", 15, other_ips=70000, vnet="v2")})
+    assert [(p.network, p.subject, p.rule, p.message) for p in errors(est)] == [
+        (OVERLAY, "v2", "A15", "VNet v2 needs 70,000 private IPs, above Azure's 65,536 per VNet")
+    ]
