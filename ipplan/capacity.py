@@ -115,7 +115,8 @@ def parse_surge(text: str | int) -> Surge:
     raw = str(text).strip()
     percent = raw.endswith("%")
     digits = raw[:-1].strip() if percent else raw
-    if isinstance(text, bool) or not digits.isdigit():
+    # str.isdigit() is also true for '²' and '٣', which int() rejects or reads as 3: ASCII only
+    if isinstance(text, bool) or not (digits.isascii() and digits.isdigit()):
         raise ScenarioError(
             f"{text!r} is not a surge: use a node count such as 1 or a percentage such as 33%"
         )

@@ -537,7 +537,7 @@ def test_parse_surge() -> None:
     assert str(Surge(33, percent=True)) == "33%"
 
 
-@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "%", "", "10%%", True])
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "%", "", "10%%", "²", "٣", True])
 def test_parse_surge_rejects(bad: str | bool) -> None:
     with pytest.raises(ScenarioError, match=r"is not a surge: use a node count such as 1"):
         parse_surge(bad)
