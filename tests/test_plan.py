@@ -73,7 +73,7 @@ def test_overlay_plan_allocates_best_fit_and_counts_every_consumer() -> None:
     assert plan.feasible
 
 
-def test_auto_pod_subnet_of_an_overlay_cluster_is_sized_from_the_compared_pod_subnet_models() -> (
+def test_auto_pod_subnet_of_overlay_cluster_is_sized_from_compared_pod_subnet_models() -> (
     None
 ):
     plan = build_plan(_scenario(SUBNETS, POOLS))
