@@ -283,6 +283,12 @@ def plan(
         for s in result.subnets
     ]
     typer.echo(_table(rows))
+    typer.echo("")
+    for c in result.estimate.clusters:
+        typer.echo(
+            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+        )
     for problem in result.estimate.problems:
         if problem.severity == "error":
             typer.echo(f"INFEASIBLE: {problem}")
