@@ -1,12 +1,41 @@
-"""Pure CIDR maths on integers: parse, overlap, allocate. netaddr lives here only."""
+"""Pure CIDR maths on integers: parse, overlap, allocate. netaddr lives here only.
+
+Inside, a network is an ``(int, prefixlen)`` pair; netaddr objects appear only at the API edge.
+Free space is a buddy structure: one sorted list of block starts per prefix length, so
+``allocate``/``release``/``reserve`` cost O(address width), never O(addresses) or O(blocks).
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
-from ipplan.errors import CidrError
+from ipplan.errors import CapacityError, CidrError
 
-__all__ = ["parse_address", "parse_network"]
+__all__ = [
+    "AddressSpace",
+    "Strategy",
+    "contains",
+    "find_overlaps",
+    "overlaps",
+    "parse_address",
+    "parse_network",
+]
+
+_WIDTH = {4: 32, 6: 128}
+#: Added to IPv6 starts when sorting mixed versions, so every IPv6 network sorts after IPv4.
+_V6_OFFSET = 1 << 128
+
+
+class Strategy(StrEnum):
+    """Which free block ``AddressSpace.allocate`` takes (DESIGN.md, "The CIDR core")."""
+
+    BEST_FIT = "best-fit"  # the smallest free block that fits; ties to the lowest address
+    FIRST_FIT = "first-fit"  # the lowest address that fits
+    LAST_FIT = "last-fit"  # the highest address that fits
 
 
 def parse_network(text: str | IPNetwork) -> IPNetwork:
@@ -43,3 +72,405 @@ def parse_address(text: str) -> IPAddress:
         return IPAddress(str(text).strip())
     except (AddrFormatError, ValueError, TypeError):
         raise CidrError(f"{text!r} is not a valid IP address") from None
+
+
+def _triple(network: str | IPNetwork) -> tuple[int, int, int]:
+    """``(version, start, prefixlen)`` of a CIDR; host bits are an error, as in parse_network."""
+    if not isinstance(network, IPNetwork):
+        network = parse_network(network)
+    version: int = network.version
+    start: int = network.value
+    prefixlen: int = network.prefixlen
+    if start & ((1 << (_WIDTH[version] - prefixlen)) - 1):
+        parse_network(network)  # raises the host-bits message
+    return version, start, prefixlen
+
+
+def _network(start: int, prefixlen: int, version: int) -> IPNetwork:
+    return IPNetwork((start, prefixlen), version)
+
+
+def overlaps(a: str | IPNetwork, b: str | IPNetwork) -> bool:
+    """Whether two CIDRs share an address (an IPv4 and an IPv6 network never do).
+
+    >>> overlaps("10.0.0.0/16", "10.0.255.0/24"), overlaps("10.0.0.0/24", "10.0.1.0/24")
+    (True, False)
+    """
+    version_a, start_a, prefixlen_a = _triple(a)
+    version_b, start_b, prefixlen_b = _triple(b)
+    if version_a != version_b:
+        return False
+    # Two CIDRs overlap exactly when the longer one lies inside the shorter one.
+    shift = _WIDTH[version_a] - min(prefixlen_a, prefixlen_b)
+    return start_a >> shift == start_b >> shift
+
+
+def contains(outer: str | IPNetwork, inner: str | IPNetwork) -> bool:
+    """Whether every address of *inner* is in *outer*.
+
+    >>> contains("10.0.0.0/16", "10.0.4.0/22"), contains("10.0.4.0/22", "10.0.0.0/16")
+    (True, False)
+    """
+    version_o, start_o, prefixlen_o = _triple(outer)
+    version_i, start_i, prefixlen_i = _triple(inner)
+    if version_o != version_i or prefixlen_o > prefixlen_i:
+        return False
+    shift = _WIDTH[version_o] - prefixlen_o
+    return start_o >> shift == start_i >> shift
+
+
+def find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:
+    """Every pair ``(i, j)``, ``i < j``, of *networks* that overlap, sorted; O(n log n + k).
+
+    IPv4 and IPv6 may be mixed; networks of different versions never overlap.
+
+    >>> find_overlaps(["10.0.0.0/8", "10.1.0.0/16", "192.168.0.0/24"])
+    [(0, 1)]
+
+    Raises:
+        CidrError: an entry is not a valid CIDR (the message names it).
+    """
+    count = len(networks)
+    starts = [0] * count
+    ends = [0] * count
+    keys = [0] * count
+    for index, network in enumerate(networks):
+        version, start, prefixlen = _triple(network)
+        width = _WIDTH[version]
+        if version == 6:
+            start += _V6_OFFSET
+        starts[index] = start
+        ends[index] = start + (1 << (width - prefixlen)) - 1
+        # Start ascending, then shorter prefix (the container) first; 8 bits hold 0..128.
+        keys[index] = start << 8 | prefixlen
+    order = sorted(range(count), key=keys.__getitem__)
+    # CIDRs nest or are disjoint, so the networks still open at a start form a chain of
+    # containers: a stack. Each one on the stack contains the new network: one pair each.
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for index in order:
+        start = starts[index]
+        while stack and ends[stack[-1]] < start:
+            stack.pop()
+        for other in stack:
+            pairs.append((other, index) if other < index else (index, other))
+        stack.append(index)
+    pairs.sort()
+    return pairs
+
+
+class AddressSpace:
+    """Free and used blocks of one or more disjoint prefixes of one IP version (a VNet).
+
+    >>> space = AddressSpace(["10.0.0.0/16"])
+    >>> space.reserve("10.0.0.0/24")
+    >>> space.allocate(22), space.allocate(26, strategy="last-fit")
+    (IPNetwork('10.0.4.0/22'), IPNetwork('10.0.255.192/26'))
+    >>> space.free, space.largest_free()
+    (64192, IPNetwork('10.0.64.0/18'))
+
+    Raises:
+        CidrError: no prefix, an invalid CIDR, mixed IP versions, or overlapping prefixes.
+    """
+
+    __slots__ = (
+        "_free",
+        "_nonempty",
+        "_prefixes",
+        "_roots",
+        "_size",
+        "_used",
+        "_used_count",
+        "_version",
+        "_width",
+    )
+
+    def __init__(self, prefixes: str | IPNetwork | Iterable[str | IPNetwork]) -> None:
+        if isinstance(prefixes, str | IPNetwork):
+            prefixes = [prefixes]
+        networks = [parse_network(prefix) for prefix in prefixes]
+        if not networks:
+            raise CidrError("an address space needs at least one prefix, such as 10.0.0.0/16")
+        versions = {network.version for network in networks}
+        if len(versions) > 1:
+            raise CidrError(
+                f"address space {', '.join(map(str, networks))} mixes IPv4 and IPv6: "
+                "use one address space per IP version"
+            )
+        for i, j in find_overlaps(networks):
+            raise CidrError(
+                f"address space prefixes {networks[i]} and {networks[j]} overlap: "
+                "list each address once"
+            )
+        self._version: int = versions.pop()
+        self._width: int = _WIDTH[self._version]
+        networks.sort()
+        self._prefixes: tuple[IPNetwork, ...] = tuple(networks)
+        #: Root block start -> prefix length; buddies never merge past a root.
+        self._roots: dict[int, int] = {int(n.value): int(n.prefixlen) for n in networks}
+        #: Per prefix length, the sorted starts of free blocks of that length.
+        self._free: list[list[int]] = [[] for _ in range(self._width + 1)]
+        #: Bit q set when ``_free[q]`` is not empty.
+        self._nonempty = 0
+        #: Used block start -> (prefix length, reserved rather than allocated).
+        self._used: dict[int, tuple[int, bool]] = {}
+        self._used_count = 0
+        self._size = 0
+        for start, prefixlen in self._roots.items():
+            self._free[prefixlen].append(start)
+            self._nonempty |= 1 << prefixlen
+            self._size += 1 << (self._width - prefixlen)
+        for free_list in self._free:
+            free_list.sort()
+
+    # ----- counts and views
+
+    @property
+    def prefixes(self) -> tuple[IPNetwork, ...]:
+        """The prefixes of the space, sorted."""
+        return self._prefixes
+
+    @property
+    def size(self) -> int:
+        """Addresses in all prefixes."""
+        return self._size
+
+    @property
+    def used(self) -> int:
+        """Addresses reserved or allocated."""
+        return self._used_count
+
+    @property
+    def free(self) -> int:
+        """Addresses neither reserved nor allocated."""
+        return self._size - self._used_count
+
+    @property
+    def fragmentation(self) -> float:
+        """``1 - largest free block / free addresses``: 0.0 when free space is one block or none."""
+        free = self._size - self._used_count
+        if free == 0:
+            return 0.0
+        largest = (self._nonempty & -self._nonempty).bit_length() - 1
+        return 1.0 - (1 << (self._width - largest)) / free
+
+    def free_blocks(self) -> list[IPNetwork]:
+        """The free space as maximal aligned CIDRs, sorted by address."""
+        blocks = sorted(
+            (start, prefixlen)
+            for prefixlen, free_list in enumerate(self._free)
+            for start in free_list
+        )
+        return [_network(start, prefixlen, self._version) for start, prefixlen in blocks]
+
+    def largest_free(self) -> IPNetwork | None:
+        """The largest free block (the lowest one on ties), or None when the space is full."""
+        if not self._nonempty:
+            return None
+        prefixlen = (self._nonempty & -self._nonempty).bit_length() - 1
+        return _network(self._free[prefixlen][0], prefixlen, self._version)
+
+    def used_blocks(self) -> list[IPNetwork]:
+        """Reserved and allocated blocks, sorted by address."""
+        return [
+            _network(start, self._used[start][0], self._version) for start in sorted(self._used)
+        ]
+
+    def is_reserved(self, network: str | IPNetwork) -> bool:
+        """True if *network* was reserved, False if it was allocated.
+
+        Raises:
+            CidrError: *network* is neither reserved nor allocated in this space.
+        """
+        start, prefixlen = self._own(network)
+        entry = self._used.get(start)
+        if entry is None or entry[0] != prefixlen:
+            raise CidrError(f"{network} is neither reserved nor allocated in {self._spaces()}")
+        return entry[1]
+
+    # ----- changes
+
+    def reserve(self, network: str | IPNetwork) -> None:
+        """Mark an existing subnet as used.
+
+        Raises:
+            CidrError: *network* is outside every prefix of the space, or overlaps a block
+                already reserved or allocated.
+        """
+        start, prefixlen = self._own(network)
+        width = self._width
+        free = self._free
+        candidates = self._nonempty & ((2 << prefixlen) - 1)
+        while candidates:
+            level = candidates.bit_length() - 1
+            candidates ^= 1 << level
+            block = start >> (width - level) << (width - level)
+            free_list = free[level]
+            index = bisect_left(free_list, block)
+            if index < len(free_list) and free_list[index] == block:
+                self._take(level, index)
+                # Split down to the reserved block, freeing the other half at each level.
+                for k in range(level + 1, prefixlen + 1):
+                    half = start >> (width - k) << (width - k)
+                    self._put(k, half ^ (1 << (width - k)))
+                self._used[start] = (prefixlen, True)
+                self._used_count += 1 << (width - prefixlen)
+                return
+        raise CidrError(self._conflict(start, prefixlen))
+
+    def allocate(self, prefixlen: int, strategy: Strategy | str = Strategy.BEST_FIT) -> IPNetwork:
+        """Take a free aligned block of *prefixlen* bits, chosen by *strategy*.
+
+        Raises:
+            CidrError: *prefixlen* is not a valid length for this space, or *strategy* unknown.
+            CapacityError: no free block can hold it.
+        """
+        width = self._width
+        if type(prefixlen) is not int or not 0 <= prefixlen <= width:
+            self._check_prefixlen(prefixlen)
+        candidates = self._nonempty & ((2 << prefixlen) - 1)
+        if not candidates:
+            self._check_prefixlen(prefixlen)
+            raise CapacityError(self._no_room(prefixlen))
+        free = self._free
+        if strategy == Strategy.BEST_FIT:
+            level = candidates.bit_length() - 1
+            block = free[level][0]
+            self._take(level, 0)
+            low = True
+        elif strategy == Strategy.FIRST_FIT:
+            level = min(_bits(candidates), key=lambda q: free[q][0])
+            block = free[level][0]
+            self._take(level, 0)
+            low = True
+        elif strategy == Strategy.LAST_FIT:
+            level = max(_bits(candidates), key=lambda q: free[q][-1])
+            block = free[level][-1]
+            self._take(level, len(free[level]) - 1)
+            low = False
+        else:
+            raise CidrError(
+                f"unknown allocation strategy {strategy!r}: use "
+                + ", ".join(s.value for s in Strategy)
+            )
+        # Split the block: keep the lowest (or highest) half at each level, free the other.
+        for k in range(level + 1, prefixlen + 1):
+            half = 1 << (width - k)
+            if low:
+                self._put(k, block + half)
+            else:
+                self._put(k, block)
+                block += half
+        self._used[block] = (prefixlen, False)
+        self._used_count += 1 << (width - prefixlen)
+        return _network(block, prefixlen, self._version)
+
+    def release(self, network: str | IPNetwork) -> None:
+        """Free a reserved or allocated block, merging it with its free buddies.
+
+        Raises:
+            CidrError: *network* is not a block reserved or allocated in this space.
+        """
+        start, prefixlen = self._own(network)
+        entry = self._used.get(start)
+        if entry is None or entry[0] != prefixlen:
+            raise CidrError(
+                f"cannot release {network}: it is not reserved or allocated in "
+                f"{self._spaces()} (release a block exactly as reserve or allocate gave it)"
+            )
+        del self._used[start]
+        width = self._width
+        self._used_count -= 1 << (width - prefixlen)
+        roots = self._roots
+        free = self._free
+        while roots.get(start) != prefixlen:
+            half = 1 << (width - prefixlen)
+            buddy = start ^ half
+            free_list = free[prefixlen]
+            index = bisect_left(free_list, buddy)
+            if index == len(free_list) or free_list[index] != buddy:
+                break
+            self._take(prefixlen, index)
+            start &= ~half
+            prefixlen -= 1
+        self._put(prefixlen, start)
+
+    # ----- internals
+
+    def _take(self, level: int, index: int) -> None:
+        free_list = self._free[level]
+        del free_list[index]
+        if not free_list:
+            self._nonempty &= ~(1 << level)
+
+    def _put(self, level: int, start: int) -> None:
+        insort(self._free[level], start)
+        self._nonempty |= 1 << level
+
+    def _own(self, network: str | IPNetwork) -> tuple[int, int]:
+        """``(start, prefixlen)`` of *network*; another IP version is outside the space."""
+        version, start, prefixlen = _triple(network)
+        if version != self._version:
+            raise CidrError(
+                f"{network} is outside the address space {self._spaces()}: it is IPv{version}"
+            )
+        return start, prefixlen
+
+    def _spaces(self) -> str:
+        return ", ".join(map(str, self._prefixes))
+
+    def _check_prefixlen(self, prefixlen: object) -> None:
+        if type(prefixlen) is not int:
+            raise CidrError(f"prefix length {prefixlen!r} is not an integer")
+        if not 0 <= prefixlen <= self._width:
+            raise CidrError(
+                f"/{prefixlen} is not an IPv{self._version} prefix length: use /0 to /{self._width}"
+            )
+        shortest = min(self._roots.values())
+        if prefixlen < shortest:
+            raise CidrError(
+                f"/{prefixlen} is larger than the address space {self._spaces()}: "
+                f"request /{shortest} or longer"
+            )
+
+    def _no_room(self, prefixlen: int) -> str:
+        free = self._size - self._used_count
+        if not free:
+            return f"no free /{prefixlen} in {self._spaces()} (no free space left)"
+        largest = (self._nonempty & -self._nonempty).bit_length() - 1
+        return (
+            f"no free /{prefixlen} in {self._spaces()} "
+            f"(largest free block /{largest}, {free:,} addresses free)"
+        )
+
+    def _conflict(self, start: int, prefixlen: int) -> str:
+        """Why *start*/*prefixlen* cannot be reserved (error path only, so a scan is fine)."""
+        width = self._width
+        name = _network(start, prefixlen, self._version)
+        inside = any(
+            self._roots.get(start >> (width - q) << (width - q)) == q for q in range(prefixlen + 1)
+        )
+        if not inside:
+            return (
+                f"{name} is outside the address space {self._spaces()}: "
+                "reserve a subnet inside it or add its prefix to the space"
+            )
+        end = start + (1 << (width - prefixlen))
+        for used_start in sorted(self._used):
+            used_prefixlen, reserved = self._used[used_start]
+            used_end = used_start + (1 << (width - used_prefixlen))
+            if used_start < end and start < used_end:
+                kind = "reserved" if reserved else "allocated"
+                other = _network(used_start, used_prefixlen, self._version)
+                return f"{name} overlaps {other}, already {kind}"
+        raise AssertionError(f"{name} is inside the space, not free and overlaps nothing")
+
+
+def _bits(mask: int) -> list[int]:
+    """Positions of the set bits of *mask*, highest first."""
+    positions = []
+    while mask:
+        position = mask.bit_length() - 1
+        positions.append(position)
+        mask ^= 1 << position
+    return positions
