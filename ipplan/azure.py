@@ -1118,7 +1118,8 @@ def _comment(pad: str, text: str) -> str:
     return f"{pad}# {' '.join(text.split())}"
 
 
-def _lines(entry: _Entry, indent: int) -> list[str]:
+def _lines(entry: _Entry, indent: int, in_dropped: bool = False) -> list[str]:
+    """The entry's YAML lines; a dropped one commented out as a whole (children included)."""
     pad = " " * indent
     out = [_comment(pad, c) for c in entry.comments]
     body: list[str] = []
@@ -1129,11 +1130,12 @@ def _lines(entry: _Entry, indent: int) -> list[str]:
             body.extend(_comment(pad + "  ", c) for c in entry.field_comments.get(key, []))
             body.append(f"{pad}{'- ' if i == 0 else '  '}{key}: {_scalar(value)}")
         for key, children in entry.children.items():
-            live = any(not child.dropped for child in children)
+            quiet = entry.dropped or in_dropped
+            live = quiet or any(not child.dropped for child in children)
             body.append(f"{pad}  {key}:{'' if live else ' []'}")
             for child in children:
-                body.extend(_lines(child, indent + 4))
-    if entry.dropped:
+                body.extend(_lines(child, indent + 4, quiet))
+    if entry.dropped and not in_dropped:
         body = [
             line if line.lstrip().startswith("#") else f"{pad}# {line[len(pad) :]}" for line in body
         ]
@@ -1200,9 +1202,10 @@ def import_azure(
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
     if builder.notes:
+        count = f"{len(builder.notes)} note{'s' if len(builder.notes) > 1 else ''}"
         header.append(
-            f"{len(builder.notes)} notes to review: the comments starting 'ipplan:' mark what "
-            "could not be imported as it is"
+            f"{count} to review: the comments starting 'ipplan:' mark what could not be "
+            "imported as it is"
         )
     header += [f"ipplan: {text}" for text in top]
     scenario: dict[str, Any] = dict(head)
