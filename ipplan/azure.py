@@ -63,6 +63,7 @@ _ILB = re.compile(r"/providers/microsoft\.network/loadbalancers/kubernetes-inter
 _API_NIC = re.compile(r"/providers/microsoft\.network/networkinterfaces/kube-apiserver\.nic\.")
 _RESOURCE_GROUP = re.compile(r"/resourcegroups/([^/]+)", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+_REVIEW = "ipplan: "  # starts the comments that need a review
 _PLANNING_DEFAULTS = {"horizon_months": 36, "headroom_pct": 20, "warn_at_pct": 80}
 
 
@@ -222,7 +223,7 @@ def _unwrap(document: Any, source: str, path: str, hint: str) -> Iterator[_Node]
         for i, item in enumerate(document):
             if not isinstance(item, dict):
                 raise ScenarioError(
-                    f"{where}[{i}]: expected a JSON object, not {_json_type(item)}: {hint}"
+                    f"{source}: {path}[{i}]: expected a JSON object, not {_json_type(item)}: {hint}"
                 )
             yield from _unwrap(item, source, f"{path}[{i}]", hint)
         return
@@ -310,7 +311,7 @@ class _AzCluster:
     name: str
     rid: str
     where: str
-    node_resource_group: str  # lower case
+    node_resource_group: str
     plugin: str
     plugin_mode: str
     dataplane: str
@@ -449,7 +450,7 @@ def _read_cluster(node: _Node) -> _AzCluster:
         name=name,
         rid=rid.lower(),
         where=node.where(),
-        node_resource_group=(node.text("nodeResourceGroup") or default_node_rg).lower(),
+        node_resource_group=node.text("nodeResourceGroup") or default_node_rg,
         plugin=(profile.text("networkPlugin") or "").lower(),
         plugin_mode=(profile.text("networkPluginMode") or "").lower(),
         dataplane=(profile.text("networkDataplane") or "").lower(),
@@ -599,7 +600,6 @@ class _Live:
 class _Builder:
     def __init__(self, vnets: list[_AzVNet], clusters: list[_AzCluster], top: list[str]) -> None:
         self.top = top
-        self.notes: list[str] = list(top)
         self.vnets: list[_AzVNet] = []
         by_rid: dict[str, _AzVNet] = {}
         for vnet in vnets:
@@ -632,13 +632,11 @@ class _Builder:
 
     def _top(self, text: str) -> None:
         self.top.append(text)
-        self.notes.append(text)
 
     def review(self, entry: _Entry, text: str, on: str = "") -> None:
         """A note on something the import could not map as it is."""
         target = entry.field_comments.setdefault(on, []) if on else entry.comments
-        target.append(f"ipplan: {text}")
-        self.notes.append(text)
+        target.append(f"{_REVIEW}{text}")
 
     def _name(self, name: str, what: str, entry: _Entry | None) -> str:
         unique = _unique(name, self.names)
@@ -665,7 +663,7 @@ class _Builder:
     def _locate(self, cluster: _AzCluster, subnet_id: str) -> tuple[int, int] | None:
         if subnet_id:
             return self.subnet_index.get(subnet_id)
-        for vi in self.managed.get(cluster.node_resource_group, []):
+        for vi in self.managed.get(cluster.node_resource_group.lower(), []):
             for si, subnet in enumerate(self.vnets[vi].subnets):
                 if subnet.name.lower() == "aks-subnet":
                     return vi, si
@@ -823,6 +821,14 @@ class _Builder:
         if network is None:
             entry.dropped = True
             return
+        entry.data["vnet"] = ""  # known once the pools are placed
+        entry.data["network"] = str(network)
+        if cluster.dataplane == "cilium":
+            entry.data["dataplane"] = "cilium"
+        self._cidrs(cluster, entry, network)
+        entry.data["private_cluster"] = cluster.private
+        entry.data["internal_lbs"] = 0
+        entry.data["private_endpoints"] = 0
         pools: list[_Entry] = []
         host: int | None = None
         first: tuple[int, int] | None = None
@@ -834,14 +840,8 @@ class _Builder:
                 names.append(pool.name.lower())
                 if first is None:
                     host, first = at[0], at
-        entry.data["vnet"] = self.vnet_names[host] if host is not None else ""
-        entry.data["network"] = str(network)
-        if cluster.dataplane == "cilium":
-            entry.data["dataplane"] = "cilium"
-        self._cidrs(cluster, entry, network)
-        entry.data["private_cluster"] = cluster.private
-        entry.data["internal_lbs"] = 0
-        entry.data["private_endpoints"] = 0
+        if host is not None:
+            entry.data["vnet"] = self.vnet_names[host]
         entry.children["node_pools"] = pools
         if first is None:
             entry.dropped = True
@@ -851,7 +851,9 @@ class _Builder:
                 "placed in an imported subnet: not imported",
             )
             return
-        self.live[cluster.node_resource_group] = _Live(entry, tuple(names), first, cluster.private)
+        self.live[cluster.node_resource_group.lower()] = _Live(
+            entry, tuple(names), first, cluster.private
+        )
 
     def _place(
         self, cluster: _AzCluster, subnet_id: str, what: str, host: int | None
@@ -1142,6 +1144,17 @@ def _lines(entry: _Entry, indent: int, in_dropped: bool = False) -> list[str]:
     return out + body
 
 
+def _notes(entries: Sequence[_Entry]) -> Iterator[str]:
+    """The review comments of *entries*, in the order they are written."""
+    for entry in entries:
+        comments = [*entry.comments]
+        for key in entry.data:
+            comments += entry.field_comments.get(key, [])
+        yield from (c.removeprefix(_REVIEW) for c in comments if c.startswith(_REVIEW))
+        for children in entry.children.values():
+            yield from _notes(children)
+
+
 def _render(header: list[str], top: dict[str, Any], sections: dict[str, list[_Entry]]) -> str:
     lines = [_comment("", h) for h in header]
     lines += [f"{key}: {_scalar(value)}" for key, value in top.items()]
@@ -1201,15 +1214,16 @@ def import_azure(
     sections = {"vnets": builder.vnet_entries, "external": external, "clusters": cluster_entries}
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
-    if builder.notes:
-        count = f"{len(builder.notes)} note{'s' if len(builder.notes) > 1 else ''}"
+    notes = top + [note for entries in sections.values() for note in _notes(entries)]
+    if notes:
+        count = f"{len(notes)} note{'s' if len(notes) > 1 else ''}"
         header.append(
             f"{count} to review: the comments starting 'ipplan:' mark what could not be "
             "imported as it is"
         )
-    header += [f"ipplan: {text}" for text in top]
+    header += [f"{_REVIEW}{text}" for text in top]
     scenario: dict[str, Any] = dict(head)
     for key, entries in sections.items():
         if entries:
             scenario[key] = [e.scenario() for e in entries if not e.dropped]
-    return AzureImport(scenario, _render(header, head, sections), tuple(builder.notes))
+    return AzureImport(scenario, _render(header, head, sections), tuple(notes))
