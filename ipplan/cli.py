@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from netaddr import IPNetwork
@@ -387,5 +388,31 @@ def import_azure(
         typer.echo(f"note: {note}", err=True)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+@app.command()
+@user_errors()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
+) -> None:
+    """Check scenario FILE; print ok and its warnings, or its first problem."""
+    from ipplan.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
+    typer.echo(
+        f"ok: {scenario.name} ({_count(len(scenario.vnets), 'vnet')}, "
+        f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
+    )
+    for warning in scenario.warnings:
+        typer.echo(f"warning: {warning}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors."""
+    from ipplan.scenario import scenario_schema
+
+    typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
