@@ -298,6 +298,102 @@ def plan(
     typer.echo("  " + "  ".join(p.name for p in written))
 
 
+import_app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Build a scenario file from what is already deployed.",
+)
+app.add_typer(import_app, name="import")
+
+
+def _read_json_file(path: Path) -> tuple[str, str]:
+    try:
+        return str(path), path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text: give the JSON that `az ... -o json` prints"
+        ) from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write *text* to a temporary file beside *path*, then rename it: never a half-written file."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise ScenarioError(f"{path}: cannot write it ({err.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@import_app.command("azure")
+@user_errors()
+def import_azure(
+    vnets: list[Path] = typer.Option(
+        ...,
+        "--vnets",
+        metavar="FILE",
+        help="Output of `az network vnet list -o json` (repeat for more files).",
+    ),
+    clusters: list[Path] = typer.Option(
+        [],
+        "--clusters",
+        metavar="FILE",
+        help="Output of `az aks list -o json` or `az aks show -o json` (repeatable).",
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE", help="Scenario file to write; default: print it."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", metavar="NAME", help="Scenario name; default the first VNet's."
+    ),
+    start: str | None = typer.Option(
+        None, "--start", metavar="YYYY-MM", help="First forecast month; default this month."
+    ),
+) -> None:
+    """Build a scenario from Azure's own JSON: VNets, subnets, peerings and AKS clusters.
+
+    ipplan never calls Azure. What it cannot map is kept as a '# ipplan:' comment in the file.
+    """
+    import datetime
+    import re
+
+    from ipplan.azure import import_azure as build
+
+    month = start if start is not None else datetime.date.today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    result = build(
+        [_read_json_file(p) for p in vnets],
+        [_read_json_file(p) for p in clusters],
+        start=month,
+        name=name,
+    )
+    if output is None:
+        typer.echo(result.text, nl=False)
+    else:
+        _write_atomically(output, result.text)
+        data = result.scenario
+        subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
+        pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
+        typer.echo(
+            f"wrote {output}: {_count(len(data['vnets']), 'VNet')} ({_count(subnets, 'subnet')}), "
+            f"{_count(len(data.get('external', [])), 'external range')}, "
+            f"{_count(len(data.get('clusters', [])), 'cluster')} "
+            f"({_count(pools, 'node pool')})"
+        )
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
 @app.command()
 @user_errors()
 def validate(

@@ -73,9 +73,7 @@ def test_overlay_plan_allocates_best_fit_and_counts_every_consumer() -> None:
     assert plan.feasible
 
 
-def test_auto_pod_subnet_of_overlay_cluster_is_sized_from_compared_pod_subnet_models() -> (
-    None
-):
+def test_auto_pod_subnet_of_overlay_cluster_is_sized_from_compared_pod_subnet_models() -> None:
     plan = build_plan(_scenario(SUBNETS, POOLS))
     pods = next(s for s in plan.subnets if s.name == "aks-pods")
     # dynamic: min(16 * ceil(0.5 + 35/16), 50) = 48 per node x 80 peak = 3,840; +20% = 4,608 -> /19
