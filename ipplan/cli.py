@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from netaddr import IPNetwork
@@ -305,6 +306,12 @@ def plan(
         for s in result.subnets
     ]
     typer.echo(_table(rows))
+    typer.echo("")
+    for c in result.estimate.clusters:
+        typer.echo(
+            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+        )
     for problem in result.estimate.problems:
         if problem.severity == "error":
             typer.echo(f"INFEASIBLE: {problem}")
@@ -312,3 +319,129 @@ def plan(
         typer.echo(f"warning: {warning}")
     typer.echo(f"\nwrote {len(written)} files to {folder}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
+
+
+import_app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Build a scenario file from what is already deployed.",
+)
+app.add_typer(import_app, name="import")
+
+
+def _read_json_file(path: Path) -> tuple[str, str]:
+    try:
+        return str(path), path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text: give the JSON that `az ... -o json` prints"
+        ) from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write *text* to a temporary file beside *path*, then rename it: never a half-written file."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise ScenarioError(f"{path}: cannot write it ({err.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@import_app.command("azure")
+@user_errors()
+def import_azure(
+    vnets: list[Path] = typer.Option(
+        ...,
+        "--vnets",
+        metavar="FILE",
+        help="Output of `az network vnet list -o json` (repeat for more files).",
+    ),
+    clusters: list[Path] = typer.Option(
+        [],
+        "--clusters",
+        metavar="FILE",
+        help="Output of `az aks list -o json` or `az aks show -o json` (repeatable).",
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE", help="Scenario file to write; default: print it."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", metavar="NAME", help="Scenario name; default the first VNet's."
+    ),
+    start: str | None = typer.Option(
+        None, "--start", metavar="YYYY-MM", help="First forecast month; default this month."
+    ),
+) -> None:
+    """Build a scenario from Azure's own JSON: VNets, subnets, peerings and AKS clusters.
+
+    ipplan never calls Azure. What it cannot map is kept as a '# ipplan:' comment in the file.
+    """
+    import datetime
+    import re
+
+    from ipplan.azure import import_azure as build
+
+    month = start if start is not None else datetime.date.today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    result = build(
+        [_read_json_file(p) for p in vnets],
+        [_read_json_file(p) for p in clusters],
+        start=month,
+        name=name,
+    )
+    if output is None:
+        typer.echo(result.text, nl=False)
+    else:
+        _write_atomically(output, result.text)
+        data = result.scenario
+        subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
+        pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
+        typer.echo(
+            f"wrote {output}: {_count(len(data['vnets']), 'VNet')} ({_count(subnets, 'subnet')}), "
+            f"{_count(len(data.get('external', [])), 'external range')}, "
+            f"{_count(len(data.get('clusters', [])), 'cluster')} "
+            f"({_count(pools, 'node pool')})"
+        )
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+@user_errors()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
+) -> None:
+    """Check scenario FILE; print ok and its warnings, or its first problem."""
+    from ipplan.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
+    typer.echo(
+        f"ok: {scenario.name} ({_count(len(scenario.vnets), 'vnet')}, "
+        f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
+    )
+    for warning in scenario.warnings:
+        typer.echo(f"warning: {warning}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors."""
+    from ipplan.scenario import scenario_schema
+
+    typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
