@@ -718,7 +718,7 @@ def evaluate(
         ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if _is_static(sd.name, demands) else sd.peak_ips
         vnet_ips[sd.vnet] = vnet_ips.get(sd.vnet, 0) + ips
     for sd in subnet_rows.values():
-        if sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
+        if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
             net = _network_of(sd.name, clusters, demands)
             rule = "A9" if _is_static(sd.name, demands) else "A8" if sd.role == "pod" else "A3"
             fix = f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods"
@@ -732,7 +732,8 @@ def evaluate(
                 )
             )
     for vnet, ips in sorted(vnet_ips.items()):
-        if ips > VNET_MAX_IPS:
+        # with no cluster there is no model to judge (an estate with no AKS cluster at all)
+        if ips > VNET_MAX_IPS and clusters:
             # a VNet no cluster uses (only other IPs) is still over the limit: blame the first
             net = next((c.network for c in clusters if c.vnet == vnet), clusters[0].network)
             problems.append(

@@ -905,3 +905,17 @@ def test_vnet_over_the_limit_without_a_cluster_in_it() -> None:
     assert [(p.network, p.subject, p.rule, p.message) for p in errors(est)] == [
         (OVERLAY, "v2", "A15", "VNet v2 needs 70,000 private IPs, above Azure's 65,536 per VNet")
     ]
+
+
+def test_no_clusters_no_problems_and_no_crash() -> None:
+    # an estate with no AKS cluster: its subnets are still rows, but no model to judge them
+    est = evaluate([], {"big": Subnet("big", 14, other_ips=70000, vnet="hub")})
+    big = subnet_of(est, "big")
+    # /14: 2^18 - 5 = 262,139 usable; 70,000 used -> /15 would hold 131,067
+    assert (big.peak_ips, big.usable_ips, big.min_prefixlen, big.max_nodes) == (
+        70000,
+        262139,
+        15,
+        None,
+    )
+    assert (est.pools, est.clusters, est.problems) == ((), (), ())
