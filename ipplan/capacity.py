@@ -335,7 +335,7 @@ class ClusterDemand:
     service_ips: int  # ClusterIP addresses left in the service CIDR
     node_port_limit: int
     lb_service_limit: int
-    max_nodes: int | None  # most nodes (first pool grown) before any limit binds
+    max_nodes: int | None  # most nodes (largest pool grown) before any limit binds
     limiting_factor: str  # which limit binds first, in words
 
 
@@ -601,14 +601,15 @@ def _pool_problems(
                 f"{MIN_MAX_PODS}..{MAX_MAX_PODS}",
                 f"use max pods between {MIN_MAX_PODS} and {MAX_MAX_PODS}",
             )
-        elif d.max_pods * d.nodes < MIN_PODS_PER_POOL:
+        elif d.nodes > 0 and d.max_pods * d.nodes < MIN_PODS_PER_POOL:
+            # a pool scaled to zero (autoscaler user pool) holds no pods to count
             need = -(-MIN_PODS_PER_POOL // d.max_pods)
             add(
                 who,
                 "A2",
                 f"pool {who}: {d.nodes} node(s) x {d.max_pods} max pods = "
                 f"{d.nodes * d.max_pods} pods, below AKS's minimum of {MIN_PODS_PER_POOL} per pool",
-                f"use at least {need} nodes or more max pods",
+                f"use at least {need} nodes or more max pods" if need > 1 else "use more max pods",
             )
         if d.os is OS.WINDOWS:
             if network is Network.KUBENET:
@@ -905,10 +906,15 @@ def _binding_limit(
     subnet_rows: Mapping[str, SubnetDemand],
     cidr_nodes: int | None,
 ) -> tuple[int | None, str]:
-    """Grow the first pool until a limit binds: (the cluster's node count then, that limit)."""
+    """Grow the largest pool until a limit binds: (the cluster's node count then, that limit).
+
+    The largest pool (most planning nodes, the first on ties) is where growth usually lands;
+    growing a three-node system pool would understate the room of a cluster.
+    """
     if not pools:
         return None, "no node pools"
-    pool, base = cluster.node_pools[0], pools[0]
+    grown = max(range(len(pools)), key=lambda i: (pools[i].planning_nodes, -i))
+    pool, base = cluster.node_pools[grown], pools[grown]
 
     def at(n: int) -> PoolDemand:
         return pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)

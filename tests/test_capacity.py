@@ -919,3 +919,22 @@ def test_no_clusters_no_problems_and_no_crash() -> None:
         None,
     )
     assert (est.pools, est.clusters, est.problems) == ((), (), ())
+
+
+def test_cluster_room_grows_the_largest_pool_not_the_system_pool() -> None:
+    # kubenet: system 3 + 1 surge = 4 peak; apps 300 + ceil(10% of 300) = 330 peak; 366 routes used.
+    # Growing apps: 4 + n + ceil(n/10) <= 400 -> n + ceil(n/10) <= 396 -> n = 360 (360 + 36 = 396)
+    # -> room for 3 + 360 = 363 nodes, limited by the route table (the /15 pod CIDR holds 512)
+    apps = pool("apps", nodes=250, max_nodes=300, max_surge=Surge(10, percent=True))
+    est = evaluate(
+        [cluster(KUBENET, pool("system", nodes=3, max_surge=ONE), apps, pod_cidr_prefixlen=15)],
+        sized(nodes=22),
+    )
+    (row,) = est.clusters
+    assert (row.max_nodes, row.limiting_factor) == (363, "kubenet route table (400 routes)")
+
+
+def test_a_pool_scaled_to_zero_is_not_held_to_the_30_pod_minimum() -> None:
+    # rule A2 counts `nodes`; an autoscaler user pool at 0 nodes has no pods to count
+    est = evaluate([cluster(OVERLAY, pool(nodes=0, max_nodes=10, max_pods=10))])
+    assert [p.rule for p in est.problems] == []
