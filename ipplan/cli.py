@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from netaddr import IPNetwork
@@ -20,7 +21,9 @@ from netaddr import IPNetwork
 from ipplan import __version__
 from ipplan.capacity import (
     DEFAULT_SURGE,
+    LARGEST_SUBNET_PREFIXLEN,
     OS,
+    SMALLEST_SUBNET_PREFIXLEN,
     Cluster,
     Dataplane,
     Network,
@@ -75,21 +78,35 @@ class Format(StrEnum):
     JSON = "json"
 
 
-class NetworkChoice(StrEnum):
-    """A network model, or all of them side by side."""
+def _networks(value: str) -> list[Network]:
+    """``all`` or one model; parsed here so a typo is one line on stderr, not a usage screen."""
+    if value.strip() == "all":
+        return list(Network)
+    try:
+        return [Network(value.strip())]
+    except ValueError:
+        choices = ", ".join(["all", *Network])
+        raise ScenarioError(
+            f"--network: {value!r} is not a network model: use one of {choices}"
+        ) from None
 
-    ALL = "all"
-    KUBENET = Network.KUBENET.value
-    AZURE_CNI = Network.AZURE_CNI.value
-    OVERLAY = Network.OVERLAY.value
-    POD_SUBNET = Network.POD_SUBNET.value
-    POD_SUBNET_STATIC = Network.POD_SUBNET_STATIC.value
 
-
-def _option_prefixlen(option: str, value: str | None) -> int | None:
+def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> int | None:
+    """The prefix length of an IPv4 CIDR option; a subnet must be /2 to /29 (rule A17)."""
     if value is None:
         return None
-    prefixlen: int = parse_network_option(option, value).prefixlen
+    network = parse_network_option(option, value)
+    if network.version != 4:
+        raise ScenarioError(
+            f"{option}: {value} is IPv6; compare sizes the IPv4 ranges "
+            "(AKS has no IPv6-only clusters): give an IPv4 CIDR"
+        )
+    prefixlen: int = network.prefixlen
+    if subnet and not LARGEST_SUBNET_PREFIXLEN <= prefixlen <= SMALLEST_SUBNET_PREFIXLEN:
+        raise ScenarioError(
+            f"{option}: {value} is a /{prefixlen}; Azure subnets are /{LARGEST_SUBNET_PREFIXLEN} "
+            f"to /{SMALLEST_SUBNET_PREFIXLEN}: use a prefix in that range"
+        )
     return prefixlen
 
 
@@ -97,8 +114,10 @@ def _option_prefixlen(option: str, value: str | None) -> int | None:
 @user_errors()
 def compare(
     nodes: int = typer.Option(..., min=0, help="Node count of the pool."),
-    network: NetworkChoice = typer.Option(
-        NetworkChoice.ALL, help="One network model, or all of them side by side."
+    network: str = typer.Option(
+        "all",
+        help="all (side by side), or one of kubenet, azure-cni, azure-cni-overlay, "
+        "azure-cni-pod-subnet, azure-cni-pod-subnet-static.",
     ),
     max_nodes: int | None = typer.Option(
         None, min=1, help="Autoscaler maximum; sizing uses it instead of --nodes."
@@ -130,7 +149,13 @@ def compare(
     output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
 ) -> None:
     """Compare what every AKS network model needs for one node pool (a quick what-if)."""
+    models = _networks(network)
     surge = parse_surge(max_surge)
+    if max_nodes is not None and max_nodes < nodes:
+        raise ScenarioError(
+            f"--max-nodes {max_nodes} is below --nodes {nodes}: the autoscaler maximum "
+            f"must be at least the node count; use --max-nodes {nodes} or more"
+        )
     service = parse_network_option("--service-cidr", service_cidr)
     pool = NodePool(
         name="pool",
@@ -148,14 +173,13 @@ def compare(
         network=Network.OVERLAY,
         node_pools=(pool,),
         dataplane=dataplane,
-        pod_cidr_prefixlen=_option_prefixlen("--pod-cidr", pod_cidr),
+        pod_cidr_prefixlen=_option_prefixlen("--pod-cidr", pod_cidr, subnet=False),
         service_cidr_size=service.size,
         internal_lbs=internal_lbs,
     )
     subnets = {pool.subnet: Subnet(pool.subnet, _option_prefixlen("--subnet", subnet))}
     if pod_subnet is not None:
         subnets[pod_subnet] = Subnet(pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet))
-    models = list(Network) if network is NetworkChoice.ALL else [Network(network.value)]
     rows = []
     for model in models:
         row = comparison_row(evaluate([cluster], subnets, model), "cluster")
@@ -230,7 +254,7 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
     shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
-    return _table(shown) + "\n" + "\n".join(notes) + "\n"
+    return _table(shown) + "\n\n" + "\n".join(notes) + "\n"
 
 
 def _table(rows: Sequence[Mapping[str, object]]) -> str:
@@ -282,6 +306,12 @@ def plan(
         for s in result.subnets
     ]
     typer.echo(_table(rows))
+    typer.echo("")
+    for c in result.estimate.clusters:
+        typer.echo(
+            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+        )
     for problem in result.estimate.problems:
         if problem.severity == "error":
             typer.echo(f"INFEASIBLE: {problem}")
@@ -289,3 +319,129 @@ def plan(
         typer.echo(f"warning: {warning}")
     typer.echo(f"\nwrote {len(written)} files to {folder}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
+
+
+import_app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Build a scenario file from what is already deployed.",
+)
+app.add_typer(import_app, name="import")
+
+
+def _read_json_file(path: Path) -> tuple[str, str]:
+    try:
+        return str(path), path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text: give the JSON that `az ... -o json` prints"
+        ) from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write *text* to a temporary file beside *path*, then rename it: never a half-written file."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise ScenarioError(f"{path}: cannot write it ({err.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@import_app.command("azure")
+@user_errors()
+def import_azure(
+    vnets: list[Path] = typer.Option(
+        ...,
+        "--vnets",
+        metavar="FILE",
+        help="Output of `az network vnet list -o json` (repeat for more files).",
+    ),
+    clusters: list[Path] = typer.Option(
+        [],
+        "--clusters",
+        metavar="FILE",
+        help="Output of `az aks list -o json` or `az aks show -o json` (repeatable).",
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE", help="Scenario file to write; default: print it."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", metavar="NAME", help="Scenario name; default the first VNet's."
+    ),
+    start: str | None = typer.Option(
+        None, "--start", metavar="YYYY-MM", help="First forecast month; default this month."
+    ),
+) -> None:
+    """Build a scenario from Azure's own JSON: VNets, subnets, peerings and AKS clusters.
+
+    ipplan never calls Azure. What it cannot map is kept as a '# ipplan:' comment in the file.
+    """
+    import datetime
+    import re
+
+    from ipplan.azure import import_azure as build
+
+    month = start if start is not None else datetime.date.today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    result = build(
+        [_read_json_file(p) for p in vnets],
+        [_read_json_file(p) for p in clusters],
+        start=month,
+        name=name,
+    )
+    if output is None:
+        typer.echo(result.text, nl=False)
+    else:
+        _write_atomically(output, result.text)
+        data = result.scenario
+        subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
+        pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
+        typer.echo(
+            f"wrote {output}: {_count(len(data['vnets']), 'VNet')} ({_count(subnets, 'subnet')}), "
+            f"{_count(len(data.get('external', [])), 'external range')}, "
+            f"{_count(len(data.get('clusters', [])), 'cluster')} "
+            f"({_count(pools, 'node pool')})"
+        )
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+@user_errors()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
+) -> None:
+    """Check scenario FILE; print ok and its warnings, or its first problem."""
+    from ipplan.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
+    typer.echo(
+        f"ok: {scenario.name} ({_count(len(scenario.vnets), 'vnet')}, "
+        f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
+    )
+    for warning in scenario.warnings:
+        typer.echo(f"warning: {warning}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors."""
+    from ipplan.scenario import scenario_schema
+
+    typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

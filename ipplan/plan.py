@@ -169,6 +169,19 @@ def _auto_prefixlen(estimate: Estimate, key: str, headroom_pct: int) -> int:
     return min_prefixlen(-(-demand.peak_ips * (100 + headroom_pct) // 100))
 
 
+def _auto_size(own: Estimate, others: list[Estimate], key: str, headroom_pct: int) -> int | None:
+    """Size an auto subnet from the cluster's own model; if only compared models use it (a pod
+    subnet of an overlay cluster, say), from the largest of their needs; None if nobody uses it."""
+    if _users(own, key):
+        return _auto_prefixlen(own, key, headroom_pct)
+    sizes = [_auto_prefixlen(e, key, headroom_pct) for e in others if _users(e, key)]
+    return min(sizes, default=None)
+
+
+def _users(estimate: Estimate, key: str) -> bool:
+    return any(key in (p.subnet, p.pod_subnet) for p in estimate.pools)
+
+
 def _allocate(
     scenario: Scenario, clusters: tuple[Cluster, ...]
 ) -> tuple[dict[str, tuple[IPNetwork, str]], list[AddressSpace]]:
@@ -182,8 +195,9 @@ def _allocate(
         for s in v.subnets
         if s.auto
     }
-    sizing = _evaluate(clusters, fixed)
-    sized_keys = {d.name for d in sizing.subnets}
+    own = _evaluate(clusters, fixed)
+    others = [_evaluate(clusters, fixed, net) for net in scenario.planning.compare]
+    headroom = scenario.planning.headroom_pct
     for vi, vnet in enumerate(scenario.vnets):
         space = AddressSpace(list(vnet.address_space))
         spaces.append(space)
@@ -197,12 +211,12 @@ def _allocate(
                     raise ScenarioError(f"{_where(scenario, vi, si)}.cidr: {err}") from None
                 placed[key] = (spec.cidr, "existing")
             elif spec.auto:
-                if key not in sized_keys:
+                prefixlen = _auto_size(own, others, key, headroom)
+                if prefixlen is None:
                     raise ScenarioError(
                         f"{_where(scenario, vi, si)}.size: auto, but no node pool uses subnet "
                         f"{spec.name!r} to size it from; give a prefix instead"
                     )
-                prefixlen = _auto_prefixlen(sizing, key, scenario.planning.headroom_pct)
                 requests.append((prefixlen, si, spec))
             elif spec.prefixlen is not None:
                 requests.append((spec.prefixlen, si, spec))
@@ -288,7 +302,13 @@ def build_plan(scenario: Scenario) -> Plan:
         _vnet_plan(v, space, placed) for v, space in zip(scenario.vnets, spaces, strict=True)
     )
     warnings = list(scenario_warnings(scenario))
-    warnings += [str(p) for p in estimate.problems if p.severity is Severity.WARNING]
+    # the scenario already warns, with the field path, of kubenet's retirement and Windows
+    # max pods (rules A7, A2); the capacity model's other warnings are added here
+    warnings += [
+        str(p)
+        for p in estimate.problems
+        if p.severity is Severity.WARNING and p.rule not in {"A2", "A7"}
+    ]
     warnings += [
         f"subnet {s.vnet}/{s.name} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "
         f"above the {warn_at}% warning level; consider a /{max(s.min_prefixlen - 1, 2)}"
