@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import io
 import ipaddress
-from collections.abc import Mapping, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ipplan.capacity import Estimate, Network, Severity, comparison_row
 from ipplan.forecast import CURRENT, KINDS, Forecast, Series
 from ipplan.plan import Plan, VNetPlan
+from ipplan.summary import cluster_problems
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -34,6 +39,7 @@ __all__ = [
     "comparison_figure",
     "forecast_figure",
     "png",
+    "rendering",
     "sweep_figure",
     "utilization_figure",
 ]
@@ -215,15 +221,7 @@ RULE_WORDS = {
 
 def problem_rules(estimate: Estimate, cluster: str) -> list[str]:
     """The Part A rules *cluster* breaks under *estimate* (errors only), sorted."""
-    row = comparison_row(estimate, cluster)
-    text = str(row["problems"])
-    return sorted(
-        {
-            p.rule
-            for p in estimate.problems
-            if p.severity is Severity.ERROR and f"{p.message}; {p.fix}" in text
-        }
-    )
+    return sorted({p.rule for p in cluster_problems(estimate, cluster, Severity.ERROR)})
 
 
 def _why(rules: Sequence[str]) -> str:
@@ -371,13 +369,14 @@ def _wrap_name(name: str) -> str:
 
 
 def _forecast_panel(
-    ax: Axes, forecast: Forecast, series: Series | None, model: str, own: bool
+    ax: Axes, forecast: Forecast, series: Series | None, model: str, own: bool, rules: list[str]
 ) -> None:
     """One model's binding resource for one cluster: required vs capacity, month by month."""
     months = list(range(len(forecast.months)))
-    infeasible = not forecast.feasible(series.model if series is not None else model)
+    infeasible = bool(rules)
     ax.set_title(
-        f"{model}{'  (current)' if own else ''}" + ("\nINFEASIBLE now" if infeasible else "\n"),
+        f"{model}{'  (current)' if own else ''}"
+        + (f"\nINFEASIBLE now ({', '.join(rules)})" if infeasible else "\n"),
         loc="left",
         fontsize=9,
         fontweight="bold",
@@ -486,7 +485,10 @@ def forecast_figure(plan: Plan) -> Figure:
         for ax, model in zip(axes, models, strict=True):
             own = model == cluster.network.value
             source = forecast.current if own else model
-            _forecast_panel(ax, forecast, forecast.binding(source, cluster.name), model, own)
+            estimate = plan.estimate if own else plan.comparisons.get(Network(model))
+            rules = [] if estimate is None else problem_rules(estimate, cluster.name)
+            binding = forecast.binding(source, cluster.name)
+            _forecast_panel(ax, forecast, binding, model, own, rules)
     from matplotlib.lines import Line2D
 
     handles = [
@@ -725,66 +727,99 @@ def address_map_figure(plan: Plan) -> Figure:
 def sweep_figure(
     nodes: Sequence[int],
     max_pods: Sequence[int],
-    prefixes: Mapping[str, Sequence[Sequence[int]]],
+    prefixes: Mapping[str, Any],
+    feasible: Mapping[str, Any],
     title: str,
 ) -> Figure:
-    """Smallest node subnet prefix by nodes (x) and max pods (y), one panel per model.
+    """Smallest node subnet prefix by nodes (x) and max pods (y), one panel per model; cells
+    that break an AKS or Azure limit are grey.
 
     Args:
         nodes, max_pods: the axes' values, ascending.
-        prefixes: per model, a grid indexed [max_pods index][nodes index].
+        prefixes, feasible: per model, grids indexed [max pods index][nodes index].
         title: the figure title (what was swept).
     """
     import matplotlib
+    import numpy as np
     from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
 
     models = list(prefixes)
-    values = sorted({p for grid in prefixes.values() for row in grid for p in row})
+    grids = {m: np.ma.masked_where(~np.asarray(feasible[m]), prefixes[m]) for m in models}
+    shown = [grids[m].compressed() for m in models if grids[m].count()]
+    values = [int(v) for a in shown for v in (a.min(), a.max())] or [24]
     low, high = min(values), max(values)
     levels = list(range(low, high + 2))
-    cmap = ListedColormap(
-        matplotlib.colormaps["cividis"].resampled(len(levels) - 1)(range(len(levels) - 1))
-    )
+    base = matplotlib.colormaps["cividis"].resampled(max(len(levels) - 1, 1))
+    cmap = ListedColormap(base(range(len(levels) - 1)))
+    cmap.set_bad("#DDDDDD")
     norm = BoundaryNorm([v - 0.5 for v in levels], cmap.N)
     cols = min(len(models), 3)
     rows = -(-len(models) // cols)
-    fig = _figure(4.6 * cols + 1.2, 0.8 + 2.6 * rows)
+    fig = _figure(4.4 * cols + 1.4, 1.0 + 2.4 * rows + 0.2 * len(max_pods) * rows)
     fig.suptitle(title, fontweight="bold")
     grid = fig.subplots(rows, cols, squeeze=False)
     image = None
-    annotate = len(nodes) * len(max_pods) <= 120
+    annotate = len(nodes) * len(max_pods) <= 150
+    extent = (-0.5, len(nodes) - 0.5, -0.5, len(max_pods) - 0.5)
     for i, ax in enumerate(grid.flat):
         if i >= len(models):
             ax.set_axis_off()
             continue
         model = models[i]
-        data = prefixes[model]
         image = ax.imshow(
-            data, aspect="auto", origin="lower", cmap=cmap, norm=norm, interpolation="nearest"
+            grids[model],
+            aspect="auto",
+            origin="lower",
+            cmap=cmap,
+            norm=norm,
+            interpolation="nearest",
+            extent=extent,
         )
-        ax.set_title(model, loc="left", color=MODEL_COLORS.get(model, "black"), fontweight="bold")
-        step = max(1, len(nodes) // 8)
-        ax.set_xticks(range(0, len(nodes), step), [_n(n) for n in nodes[::step]], fontsize=8)
-        ax.set_yticks(range(len(max_pods)), [str(p) for p in max_pods], fontsize=8)
+        ax.set_title(model, loc="left", fontweight="bold")
+        step = max(1, -(-len(nodes) // 6))
+        xticks = list(range(0, len(nodes), step))
+        ax.set_xticks(xticks, [_n(nodes[t]) for t in xticks], fontsize=8)
+        ystep = max(1, -(-len(max_pods) // 8))
+        yticks = list(range(0, len(max_pods), ystep))
+        ax.set_yticks(yticks, [str(max_pods[t]) for t in yticks], fontsize=8)
         ax.set_xlabel("nodes (planning count)")
         ax.set_ylabel("max pods per node")
-        if annotate:
-            for y, row in enumerate(data):
-                for x, p in enumerate(row):
-                    light = (p - low) / max(high - low, 1) > 0.6
+        # label each run of one prefix along a row (every cell when the grid is small)
+        for y in range(len(max_pods)):
+            row = grids[model][y]
+            x = 0
+            while x < len(nodes):
+                end = x
+                while (
+                    end + 1 < len(nodes)
+                    and row[end + 1] is not np.ma.masked
+                    and (row[x] is not np.ma.masked and row[end + 1] == row[x])
+                ):
+                    end += 1
+                wide = annotate or (end - x + 1) >= len(nodes) / 12
+                if row[x] is not np.ma.masked and wide:
+                    p = int(row[x])
+                    light = (p - low) / max(high - low, 1) > 0.55
                     ax.text(
-                        x,
+                        (x + end) / 2,
                         y,
                         f"/{p}",
                         ha="center",
                         va="center",
-                        fontsize=7,
+                        fontsize=7.5,
                         color="black" if light else "white",
                     )
+                x = end + 1
     if image is not None:
         bar = fig.colorbar(image, ax=grid.ravel().tolist(), ticks=levels[:-1], shrink=0.9)
-        bar.ax.set_yticklabels([f"/{p}" for p in levels[:-1]])
-        bar.set_label("smallest node subnet (prefix)")
+        bar.ax.set_yticklabels([f"/{p}" for p in levels[:-1]], fontsize=8)
+        bar.set_label("smallest node subnet (prefix; darker = larger subnet)")
+    fig.legend(
+        handles=[Patch(color="#DDDDDD", label="breaks an AKS or Azure limit (see the CSV)")],
+        loc="outside lower center",
+        frameon=False,
+    )
     return fig
 
 
@@ -795,3 +830,37 @@ CHARTS = {
     "forecast.png": forecast_figure,
     "address_map.png": address_map_figure,
 }
+#: the order worker processes take them in: the slowest first
+_BY_COST = ("forecast.png", "comparison.png", "address_map.png", "utilization.png")
+
+_JOB_PLAN: list[Plan] = []  # the plan forked workers render (inherited, never pickled)
+
+
+def _render_job(name: str) -> bytes:
+    return png(CHARTS[name](_JOB_PLAN[0]))
+
+
+@contextmanager
+def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict[str, bytes]]]:
+    """Start rendering every chart of *plan*; yield a function that waits for them all.
+
+    Rendering is most of ``ipplan plan``'s time, so where ``fork`` exists and there is more
+    than one CPU the charts render in worker processes while the caller goes on (writing the
+    CSV tables); otherwise they render one by one when waited for. Same bytes either way.
+
+    Args:
+        jobs: worker processes; default one per CPU, at most one per chart. 1: no workers.
+    """
+    workers = min(len(CHARTS), jobs or os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: {name: png(build(plan)) for name, build in CHARTS.items()}
+        return
+    plan.forecast  # noqa: B018 - computed once here, so the workers inherit it
+    _JOB_PLAN[:] = [plan]
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {name: pool.submit(_render_job, name) for name in _BY_COST}
+            yield lambda: {name: futures[name].result() for name in CHARTS}
+    finally:
+        _JOB_PLAN.clear()

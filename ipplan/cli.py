@@ -445,3 +445,109 @@ def schema() -> None:
 
 def _count(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@app.command()
+@user_errors()
+def check(
+    scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
+    min_runway_months: int = typer.Option(
+        12, "--min-runway-months", min=0, help="Months every resource must last (default 12)."
+    ),
+) -> None:
+    """Gate a pipeline on SCENARIO: exit 0 when every resource of its own models lasts at least
+    --min-runway-months and nothing is infeasible; else print each shortfall and exit 1."""
+    from ipplan.forecast import shortfalls
+    from ipplan.plan import build_plan
+    from ipplan.scenario import load_scenario
+
+    result = build_plan(load_scenario(scenario))
+    horizon = max(result.scenario.planning.horizon_months, min_runway_months)
+    forecast = result.forecast_for(horizon, own_only=True)
+    lines = shortfalls(forecast, result.estimate.problems, min_runway_months)
+    for line in lines:
+        typer.echo(line)
+    if lines:
+        raise typer.Exit(code=1)
+    first = min(
+        (s for s in forecast.of(forecast.current) if s.exhaustion_month is not None),
+        key=lambda s: (s.exhaustion_month or 0, s.resource.kind, s.resource.name),
+        default=None,
+    )
+    if first is None or first.exhaustion_month is None:
+        then = f"nothing runs out before {forecast.months[-1]}"
+    else:
+        month = forecast.months[first.exhaustion_month]
+        then = f"first to run out: {first.resource.label} in {month}"
+    typer.echo(f"ok: every resource lasts {min_runway_months} months or more; {then}")
+
+
+@app.command()
+@user_errors()
+def sweep(
+    nodes: str = typer.Option(
+        ..., help="Node counts: start:stop:step (stop included), a list, or both: 10:1000:10."
+    ),
+    max_pods: str = typer.Option("30,50,110,250", help="Max pods per node, same forms (10..250)."),
+    max_surge: str = typer.Option(
+        str(DEFAULT_SURGE), help="Upgrade surge: a node count (1), a percentage (33%), or a list."
+    ),
+    network: str = typer.Option(
+        "all", help="all, or a comma list of kubenet, azure-cni, azure-cni-overlay, ..."
+    ),
+    subnet: str | None = typer.Option(
+        None, help="A node subnet, e.g. 10.240.0.0/21: adds max nodes in it and whether it fits."
+    ),
+    out: Path = typer.Option(
+        Path("sweep.csv"), "--out", help="The CSV; the heatmap goes beside it as .png."
+    ),
+) -> None:
+    """Every combination of node count, max pods, surge and model: node and pod IPs, smallest
+    prefixes, max nodes in --subnet. Writes a CSV and a heatmap of the smallest node subnet."""
+    import sys
+    import time
+
+    from ipplan.sweep import (
+        MAX_NODES,
+        MAX_ROWS,
+        Progress,
+        SweepSpec,
+        parse_int_list,
+        parse_surges,
+        write_sweep,
+    )
+
+    spec = SweepSpec(
+        nodes=parse_int_list("--nodes", nodes, 0, MAX_NODES),
+        max_pods=parse_int_list("--max-pods", max_pods, 10, 250),
+        surges=parse_surges(max_surge),
+        networks=tuple(dict.fromkeys(n for part in network.split(",") for n in _networks(part))),
+        subnet_prefixlen=_option_prefixlen("--subnet", subnet),
+    )
+    if spec.rows > MAX_ROWS:
+        raise ScenarioError(
+            f"the sweep has {spec.rows:,} rows, above {MAX_ROWS:,}: "
+            "use larger steps or fewer values"
+        )
+    if not out.parent.is_dir():
+        raise ScenarioError(f"--out: folder {out.parent} does not exist: create it first")
+    started = time.perf_counter()
+    progress = Progress(sys.stderr)
+    try:
+        heat = write_sweep(spec, out, progress)
+    except OSError as err:
+        raise ScenarioError(f"--out: cannot write {out}: {err.strerror}") from None
+    finally:
+        progress.close()
+    seconds = time.perf_counter() - started
+    picture = out.with_suffix(".png")
+    from ipplan.chart import png, sweep_figure
+
+    title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
+        f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
+    )
+    picture.write_bytes(
+        png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
+    )
+    speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
+    typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")

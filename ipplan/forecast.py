@@ -28,6 +28,7 @@ from fractions import Fraction
 from ipplan.capacity import (
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
+    POD_CIDR_NODE_PREFIXLEN,
     POOL_MAX_NODES,
     STATIC_BLOCK_IPS,
     VNET_MAX_IPS,
@@ -48,9 +49,11 @@ __all__ = [
     "Forecast",
     "Resource",
     "Series",
+    "fix_for",
     "forecast",
     "grown_nodes",
     "month_label",
+    "shortfalls",
 ]
 
 #: the label of the scenario's own models when its clusters use different ones
@@ -339,3 +342,53 @@ def forecast(
         series=tuple(series),
         problems=problems,
     )
+
+
+def fix_for(series: Series) -> str:
+    """What to do about *series* running out, from its requirement at the horizon.
+
+    >>> s = Series("kubenet", Resource("node-subnet", "v/nodes", ("c",)), 251, (200, 300), 0, 1)
+    >>> fix_for(s)
+    'fix: a /23 holds the 300 IPs needed at the horizon'
+    """
+    need = series.required[-1]
+    kind = series.resource.kind
+    if kind == "node-subnet" or kind == "pod-subnet":
+        host_bits = max((need + 4).bit_length(), 3)  # usable(p) = 2^(32-p) - 5 (rule A4)
+        return f"fix: a /{32 - host_bits} holds the {need:,} IPs needed at the horizon"
+    if kind == "pod-cidr":
+        prefixlen = POD_CIDR_NODE_PREFIXLEN - max(need - 1, 0).bit_length()
+        return f"fix: a pod CIDR /{prefixlen} holds the {need:,} nodes needed at the horizon"
+    if kind == "kubenet-routes":
+        return "fix: move to azure-cni-overlay (no route table)"
+    if kind == "vnet-ips":
+        return "fix: azure-cni-overlay, or spread the clusters over more VNets"
+    return "fix: split the pool or the cluster"
+
+
+def shortfalls(
+    forecast: Forecast, problems: Sequence[Problem], min_runway_months: int
+) -> list[str]:
+    """One line per way the plan falls short: each error in *problems*, then each resource of
+    the forecast's own models (``forecast.current``) with less than *min_runway_months* of
+    runway. A resource short already is an error in *problems*, so it is not repeated.
+
+    >>> from ipplan.capacity import NodePool
+    >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
+    >>> f = forecast([Cluster("aks", Network.OVERLAY, (pool,))], {"nodes": Subnet("nodes", 26)},
+    ...              networks=[], start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)
+    >>> shortfalls(f, [], 12)
+    ['node subnet nodes: runs out 2027-05, 4 months of runway (12 required): 66 of 59 IPs \
+needed then; fix: a /24 holds the 154 IPs needed at the horizon']
+    """
+    lines = [f"INFEASIBLE: {p}" for p in problems if p.severity is Severity.ERROR]
+    for s in forecast.of(forecast.current):
+        m = s.exhaustion_month
+        if s.capacity is None or m is None or m == 0 or m >= min_runway_months:
+            continue
+        lines.append(
+            f"{s.resource.label}: runs out {forecast.months[m]}, {m} months of runway "
+            f"({min_runway_months} required): {s.required[m]:,} of {s.capacity:,} "
+            f"{s.resource.unit} needed then; {fix_for(s)}"
+        )
+    return lines

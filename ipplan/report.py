@@ -25,6 +25,7 @@ __all__ = [
     "tables",
     "write_charts",
     "write_csv",
+    "write_pack",
     "write_report",
     "write_summaries",
 ]
@@ -275,16 +276,33 @@ def write_csv(plan: Plan, folder: Path) -> list[Path]:
     return paths
 
 
-def write_charts(plan: Plan, folder: Path) -> list[Path]:
+def write_charts(plan: Plan, folder: Path, jobs: int | None = None) -> list[Path]:
     """Write the four PNG charts into *folder*; return the paths written."""
-    from ipplan.chart import CHARTS, png
+    from ipplan.chart import rendering
 
+    with rendering(plan, jobs) as wait:
+        charts = wait()
+    return _write_pngs(folder, charts)
+
+
+def _write_pngs(folder: Path, charts: dict[str, bytes]) -> list[Path]:
     paths = []
-    for name, build in CHARTS.items():
+    for name, data in charts.items():
         path = folder / name
-        path.write_bytes(png(build(plan)))
+        path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+def write_pack(plan: Plan, folder: Path) -> list[Path]:
+    """The tables, the charts and the summaries; the charts render in worker processes while
+    the tables are written (see :func:`ipplan.chart.rendering`)."""
+    from ipplan.chart import rendering
+
+    with rendering(plan) as wait:
+        paths = write_csv(plan, folder)
+        paths += _write_pngs(folder, wait())
+    return paths + write_summaries(plan, folder)
 
 
 def write_summaries(plan: Plan, folder: Path) -> list[Path]:
@@ -300,11 +318,7 @@ def write_summaries(plan: Plan, folder: Path) -> list[Path]:
 
 
 #: what ``ipplan plan`` writes: the tables, the charts, then the summaries that embed them
-DEFAULT_WRITERS: list[Callable[[Plan, Path], list[Path]]] = [
-    write_csv,
-    write_charts,
-    write_summaries,
-]
+DEFAULT_WRITERS: list[Callable[[Plan, Path], list[Path]]] = [write_pack]
 
 
 def write_report(

@@ -29,7 +29,7 @@ from ipplan.capacity import (
     pod_cidr_min_prefixlen,
     static_min_prefixlen,
 )
-from ipplan.forecast import CURRENT, KINDS, Forecast, Series
+from ipplan.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.plan import Plan
 
 __all__ = [
@@ -476,7 +476,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     under = "the plan as written" if f.current == CURRENT else f.current
     items += [
         f"runs out: {s.resource.label} in {f.months[s.exhaustion_month]} under {under} "
-        f"({s.required[s.exhaustion_month]:,} of {s.capacity:,} {s.resource.unit}); " + _fix(s)
+        f"({s.required[s.exhaustion_month]:,} of {s.capacity:,} {s.resource.unit}); " + fix_for(s)
         for s in f.of(f.current)
         if s.capacity is not None and s.exhaustion_month
     ]
@@ -489,21 +489,6 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     blocks.append(_Block("h2", "Assumptions (challenge them)"))
     blocks.append(_ul(_assumptions(plan)))
     return blocks
-
-
-def _fix(s: Series) -> str:
-    if s.resource.kind in ("node-subnet", "pod-subnet"):
-        need = min_prefixlen(s.required[-1])
-        return f"fix: a /{need} holds {s.required[-1]:,} IPs, the requirement at the horizon"
-    if s.resource.kind == "pod-cidr":
-        return (
-            f"fix: a pod CIDR /{pod_cidr_min_prefixlen(s.required[-1])} holds the horizon's nodes"
-        )
-    if s.resource.kind == "kubenet-routes":
-        return "fix: move to azure-cni-overlay (no route table limit)"
-    if s.resource.kind == "vnet-ips":
-        return "fix: azure-cni-overlay, or split the clusters across VNets"
-    return "fix: split the pool or cluster"
 
 
 def _assumptions(plan: Plan) -> list[str]:

@@ -1,0 +1,468 @@
+"""``ipplan sweep``: the capacity model over a grid of what-ifs, vectorised with numpy.
+
+Every row is one node pool (nodes x max pods x surge x network model) in one cluster with no
+other consumers, as ``ipplan compare`` sees it. The arithmetic is the capacity model's, in exact
+int64 column maths: no float log2 anywhere. Bit lengths come from ``np.frexp`` on integers below
+2^53 (exactly representable, so the exponent *is* the bit length). The results equal
+:func:`ipplan.capacity.evaluate` row for row (tests check a sample), except that ``feasible``
+ignores the pod CIDR: its smallest prefix is a column of its own.
+
+The CSV is formatted by numpy too (digits scattered into one byte buffer), because a million
+rows through the csv module or pandas takes far longer than computing them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ipplan.capacity import (
+    AZURE_RESERVED_IPS,
+    CLUSTER_MAX_NODES,
+    KUBENET_MAX_NODES,
+    MAX_MAX_PODS,
+    MIN_MAX_PODS,
+    MIN_PODS_PER_POOL,
+    POD_CIDR_NETWORKS,
+    POD_CIDR_NODE_PREFIXLEN,
+    POD_IP_BATCH,
+    POOL_MAX_NODES,
+    SMALLEST_SUBNET_PREFIXLEN,
+    STATIC_BLOCK_IPS,
+    STATIC_MAX_PREFIXLEN,
+    VNET_MAX_IPS,
+    Network,
+    Surge,
+    parse_surge,
+)
+from ipplan.errors import ScenarioError
+
+__all__ = [
+    "COLUMNS",
+    "MAX_NODES",
+    "MAX_ROWS",
+    "Heatmap",
+    "Progress",
+    "SweepSpec",
+    "evaluate_grid",
+    "format_csv",
+    "parse_int_list",
+    "parse_surges",
+    "run_sweep",
+    "write_sweep",
+]
+
+#: the CSV's columns, in order (names as in comparison.csv where they mean the same)
+COLUMNS = (
+    "network",
+    "max_surge",
+    "max_pods",
+    "nodes",
+    "surge_nodes",
+    "peak_nodes",
+    "node_subnet_ips",
+    "node_subnet_min_prefix",
+    "pod_subnet_ips",
+    "pod_subnet_min_prefix",
+    "pod_cidr_min_prefix",
+    "vnet_ips",
+    "max_nodes_in_subnet",
+    "fits_subnet",
+    "feasible",
+)
+#: largest node count a sweep takes: far above AKS's 5,000, and exact in float64's 53 bits
+MAX_NODES = 1_000_000
+#: largest sweep, in rows
+MAX_ROWS = 200_000_000
+
+_I64 = np.int64
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to sweep: every combination of these values."""
+
+    nodes: tuple[int, ...]
+    max_pods: tuple[int, ...]
+    surges: tuple[Surge, ...]
+    networks: tuple[Network, ...]
+    subnet_prefixlen: int | None = None  # the node subnet whose max nodes are computed
+
+    @property
+    def rows(self) -> int:
+        """Rows of the sweep."""
+        return len(self.nodes) * len(self.max_pods) * len(self.surges) * len(self.networks)
+
+
+def parse_int_list(option: str, text: str, low: int, high: int) -> tuple[int, ...]:
+    """``10:1000:10`` (start:stop:step, stop included), ``30,50,110`` or ``5``; sorted, unique.
+
+    >>> parse_int_list("--nodes", "10:50:20", 0, 100)
+    (10, 30, 50)
+    >>> parse_int_list("--max-pods", "50,30", 10, 250)
+    (30, 50)
+
+    Raises:
+        ScenarioError: not that form, a step below 1, or a value outside [low, high].
+    """
+    values: list[int] = []
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if ":" in part:
+                pieces = [int(p) for p in part.split(":")]
+                if len(pieces) == 2:
+                    pieces.append(1)
+                if len(pieces) != 3:
+                    raise ValueError(part)
+                start, stop, step = pieces
+                if step < 1 or stop < start:
+                    raise ScenarioError(
+                        f"{option}: {part!r} is not a range: use start:stop:step with "
+                        "start <= stop and a step of 1 or more, e.g. 10:1000:10"
+                    )
+                if (stop - start) // step >= MAX_ROWS:
+                    raise ScenarioError(
+                        f"{option}: {part!r} has too many values; use a larger step"
+                    )
+                values += range(start, stop + 1, step)
+            else:
+                values.append(int(part))
+    except ValueError:
+        raise ScenarioError(
+            f"{option}: {text!r} is not a list of whole numbers: use e.g. 10:1000:10 or 30,50,110"
+        ) from None
+    bad = [v for v in values if not low <= v <= high]
+    if bad:
+        raise ScenarioError(
+            f"{option}: {bad[0]} is outside {low}..{high}: use values in that range"
+        )
+    return tuple(sorted(set(values)))
+
+
+def parse_surges(text: str) -> tuple[Surge, ...]:
+    """``10%``, ``1`` or a comma list such as ``1,10%,33%``, in the order given.
+
+    Raises:
+        ScenarioError: one of them is not a surge.
+    """
+    try:
+        surges = [parse_surge(part) for part in text.split(",")]
+    except ScenarioError as err:
+        raise ScenarioError(f"--max-surge: {err}") from None
+    return tuple(dict.fromkeys(surges))
+
+
+def _bit_length(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """int.bit_length of every non-negative int64 below 2^53, exactly (frexp's exponent)."""
+    exponents: np.ndarray[Any, Any] = np.frexp(values.astype(np.float64))[1]
+    return exponents.astype(_I64)
+
+
+def evaluate_grid(
+    nodes: np.ndarray[Any, Any],
+    max_pods: np.ndarray[Any, Any],
+    surge: Surge,
+    network: Network,
+    subnet_prefixlen: int | None = None,
+) -> dict[str, np.ndarray[Any, Any] | None]:
+    """The capacity model for every (nodes, max pods) pair, as int64 arrays (None: n/a).
+
+    *nodes* and *max_pods* broadcast against each other: pass a row and a column for a grid,
+    or two equal-length arrays for arbitrary pairs. Max pods in use is max pods (rule A8's
+    worst case), surge is one value, the pool is the cluster's only one.
+
+    >>> out = evaluate_grid(np.array([50]), np.array([30]), Surge(1), Network.AZURE_CNI, 24)
+    >>> int(out["node_subnet_ips"][0]), int(out["node_subnet_min_prefix"][0])  # rule A vector 1
+    (1581, 21)
+    >>> int(out["max_nodes_in_subnet"][0]), bool(out["feasible"][0])  # a /24 holds 7 + 1 surge
+    (7, False)
+    """
+    n = nodes.astype(_I64)
+    p = max_pods.astype(_I64)
+    if surge.percent:  # rule A1: ceil(N * q / 100), at most N
+        s = np.minimum((n * surge.value + 99) // 100, n)
+    else:
+        s = np.minimum(n, surge.value)
+    m = n + s
+    per_node = (1 + p) if network is Network.AZURE_CNI else np.ones_like(p)
+    node_ips = m * per_node  # rule A3
+    out: dict[str, np.ndarray[Any, Any] | None] = {
+        "surge_nodes": s,
+        "peak_nodes": m,
+        "node_subnet_ips": node_ips,
+        "node_subnet_min_prefix": _min_prefixlen(node_ips),
+        "pod_subnet_ips": None,
+        "pod_subnet_min_prefix": None,
+        "pod_cidr_min_prefix": None,
+        "max_nodes_in_subnet": None,
+        "fits_subnet": None,
+    }
+    vnet_ips = node_ips
+    if network is Network.POD_SUBNET:  # rule A8 with U = P: max(16, min(16*ceil(.5+P/16), P))
+        batches = (p + POD_IP_BATCH // 2 + POD_IP_BATCH - 1) // POD_IP_BATCH
+        per_pod = np.maximum(POD_IP_BATCH, np.minimum(POD_IP_BATCH * batches, p))
+        pod_ips = m * per_pod
+        out["pod_subnet_ips"], out["pod_subnet_min_prefix"] = pod_ips, _min_prefixlen(pod_ips)
+        vnet_ips = node_ips + pod_ips
+    elif network is Network.POD_SUBNET_STATIC:  # rule A9: ceil((P + 1) / 16) blocks per node
+        blocks = m * ((p + STATIC_BLOCK_IPS) // STATIC_BLOCK_IPS)
+        out["pod_subnet_ips"] = blocks * STATIC_BLOCK_IPS
+        out["pod_subnet_min_prefix"] = STATIC_MAX_PREFIXLEN - np.maximum(_bit_length(blocks + 1), 1)
+        vnet_ips = node_ips + blocks  # a /28 block counts once against the VNet (rule A15)
+    if network in POD_CIDR_NETWORKS:  # rule A6: a /24 per node
+        out["pod_cidr_min_prefix"] = POD_CIDR_NODE_PREFIXLEN - _bit_length(np.maximum(m - 1, 0))
+    out["vnet_ips"] = vnet_ips
+    feasible = (  # rules A2, A10, A15; A7 below
+        (p >= MIN_MAX_PODS)
+        & (p <= MAX_MAX_PODS)
+        & ((n == 0) | (p * n >= MIN_PODS_PER_POOL))
+        & (n <= CLUSTER_MAX_NODES)
+        & (m <= POOL_MAX_NODES)
+        & (vnet_ips <= VNET_MAX_IPS)
+    )
+    if network is Network.KUBENET:
+        feasible &= m <= KUBENET_MAX_NODES
+    out["within_limits"] = feasible  # AKS and Azure limits only, whatever the subnet
+    if subnet_prefixlen is not None:
+        usable = (1 << (32 - subnet_prefixlen)) - AZURE_RESERVED_IPS
+        fits = node_ips <= usable
+        out["fits_subnet"] = fits
+        feasible = feasible & fits
+        # rule A5: the largest N whose (N + S(N)) * per_node fits; S is monotone, so solve
+        limit = usable // per_node  # most peak nodes
+        if surge.percent:
+            out["max_nodes_in_subnet"] = 100 * limit // (100 + min(surge.value, 100))
+        else:
+            k = surge.value
+            out["max_nodes_in_subnet"] = np.where(limit >= 2 * k, limit - k, limit // 2)
+    out["feasible"] = feasible
+    return out
+
+
+def _min_prefixlen(ips: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """capacity.min_prefixlen, vectorised: 32 - max(bit_length(ips + 4), 3)."""
+    host_bits = np.maximum(
+        _bit_length(ips + AZURE_RESERVED_IPS - 1), 32 - SMALLEST_SUBNET_PREFIXLEN
+    )
+    prefixes: np.ndarray[Any, Any] = 32 - host_bits
+    return prefixes
+
+
+# --- CSV formatting ------------------------------------------------------------------------------
+
+_POW10 = np.array([10**k for k in range(19)], dtype=_I64)
+
+Column = np.ndarray[Any, Any] | tuple[np.ndarray[Any, Any], Sequence[str]]
+
+
+def _lengths(column: Column) -> np.ndarray[Any, Any]:
+    """Characters of each row's cell."""
+    if isinstance(column, tuple):
+        codes, labels = column
+        return np.array([len(t) for t in labels], dtype=_I64)[codes]
+    lengths = np.searchsorted(_POW10, column, side="right").astype(_I64)
+    return np.maximum(lengths, 1)
+
+
+def _put(buffer: np.ndarray[Any, Any], last: np.ndarray[Any, Any], column: Column) -> None:
+    """Write each row's cell so that it ends at *last*, right-aligned.
+
+    Short cells are padded on the left with filler ('0's or spaces) that land on the cells to
+    their left; the caller writes columns right to left, so those are overwritten afterwards.
+    """
+    if isinstance(column, tuple):
+        codes, labels = column
+        width = max((len(t) for t in labels), default=0)
+        table = np.full((len(labels), width), ord(" "), dtype=np.uint8)
+        for i, text in enumerate(labels):
+            if text:
+                table[i, width - len(text) :] = np.frombuffer(text.encode("ascii"), np.uint8)
+        constant = len(labels) == 1
+        for k in range(width):
+            buffer[last - k] = table[0, width - 1 - k] if constant else table[codes, width - 1 - k]
+        return
+    top = int(column.max(initial=0))
+    width = max(len(str(top)), 1)
+    # int division by a scalar is fast (libdivide) and exact; uint32 when it fits is faster
+    values: np.ndarray[Any, Any] = column.astype(np.uint32 if top < 2**32 else np.uint64)
+    for k in range(width):
+        quotient: np.ndarray[Any, Any] = values // 10
+        buffer[last - k] = (values - quotient * 10 + 48).astype(np.uint8)
+        values = quotient
+
+
+def format_csv(columns: Sequence[Column], rows: int) -> bytes:
+    """CSV lines (no header) for *rows* rows: each column non-negative ints, or (codes, labels).
+
+    Vectorised: every cell's length is known up front, so the rows are laid out in one byte
+    buffer and each column is scattered into it in a few numpy operations.
+
+    >>> format_csv([(np.zeros(2, np.int64), ["kubenet"]), np.array([7, 120]),
+    ...             (np.array([1, 0]), ["", "yes"])], 2)
+    b'kubenet,7,yes\\nkubenet,120,\\n'
+    """
+    if not rows:
+        return b""
+    lengths = [_lengths(column) for column in columns]
+    row_length = sum(lengths) + len(columns)  # the commas and the newline
+    ends = np.cumsum(row_length)
+    starts = ends - row_length
+    buffer = np.empty(int(ends[-1]), dtype=np.uint8)
+    buffer[ends - 1] = ord("\n")
+    end = ends - 1  # one past the current column's last character
+    for index in range(len(columns) - 1, -1, -1):
+        column, length = columns[index], lengths[index]
+        first = end - length
+        width = int(length.max())
+        if np.any(first - (width - length) < starts):  # padding would spill into the last row
+            raise ValueError("the first columns are too short to absorb padding; reorder them")
+        _put(buffer, end - 1, column)
+        if index:
+            buffer[first - 1] = ord(",")
+        end = first - 1
+    return buffer.tobytes()
+
+
+def _bools(values: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], Sequence[str]]:
+    return values.astype(_I64), ["False", "True"]
+
+
+# --- the sweep -----------------------------------------------------------------------------------
+
+#: rows per block handed to the CSV formatter (bounds memory: ~200 bytes of temporaries a row)
+_CHUNK_ROWS = 500_000
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """The smallest node subnet prefix per (max pods, nodes), per model, at the first surge."""
+
+    nodes: tuple[int, ...]
+    max_pods: tuple[int, ...]
+    surge: Surge
+    prefixes: dict[str, np.ndarray[Any, Any]]  # model -> [max pods index, nodes index]
+    feasible: dict[str, np.ndarray[Any, Any]]  # within AKS's and Azure's limits (any subnet)
+
+
+def _blocks(spec: SweepSpec) -> Iterator[tuple[Network, Surge, np.ndarray[Any, Any]]]:
+    """(network, surge, a slice of max pods) blocks of at most about _CHUNK_ROWS rows."""
+    per_chunk = max(1, _CHUNK_ROWS // max(len(spec.nodes), 1))
+    pods = np.array(spec.max_pods, dtype=_I64)
+    for network in spec.networks:
+        for surge in spec.surges:
+            for start in range(0, len(pods), per_chunk):
+                yield network, surge, pods[start : start + per_chunk]
+
+
+def run_sweep(
+    spec: SweepSpec,
+    write: Callable[[bytes], object],
+    progress: Callable[[int, int], None] | None = None,
+) -> Heatmap:
+    """Evaluate *spec* block by block, handing CSV bytes (header first) to *write*.
+
+    Rows go network by network (in the order given), then surge, max pods and nodes ascending.
+
+    Args:
+        write: receives the CSV text in pieces (e.g. a binary file's ``write``).
+        progress: called with (rows done, rows in all) after each block.
+    """
+    write((",".join(COLUMNS) + "\n").encode("ascii"))
+    nodes = np.array(spec.nodes, dtype=_I64)
+    first = spec.surges[0]
+    heat = Heatmap(spec.nodes, spec.max_pods, first, {}, {})
+    done = 0
+    for network, surge, pods in _blocks(spec):
+        grid = evaluate_grid(nodes[None, :], pods[:, None], surge, network, spec.subnet_prefixlen)
+        shape = (len(pods), len(nodes))
+        rows = shape[0] * shape[1]
+        if surge == first:
+            for store, key in (
+                (heat.prefixes, "node_subnet_min_prefix"),
+                (heat.feasible, "within_limits"),
+            ):
+                part = np.broadcast_to(grid[key], shape)  # type: ignore[arg-type]
+                store[network.value] = (
+                    part if network.value not in store else np.vstack([store[network.value], part])
+                )
+        write(format_csv(_row_columns(grid, network, surge, nodes, pods, shape), rows))
+        done += rows
+        if progress is not None:
+            progress(done, spec.rows)
+    return heat
+
+
+def _row_columns(
+    grid: dict[str, np.ndarray[Any, Any] | None],
+    network: Network,
+    surge: Surge,
+    nodes: np.ndarray[Any, Any],
+    pods: np.ndarray[Any, Any],
+    shape: tuple[int, int],
+) -> list[Column]:
+    rows = shape[0] * shape[1]
+    constant = np.zeros(rows, dtype=_I64)
+    columns: list[Column] = [
+        (constant, [network.value]),
+        (constant, [str(surge)]),
+        np.repeat(pods, shape[1]),
+        np.tile(nodes, shape[0]),
+    ]
+    for name in COLUMNS[4:]:
+        value = grid[name]
+        if value is None:
+            columns.append((constant, [""]))
+            continue
+        flat = np.broadcast_to(value, shape).reshape(rows)
+        columns.append(_bools(flat) if value.dtype == np.bool_ else flat)
+    return columns
+
+
+class Progress:
+    """A one-line progress bar on a text stream, shown only once a sweep runs over a second."""
+
+    def __init__(self, stream: Any, after_seconds: float = 1.0) -> None:
+        self.stream = stream
+        self.after = after_seconds
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """Redraw the bar for *done* of *total* rows."""
+        if not self.shown and time.perf_counter() - self.started < self.after:
+            return
+        self.shown = True
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(
+            f"\rsweep [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}% "
+            f"{done:,}/{total:,} rows"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the bar's line, if it was shown."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def write_sweep(
+    spec: SweepSpec, path: Path, progress: Callable[[int, int], None] | None = None
+) -> Heatmap:
+    """Write the sweep's CSV to *path* (via a temporary file, renamed when complete)."""
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        with temp.open("wb") as out:
+            heat = run_sweep(spec, out.write, progress)
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return heat
