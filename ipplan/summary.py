@@ -62,6 +62,9 @@ def cluster_problems(estimate: Estimate, cluster: str, severity: Severity) -> li
     ]
 
 
+_WHAT = {"node-subnet": "node subnet", "pod-subnet": "pod subnet", "pod-cidr": "pod CIDR"}
+
+
 @dataclass(frozen=True)
 class Size:
     """A subnet or pod CIDR size the recommendation asks for."""
@@ -71,6 +74,20 @@ class Size:
     required_end: int  # required at the horizon, in the resource's unit (IPs or nodes)
     prefixlen: int  # smallest prefix that holds required_end plus headroom
     current_prefixlen: int | None  # what the plan has now (None: not sized)
+
+    @property
+    def words(self) -> str:
+        """``node subnet spoke/aks-nodes``, or ``new pod subnet`` for one the plan lacks."""
+        what = _WHAT[self.kind]
+        return f"new {what}" if self.current_prefixlen is None else f"{what} {self.name}"
+
+    @property
+    def phrase(self) -> str:
+        """``/25 node subnet spoke/aks-nodes``, or ``new /18 pod subnet``."""
+        what = _WHAT[self.kind]
+        if self.current_prefixlen is None:
+            return f"new /{self.prefixlen} {what}"
+        return f"/{self.prefixlen} {what} {self.name}"
 
     @property
     def grows(self) -> bool:
@@ -247,16 +264,21 @@ def _reasons(f: Forecast, rec: Recommendation) -> list[str]:
         f"{best.vnet_ips:,} VNet IPs at peak"
     ]
     for o in rec.others:
+        grow = [f"a {s.phrase}" for s in o.sizes if s.grows]
+        needs = f" with {' and '.join(grow)}" if grow else ""
         if o.blockers:
             out.append(f"not {o.model}: {o.blockers[0]}")
         elif o.warnings:
             out.append(f"not {o.model}: {o.warnings[0]}")
         elif o.current:
-            out.append(f"not {o.model} (current): works, but uses {o.vnet_ips:,} VNet IPs")
+            out.append(f"not {o.model} (current): works{needs}, but uses {o.vnet_ips:,} VNet IPs")
         elif best.current:
-            out.append(f"not {o.model}: would work ({o.vnet_ips:,} VNet IPs) but means a migration")
+            out.append(
+                f"not {o.model}: would work{needs} ({o.vnet_ips:,} VNet IPs at peak), "
+                "but means a migration"
+            )
         else:
-            out.append(f"not {o.model}: uses {o.vnet_ips:,} VNet IPs at peak")
+            out.append(f"not {o.model}: would work{needs}, but uses {o.vnet_ips:,} VNet IPs")
     return out
 
 
@@ -339,15 +361,12 @@ def _verdict(plan: Plan) -> str:
     return head
 
 
-_WHAT = {"node-subnet": "node subnet", "pod-subnet": "pod subnet", "pod-cidr": "pod CIDR"}
-
-
 def _size_text(size: Size, f: Forecast, headroom_pct: int) -> str:
     unit = "nodes" if size.kind == "pod-cidr" else "IPs"
     now = "not sized yet" if size.current_prefixlen is None else f"/{size.current_prefixlen}"
     verdict = "grow it" if size.grows else "enough"
     return (
-        f"{_WHAT[size.kind]} {size.name}: /{size.prefixlen} holds the {size.required_end:,} "
+        f"{size.words}: /{size.prefixlen} holds the {size.required_end:,} "
         f"{unit} needed in {f.months[-1]} plus {headroom_pct}% headroom; today {now}: {verdict}"
     )
 
@@ -363,7 +382,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     for rec in recommend(plan):
         change = "keep" if rec.model is rec.current else f"move from {rec.current} to"
         grow = [s for s in rec.sizes if s.grows]
-        sizes = "; ".join(f"/{s.prefixlen} {_WHAT[s.kind]} {s.name}" for s in grow)
+        sizes = "; ".join(s.phrase for s in grow)
         tail = f", and grow: {sizes}" if grow else ", at today's sizes"
         blocks.append(_p(f"**Cluster {rec.cluster}: {change} {rec.model}{tail}.**"))
         blocks.append(_ul(_reasons(f, rec)))

@@ -21,7 +21,7 @@ def small() -> Scenario:
                 (
                     SubnetSpec("gateway", cidr=IPNetwork("10.20.0.0/27"), used_ips=9),
                     SubnetSpec("aks-nodes", prefixlen=24),
-                    SubnetSpec("aks-pods", prefixlen=23),
+                    SubnetSpec("aks-pods", auto=True),
                 ),
             ),
         ),

@@ -1,0 +1,242 @@
+"""The charts: what each figure says (titles, labels, lines), PNG bytes, parallel rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from review_scenarios import big, small
+
+from ipplan.chart import (
+    CHARTS,
+    MODEL_COLORS,
+    _callouts,
+    address_map_figure,
+    comparison_figure,
+    forecast_figure,
+    png,
+    rendering,
+    sweep_figure,
+    utilization_figure,
+)
+from ipplan.plan import Plan, build_plan
+from ipplan.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return build_plan(small())
+
+
+@pytest.fixture(scope="module")
+def estate() -> Plan:
+    return build_plan(big())
+
+
+def _texts(figure: object) -> list[str]:
+    return [t.get_text() for ax in figure.axes for t in ax.texts]  # type: ignore[attr-defined]
+
+
+def test_utilization(plan: Plan) -> None:
+    fig = utilization_figure(plan)
+    assert fig._suptitle.get_text() == (  # type: ignore[union-attr]
+        "contoso-prod: subnet utilization now and at upgrade peak (% of usable IPs; warn at 80%)"
+    )
+    (ax,) = fig.axes
+    assert ax.get_title(loc="left") == "VNet spoke-prod"
+    assert ax.get_xlabel() == "utilization (% of the subnet's usable IPs; 100% = full)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "aks-pods  10.20.32.0/19\nunused, sized",
+        "aks-nodes  10.20.1.0/24\nnode, allocated",
+        "gateway  10.20.0.0/27\nother, existing",
+    ]
+    # the warn line (80%) and the capacity line (100%)
+    assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [80, 100]
+    assert _texts(fig) == [
+        "unused (8,187 usable IPs)",
+        "89 of 251 IPs at peak (35.5%)",
+        "9 of 27 IPs at peak (33.3%)",
+    ]
+
+
+def test_utilization_facets_per_vnet(estate: Plan) -> None:
+    fig = utilization_figure(estate)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "VNet hub",
+        "VNet spoke-web",
+        "VNet spoke-legacy",
+        "VNet spoke-data",
+    ]
+
+
+def test_comparison(plan: Plan) -> None:
+    fig = comparison_figure(plan)
+    (sub,) = fig.subfigs
+    assert sub._suptitle.get_text() == (  # type: ignore[union-attr]
+        "cluster prod-aks: azure-cni-overlay today, 63 planned nodes; "
+        "node subnet spoke-prod/aks-nodes (/24)"
+    )
+    vnet, smallest, fits = sub.axes
+    assert [ax.get_title(loc="left") for ax in sub.axes] == [
+        "VNet IPs consumed",
+        "smallest node subnet",
+        "max nodes in the current node subnet",
+    ]
+    assert vnet.get_xlabel() == "VNet private IPs consumed at peak (IPs)"
+    assert [t.get_text() for t in vnet.get_yticklabels()] == [
+        "kubenet",
+        "azure-cni\nINFEASIBLE: node subnet too small (A3)",
+        "azure-cni-overlay  (current)",
+        "azure-cni-pod-subnet",
+        "azure-cni-pod-subnet-static",
+    ]
+    assert [t.get_text() for t in vnet.texts] == [" 84", " 4,524", " 84", " 4,364", " 432"]
+    assert [t.get_text() for t in smallest.texts][:2] == [" /25 (89 IPs)", " /19 (4,529 IPs)"]
+    assert [t.get_text() for t in fits.texts][-1] == "planned 63"
+    # one bar per model, in the model's colour; the infeasible one hatched
+    bars = vnet.patches
+    assert [b.get_facecolor()[:3] for b in bars] == [
+        pytest.approx(tuple(int(MODEL_COLORS[n][i : i + 2], 16) / 255 for i in (1, 3, 5)))
+        for n in (
+            "kubenet",
+            "azure-cni",
+            "azure-cni-overlay",
+            "azure-cni-pod-subnet",
+            "azure-cni-pod-subnet-static",
+        )
+    ]
+    assert [b.get_hatch() for b in bars] == [None, "///", None, None, None]
+
+
+def test_forecast(plan: Plan) -> None:
+    fig = forecast_figure(plan)
+    assert fig._suptitle.get_text() == (  # type: ignore[union-attr]
+        "contoso-prod: the first resource to run out, per cluster and model, 2027-01 to 2030-01"
+    )
+    (sub,) = fig.subfigs
+    assert sub._suptitle.get_text() == "cluster prod-aks (today azure-cni-overlay)"  # type: ignore[union-attr]
+    titles = [ax.get_title(loc="left") for ax in sub.axes]
+    assert titles == [
+        "kubenet\n",
+        "azure-cni\nINFEASIBLE now (A3)",
+        "azure-cni-overlay  (current)\n",
+        "azure-cni-pod-subnet\n",
+        "azure-cni-pod-subnet-static\n",
+    ]
+    assert [ax.get_xlabel() for ax in sub.axes] == [
+        "node subnet\nspoke-prod/aks-nodes",
+        "node subnet\nspoke-prod/aks-nodes",
+        "node subnet\nspoke-prod/aks-nodes",
+        "pod subnet\nspoke-prod/aks-pods",
+        "pod subnet\nspoke-prod/aks-pods",
+    ]
+    assert {ax.get_ylabel() for ax in sub.axes} == {"IPs"}
+    # required, capacity and warn level; plus the exhaustion month where it runs out
+    assert [len(ax.get_lines()) for ax in sub.axes] == [3, 4, 3, 4, 4]
+    overlay = sub.axes[2]
+    required = overlay.get_lines()[0]
+    assert required.get_color() == MODEL_COLORS["azure-cni-overlay"]
+    assert list(required.get_ydata())[:3] == [89, 92, 95]
+    assert [t.get_text() for t in overlay.texts] == [
+        "capacity 251",
+        "lasts: 73.7% used\nin 2030-01",
+    ]
+    assert [t.get_text() for t in sub.axes[4].texts] == ["capacity 8,160", "runs out\n2028-07"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-3:] == [
+        "capacity",
+        "warn level 80%",
+        "runs out",
+    ]
+
+
+def test_forecast_one_row_per_cluster_own_model_marked(estate: Plan) -> None:
+    fig = forecast_figure(estate)
+    assert [s._suptitle.get_text() for s in fig.subfigs] == [  # type: ignore[union-attr]
+        "cluster web (today azure-cni-pod-subnet)",
+        "cluster legacy (today kubenet)",
+        "cluster data (today azure-cni)",
+    ]
+    current = [
+        [
+            ax.get_title(loc="left").split("\n")[0]
+            for ax in s.axes
+            if "(current)" in ax.get_title(loc="left")
+        ]
+        for s in fig.subfigs
+    ]
+    assert current == [
+        ["azure-cni-pod-subnet  (current)"],
+        ["kubenet  (current)"],
+        ["azure-cni  (current)"],
+    ]
+
+
+def test_address_map(plan: Plan) -> None:
+    fig = address_map_figure(plan)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "VNet spoke-prod: 10.20.0.0/16 (65,536 addresses, 12.9% in subnets)",
+        "    zoom on 10.20.0.0/23, where its subnets are (512 addresses)",
+    ]
+    overview, zoom = fig.axes
+    # the /19 is wide enough for its label; the /27 and /24 are labelled above the strip
+    assert "aks-pods\n10.20.32.0/19" in [t.get_text() for t in overview.texts]
+    assert {"gateway\n10.20.0.0/27", "aks-nodes\n10.20.1.0/24"} <= {
+        t.get_text() for t in overview.texts
+    }
+    assert "aks-nodes\n10.20.1.0/24" in [t.get_text() for t in zoom.texts]
+    assert [t.get_text() for t in zoom.get_xticklabels()] == [
+        "10.20.0.0",
+        "10.20.0.128",
+        "10.20.1.0",
+        "10.20.1.128",
+        "10.20.1.255",
+    ]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "existing subnet",
+        "allocated by ipplan",
+        "sized and allocated by ipplan",
+        "free",
+    ]
+
+
+def test_callouts_keep_order_and_do_not_overlap() -> None:
+    # three tiny blocks at the left of a 1,000-pixel strip: labels fan out to the right
+    spans = [(0.001, "a\n10.0.0.0/27"), (0.002, "b\n10.0.0.32/27"), (0.003, "c\n10.0.0.64/27")]
+    placed = _callouts(spans, 1000.0)
+    xs = [x for x, _, _ in placed]
+    assert xs == sorted(xs) and [row for _, _, row in placed] == [0, 0, 0]
+    assert all(b - a > 0.07 for a, b in zip(xs, xs[1:], strict=False))
+    # a strip too narrow for all of them on one row starts a second row
+    assert [row for _, _, row in _callouts(spans, 150.0)] == [0, 1, 2]
+
+
+def test_sweep_heatmap_masks_infeasible_cells() -> None:
+    prefixes = {
+        "kubenet": np.array([[28, 27], [28, 27]]),
+        "azure-cni": np.array([[24, 23], [22, 21]]),
+    }
+    feasible = {
+        "kubenet": np.ones((2, 2), bool),
+        "azure-cni": np.array([[True, True], [True, False]]),
+    }
+    fig = sweep_figure((10, 20), (30, 110), prefixes, feasible, "sweep")
+    assert fig._suptitle.get_text() == "sweep"  # type: ignore[union-attr]
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == ["kubenet", "azure-cni"]
+    assert panels[0].get_xlabel() == "nodes (planning count)"
+    assert panels[0].get_ylabel() == "max pods per node"
+    # every feasible cell is labelled with its prefix; the masked one is not
+    assert [t.get_text() for t in panels[1].texts] == ["/24", "/23", "/22"]
+    assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
+    plan = build_plan(load_scenario(Path("data/example.yaml")))
+    with rendering(plan, jobs=1) as wait:
+        alone = wait()
+    with rendering(plan, jobs=2) as wait:
+        workers = wait()
+    assert list(alone) == list(CHARTS)
+    assert all(data[:8] == b"\x89PNG\r\n\x1a\n" for data in alone.values())
+    assert alone == workers
