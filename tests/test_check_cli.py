@@ -1,0 +1,185 @@
+"""``ipplan check`` (a CI gate on runway) and ``ipplan sweep`` (the what-if grid) from the CLI."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ipplan.cli import app
+from ipplan.sweep import Progress
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def test_check_passes_when_everything_lasts() -> None:
+    assert run("check", "data/example.yaml") == (
+        0,
+        "ok: every resource lasts 12 months or more; nothing runs out before 2030-01\n",
+        "",
+    )
+
+
+def test_check_names_the_first_resource_to_run_out_when_it_is_far_enough() -> None:
+    code, out, _ = run("check", "data/enterprise.yaml", "--min-runway-months", "24")
+    assert (code, out) == (
+        0,
+        "ok: every resource lasts 24 months or more; "
+        "first to run out: node subnet spoke-dev/dev-nodes in 2029-01\n",
+    )
+
+
+def test_check_fails_on_short_runway_one_line_each() -> None:
+    code, out, err = run("check", "data/enterprise.yaml", "--min-runway-months", "30")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "node subnet spoke-dev/dev-nodes: runs out 2029-01, 24 months of runway (30 required): "
+        "62 of 59 IPs needed then; fix: a /25 holds the 96 IPs needed at the horizon",
+        "pod subnet spoke-prod/prod-pods: runs out 2029-04, 27 months of runway (30 required): "
+        "8,190 of 8,187 IPs needed then; fix: a /18 holds the 9,150 IPs needed at the horizon",
+    ]
+
+
+def test_check_kubenet_estate_fails_the_default_gate() -> None:
+    code, out, _ = run("check", "data/kubenet-migration.yaml")
+    assert code == 1
+    assert out == (
+        "kubenet route table fabrikam-prod: runs out 2027-08, 7 months of runway (12 required): "
+        "406 of 400 routes needed then; fix: move to azure-cni-overlay (no route table)\n"
+    )
+
+
+def test_check_extends_the_horizon_to_the_gate() -> None:
+    # the example forecasts 36 months; a 48-month gate looks 48 months ahead
+    assert run("check", "data/example.yaml", "--min-runway-months", "48")[1] == (
+        "ok: every resource lasts 48 months or more; nothing runs out before 2031-01\n"
+    )
+
+
+def test_check_reports_infeasibility(tmp_path: Path) -> None:
+    # the example's node subnet as a /27: 58 IPs at peak do not fit in 27
+    text = (ROOT / "data/example.yaml").read_text().replace("prefix: 22", "prefix: 27")
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(text)
+    assert run("check", str(scenario), "--min-runway-months", "0")[:2] == (
+        1,
+        "INFEASIBLE: azure-cni-overlay: node subnet spoke/aks-nodes (/27, 27 usable IPs) needs "
+        "58 IPs at peak; use a /26 or larger, or fewer nodes or max pods\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["check", "nope.yaml"],
+            "Error: nope.yaml: no such file; give the path of a scenario file\n",
+        ),
+    ],
+)
+def test_check_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert (code, out, err) == (2, "", message)
+
+
+def test_check_negative_gate_is_a_usage_error() -> None:
+    code, _, err = run("check", "data/example.yaml", "--min-runway-months", "-1")
+    assert code == 2 and "Traceback" not in err
+    assert err.endswith(
+        "Error: Invalid value for '--min-runway-months': Input should be greater than or equal "
+        "to 0\n"
+    )
+
+
+# --- sweep --------------------------------------------------------------------------------------
+
+
+def test_sweep_writes_csv_and_heatmap(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.csv"
+    code, stdout, err = run(
+        "sweep",
+        "--nodes", "10:30:10",
+        "--max-pods", "30,110",
+        "--max-surge", "1",
+        "--network", "kubenet,azure-cni",
+        "--subnet", "10.240.0.0/24",
+        "--out", str(out),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert stdout == f"wrote 12 rows to {out} and the heatmap to {tmp_path / 'sweep.png'}\n"
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("network,max_surge,max_pods,nodes,surge_nodes,peak_nodes,")
+    # kubenet, 30 pods, 10 nodes + 1 surge: 11 IPs (/28); pod CIDR 11 /24s -> /20; a /24 holds
+    # 251 peak nodes -> 250 planned
+    assert lines[1] == "kubenet,1,30,10,1,11,11,28,,,20,11,250,True,True"
+    # azure-cni, 110 pods, 30 nodes: 31 x 111 = 3,441 IPs -> /20; a /24 holds 2 peak -> 1 node
+    assert lines[-1] == "azure-cni,1,110,30,1,31,3441,20,,,,3441,1,False,False"
+    assert (tmp_path / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--nodes", "10:5"], "--nodes: '10:5' is not a range: use start:stop:step with start "
+         "<= stop and a step of 1 or more, e.g. 10:1000:10"),
+        (["--nodes", "x"], "--nodes: 'x' is not a list of whole numbers: use e.g. 10:1000:10 "
+         "or 30,50,110"),
+        (["--nodes", "10", "--max-pods", "300"], "--max-pods: 300 is outside 10..250: use values "
+         "in that range"),
+        (["--nodes", "10", "--network", "flannel"], "--network: 'flannel' is not a network model: "
+         "use one of all, kubenet, azure-cni, azure-cni-overlay, azure-cni-pod-subnet, "
+         "azure-cni-pod-subnet-static"),
+        (["--nodes", "10", "--max-surge", "lots"], "--max-surge: 'lots' is not a surge: use a "
+         "node count such as 1 or a percentage such as 33%"),
+        (["--nodes", "10", "--subnet", "10.0.0.0/30"], "--subnet: 10.0.0.0/30 is a /30; Azure "
+         "subnets are /2 to /29: use a prefix in that range"),
+        (["--nodes", "10", "--out", "/nonexistent/x.csv"], "--out: folder /nonexistent does not "
+         "exist: create it first"),
+        (["--nodes", "0:1000000", "--max-pods", "10:250"], "the sweep has 1,205,001,205 rows, "
+         "above 200,000,000: use larger steps or fewer values"),
+    ],
+)  # fmt: skip
+def test_sweep_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    code, out, err = run("sweep", *args)
+    assert (code, out, err) == (2, "", f"Error: {message}\n")
+
+
+def test_progress_bar_only_after_a_second() -> None:
+    stream = io.StringIO()
+    quiet = Progress(stream, after_seconds=3600)
+    quiet(5, 10)
+    quiet.close()
+    assert stream.getvalue() == ""
+    loud = Progress(stream, after_seconds=0)
+    loud(5, 10)
+    loud(10, 10)
+    loud.close()
+    assert stream.getvalue() == (
+        "\rsweep [###############...............]  50% 5/10 rows"
+        "\rsweep [##############################] 100% 10/10 rows\n"
+    )
+
+
+def test_compare_and_check_help_do_not_import_pandas_or_matplotlib() -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from ipplan.cli import app; "
+        "CliRunner().invoke(app, ['check', '--help']); "
+        "CliRunner().invoke(app, ['sweep', '--help']); "
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout == "[]\n"

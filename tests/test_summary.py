@@ -1,0 +1,190 @@
+"""The summary and the whole review pack: recommendation, Markdown, self-contained HTML, files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from review_scenarios import big, small
+
+from ipplan.capacity import Network
+from ipplan.plan import Plan, build_plan
+from ipplan.report import write_report
+from ipplan.scenario import load_scenario
+from ipplan.summary import recommend, summary_html, summary_markdown
+
+PACK = [
+    "subnets.csv",
+    "node_pools.csv",
+    "clusters.csv",
+    "comparison.csv",
+    "allocation.csv",
+    "forecast.csv",
+    "exhaustion.csv",
+    "utilization.png",
+    "comparison.png",
+    "forecast.png",
+    "address_map.png",
+    "summary.md",
+    "summary.html",
+]
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return build_plan(small())
+
+
+@pytest.fixture(scope="module")
+def estate() -> Plan:
+    return build_plan(big())
+
+
+def test_recommend_keeps_a_current_model_that_lasts(plan: Plan) -> None:
+    (rec,) = recommend(plan)
+    assert (rec.cluster, rec.current, rec.model) == ("prod-aks", Network.OVERLAY, Network.OVERLAY)
+    # the node subnet needs 185 IPs in 2030-01, 222 with 20% headroom: a /24, as today
+    sizes = [(s.kind, s.name, s.required_end, s.prefixlen, s.current_prefixlen) for s in rec.sizes]
+    assert sizes == [
+        ("node-subnet", "spoke-prod/aks-nodes", 185, 24, 24),
+        ("pod-cidr", "prod-aks", 180, 16, 16),
+    ]
+    assert not any(s.grows for s in rec.sizes)
+    # kubenet lasts too, but retires: ranked below every model that merely means a migration
+    assert [o.model for o in rec.others][-1] is Network.KUBENET
+    assert rec.others[-1].warnings == ("prod-aks: kubenet retires on 2028-03-31 (A7)",)
+
+
+def test_recommend_moves_off_a_model_that_hits_a_limit_or_cannot_grow(estate: Plan) -> None:
+    recs = {r.cluster: r for r in recommend(estate)}
+    # web: its pod subnet would need a /18; spoke-web's largest free block is a /20
+    web = recs["web"]
+    assert web.model is Network.OVERLAY
+    pod_subnet = next(o for o in web.others if o.model is Network.POD_SUBNET)
+    assert pod_subnet.blockers == (
+        "needs a /18 for spoke-web/web-pods, but VNet spoke-web has a largest free block of "
+        "10.30.16.0/20",
+    )
+    assert [s.phrase for s in web.sizes if s.grows] == ["/15 pod CIDR web"]
+    # legacy: kubenet retires; overlay needs the node subnet grown to a /23
+    legacy = recs["legacy"]
+    assert (legacy.current, legacy.model) == (Network.KUBENET, Network.OVERLAY)
+    assert [s.phrase for s in legacy.sizes if s.grows] == [
+        "/23 node subnet spoke-legacy/legacy-nodes",
+        "/15 pod CIDR legacy",
+    ]
+    # data: azure-cni lasts the horizon, so it stays (a migration costs)
+    assert recs["data"].model is Network.AZURE_CNI
+
+
+def test_markdown_sections_and_numbers(plan: Plan) -> None:
+    text = summary_markdown(plan, ["utilization.png", "forecast.png"])
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# ipplan review pack: contoso-prod",
+        "## Recommendation",
+        "## Subnets",
+        "## Network models compared",
+        "## Runway under the scenario's own models (azure-cni-overlay)",
+        "## Charts",
+        "## Problems, warnings and fixes",
+        "## Assumptions (challenge them)",
+    ]
+    assert "**Verdict: fits today and nothing runs out before 2030-01.**" in text
+    assert "**Cluster prod-aks: keep azure-cni-overlay, at today's sizes.**" in text
+    assert (
+        "| spoke-prod/aks-nodes | 10.20.1.0/24 | allocated | node | 251 | 28 | 89 | 35.5 | /25 "
+        "| ok |" in text
+    )
+    assert (
+        "| prod-aks | azure-cni | NO (A3) | 4,524 | /19 | 0 | node subnet spoke-prod/aks-nodes "
+        "| 2027-01 |" in text
+    )
+    # only the charts that exist are referenced
+    assert re.findall(r"!\[[^]]*\]\(([^)]+)\)", text) == ["utilization.png", "forecast.png"]
+    assert "- Upgrade surge per pool (rule A1): prod-aks/system 1, prod-aks/user 33%." in text
+    assert "warn level 80% utilization" in text
+
+
+def test_markdown_lists_every_shortfall_with_its_fix(estate: Plan) -> None:
+    text = summary_markdown(estate)
+    assert (
+        "- runs out: pod subnet spoke-web/web-pods in 2028-10 under the plan as written "
+        "(8,312 of 8,187 IPs); fix: a /18 holds the 12,728 IPs needed at the horizon" in text
+    )
+    assert (
+        "- if azure-cni: node subnet spoke-legacy/legacy-nodes (/24, 251 usable IPs) needs "
+        "4,681 IPs at peak; use a /19 or larger, or fewer nodes or max pods (A3)" in text
+    )
+
+
+def test_markdown_carries_the_scenario_warnings() -> None:
+    text = summary_markdown(build_plan(load_scenario(Path("data/kubenet-migration.yaml"))))
+    assert (
+        "- warning: data/kubenet-migration.yaml: clusters[0].network: kubenet retires on "
+        "2028-03-31; plan a move to azure-cni-overlay\n" in text
+    )
+    assert "**Verdict: fits today; the first resource runs out in 2027-08**" in text
+
+
+def test_html_is_self_contained_and_escaped(plan: Plan) -> None:
+    page = summary_html(plan, {"forecast.png": b"\x89PNG fake"})
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert '<img alt="forecast.png" src="data:image/png;base64,iVBORyBmYWtl">' in page
+    assert "<h2>Recommendation</h2>" in page
+    assert (
+        "<strong>Cluster prod-aks: keep azure-cni-overlay, at today&#x27;s sizes.</strong>"
+        not in page
+    )
+    assert "<strong>Cluster prod-aks: keep azure-cni-overlay, at today's sizes.</strong>" in page
+    assert "<td>spoke-prod/aks-nodes</td><td>10.20.1.0/24</td>" in page
+    # nothing fetched from elsewhere
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+
+
+def test_write_report_writes_the_pack_deterministically(tmp_path: Path) -> None:
+    plan = build_plan(load_scenario(Path("data/example.yaml")))
+    first = write_report(plan, tmp_path / "a")
+    second = write_report(build_plan(load_scenario(Path("data/example.yaml"))), tmp_path / "b")
+    assert [p.name for p in first] == PACK
+    for name in PACK:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "forecast.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in second] == PACK
+    page = (tmp_path / "a" / "summary.html").read_text()
+    assert page.count('src="data:image/png;base64,iVBOR') == 4
+    assert not re.search(r"20\d\d-\d\d-\d\d[ T]\d\d:\d\d", page)  # no timestamps
+
+
+def test_forecast_and_exhaustion_tables(tmp_path: Path) -> None:
+    write_report(build_plan(load_scenario(Path("data/example.yaml"))), tmp_path, [])
+    plan = build_plan(load_scenario(Path("data/example.yaml")))
+    from ipplan.report import tables
+
+    frames = tables(plan)
+    forecast = frames["forecast.csv"].to_csv(index=False, lineterminator="\n").splitlines()
+    assert (
+        forecast[0] == "month,network,resource,kind,unit,required,capacity,utilization_pct,status"
+    )
+    assert forecast[1] == "2027-01,kubenet,spoke/aks-nodes,node-subnet,IPs,58,1019,5.7,ok"
+    # 37 months x every resource of every model
+    assert len(forecast) - 1 == 37 * len(plan.forecast.series)
+    exhaustion = frames["exhaustion.csv"].to_csv(index=False, lineterminator="\n").splitlines()
+    assert exhaustion[0] == (
+        "network,resource,kind,unit,clusters,capacity,required_now,required_end,"
+        "utilization_now_pct,utilization_end_pct,warn_month,exhaustion_month,runway_months,"
+        "status,limiting_factor_for"
+    )
+    assert (
+        "azure-cni,spoke/aks-nodes,node-subnet,IPs,example-aks,1019,6438,11766,631.8,1154.7,"
+        "2027-01,2027-01,0,short now,example-aks" in exhaustion
+    )
+    assert (
+        "azure-cni-pod-subnet,example-aks/pods,pod-subnet,IPs,example-aks,,6380,11660,,,n/a,n/a,,"
+        "n/a," in exhaustion
+    )
+    assert (
+        "azure-cni-overlay,example-aks,pod-cidr,nodes,example-aks,256,58,106,22.7,41.4,"
+        "beyond horizon,beyond horizon,,ok,example-aks" in exhaustion
+    )
