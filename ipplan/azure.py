@@ -49,6 +49,7 @@ from netaddr import IPNetwork
 from ipplan.capacity import Network, parse_surge
 from ipplan.cidr import parse_network
 from ipplan.errors import IpplanError, ScenarioError
+from ipplan.scenario import parse_scenario
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -64,6 +65,8 @@ _API_NIC = re.compile(r"/providers/microsoft\.network/networkinterfaces/kube-api
 _RESOURCE_GROUP = re.compile(r"/resourcegroups/([^/]+)", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _REVIEW = "ipplan: "  # starts the comments that need a review
+_REJECTED = "not imported, as ipplan would reject it; fix it here and uncomment it"
+_POD_SUBNET_NETWORKS = (Network.POD_SUBNET, Network.POD_SUBNET_STATIC)
 _PLANNING_DEFAULTS = {"horizon_months": 36, "headroom_pct": 20, "warn_at_pct": 80}
 
 
@@ -541,6 +544,7 @@ class _Entry:
     comments: list[str] = field(default_factory=list)
     field_comments: dict[str, list[str]] = field(default_factory=dict)
     dropped: bool = False
+    origin: Any = None  # what it was built from, to map a validation error back to it
 
     def scenario(self) -> dict[str, Any]:
         data = dict(self.data)
@@ -576,9 +580,13 @@ def _inside(network: IPNetwork, spaces: Sequence[IPNetwork]) -> bool:
     return any(s.first <= network.first and network.last <= s.last for s in spaces)
 
 
+def _valid_name(name: str) -> bool:
+    return _NAME_CHARS.search(name) is None and name[:1].isalnum()
+
+
 def _unique(name: str, taken: set[str]) -> str:
     """*name* made a valid scenario name (letters, digits, - _ .), distinct from *taken*."""
-    base = _NAME_CHARS.sub("-", name).strip("-") or "unnamed"
+    base = _NAME_CHARS.sub("-", name).strip("-._") or "unnamed"
     candidate, n = base, 2
     while candidate.lower() in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -597,9 +605,45 @@ class _Live:
     modelled: int = 0
 
 
+#: the source name given to parse_scenario when checking a build
+_TRIAL = "<import>"
+_ITEM = re.compile(r"(vnets|external|clusters)\[(\d+)\](?:\.(subnets|node_pools)\[(\d+)\])?")
+
+
+class _Vetoes:
+    """Items that scenario validation rejected, with its reason: the next build leaves them out.
+
+    The import keeps what ipplan cannot plan out of the scenario rather than write a file that
+    ``ipplan plan`` rejects, such as a service CIDR that overlaps a peered VNet.
+    """
+
+    def __init__(self) -> None:
+        self.reasons: dict[tuple[Any, ...], str] = {}
+
+    def get(self, *key: Any) -> str | None:
+        return self.reasons.get(key)
+
+    def add(self, message: str, sections: Mapping[str, list[_Entry]]) -> None:
+        text = message.removeprefix(f"{_TRIAL}: ")
+        match = _ITEM.match(text)
+        if match is None:
+            raise RuntimeError(f"bug: the imported scenario does not validate: {message}")
+        section, index, child, child_index = match.groups()
+        entry = [e for e in sections[section] if not e.dropped][int(index)]
+        key: tuple[Any, ...] = (section, entry.origin)
+        if child:
+            key += ([c for c in entry.children[child] if not c.dropped][int(child_index)].origin,)
+        if key in self.reasons:
+            raise RuntimeError(f"bug: the import does not leave out {key}: {message}")
+        self.reasons[key] = text[match.end() :].lstrip(".:").strip()
+
+
 class _Builder:
-    def __init__(self, vnets: list[_AzVNet], clusters: list[_AzCluster], top: list[str]) -> None:
+    def __init__(
+        self, vnets: list[_AzVNet], clusters: list[_AzCluster], top: list[str], vetoes: _Vetoes
+    ) -> None:
         self.top = top
+        self.vetoes = vetoes
         self.vnets: list[_AzVNet] = []
         by_rid: dict[str, _AzVNet] = {}
         for vnet in vnets:
@@ -622,7 +666,7 @@ class _Builder:
                 self.managed.setdefault(vnet.resource_group, []).append(vi)
         self.clusters = clusters
         self.names: set[str] = set()  # VNet and external range names share one namespace
-        self.vnet_names = [self._name(v.name, "VNet", None) for v in self.vnets]
+        self.vnet_names = [_unique(v.name, self.names) for v in self.vnets]
         self.vnet_entries: list[_Entry] = []
         self.kept: dict[tuple[int, int], _Entry] = {}  # (vnet, subnet) -> its main entry
         self.why_not: dict[tuple[int, int], str] = {}  # (vnet, subnet) -> why it was dropped
@@ -638,15 +682,11 @@ class _Builder:
         target = entry.field_comments.setdefault(on, []) if on else entry.comments
         target.append(f"{_REVIEW}{text}")
 
-    def _name(self, name: str, what: str, entry: _Entry | None) -> str:
-        unique = _unique(name, self.names)
-        if unique != name and entry is not None:
-            self.review(
-                entry,
-                f"{what} {name} renamed {unique}: names must be unique and use "
-                "letters, digits, - _ .",
-            )
-        return unique
+    def renamed(self, entry: _Entry, what: str, name: str, unique: str) -> None:
+        if unique != name:
+            why = "another one has its name" if _valid_name(name) else "a name uses letters, "
+            why += "" if _valid_name(name) else "digits, - _ . only"
+            self.review(entry, f"{what} {name} renamed {unique}: {why}")
 
     # -- VNets and subnets
 
@@ -671,18 +711,25 @@ class _Builder:
 
     def build_vnets(self) -> None:
         self.vnet_entries = [
-            _Entry({"name": name, "address_space": [str(p) for p in vnet.prefixes]}, flow=False)
-            for name, vnet in zip(self.vnet_names, self.vnets, strict=True)
+            _Entry(
+                {"name": name, "address_space": [str(p) for p in vnet.prefixes]},
+                flow=False,
+                origin=vi,
+            )
+            for vi, (name, vnet) in enumerate(zip(self.vnet_names, self.vnets, strict=True))
         ]
         for vnet, name, entry in zip(self.vnets, self.vnet_names, self.vnet_entries, strict=True):
-            if name != vnet.name:
-                self.review(entry, f"VNet {vnet.name} renamed {name}: another VNet has its name")
+            self.renamed(entry, "VNet", vnet.name, name)
         hosts = self._hosts()
         spaces = _Ranges()
         for vi in sorted(range(len(self.vnets)), key=lambda i: (i not in hosts, i)):
             vnet, entry = self.vnets[vi], self.vnet_entries[vi]
             clash = next(((p, spaces.find(p)) for p in vnet.prefixes if spaces.find(p)), None)
-            if not vnet.prefixes:
+            vetoed = self.vetoes.get("vnets", vi)
+            if vetoed:
+                entry.dropped = True
+                self.review(entry, f"VNet {vnet.name}: {vetoed}: {_REJECTED}")
+            elif not vnet.prefixes:
                 entry.dropped = True
                 self.review(entry, f"VNet {vnet.name} has no IPv4 address space: not imported")
             elif clash is not None:
@@ -713,12 +760,19 @@ class _Builder:
         for si, subnet in enumerate(vnet.subnets):
             name = _unique(subnet.name, taken)
             main = _Entry(
-                {"name": name, "cidr": str(subnet.prefixes[0]) if subnet.prefixes else ""}
+                {"name": name, "cidr": str(subnet.prefixes[0]) if subnet.prefixes else ""},
+                origin=si,
             )
             entries.append(main)
             if entry.dropped:
                 main.dropped = True
                 self.why_not[vi, si] = f"its VNet {vnet.name} was not imported"
+                continue
+            vetoed = self.vetoes.get("vnets", vi, si)
+            if vetoed:
+                main.dropped = True
+                self.review(main, f"subnet {subnet.name}: {vetoed}: {_REJECTED}")
+                self.why_not[vi, si] = f"its subnet {subnet.name} was not imported"
                 continue
             valid = []
             for prefix in subnet.prefixes:
@@ -750,10 +804,7 @@ class _Builder:
                 if not subnet.prefixes:
                     self.review(main, f"subnet {subnet.name} has no IPv4 prefix: not imported")
                 continue
-            if name != subnet.name:
-                self.review(
-                    main, f"subnet {subnet.name} renamed {name}: names use letters, digits, - _ ."
-                )
+            self.renamed(main, "subnet", subnet.name, name)
             main.data["cidr"] = str(valid[0])
             self.kept[vi, si] = main
             if subnet.delegations:
@@ -765,7 +816,9 @@ class _Builder:
                     "not listed in ipConfigurations; add them to used_ips",
                 )
             for k, prefix in enumerate(valid[1:], start=2):
-                extra = _Entry({"name": _unique(f"{name}.prefix{k}", taken), "cidr": str(prefix)})
+                extra = _Entry(
+                    {"name": _unique(f"{name}.prefix{k}", taken), "cidr": str(prefix)}, origin=si
+                )
                 extra.comments.append(
                     f"prefix {k} of subnet {name} (addressPrefixes): kept so nothing is planned "
                     f"over it; ipplan places {name}'s users in {valid[0]}"
@@ -778,16 +831,11 @@ class _Builder:
     def build_clusters(self) -> list[_Entry]:
         taken: set[str] = set()
         entries = []
-        for cluster in self.clusters:
+        for ci, cluster in enumerate(self.clusters):
             name = _unique(cluster.name, taken)
-            entry = _Entry({"name": name}, flow=False)
-            if name != cluster.name:
-                self.review(
-                    entry,
-                    f"cluster {cluster.name} renamed {name}: names must be unique "
-                    "and use letters, digits, - _ .",
-                )
-            self._cluster(cluster, entry)
+            entry = _Entry({"name": name}, flow=False, origin=ci)
+            self.renamed(entry, "cluster", cluster.name, name)
+            self._cluster(ci, cluster, entry)
             entries.append(entry)
         return entries
 
@@ -816,7 +864,7 @@ class _Builder:
         self.review(entry, f"cluster {cluster.name}: {reason}: not imported")
         return None
 
-    def _cluster(self, cluster: _AzCluster, entry: _Entry) -> None:
+    def _cluster(self, ci: int, cluster: _AzCluster, entry: _Entry) -> None:
         network = self._network(cluster, entry)
         if network is None:
             entry.dropped = True
@@ -833,8 +881,16 @@ class _Builder:
         host: int | None = None
         first: tuple[int, int] | None = None
         names: list[str] = []
-        for pool in cluster.pools:
+        for pi, pool in enumerate(cluster.pools):
             pool_entry, at = self._pool(cluster, pool, network, host)
+            pool_entry.origin = pi
+            vetoed = self.vetoes.get("clusters", ci, pi)
+            if vetoed and not pool_entry.dropped:
+                pool_entry.dropped, at = True, None
+                self.review(
+                    pool_entry,
+                    f"node pool {pool.name} of cluster {cluster.name}: {vetoed}: {_REJECTED}",
+                )
             pools.append(pool_entry)
             if not pool_entry.dropped and at is not None:
                 names.append(pool.name.lower())
@@ -843,12 +899,16 @@ class _Builder:
         if host is not None:
             entry.data["vnet"] = self.vnet_names[host]
         entry.children["node_pools"] = pools
+        vetoed = self.vetoes.get("clusters", ci)
+        if vetoed:
+            entry.dropped = True
+            self.review(entry, f"cluster {cluster.name}: {vetoed}: {_REJECTED}")
+            return
         if first is None:
             entry.dropped = True
             self.review(
                 entry,
-                f"cluster {cluster.name}: none of its node pools could be "
-                "placed in an imported subnet: not imported",
+                f"cluster {cluster.name}: none of its node pools could be imported: not imported",
             )
             return
         self.live[cluster.node_resource_group.lower()] = _Live(
@@ -887,34 +947,28 @@ class _Builder:
         if at is not None:
             entry.data["subnet"] = self.kept[at].data["name"]
             host = at[0]
-        pod_subnets = (Network.POD_SUBNET, Network.POD_SUBNET_STATIC)
-        if at is not None and pool.pod_subnet_id and network in pod_subnets:
-            pod_at, problem = self._place(cluster, pool.pod_subnet_id, "pod subnet", host)
-            if pod_at is not None:
-                entry.data["pod_subnet"] = self.kept[pod_at].data["name"]
-        elif at is not None and network in pod_subnets:
-            self.review(
-                entry,
-                f"pool {pool.name} of cluster {cluster.name} has no "
-                f"podSubnetID, but the cluster uses {network}",
-            )
-        if problem:
-            entry.dropped = True
-            self.review(
-                entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported"
-            )
+        if at is not None and network in _POD_SUBNET_NETWORKS:
+            if pool.pod_subnet_id:
+                pod_at, problem = self._place(cluster, pool.pod_subnet_id, "pod subnet", host)
+                if pod_at is not None:
+                    entry.data["pod_subnet"] = self.kept[pod_at].data["name"]
+            else:
+                problem = f"it has no podSubnetID, but the cluster uses {network}"
         if pool.windows:
             entry.data["os"] = "windows"
-        nodes = pool.count
-        if pool.autoscale and pool.min_count is not None and (nodes or 0) < pool.min_count:
+        nodes = pool.count or 0
+        if pool.autoscale and pool.min_count is not None and nodes < pool.min_count:
             entry.comments.append(
-                f"count {nodes} is below the autoscaler's minCount "
-                f"{pool.min_count}: nodes is minCount"
+                f"count {nodes} is below the autoscaler's minCount {pool.min_count}: "
+                "nodes is minCount"
             )
             nodes = pool.min_count
-        entry.data["nodes"] = nodes or 0
+        entry.data["nodes"] = nodes
+        autoscaled = pool.autoscale and pool.max_count is not None
+        if not problem and nodes == 0 and not (autoscaled and pool.max_count):
+            problem = "0 nodes and no autoscaler: it uses no IPs"
         if pool.autoscale and pool.max_count is not None:
-            if pool.max_count >= (nodes or 0):
+            if pool.max_count >= max(nodes, 1):
                 entry.data["max_nodes"] = pool.max_count
             else:
                 self.review(
@@ -931,11 +985,16 @@ class _Builder:
             except ScenarioError:
                 self.review(
                     entry,
-                    f"pool {pool.name}: maxSurge {pool.max_surge!r} not "
-                    "understood: left out (ipplan's default applies)",
+                    f"pool {pool.name}: maxSurge {pool.max_surge!r} not understood: left out "
+                    "(ipplan's default applies)",
                 )
             else:
                 entry.data["max_surge"] = str(surge) if surge.percent else surge.value
+        if problem:
+            entry.dropped = True
+            self.review(
+                entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported"
+            )
         return entry, (at if not entry.dropped else None)
 
     def _cidrs(self, cluster: _AzCluster, entry: _Entry, network: Network) -> None:
@@ -1042,7 +1101,8 @@ class _Builder:
         key = peering.remote_id or f"{vnet.rid}/{peering.name}"
         entry = external.get(key)
         if entry is None:
-            entry = _Entry({"name": _unique(peering.remote_name, self.names), "cidrs": []})
+            name = _unique(peering.remote_name, self.names)
+            entry = _Entry({"name": name, "cidrs": []}, origin=key)
             entry.comments.append(f"peered with VNet {vnet.name} ({peering.name})")
             external[key] = entry
         else:
@@ -1082,7 +1142,10 @@ class _Builder:
                 f"IPv6 range {', '.join(peering.ipv6)} of peered VNet "
                 f"{peering.remote_name} not imported (ipplan plans IPv4)",
             )
-        if not entry.data["cidrs"]:
+        vetoed = self.vetoes.get("external", key)
+        if vetoed and not entry.dropped:
+            self.review(entry, f"external range {entry.data['name']}: {vetoed}: {_REJECTED}")
+        if vetoed or not entry.data["cidrs"]:
             entry.dropped = True
             if not prefixes:
                 self.review(
@@ -1200,18 +1263,34 @@ def import_azure(
     """
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", start):
         raise ScenarioError(f"start: {start!r} is not a month: use YYYY-MM, such as 2027-01")
-    top: list[str] = []
+    read_notes: list[str] = []
     vnets = _read_vnets(vnet_files)
-    clusters = _read_clusters(cluster_files, top)
-    builder = _Builder(vnets, clusters, top)
-    builder.build_vnets()
-    cluster_entries = builder.build_clusters()
-    builder.count_used_ips()
-    external = builder.build_external()
-    kept = [e for e in builder.vnet_entries if not e.dropped]
-    scenario_name = _unique(name if name else (kept or builder.vnet_entries)[0].data["name"], set())
-    head = {"name": scenario_name, "planning": {"start": start, **_PLANNING_DEFAULTS}}
-    sections = {"vnets": builder.vnet_entries, "external": external, "clusters": cluster_entries}
+    clusters = _read_clusters(cluster_files, read_notes)
+    vetoes = _Vetoes()
+    while True:
+        top = list(read_notes)
+        builder = _Builder(vnets, clusters, top, vetoes)
+        builder.build_vnets()
+        sections = {"vnets": builder.vnet_entries, "external": [], "clusters": []}
+        sections["clusters"] = builder.build_clusters()
+        builder.count_used_ips()
+        sections["external"] = builder.build_external()
+        kept = [e for e in builder.vnet_entries if not e.dropped]
+        default_name = (kept or builder.vnet_entries)[0].data["name"]
+        head = {
+            "name": _unique(name or default_name, set()),
+            "planning": {"start": start, **_PLANNING_DEFAULTS},
+        }
+        scenario: dict[str, Any] = dict(head)
+        for key, entries in sections.items():
+            if entries:
+                scenario[key] = [e.scenario() for e in entries if not e.dropped]
+        try:
+            parse_scenario(scenario, source=_TRIAL)
+        except ScenarioError as err:
+            vetoes.add(str(err), sections)  # and build again without it
+        else:
+            break
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
     notes = top + [note for entries in sections.values() for note in _notes(entries)]
@@ -1222,8 +1301,4 @@ def import_azure(
             "imported as it is"
         )
     header += [f"{_REVIEW}{text}" for text in top]
-    scenario: dict[str, Any] = dict(head)
-    for key, entries in sections.items():
-        if entries:
-            scenario[key] = [e.scenario() for e in entries if not e.dropped]
     return AzureImport(scenario, _render(header, head, sections), tuple(notes))

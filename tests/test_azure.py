@@ -349,8 +349,8 @@ def test_network_of_every_published_cluster(fixture: str, expected: dict[str, st
 def test_a_cluster_in_a_managed_vnet_that_is_not_imported_is_reported() -> None:
     result = _run(["arm-vnet-get.json"], ("arm-aks-get-overlay-recorded.json",))
     assert result.text.split("clusters: []\n")[1] == (
-        "  # ipplan: cluster cliakstest000002: none of its node pools could be placed in an "
-        "imported subnet: not imported\n"
+        "  # ipplan: cluster cliakstest000002: none of its node pools could be imported: not "
+        "imported\n"
         "  # - name: cliakstest000002\n"
         "  #   vnet: ''\n"
         "  #   network: azure-cni-overlay\n"
@@ -427,8 +427,8 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
             "name": "batch-aks",
             "vnet": "spoke-batch-vnet",
             "network": "azure-cni-pod-subnet-static",
-            "service_cidr": "10.0.0.0/16",
-            "dns_service_ip": "10.0.0.10",
+            "service_cidr": "10.110.0.0/16",
+            "dns_service_ip": "10.110.0.10",
             "private_cluster": False,
             "internal_lbs": 0,
             "private_endpoints": 0,
@@ -460,8 +460,8 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
 
 def test_two_vnets_each_with_a_default_subnet_ids_match_case_insensitively() -> None:
     vnets = [
-        _vnet("hub", ["10.0.0.0/16"], {"default": "10.0.0.0/24"}),
-        _vnet("spoke", ["10.1.0.0/16"], {"default": "10.1.0.0/24", "pods": "10.1.64.0/18"}),
+        _vnet("hub", ["10.10.0.0/16"], {"default": "10.10.0.0/24"}),
+        _vnet("spoke", ["10.11.0.0/16"], {"default": "10.11.0.0/24", "pods": "10.11.64.0/18"}),
     ]
     pod_subnet = _subnet_id("spoke", "pods").lower()
     pools = [
@@ -478,7 +478,9 @@ def test_two_vnets_each_with_a_default_subnet_ids_match_case_insensitively() -> 
 
 def _one_cluster(network: dict[str, Any], *pools: dict[str, Any]) -> AzureImport:
     vnets = [
-        _vnet("v", ["10.0.0.0/16"], {"a": "10.0.0.0/24", "b": "10.0.1.0/24", "p": "10.0.64.0/18"})
+        _vnet(
+            "v", ["10.10.0.0/16"], {"a": "10.10.0.0/24", "b": "10.10.1.0/24", "p": "10.10.64.0/18"}
+        )
     ]
     return _docs(vnets, [_cluster("c", network, list(pools))])
 
@@ -551,7 +553,6 @@ def test_autoscaler_count_below_min_surge_and_missing_values() -> None:
     )
     assert result.scenario["clusters"][0]["node_pools"] == [
         {"name": "x", "subnet": "a", "nodes": 2, "max_nodes": 5},
-        {"name": "y", "subnet": "b", "nodes": 0, "max_surge": 2},
         {"name": "z", "subnet": "b", "nodes": 4},
     ]
     assert (
@@ -559,6 +560,7 @@ def test_autoscaler_count_below_min_surge_and_missing_values() -> None:
     )
     assert result.notes == (
         "cluster c: no IPv4 podCidr in the export: ipplan uses 10.244.0.0/16, AKS's default",
+        "node pool y of cluster c: 0 nodes and no autoscaler: it uses no IPs: not imported",
         "pool z: maxSurge 'lots' not understood: left out (ipplan's default applies)",
     )
 
@@ -568,10 +570,10 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
     vnets = [
         _vnet(
             "v",
-            ["10.0.0.0/16"],
+            ["10.10.0.0/16"],
             {
                 "a": {
-                    "addressPrefix": "10.0.0.0/24",
+                    "addressPrefix": "10.10.0.0/24",
                     "ipConfigurations": [
                         {
                             "id": f"{node_rg}/Microsoft.Network/networkInterfaces/"
@@ -591,7 +593,7 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
                 }
             },
         ),
-        _vnet("w", ["10.1.0.0/16"], {"b": "10.1.0.0/24"}),
+        _vnet("w", ["10.11.0.0/16"], {"b": "10.11.0.0/24"}),
     ]
     cluster = _cluster(
         "c",
@@ -603,7 +605,7 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
     result = _docs(vnets, [cluster])
     # the API server's NIC and pool x's node are modelled; aks-xy-... is no pool of the cluster
     assert result.scenario["vnets"][0]["subnets"] == [
-        {"name": "a", "cidr": "10.0.0.0/24", "used_ips": 1}
+        {"name": "a", "cidr": "10.10.0.0/24", "used_ips": 1}
     ]
     assert result.scenario["clusters"][0]["node_pools"] == [
         {"name": "x", "subnet": "a", "nodes": 3}
@@ -615,8 +617,8 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
 
 
 def test_vnets_with_the_same_name_and_a_vnet_given_twice() -> None:
-    one = _vnet("spoke", ["10.0.0.0/16"], {"default": "10.0.0.0/24"}, rg="rg1")
-    two = _vnet("spoke", ["10.1.0.0/16"], {"default": "10.1.0.0/24"}, rg="rg2")
+    one = _vnet("spoke", ["10.10.0.0/16"], {"default": "10.10.0.0/24"}, rg="rg1")
+    two = _vnet("spoke", ["10.11.0.0/16"], {"default": "10.11.0.0/24"}, rg="rg2")
     result = import_azure(
         [("a.json", json.dumps([one, two])), ("b.json", json.dumps(two))],
         [
@@ -637,7 +639,7 @@ def test_vnets_with_the_same_name_and_a_vnet_given_twice() -> None:
     assert result.scenario["clusters"][0]["vnet"] == "spoke-2"
     assert result.notes == (
         "VNet spoke is given twice (a.json: [1] and b.json): the first is used",
-        "VNet spoke renamed spoke-2: another VNet has its name",
+        "VNet spoke renamed spoke-2: another one has its name",
     )
 
 
@@ -681,7 +683,9 @@ def test_name_defaults_to_the_first_imported_vnet_sanitised() -> None:
     result = _docs([_vnet("my vnet (prod)", ["10.0.0.0/16"])])
     assert result.scenario["name"] == "my-vnet-prod"
     assert result.scenario["vnets"][0]["name"] == "my-vnet-prod"
-    assert result.notes == ("VNet my vnet (prod) renamed my-vnet-prod: another VNet has its name",)
+    assert result.notes == (
+        "VNet my vnet (prod) renamed my-vnet-prod: a name uses letters, digits, - _ . only",
+    )
 
 
 # --- bad input: one line, naming the file -------------------------------------------------------
