@@ -49,7 +49,7 @@ from netaddr import IPNetwork
 from ipplan.capacity import Network, parse_surge
 from ipplan.cidr import parse_network
 from ipplan.errors import IpplanError, ScenarioError
-from ipplan.scenario import parse_scenario
+from ipplan.scenario import Planning, parse_scenario
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -67,7 +67,11 @@ _NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _REVIEW = "ipplan: "  # starts the comments that need a review
 _REJECTED = "not imported, as ipplan would reject it; fix it here and uncomment it"
 _POD_SUBNET_NETWORKS = (Network.POD_SUBNET, Network.POD_SUBNET_STATIC)
-_PLANNING_DEFAULTS = {"horizon_months": 36, "headroom_pct": 20, "warn_at_pct": 80}
+_PLANNING_DEFAULTS = {
+    "horizon_months": Planning.horizon_months,
+    "headroom_pct": Planning.headroom_pct,
+    "warn_at_pct": Planning.warn_at_pct,
+}
 
 
 @dataclass(frozen=True)
@@ -456,7 +460,8 @@ def _read_cluster(node: _Node) -> _AzCluster:
         node_resource_group=node.text("nodeResourceGroup") or default_node_rg,
         plugin=(profile.text("networkPlugin") or "").lower(),
         plugin_mode=(profile.text("networkPluginMode") or "").lower(),
-        dataplane=(profile.text("networkDataplane") or "").lower(),
+        # older preview API versions spell the Cilium dataplane ebpfDataplane
+        dataplane=(profile.text("networkDataplane") or profile.text("ebpfDataplane") or "").lower(),
         pod_cidrs=tuple(profile.strings("podCidrs") or profile.strings("podCidr")),
         service_cidrs=tuple(profile.strings("serviceCidrs") or profile.strings("serviceCidr")),
         dns_service_ip=profile.text("dnsServiceIP"),
@@ -510,13 +515,9 @@ def _read_clusters(files: Sequence[tuple[str, str]], notes: list[str]) -> list[_
         owner = pool.rid.rsplit("/agentpools/", 1)[0]
         for i, cluster in enumerate(clusters):
             if owner and cluster.rid == owner:
-                others = tuple(p for p in cluster.pools if p.name.lower() != pool.name.lower())
-                replaced = len(others) < len(cluster.pools)
-                at = next(
-                    (j for j, p in enumerate(cluster.pools) if p.name.lower() == pool.name.lower()),
-                    len(cluster.pools),
-                )
-                merged = others[:at] + (pool,) + others[at:] if replaced else (*cluster.pools, pool)
+                names = [p.name.lower() for p in cluster.pools]
+                at = names.index(pool.name.lower()) if pool.name.lower() in names else len(names)
+                merged = (*cluster.pools[:at], pool, *cluster.pools[at + 1 :])
                 clusters[i] = replace(cluster, pools=merged)
                 break
         else:
@@ -602,7 +603,6 @@ class _Live:
     pools: tuple[str, ...]  # lower-case names of its imported pools
     first_subnet: tuple[int, int]  # (vnet, subnet) of its first pool
     private: bool
-    modelled: int = 0
 
 
 #: the source name given to parse_scenario when checking a build
@@ -648,7 +648,7 @@ class _Builder:
         by_rid: dict[str, _AzVNet] = {}
         for vnet in vnets:
             if vnet.rid and vnet.rid in by_rid:
-                self._top(
+                self.top.append(
                     f"VNet {vnet.name} is given twice ({by_rid[vnet.rid].where} and "
                     f"{vnet.where}): the first is used"
                 )
@@ -674,19 +674,18 @@ class _Builder:
 
     # -- notes
 
-    def _top(self, text: str) -> None:
-        self.top.append(text)
-
     def review(self, entry: _Entry, text: str, on: str = "") -> None:
         """A note on something the import could not map as it is."""
         target = entry.field_comments.setdefault(on, []) if on else entry.comments
         target.append(f"{_REVIEW}{text}")
 
     def renamed(self, entry: _Entry, what: str, name: str, unique: str) -> None:
-        if unique != name:
-            why = "another one has its name" if _valid_name(name) else "a name uses letters, "
-            why += "" if _valid_name(name) else "digits, - _ . only"
-            self.review(entry, f"{what} {name} renamed {unique}: {why}")
+        if unique == name:
+            return
+        why = (
+            "another one has its name" if _valid_name(name) else "names use letters, digits, - _ ."
+        )
+        self.review(entry, f"{what} {name} renamed {unique}: {why}")
 
     # -- VNets and subnets
 
@@ -1278,7 +1277,7 @@ def import_azure(
         kept = [e for e in builder.vnet_entries if not e.dropped]
         default_name = (kept or builder.vnet_entries)[0].data["name"]
         head = {
-            "name": _unique(name or default_name, set()),
+            "name": _unique(name or default_name, set())[:100],  # the scenario's limit
             "planning": {"start": start, **_PLANNING_DEFAULTS},
         }
         scenario: dict[str, Any] = dict(head)

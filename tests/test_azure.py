@@ -746,7 +746,7 @@ def test_name_defaults_to_the_first_imported_vnet_sanitised() -> None:
     assert result.scenario["name"] == "my-vnet-prod"
     assert result.scenario["vnets"][0]["name"] == "my-vnet-prod"
     assert result.notes == (
-        "VNet my vnet (prod) renamed my-vnet-prod: a name uses letters, digits, - _ . only",
+        "VNet my vnet (prod) renamed my-vnet-prod: names use letters, digits, - _ .",
     )
 
 
