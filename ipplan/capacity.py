@@ -115,7 +115,8 @@ def parse_surge(text: str | int) -> Surge:
     raw = str(text).strip()
     percent = raw.endswith("%")
     digits = raw[:-1].strip() if percent else raw
-    if isinstance(text, bool) or not digits.isdigit():
+    # str.isdigit() is also true for '²' and '٣', which int() rejects or reads as 3: ASCII only
+    if isinstance(text, bool) or not (digits.isascii() and digits.isdigit()):
         raise ScenarioError(
             f"{text!r} is not a surge: use a node count such as 1 or a percentage such as 33%"
         )
@@ -334,7 +335,7 @@ class ClusterDemand:
     service_ips: int  # ClusterIP addresses left in the service CIDR
     node_port_limit: int
     lb_service_limit: int
-    max_nodes: int | None  # most nodes (first pool grown) before any limit binds
+    max_nodes: int | None  # most nodes (largest pool grown) before any limit binds
     limiting_factor: str  # which limit binds first, in words
 
 
@@ -386,10 +387,14 @@ def static_blocks(max_pods: int) -> int:
 def static_capacity_blocks(prefixlen: int) -> int:
     """/28 blocks a static pod subnet holds: 2^(28-p) - 2 (the first and last hold Azure's five).
 
-    >>> static_capacity_blocks(24)
-    14
+    A /27 or longer holds none (rule A9 reports it), never a negative count or a crash.
+
+    >>> static_capacity_blocks(24), static_capacity_blocks(28), static_capacity_blocks(29)
+    (14, 0, 0)
     """
-    return (1 << (STATIC_MAX_PREFIXLEN - prefixlen)) - 2
+    if prefixlen > STATIC_MAX_PREFIXLEN:
+        return 0
+    return max((1 << (STATIC_MAX_PREFIXLEN - prefixlen)) - 2, 0)
 
 
 def static_min_prefixlen(blocks: int) -> int:
@@ -532,7 +537,7 @@ def _subnet_demand(
         usable = (
             None
             if subnet.prefixlen is None
-            else (STATIC_BLOCK_IPS * max(static_capacity_blocks(subnet.prefixlen), 0))
+            else STATIC_BLOCK_IPS * static_capacity_blocks(subnet.prefixlen)
         )
     else:
         min_p = min_prefixlen(peak)
@@ -596,14 +601,15 @@ def _pool_problems(
                 f"{MIN_MAX_PODS}..{MAX_MAX_PODS}",
                 f"use max pods between {MIN_MAX_PODS} and {MAX_MAX_PODS}",
             )
-        elif d.max_pods * d.nodes < MIN_PODS_PER_POOL:
+        elif d.nodes > 0 and d.max_pods * d.nodes < MIN_PODS_PER_POOL:
+            # a pool scaled to zero (autoscaler user pool) holds no pods to count
             need = -(-MIN_PODS_PER_POOL // d.max_pods)
             add(
                 who,
                 "A2",
                 f"pool {who}: {d.nodes} node(s) x {d.max_pods} max pods = "
                 f"{d.nodes * d.max_pods} pods, below AKS's minimum of {MIN_PODS_PER_POOL} per pool",
-                f"use at least {need} nodes or more max pods",
+                f"use at least {need} nodes or more max pods" if need > 1 else "use more max pods",
             )
         if d.os is OS.WINDOWS:
             if network is Network.KUBENET:
@@ -713,7 +719,7 @@ def evaluate(
         ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if _is_static(sd.name, demands) else sd.peak_ips
         vnet_ips[sd.vnet] = vnet_ips.get(sd.vnet, 0) + ips
     for sd in subnet_rows.values():
-        if sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
+        if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
             net = _network_of(sd.name, clusters, demands)
             rule = "A9" if _is_static(sd.name, demands) else "A8" if sd.role == "pod" else "A3"
             fix = f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods"
@@ -727,8 +733,10 @@ def evaluate(
                 )
             )
     for vnet, ips in sorted(vnet_ips.items()):
-        if ips > VNET_MAX_IPS:
-            net = next(c.network for c in clusters if c.vnet == vnet)
+        # with no cluster there is no model to judge (an estate with no AKS cluster at all)
+        if ips > VNET_MAX_IPS and clusters:
+            # a VNet no cluster uses (only other IPs) is still over the limit: blame the first
+            net = next((c.network for c in clusters if c.vnet == vnet), clusters[0].network)
             problems.append(
                 Problem(
                     net,
@@ -898,10 +906,15 @@ def _binding_limit(
     subnet_rows: Mapping[str, SubnetDemand],
     cidr_nodes: int | None,
 ) -> tuple[int | None, str]:
-    """Grow the first pool until a limit binds: (the cluster's node count then, that limit)."""
+    """Grow the largest pool until a limit binds: (the cluster's node count then, that limit).
+
+    The largest pool (most planning nodes, the first on ties) is where growth usually lands;
+    growing a three-node system pool would understate the room of a cluster.
+    """
     if not pools:
         return None, "no node pools"
-    pool, base = cluster.node_pools[0], pools[0]
+    grown = max(range(len(pools)), key=lambda i: (pools[i].planning_nodes, -i))
+    pool, base = cluster.node_pools[grown], pools[grown]
 
     def at(n: int) -> PoolDemand:
         return pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)

@@ -21,7 +21,9 @@ from netaddr import IPNetwork
 from ipplan import __version__
 from ipplan.capacity import (
     DEFAULT_SURGE,
+    LARGEST_SUBNET_PREFIXLEN,
     OS,
+    SMALLEST_SUBNET_PREFIXLEN,
     Cluster,
     Dataplane,
     Network,
@@ -76,21 +78,35 @@ class Format(StrEnum):
     JSON = "json"
 
 
-class NetworkChoice(StrEnum):
-    """A network model, or all of them side by side."""
+def _networks(value: str) -> list[Network]:
+    """``all`` or one model; parsed here so a typo is one line on stderr, not a usage screen."""
+    if value.strip() == "all":
+        return list(Network)
+    try:
+        return [Network(value.strip())]
+    except ValueError:
+        choices = ", ".join(["all", *Network])
+        raise ScenarioError(
+            f"--network: {value!r} is not a network model: use one of {choices}"
+        ) from None
 
-    ALL = "all"
-    KUBENET = Network.KUBENET.value
-    AZURE_CNI = Network.AZURE_CNI.value
-    OVERLAY = Network.OVERLAY.value
-    POD_SUBNET = Network.POD_SUBNET.value
-    POD_SUBNET_STATIC = Network.POD_SUBNET_STATIC.value
 
-
-def _option_prefixlen(option: str, value: str | None) -> int | None:
+def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> int | None:
+    """The prefix length of an IPv4 CIDR option; a subnet must be /2 to /29 (rule A17)."""
     if value is None:
         return None
-    prefixlen: int = parse_network_option(option, value).prefixlen
+    network = parse_network_option(option, value)
+    if network.version != 4:
+        raise ScenarioError(
+            f"{option}: {value} is IPv6; compare sizes the IPv4 ranges "
+            "(AKS has no IPv6-only clusters): give an IPv4 CIDR"
+        )
+    prefixlen: int = network.prefixlen
+    if subnet and not LARGEST_SUBNET_PREFIXLEN <= prefixlen <= SMALLEST_SUBNET_PREFIXLEN:
+        raise ScenarioError(
+            f"{option}: {value} is a /{prefixlen}; Azure subnets are /{LARGEST_SUBNET_PREFIXLEN} "
+            f"to /{SMALLEST_SUBNET_PREFIXLEN}: use a prefix in that range"
+        )
     return prefixlen
 
 
@@ -98,8 +114,10 @@ def _option_prefixlen(option: str, value: str | None) -> int | None:
 @user_errors()
 def compare(
     nodes: int = typer.Option(..., min=0, help="Node count of the pool."),
-    network: NetworkChoice = typer.Option(
-        NetworkChoice.ALL, help="One network model, or all of them side by side."
+    network: str = typer.Option(
+        "all",
+        help="all (side by side), or one of kubenet, azure-cni, azure-cni-overlay, "
+        "azure-cni-pod-subnet, azure-cni-pod-subnet-static.",
     ),
     max_nodes: int | None = typer.Option(
         None, min=1, help="Autoscaler maximum; sizing uses it instead of --nodes."
@@ -131,7 +149,13 @@ def compare(
     output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
 ) -> None:
     """Compare what every AKS network model needs for one node pool (a quick what-if)."""
+    models = _networks(network)
     surge = parse_surge(max_surge)
+    if max_nodes is not None and max_nodes < nodes:
+        raise ScenarioError(
+            f"--max-nodes {max_nodes} is below --nodes {nodes}: the autoscaler maximum "
+            f"must be at least the node count; use --max-nodes {nodes} or more"
+        )
     service = parse_network_option("--service-cidr", service_cidr)
     pool = NodePool(
         name="pool",
@@ -149,14 +173,13 @@ def compare(
         network=Network.OVERLAY,
         node_pools=(pool,),
         dataplane=dataplane,
-        pod_cidr_prefixlen=_option_prefixlen("--pod-cidr", pod_cidr),
+        pod_cidr_prefixlen=_option_prefixlen("--pod-cidr", pod_cidr, subnet=False),
         service_cidr_size=service.size,
         internal_lbs=internal_lbs,
     )
     subnets = {pool.subnet: Subnet(pool.subnet, _option_prefixlen("--subnet", subnet))}
     if pod_subnet is not None:
         subnets[pod_subnet] = Subnet(pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet))
-    models = list(Network) if network is NetworkChoice.ALL else [Network(network.value)]
     rows = []
     for model in models:
         row = comparison_row(evaluate([cluster], subnets, model), "cluster")
@@ -231,7 +254,7 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
     shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
-    return _table(shown) + "\n" + "\n".join(notes) + "\n"
+    return _table(shown) + "\n\n" + "\n".join(notes) + "\n"
 
 
 def _table(rows: Sequence[Mapping[str, object]]) -> str:
@@ -283,6 +306,12 @@ def plan(
         for s in result.subnets
     ]
     typer.echo(_table(rows))
+    typer.echo("")
+    for c in result.estimate.clusters:
+        typer.echo(
+            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+        )
     for problem in result.estimate.problems:
         if problem.severity == "error":
             typer.echo(f"INFEASIBLE: {problem}")

@@ -279,7 +279,13 @@ def build_plan(scenario: Scenario) -> Plan:
         _vnet_plan(v, space, placed) for v, space in zip(scenario.vnets, spaces, strict=True)
     )
     warnings = list(scenario_warnings(scenario))
-    warnings += [str(p) for p in estimate.problems if p.severity is Severity.WARNING]
+    # the scenario already warns, with the field path, of kubenet's retirement and Windows
+    # max pods (rules A7, A2); the capacity model's other warnings are added here
+    warnings += [
+        str(p)
+        for p in estimate.problems
+        if p.severity is Severity.WARNING and p.rule not in {"A2", "A7"}
+    ]
     warnings += [
         f"subnet {s.vnet}/{s.name} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "
         f"above the {warn_at}% warning level; consider a /{max(s.min_prefixlen - 1, 2)}"
