@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -49,7 +49,7 @@ from netaddr import IPNetwork
 from ipplan.capacity import Network, parse_surge
 from ipplan.cidr import parse_network
 from ipplan.errors import IpplanError, ScenarioError
-from ipplan.scenario import Planning, parse_scenario
+from ipplan.scenario import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Planning, parse_scenario
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -638,6 +638,71 @@ class _Vetoes:
         self.reasons[key] = text[match.end() :].lstrip(".:").strip()
 
 
+def _check(scenario: dict[str, Any]) -> str | None:
+    try:
+        parse_scenario(scenario, source=_TRIAL)
+    except ScenarioError as err:
+        return str(err)
+    return None
+
+
+def _problems(scenario: dict[str, Any]) -> list[str]:
+    """What scenario validation rejects in a build: the first problem of the VNets and external
+    ranges; else the first of each cluster, checked one by one (one pass finds them all); else
+    the first of the whole scenario (what spans clusters)."""
+    clusters = scenario.get("clusters", [])
+    base = {key: value for key, value in scenario.items() if key != "clusters"}
+    problem = _check(base)
+    if problem:
+        return [problem]
+    spaces = [[parse_network(c) for c in v["address_space"]] for v in base["vnets"]]
+    external = [[parse_network(c) for c in e["cidrs"]] for e in base.get("external", [])]
+    problems = []
+    for i, cluster in enumerate(clusters):
+        # Other VNets' subnets never matter to a cluster, and VNets or ranges away from its pod
+        # and service CIDRs only to the wording of a problem (indices, suggested ranges): check
+        # without them first (fast), and with them only to word a problem found.
+        ranges = _cluster_ranges(cluster)
+        near = [
+            {**v, "subnets": []} if v["name"] != cluster["vnet"] else v
+            for v, networks in zip(base["vnets"], spaces, strict=True)
+            if v["name"] == cluster["vnet"] or ranges is None or _touch(networks, ranges)
+        ]
+        near_external = [
+            e
+            for e, networks in zip(base.get("external", []), external, strict=True)
+            if ranges is None or _touch(networks, ranges)
+        ]
+        if _check({**base, "vnets": near, "external": near_external, "clusters": [cluster]}):
+            full = [
+                v if v["name"] == cluster["vnet"] else {**v, "subnets": []} for v in base["vnets"]
+            ]
+            problem = _check({**base, "vnets": full, "clusters": [cluster]})
+            if problem:
+                problems.append(
+                    problem.replace(f"{_TRIAL}: clusters[0]", f"{_TRIAL}: clusters[{i}]", 1)
+                )
+    if problems or not clusters:
+        return problems
+    problem = _check(scenario)
+    return [problem] if problem else []
+
+
+def _cluster_ranges(cluster: Mapping[str, Any]) -> list[IPNetwork] | None:
+    """The ranges a cluster's checks compare with the VNets: its pod and service CIDRs, or the
+    defaults; None when one does not parse."""
+    texts = [cluster.get("pod_cidr"), cluster.get("service_cidr")]
+    texts += [DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR]
+    try:
+        return [parse_network(text) for text in texts if text]
+    except IpplanError:
+        return None
+
+
+def _touch(networks: Sequence[IPNetwork], ranges: Sequence[IPNetwork]) -> bool:
+    return any(n.first <= r.last and r.first <= n.last for n in networks for r in ranges)
+
+
 class _Builder:
     def __init__(
         self, vnets: list[_AzVNet], clusters: list[_AzCluster], top: list[str], vetoes: _Vetoes
@@ -1173,9 +1238,33 @@ def _split(texts: Sequence[str], where: str) -> tuple[list[str], list[str]]:
 
 
 def _scalar(value: object) -> str:
-    """*value* in YAML flow style, on one line, quoted where YAML needs it."""
+    """*value* in YAML flow style, on one line, quoted where YAML needs it (as PyYAML would)."""
+    # Fast paths (a large estate has tens of thousands of values); PyYAML for anything else.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return f"[{', '.join(_scalar(v) for v in value)}]"
+    if isinstance(value, dict):
+        return f"{{{', '.join(f'{_scalar(k)}: {_scalar(v)}' for k, v in value.items())}}}"
+    if (
+        isinstance(value, str)
+        and _PLAIN.fullmatch(value)
+        and _resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    ):
+        return value
     dumped = yaml.safe_dump([value], default_flow_style=True, sort_keys=False, width=2**31)
     return dumped.strip()[1:-1]
+
+
+#: characters that are never special in a YAML flow scalar; the resolver rules out 1, yes, null
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/%-]*")
+#: how YAML reads a plain scalar: the tag it gets (the stubs leave the method untyped)
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve
+)
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _comment(pad: str, text: str) -> str:
@@ -1284,12 +1373,11 @@ def import_azure(
         for key, entries in sections.items():
             if entries:
                 scenario[key] = [e.scenario() for e in entries if not e.dropped]
-        try:
-            parse_scenario(scenario, source=_TRIAL)
-        except ScenarioError as err:
-            vetoes.add(str(err), sections)  # and build again without it
-        else:
+        problems = _problems(scenario)
+        if not problems:
             break
+        for problem in problems:
+            vetoes.add(problem, sections)  # and build again without them
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
     notes = top + [note for entries in sections.values() for note in _notes(entries)]
