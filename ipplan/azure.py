@@ -628,14 +628,30 @@ class _Vetoes:
         match = _ITEM.match(text)
         if match is None:
             raise RuntimeError(f"bug: the imported scenario does not validate: {message}")
-        section, index, child, child_index = match.groups()
-        entry = [e for e in sections[section] if not e.dropped][int(index)]
-        key: tuple[Any, ...] = (section, entry.origin)
-        if child:
-            key += ([c for c in entry.children[child] if not c.dropped][int(child_index)].origin,)
+        entry, child = _at(match, sections)
+        key: tuple[Any, ...] = (match[1], entry.origin)
+        if child is not None:
+            key += (child.origin,)
         if key in self.reasons:
             raise RuntimeError(f"bug: the import does not leave out {key}: {message}")
-        self.reasons[key] = text[match.end() :].lstrip(".:").strip()
+        # name the items the message points at: positions change once this one is left out
+        detail = text[match.end() :].lstrip(".:").strip()
+        self.reasons[key] = _ITEM.sub(lambda m: _named(m, sections), detail)
+
+
+def _at(match: re.Match[str], sections: Mapping[str, list[_Entry]]) -> tuple[_Entry, _Entry | None]:
+    """The entry (and child entry) a validation path such as ``clusters[1].node_pools[0]`` names."""
+    section, index, child, child_index = match.groups()
+    entry = [e for e in sections[section] if not e.dropped][int(index)]
+    if not child:
+        return entry, None
+    return entry, [c for c in entry.children[child] if not c.dropped][int(child_index)]
+
+
+def _named(match: re.Match[str], sections: Mapping[str, list[_Entry]]) -> str:
+    entry, child = _at(match, sections)
+    path = f"{match[1]}[{entry.data['name']}]"
+    return path if child is None else f"{path}.{match[3]}[{child.data['name']}]"
 
 
 def _check(scenario: dict[str, Any]) -> str | None:
@@ -942,7 +958,8 @@ class _Builder:
         entry.data["internal_lbs"] = 0
         entry.data["private_endpoints"] = 0
         pools: list[_Entry] = []
-        host: int | None = None
+        host: int | None = None  # the VNet of the first imported pool
+        shown: int | None = None  # the VNet of the first pool placed, imported or not
         first: tuple[int, int] | None = None
         names: list[str] = []
         for pi, pool in enumerate(cluster.pools):
@@ -950,18 +967,21 @@ class _Builder:
             pool_entry.origin = pi
             vetoed = self.vetoes.get("clusters", ci, pi)
             if vetoed and not pool_entry.dropped:
-                pool_entry.dropped, at = True, None
+                pool_entry.dropped = True
                 self.review(
                     pool_entry,
                     f"node pool {pool.name} of cluster {cluster.name}: {vetoed}: {_REJECTED}",
                 )
             pools.append(pool_entry)
+            if at is not None and shown is None:
+                shown = at[0]
             if not pool_entry.dropped and at is not None:
                 names.append(pool.name.lower())
                 if first is None:
                     host, first = at[0], at
-        if host is not None:
-            entry.data["vnet"] = self.vnet_names[host]
+        vnet = host if host is not None else shown
+        if vnet is not None:
+            entry.data["vnet"] = self.vnet_names[vnet]
         entry.children["node_pools"] = pools
         vetoed = self.vetoes.get("clusters", ci)
         if vetoed:
@@ -1059,7 +1079,7 @@ class _Builder:
             self.review(
                 entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported"
             )
-        return entry, (at if not entry.dropped else None)
+        return entry, at
 
     def _cidrs(self, cluster: _AzCluster, entry: _Entry, network: Network) -> None:
         profile = f"{cluster.where}: networkProfile"

@@ -698,7 +698,7 @@ def test_a_cluster_ipplan_would_reject_is_left_out_with_the_validation_message()
     assert result.scenario["clusters"] == []
     assert result.notes == (
         "cluster c: service_cidr: 10.0.0.0/16 overlaps VNet 'hub' (10.0.0.0/22, "
-        "vnets[0].address_space[0]); set service_cidr to a range used nowhere in your network, "
+        "vnets[hub].address_space[0]); set service_cidr to a range used nowhere in your network, "
         "such as 172.16.0.0/16: not imported, as ipplan would reject it; fix it here and "
         "uncomment it",
     )
@@ -720,6 +720,26 @@ def test_a_pool_ipplan_would_reject_is_left_out_and_the_cluster_kept() -> None:
         "Linux only); use a Linux pool, or dataplane azure: not imported, as ipplan would "
         "reject it; fix it here and uncomment it",
     )
+
+
+def test_a_problem_between_clusters_names_the_other_cluster() -> None:
+    vnets = [_vnet("v", ["10.10.0.0/16"], {"a": "10.10.0.0/24", "p": "10.10.64.0/18"})]
+    pod_subnet = _cluster(
+        "c1",
+        {"networkPlugin": "azure"},
+        [_pool("x", _subnet_id("v", "a"), podSubnetID=_subnet_id("v", "p"))],
+    )
+    overlay = {"networkPlugin": "azure", "networkPluginMode": "overlay", "podCidr": "100.64.0.0/16"}
+    nodes_in_p = _cluster("c2", overlay, [_pool("y", _subnet_id("v", "p"))])
+    result = _docs(vnets, [pod_subnet, nodes_in_p])
+    assert [c["name"] for c in result.scenario["clusters"]] == ["c2"]
+    assert result.notes == (
+        "cluster c1: none of its node pools could be imported: not imported",
+        "node pool x of cluster c1: pod_subnet: 'p' is the node subnet of "
+        "clusters[c2].node_pools[y]; a pod subnet holds only pods, so give it a subnet of its "
+        "own: not imported, as ipplan would reject it; fix it here and uncomment it",
+    )
+    assert "  # - name: c1\n  #   vnet: v\n" in result.text
 
 
 def test_a_vnet_ipplan_would_reject_takes_its_clusters_with_it() -> None:
