@@ -32,6 +32,10 @@ Clusters are matched to subnets by the pools' ``vnetSubnetID``/``podSubnetID`` (
 as Azure compares resource IDs). A pool without ``vnetSubnetID`` runs in the AKS-managed VNet
 (``aks-vnet-*`` with subnet ``aks-subnet`` in the node resource group); it is used when that VNet is
 imported. What cannot be mapped is kept as a ``# ipplan:`` comment in the generated file.
+
+The result always passes ``parse_scenario``: each build is validated, and what ipplan would
+reject (VNets that overlap, a service CIDR that overlaps a VNet, ...) is left out, commented out
+with the validation message, and the scenario built again without it.
 """
 
 from __future__ import annotations
