@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -666,7 +667,7 @@ def _list_fix(field: str, value: object) -> str:
 
 def _number_fix(value: object, example: str) -> str:
     if isinstance(value, bool):
-        return _YAML_BOOLEANS
+        return f"; give a number such as {example}"
     if isinstance(value, str) and value.startswith("/") and value[1:].isdigit():
         return f"; write {value[1:]} (no slash)"
     if isinstance(value, str):
@@ -675,7 +676,7 @@ def _number_fix(value: object, example: str) -> str:
         except ValueError:
             return f"; give a number such as {example}"
         return f"; write {value.strip()} without quotes"
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):
         return f"; give a whole number such as {round(value)}"
     return f"; give a number such as {example}"
 
@@ -709,6 +710,8 @@ def _flow(value: object) -> str:
         return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, str) and not (value.isprintable() and value.strip() == value and value):
+        return repr(value)  # keeps the message on one line and shows the spaces
     return str(value)
 
 
