@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from itertools import repeat
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
@@ -87,7 +88,17 @@ def _triple(network: str | IPNetwork) -> tuple[int, int, int]:
 
 
 def _network(start: int, prefixlen: int, version: int) -> IPNetwork:
-    return IPNetwork((start, prefixlen), version)
+    """The IPNetwork of an integer block, built through netaddr's pickle state.
+
+    ``IPNetwork((start, prefixlen), version)`` re-parses its argument and costs three times as
+    much; ``__setstate__`` is the stable pickle interface and checks version and prefix length.
+    """
+    network = _new(IPNetwork)
+    network.__setstate__((start, prefixlen, version))
+    return network
+
+
+_new = object.__new__
 
 
 def overlaps(a: str | IPNetwork, b: str | IPNetwork) -> bool:
@@ -131,32 +142,42 @@ def find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:
         CidrError: an entry is not a valid CIDR (the message names it).
     """
     count = len(networks)
-    starts = [0] * count
+    index_bits = max(count, 1).bit_length()
     ends = [0] * count
     keys = [0] * count
     for index, network in enumerate(networks):
-        version, start, prefixlen = _triple(network)
-        width = _WIDTH[version]
+        if isinstance(network, IPNetwork):
+            version = network.version
+            start = network.value
+            prefixlen = network.prefixlen
+            if start & ((1 << (_WIDTH[version] - prefixlen)) - 1):
+                parse_network(network)  # raises the host-bits message
+        else:
+            version, start, prefixlen = _triple(network)
         if version == 6:
             start += _V6_OFFSET
-        starts[index] = start
-        ends[index] = start + (1 << (width - prefixlen)) - 1
-        # Start ascending, then shorter prefix (the container) first; 8 bits hold 0..128.
-        keys[index] = start << 8 | prefixlen
-    order = sorted(range(count), key=keys.__getitem__)
+        ends[index] = start + (1 << (_WIDTH[version] - prefixlen))
+        # One int sorts by start, then shorter prefix (the container) first, then index;
+        # 8 bits hold a prefix length 0..128.
+        keys[index] = (start << 8 | prefixlen) << index_bits | index
+    keys.sort()
     # CIDRs nest or are disjoint, so the networks still open at a start form a chain of
     # containers: a stack. Each one on the stack contains the new network: one pair each.
+    index_mask = (1 << index_bits) - 1
+    shift = index_bits + 8
     stack: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    for index in order:
-        start = starts[index]
-        while stack and ends[stack[-1]] < start:
+    pairs: list[int] = []  # i * count + j, so a plain int sort orders them
+    append = pairs.append
+    for key in keys:
+        index = key & index_mask
+        start = key >> shift
+        while stack and ends[stack[-1]] <= start:
             stack.pop()
         for other in stack:
-            pairs.append((other, index) if other < index else (index, other))
+            append(other * count + index if other < index else index * count + other)
         stack.append(index)
     pairs.sort()
-    return pairs
+    return list(map(divmod, pairs, repeat(count)))
 
 
 class AddressSpace:
@@ -326,44 +347,51 @@ class AddressSpace:
             CapacityError: no free block can hold it.
         """
         width = self._width
-        if type(prefixlen) is not int or not 0 <= prefixlen <= width:
+        if prefixlen.__class__ is not int or not 0 <= prefixlen <= width:
             self._check_prefixlen(prefixlen)
-        candidates = self._nonempty & ((2 << prefixlen) - 1)
+        fitting = (2 << prefixlen) - 1  # bits of the levels whose blocks can hold the request
+        candidates = self._nonempty & fitting
         if not candidates:
             self._check_prefixlen(prefixlen)
             raise CapacityError(self._no_room(prefixlen))
         free = self._free
-        if strategy == Strategy.BEST_FIT:
+        # A StrEnum member equals its value, so comparing with the plain strings covers both.
+        if strategy == "best-fit":
             level = candidates.bit_length() - 1
-            block = free[level][0]
-            self._take(level, 0)
-            low = True
-        elif strategy == Strategy.FIRST_FIT:
+            free_list = free[level]
+            block = free_list[0]
+            del free_list[0]
+            # No level between *level* and *prefixlen* has a free block (else it would be the
+            # best fit), so each split half starts its own list.
+            for k in range(level + 1, prefixlen + 1):
+                free[k].append(block + (1 << (width - k)))
+        elif strategy == "first-fit":
             level = min(_bits(candidates), key=lambda q: free[q][0])
-            block = free[level][0]
-            self._take(level, 0)
-            low = True
-        elif strategy == Strategy.LAST_FIT:
+            free_list = free[level]
+            block = free_list[0]
+            del free_list[0]
+            for k in range(level + 1, prefixlen + 1):
+                insort(free[k], block + (1 << (width - k)))
+        elif strategy == "last-fit":
             level = max(_bits(candidates), key=lambda q: free[q][-1])
-            block = free[level][-1]
-            self._take(level, len(free[level]) - 1)
-            low = False
+            free_list = free[level]
+            block = free_list.pop()
+            for k in range(level + 1, prefixlen + 1):
+                insort(free[k], block)
+                block += 1 << (width - k)
         else:
             raise CidrError(
                 f"unknown allocation strategy {strategy!r}: use "
                 + ", ".join(s.value for s in Strategy)
             )
-        # Split the block: keep the lowest (or highest) half at each level, free the other.
-        for k in range(level + 1, prefixlen + 1):
-            half = 1 << (width - k)
-            if low:
-                self._put(k, block + half)
-            else:
-                self._put(k, block)
-                block += half
+        # Levels level+1..prefixlen gained a half each; *level* lost a block.
+        nonempty = self._nonempty | (fitting ^ ((2 << level) - 1))
+        self._nonempty = nonempty if free_list else nonempty ^ (1 << level)
         self._used[block] = (prefixlen, False)
         self._used_count += 1 << (width - prefixlen)
-        return _network(block, prefixlen, self._version)
+        network = _new(IPNetwork)
+        network.__setstate__((block, prefixlen, self._version))
+        return network
 
     def release(self, network: str | IPNetwork) -> None:
         """Free a reserved or allocated block, merging it with its free buddies.
@@ -383,6 +411,7 @@ class AddressSpace:
         self._used_count -= 1 << (width - prefixlen)
         roots = self._roots
         free = self._free
+        nonempty = self._nonempty
         while roots.get(start) != prefixlen:
             half = 1 << (width - prefixlen)
             buddy = start ^ half
@@ -390,10 +419,13 @@ class AddressSpace:
             index = bisect_left(free_list, buddy)
             if index == len(free_list) or free_list[index] != buddy:
                 break
-            self._take(prefixlen, index)
+            del free_list[index]
+            if not free_list:
+                nonempty ^= 1 << prefixlen
             start &= ~half
             prefixlen -= 1
-        self._put(prefixlen, start)
+        insort(free[prefixlen], start)
+        self._nonempty = nonempty | 1 << prefixlen
 
     # ----- internals
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -559,7 +560,6 @@ _ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "compare": ("a network model", tuple(Network)),
     "dataplane": ("a dataplane", tuple(Dataplane)),
     "os": ("an OS", tuple(OS)),
-    "size": ("a size", ("auto",)),
 }
 
 #: a YAML 1.1 trap: unquoted yes/no/on/off are booleans
@@ -617,6 +617,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
         message = f"{shown} is not a list; " + _list_fix(field, value)
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         message = f"{shown} is not a mapping; write key: value pairs (ipplan schema lists them)"
+    elif kind == "literal_error" and field == "size":
+        message = f"{shown} is not a size; write size: auto, or prefix: 22 for a fixed size"
     elif kind in ("enum", "literal_error"):
         noun, choices = _ENUMS.get(field, ("allowed", ()))
         if not choices:
@@ -629,7 +631,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
         below = kind.startswith("greater")
         limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
         phrases = _BOUNDS.get(field, ("is below the minimum of {limit}", "is above {limit}"))
-        message = f"{shown} " + phrases[0 if below else 1].format(limit=limit)
+        shown_limit = f"{limit:,}" if isinstance(limit, int) else limit
+        message = f"{shown} " + phrases[0 if below else 1].format(limit=shown_limit)
     elif kind == "string_pattern_mismatch":
         message = f"{shown} " + _PATTERNS.get(field, f"does not match {ctx.get('pattern')}")
     elif kind == "string_too_short":
@@ -664,7 +667,7 @@ def _list_fix(field: str, value: object) -> str:
 
 def _number_fix(value: object, example: str) -> str:
     if isinstance(value, bool):
-        return _YAML_BOOLEANS
+        return f"; give a number such as {example}"
     if isinstance(value, str) and value.startswith("/") and value[1:].isdigit():
         return f"; write {value[1:]} (no slash)"
     if isinstance(value, str):
@@ -673,7 +676,7 @@ def _number_fix(value: object, example: str) -> str:
         except ValueError:
             return f"; give a number such as {example}"
         return f"; write {value.strip()} without quotes"
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):
         return f"; give a whole number such as {round(value)}"
     return f"; give a number such as {example}"
 
@@ -707,6 +710,8 @@ def _flow(value: object) -> str:
         return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, str) and not (value.isprintable() and value.strip() == value and value):
+        return repr(value)  # keeps the message on one line and shows the spaces
     return str(value)
 
 
@@ -920,6 +925,11 @@ class _Builder:
                 "'cilium' does not run on kubenet; use network azure-cni-overlay with cilium, "
                 "or dataplane azure",
             )
+        if model.network == Network.KUBENET:
+            self.warn(
+                f"{path}.network",
+                f"kubenet retires on {KUBENET_RETIRES}; plan a move to azure-cni-overlay",
+            )
         pod_cidr = self.pod_cidr(model, path)
         service_cidr = self.service_cidr(model, path, vnet, pod_cidr)
         dns_service_ip = self.dns_service_ip(model, path, service_cidr)
@@ -935,11 +945,6 @@ class _Builder:
                 f"{path}.node_pools",
                 f"{total:,} nodes in all (max_nodes where set) is above AKS's limit of "
                 f"{MAX_NODES_PER_CLUSTER:,} per cluster; split the cluster",
-            )
-        if model.network == Network.KUBENET:
-            self.warn(
-                f"{path}.network",
-                f"kubenet retires on {KUBENET_RETIRES}; plan a move to azure-cni-overlay",
             )
         return ClusterSpec(
             name=model.name,
@@ -1085,7 +1090,7 @@ class _Builder:
             raise _Problem(
                 path,
                 f"pool {model.name!r} has no pod_subnet, but {cluster.network.value} takes pod "
-                "IPs from a separate subnet; add pod_subnet: <a subnet of the VNet>",
+                f"IPs from a separate subnet; add pod_subnet: <a subnet of VNet {cluster.vnet!r}>",
             )
         if model.os == OS.WINDOWS and cluster.dataplane == Dataplane.CILIUM:
             raise _Problem(
@@ -1162,7 +1167,7 @@ class _Builder:
             what = "has no rate" if model.nodes_per_month is None else "has both rates"
             raise _Problem(
                 path,
-                f"{_show(model.model_dump(exclude_none=True))} {what}; give exactly one: "
+                f"{_show_growth(model)} {what}; give exactly one: "
                 "{nodes_per_month: 2} (linear) or {percent_per_month: 5} (compound)",
             )
         return Growth(
@@ -1249,6 +1254,11 @@ class _Builder:
                     f"{prefixlen} does not fit: {err} once the existing subnets and larger "
                     "requests are placed; use a longer prefix, or add a range to address_space",
                 ) from None
+
+
+def _show_growth(model: GrowthModel) -> str:
+    rates = {"nodes_per_month": model.nodes_per_month, "percent_per_month": model.percent_per_month}
+    return "{" + ", ".join(f"{k}: {v:g}" for k, v in rates.items() if v is not None) + "}"
 
 
 def _check_forbidden(network: IPNetwork, path: str, ranges: dict[str, str], what: str) -> None:
