@@ -762,7 +762,7 @@ class _Builder:
     def review(self, entry: _Entry, text: str, on: str = "") -> None:
         """A note on something the import could not map as it is."""
         target = entry.field_comments.setdefault(on, []) if on else entry.comments
-        target.append(f"{_REVIEW}{text}")
+        target.append(f"{_REVIEW}{_one_line(text)}")
 
     def renamed(self, entry: _Entry, what: str, name: str, unique: str) -> None:
         if unique == name:
@@ -1278,6 +1278,8 @@ def _scalar(value: object) -> str:
         and _resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
     ):
         return value
+    if isinstance(value, str) and not value.isprintable():
+        return json.dumps(value)  # a JSON string is a YAML double-quoted scalar, on one line
     dumped = yaml.safe_dump([value], default_flow_style=True, sort_keys=False, width=2**31)
     return dumped.strip()[1:-1]
 
@@ -1373,6 +1375,22 @@ def import_azure(
         subnets:
           - {name: default, cidr: 10.0.0.0/24}
     """
+    try:
+        return _import(vnet_files, cluster_files, start, name)
+    except ScenarioError as err:  # Azure's values are quoted in messages: keep them one line
+        raise ScenarioError(_one_line(str(err))) from None
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _import(
+    vnet_files: Sequence[tuple[str, str]],
+    cluster_files: Sequence[tuple[str, str]],
+    start: str,
+    name: str | None,
+) -> AzureImport:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", start):
         raise ScenarioError(f"start: {start!r} is not a month: use YYYY-MM, such as 2027-01")
     read_notes: list[str] = []
@@ -1388,7 +1406,11 @@ def import_azure(
         builder.count_used_ips()
         sections["external"] = builder.build_external()
         kept = [e for e in builder.vnet_entries if not e.dropped]
-        default_name = (kept or builder.vnet_entries)[0].data["name"]
+        if not kept:
+            sources = ", ".join(source for source, _ in vnet_files)
+            why = next(_notes(builder.vnet_entries))
+            raise ScenarioError(f"{sources}: no VNet can be imported; the first: {why}")
+        default_name = kept[0].data["name"]
         head = {
             "name": _unique(name or default_name, set())[:100],  # the scenario's limit
             "planning": {"start": start, **_PLANNING_DEFAULTS},
@@ -1404,6 +1426,7 @@ def import_azure(
             vetoes.add(problem, sections)  # and build again without them
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
+    top = [_one_line(text) for text in top]
     notes = top + [note for entries in sections.values() for note in _notes(entries)]
     if notes:
         count = f"{len(notes)} note{'s' if len(notes) > 1 else ''}"

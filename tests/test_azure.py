@@ -926,6 +926,31 @@ def test_bad_cluster_documents(text: str, message: str) -> None:
     assert str(err.value) == message
 
 
+def test_no_vnet_that_can_be_imported_is_an_error() -> None:
+    with pytest.raises(ScenarioError) as err:
+        import_azure([("v.json", json.dumps(_vnet("v6", ["fd00::/48"])))], start="2027-01")
+    assert str(err.value) == (
+        "v.json: no VNet can be imported; the first: VNet v6 has no IPv4 address space: not "
+        "imported"
+    )
+
+
+def test_messages_and_yaml_stay_one_line_whatever_the_names() -> None:
+    with pytest.raises(ScenarioError) as err:
+        import_azure(
+            [("v.json", '{"name": "a\\nb", "addressSpace": {"addressPrefixes": ["x\\ny"]}}')],
+            start="2027-01",
+        )
+    assert "\n" not in str(err.value)
+    pools = [
+        _pool("sys", _subnet_id("v", "a"), osType="Linux"),
+        _pool("tab\there", _subnet_id("v", "a")),
+    ]
+    result = _one_cluster({"networkPlugin": "azure", "networkPluginMode": "overlay"}, *pools)
+    assert result.scenario["clusters"][0]["node_pools"][1]["name"] == "tab\there"
+    assert '      - {name: "tab\\there", subnet: a, nodes: 3}\n' in result.text
+
+
 def test_start_must_be_a_month() -> None:
     with pytest.raises(ScenarioError, match=r"^start: '2027-1' is not a month: use YYYY-MM"):
         import_azure([_file("arm-vnet-get.json")], start="2027-1")
