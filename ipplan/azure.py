@@ -51,7 +51,7 @@ import yaml
 from netaddr import IPNetwork
 
 from ipplan.capacity import Network, parse_surge
-from ipplan.cidr import parse_network
+from ipplan.cidr import parse_address, parse_network
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.scenario import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Planning, parse_scenario
 
@@ -269,7 +269,6 @@ def _what(node: _Node) -> str:
 class _AzSubnet:
     name: str
     rid: str  # resource ID, lower case ("" when absent)
-    where: str
     prefixes: tuple[IPNetwork, ...]  # IPv4 only
     ipv6: tuple[str, ...]
     ip_configs: tuple[str, ...]  # ipConfiguration IDs, lower case, distinct
@@ -326,8 +325,8 @@ class _AzCluster:
     plugin: str
     plugin_mode: str
     dataplane: str
-    pod_cidrs: tuple[str, ...]
-    service_cidrs: tuple[str, ...]
+    pod_cidrs: tuple[tuple[str, ...], tuple[str, ...]]  # IPv4, IPv6 (dual-stack)
+    service_cidrs: tuple[tuple[str, ...], tuple[str, ...]]
     dns_service_ip: str | None
     private: bool
     pools: tuple[_AzPool, ...]
@@ -374,7 +373,6 @@ def _read_subnet(node: _Node) -> _AzSubnet:
     return _AzSubnet(
         name=name,
         rid=(node.text("id") or "").lower(),
-        where=node.where(),
         prefixes=tuple(prefixes),
         ipv6=tuple(ipv6),
         ip_configs=tuple(configs),
@@ -466,12 +464,28 @@ def _read_cluster(node: _Node) -> _AzCluster:
         plugin_mode=(profile.text("networkPluginMode") or "").lower(),
         # older preview API versions spell the Cilium dataplane ebpfDataplane
         dataplane=(profile.text("networkDataplane") or profile.text("ebpfDataplane") or "").lower(),
-        pod_cidrs=tuple(profile.strings("podCidrs") or profile.strings("podCidr")),
-        service_cidrs=tuple(profile.strings("serviceCidrs") or profile.strings("serviceCidr")),
-        dns_service_ip=profile.text("dnsServiceIP"),
+        pod_cidrs=_dual_stack(profile, "podCidrs", "podCidr"),
+        service_cidrs=_dual_stack(profile, "serviceCidrs", "serviceCidr"),
+        dns_service_ip=_address(profile, "dnsServiceIP"),
         private=api.flag("enablePrivateCluster") if api else False,
         pools=tuple(_read_pool(p) for p in node.nodes("agentPoolProfiles")),
     )
+
+
+def _dual_stack(node: _Node, plural: str, single: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The IPv4 and IPv6 CIDRs of a dual-stack list such as ``podCidrs``, else of ``podCidr``."""
+    v4, v6 = _networks(node, plural if node.get(plural) else single)
+    return tuple(str(n) for n in v4), tuple(v6)
+
+
+def _address(node: _Node, name: str) -> str | None:
+    text = node.text(name)
+    if text is None:
+        return None
+    try:
+        return str(parse_address(text))
+    except IpplanError as err:
+        raise node.fail(name, str(err)) from None
 
 
 def _read_vnets(files: Sequence[tuple[str, str]]) -> list[_AzVNet]:
@@ -1086,9 +1100,8 @@ class _Builder:
         return entry, at
 
     def _cidrs(self, cluster: _AzCluster, entry: _Entry, network: Network) -> None:
-        profile = f"{cluster.where}: networkProfile"
         if network in (Network.KUBENET, Network.OVERLAY):
-            v4, v6 = _split(cluster.pod_cidrs, f"{profile}.podCidrs")
+            v4, v6 = cluster.pod_cidrs
             if v4:
                 entry.data["pod_cidr"] = v4[0]
             else:
@@ -1104,7 +1117,7 @@ class _Builder:
                     f"pod CIDR {text} not imported (ipplan plans one IPv4 pod CIDR)",
                     on="pod_cidr" if v4 else "network",
                 )
-        v4, v6 = _split(cluster.service_cidrs, f"{profile}.serviceCidrs")
+        v4, v6 = cluster.service_cidrs
         if v4:
             entry.data["service_cidr"] = v4[0]
         for text in v6 + v4[1:]:
@@ -1243,19 +1256,6 @@ class _Builder:
                 )
         else:
             entry.dropped = False
-
-
-def _split(texts: Sequence[str], where: str) -> tuple[list[str], list[str]]:
-    """IPv4 and IPv6 CIDRs of a dual-stack list, validated, in order."""
-    v4: list[str] = []
-    v6: list[str] = []
-    for text in texts:
-        try:
-            network = parse_network(text)
-        except IpplanError as err:
-            raise ScenarioError(f"{where}: {err}") from None
-        (v6 if network.version == 6 else v4).append(str(network))
-    return v4, v6
 
 
 # --- writing the YAML --------------------------------------------------------------------------

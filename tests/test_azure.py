@@ -915,10 +915,14 @@ def test_published_documents_that_are_not_vnets(fixture: str, message: str) -> N
         (
             '{"name": "c", "properties": {"agentPoolProfiles": [],'
             ' "networkProfile": {"networkPlugin": "kubenet", "podCidr": "10.244.0.0/33"}}}',
-            "c.json: networkProfile.podCidrs: '10.244.0.0/33' is not a valid CIDR",
+            "c.json: properties.networkProfile.podCidr: '10.244.0.0/33' is not a valid CIDR",
+        ),
+        (
+            '{"name": "c", "agentPoolProfiles": [], "networkProfile": {"dnsServiceIp": "10.0.0"}}',
+            "c.json: networkProfile.dnsServiceIp: '10.0.0' is not a valid IP address",
         ),
     ],
-    ids=["vnet", "unrelated", "max-pods", "pod-cidr"],
+    ids=["vnet", "unrelated", "max-pods", "pod-cidr", "dns-ip"],
 )
 def test_bad_cluster_documents(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as err:
