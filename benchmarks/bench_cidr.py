@@ -4,11 +4,11 @@ Run with ``make bench`` (or ``PYTHONPATH=. python benchmarks/bench_cidr.py``). F
 process, the public API only. Workloads (issue 3):
 
 - W1: 200 random aligned reserved subnets (/16-/28) in 10.0.0.0/8, then 10,000 requests /20-/29.
-- W2: 100,000 requests of /24-/29 in an empty 10.0.0.0/8.
+- W2: 100,000 requests of /24-/29 in an empty 10.0.0.0/8 (and W2-v6: /56-/61 in a /40, IPv6).
 - W4: W1, then release a random half of the allocations, then 10,000 more requests /20-/29.
 - W3: find_overlaps on 100,000 random prefixes (/20-/29 in 10.0.0.0/8, parsed IPNetworks).
 
-ipplan's time is the best of 5 runs (other processes share the machine). The baseline keeps free
+ipplan's time is the best of 7 runs (other processes share the machine). The baseline keeps free
 space as an IPSet; each request takes the smallest free CIDR that can hold it (the lowest on
 ties) and its lowest part. It runs once, and where it would take more than about a minute it runs
 a stated part of the workload and its time is extrapolated per operation (marked ``~``). Both
@@ -36,7 +36,7 @@ SPACE_PREFIXLEN = 8
 W2_BASELINE_REQUESTS = 20_000  # of 100,000
 W4_BASELINE_MORE_REQUESTS = 1_000  # of the 10,000 after the releases
 W3_BASELINE_PREFIXES = 3_000  # of 100,000; the all-pairs check is quadratic
-RUNS = 5
+RUNS = 7
 
 T = TypeVar("T")
 Result = list[IPNetwork | None]
@@ -50,6 +50,7 @@ class Workload:
     requests: tuple[int, ...]
     release_seed: int | None = None
     more_requests: tuple[int, ...] = ()
+    space: str = SPACE
 
     @property
     def operations(self) -> int:
@@ -86,6 +87,13 @@ def make_w2() -> Workload:
     return Workload((), tuple(rng.randint(24, 29) for _ in range(100_000)))
 
 
+def make_w2_v6() -> Workload:
+    """W2 in IPv6: the same depths below a /40 as W2 below its /8."""
+    rng = random.Random(2)
+    requests = tuple(rng.randint(56, 61) for _ in range(100_000))
+    return Workload((), requests, space="2001:db8::/40")
+
+
 def make_w4() -> Workload:
     w1 = make_w1()
     rng = random.Random(4)
@@ -101,7 +109,7 @@ def to_release(allocations: Result, seed: int) -> list[IPNetwork]:
 
 def run_ipplan(work: Workload, limit: int | None = None, more_limit: int | None = None) -> Result:
     """ipplan's allocations for *work* (None where a request does not fit)."""
-    space = AddressSpace([SPACE])
+    space = AddressSpace([work.space])
     for network in work.reserved:
         space.reserve(network)
     allocate = space.allocate
@@ -238,6 +246,15 @@ def main() -> int:
     notes.append(f"W2: the baseline ran the first {limit:,} requests, extrapolated")
     rows.append(Row("W2", w2.operations, seconds, part_seconds * 100_000 / limit, True, 0.300))
 
+    # W2 in IPv6, to show that the address width does not matter (no baseline).
+    v6 = make_w2_v6()
+    seconds, _ = best_of(lambda: run_ipplan(v6))
+    v6_row = (
+        f"| W2-v6 | {v6.operations:,} | {seconds * 1000:,.1f} ms "
+        f"| {v6.operations / seconds:,.0f} | - | - | as W2 |"
+    )
+    notes.append("W2-v6: W2's requests 16 bits deeper, /56-/61 in 2001:db8::/40")
+
     # W4 starts with W1: the baseline continues from its W1 state, then runs part of the rest.
     w4 = make_w4()
     assert (w4.reserved, w4.requests) == (w1.reserved, w1.requests)
@@ -274,6 +291,8 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|---|")
     for row in rows:
         print(row)
+        if row.name == "W2":
+            print(v6_row)
     print()
     for note in notes:
         print(f"- {note}")

@@ -190,18 +190,26 @@ def _find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]
     index_mask = (1 << index_bits) - 1
     shift = index_bits + 8
     stack: list[int] = []
-    pairs: list[int] = []  # i * count + j, so a plain int sort orders them
-    append = pairs.append
+    # Partners of each index that are larger than it; grouping by the smaller index and
+    # sorting each small group is cheaper than sorting all k pairs at once.
+    partners: list[list[int]] = [[] for _ in range(count)]
     for key in keys:
         index = key & index_mask
         start = key >> shift
         while stack and ends[stack[-1]] <= start:
             stack.pop()
         for other in stack:
-            append(other * count + index if other < index else index * count + other)
+            if other < index:
+                partners[other].append(index)
+            else:
+                partners[index].append(other)
         stack.append(index)
-    pairs.sort()
-    return list(map(divmod, pairs, repeat(count)))
+    pairs: list[tuple[int, int]] = []
+    for index, larger in enumerate(partners):
+        if larger:
+            larger.sort()
+            pairs.extend(zip(repeat(index), larger))
+    return pairs
 
 
 class AddressSpace:
