@@ -6,13 +6,35 @@ the user can fix (one line on stderr); 130 interrupted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from netaddr import IPNetwork
 
 from ipplan import __version__
-from ipplan.errors import IpplanError
+from ipplan.capacity import (
+    DEFAULT_SURGE,
+    LARGEST_SUBNET_PREFIXLEN,
+    OS,
+    SMALLEST_SUBNET_PREFIXLEN,
+    Cluster,
+    Dataplane,
+    Network,
+    NodePool,
+    Subnet,
+    comparison_row,
+    evaluate,
+    parse_surge,
+)
+from ipplan.cidr import parse_network
+from ipplan.errors import IpplanError, ScenarioError
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -46,3 +68,380 @@ def main(
     ),
 ) -> None:
     """Plan AKS subnet and IP capacity; write CSV/PNG reports."""
+
+
+class Format(StrEnum):
+    """How quick commands print their rows."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _networks(value: str) -> list[Network]:
+    """``all`` or one model; parsed here so a typo is one line on stderr, not a usage screen."""
+    if value.strip() == "all":
+        return list(Network)
+    try:
+        return [Network(value.strip())]
+    except ValueError:
+        choices = ", ".join(["all", *Network])
+        raise ScenarioError(
+            f"--network: {value!r} is not a network model: use one of {choices}"
+        ) from None
+
+
+def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> int | None:
+    """The prefix length of an IPv4 CIDR option; a subnet must be /2 to /29 (rule A17)."""
+    if value is None:
+        return None
+    network = parse_network_option(option, value)
+    if network.version != 4:
+        raise ScenarioError(
+            f"{option}: {value} is IPv6; compare sizes the IPv4 ranges "
+            "(AKS has no IPv6-only clusters): give an IPv4 CIDR"
+        )
+    prefixlen: int = network.prefixlen
+    if subnet and not LARGEST_SUBNET_PREFIXLEN <= prefixlen <= SMALLEST_SUBNET_PREFIXLEN:
+        raise ScenarioError(
+            f"{option}: {value} is a /{prefixlen}; Azure subnets are /{LARGEST_SUBNET_PREFIXLEN} "
+            f"to /{SMALLEST_SUBNET_PREFIXLEN}: use a prefix in that range"
+        )
+    return prefixlen
+
+
+@app.command()
+@user_errors()
+def compare(
+    nodes: int = typer.Option(..., min=0, help="Node count of the pool."),
+    network: str = typer.Option(
+        "all",
+        help="all (side by side), or one of kubenet, azure-cni, azure-cni-overlay, "
+        "azure-cni-pod-subnet, azure-cni-pod-subnet-static.",
+    ),
+    max_nodes: int | None = typer.Option(
+        None, min=1, help="Autoscaler maximum; sizing uses it instead of --nodes."
+    ),
+    max_pods: int | None = typer.Option(
+        None,
+        help="Max pods per node; omit for each model's default (kubenet 110, "
+        "azure-cni 30, overlay 250, pod subnet 110).",
+    ),
+    max_surge: str = typer.Option(
+        str(DEFAULT_SURGE), help="Upgrade surge: a node count (1) or a percentage (33%)."
+    ),
+    pods_in_use: int | None = typer.Option(
+        None, min=0, help="Pods expected in use per node (dynamic pod subnet); default max pods."
+    ),
+    os: OS = typer.Option(OS.LINUX, help="Node OS."),
+    dataplane: Dataplane = typer.Option(Dataplane.AZURE, help="Dataplane: azure or cilium."),
+    subnet: str | None = typer.Option(
+        None, help="The node subnet to test against, e.g. 10.240.0.0/21."
+    ),
+    pod_cidr: str | None = typer.Option(
+        None, help="Pod CIDR for kubenet/overlay (default 10.244.0.0/16)."
+    ),
+    pod_subnet: str | None = typer.Option(None, help="Pod subnet for the pod-subnet models."),
+    service_cidr: str = typer.Option("10.0.0.0/16", help="Service CIDR."),
+    internal_lbs: int = typer.Option(
+        0, min=0, help="Internal load balancer frontends placed in the node subnet."
+    ),
+    output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
+) -> None:
+    """Compare what every AKS network model needs for one node pool (a quick what-if)."""
+    models = _networks(network)
+    surge = parse_surge(max_surge)
+    if max_nodes is not None and max_nodes < nodes:
+        raise ScenarioError(
+            f"--max-nodes {max_nodes} is below --nodes {nodes}: the autoscaler maximum "
+            f"must be at least the node count; use --max-nodes {nodes} or more"
+        )
+    service = parse_network_option("--service-cidr", service_cidr)
+    pool = NodePool(
+        name="pool",
+        nodes=nodes,
+        subnet=subnet or "nodes",
+        max_nodes=max_nodes,
+        max_pods=max_pods,
+        pods_in_use=pods_in_use,
+        max_surge=surge,
+        os=os,
+        pod_subnet=pod_subnet,
+    )
+    cluster = Cluster(
+        name="cluster",
+        network=Network.OVERLAY,
+        node_pools=(pool,),
+        dataplane=dataplane,
+        pod_cidr_prefixlen=_option_prefixlen("--pod-cidr", pod_cidr, subnet=False),
+        service_cidr_size=service.size,
+        internal_lbs=internal_lbs,
+    )
+    subnets = {pool.subnet: Subnet(pool.subnet, _option_prefixlen("--subnet", subnet))}
+    if pod_subnet is not None:
+        subnets[pod_subnet] = Subnet(pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet))
+    rows = []
+    for model in models:
+        row = comparison_row(evaluate([cluster], subnets, model), "cluster")
+        del row["cluster"]
+        rows.append(row)
+    typer.echo(_render(rows, output, _compare_notes(rows)), nl=False)
+
+
+def parse_network_option(option: str, value: str) -> IPNetwork:
+    """Parse a CIDR given on the command line; the error names the option."""
+    try:
+        return parse_network(value)
+    except IpplanError as err:
+        raise ScenarioError(f"{option}: {err}") from None
+
+
+def _compare_notes(rows: list[dict[str, object]]) -> list[str]:
+    """The limiting factor and problems of each model, spelled out under the table."""
+    notes = []
+    for row in rows:
+        name = row["network"]
+        if row["feasible"]:
+            notes.append(
+                f"{name}: up to {row['max_nodes']:,} nodes; limited by {row['limiting_factor']}"
+            )
+        else:
+            notes.append(f"{name}: INFEASIBLE: {row['problems']}")
+        if row["warnings"]:
+            notes.append(f"{name}: warning: {row['warnings']}")
+    return notes
+
+
+#: short headers for the human table
+_HEADERS = {
+    "network": "network",
+    "nodes": "nodes",
+    "surge_nodes": "surge",
+    "peak_nodes": "peak",
+    "max_pods": "max pods",
+    "node_subnet_ips": "node IPs",
+    "node_subnet_min_prefix": "node subnet",
+    "pod_subnet_ips": "pod IPs",
+    "pod_subnet_min_prefix": "pod subnet",
+    "pod_cidr_min_prefix": "pod CIDR",
+    "vnet_ips": "VNet IPs",
+    "max_nodes_in_subnet": "nodes fit",
+    "subnet_utilization_pct": "used %",
+    "feasible": "ok",
+}
+
+
+def _cell(key: str, value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if key.endswith("_prefix"):
+        return f"/{value}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> str:
+    """Rows as an aligned table (with notes), CSV with a header, or a JSON list."""
+    if output is Format.JSON:
+        return json.dumps(rows, indent=2) + "\n"
+    if output is Format.CSV:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+        return buffer.getvalue()
+    shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
+    return _table(shown) + "\n\n" + "\n".join(notes) + "\n"
+
+
+def _table(rows: Sequence[Mapping[str, object]]) -> str:
+    """Rows as an aligned text table: the first column left-aligned, the others right-aligned."""
+    if not rows:
+        return "(none)"
+    keys = list(rows[0])
+    cells = [keys] + [[_cell(k, r[k]) for k in keys] for r in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(keys))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@app.command()
+@user_errors()
+def plan(
+    scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Report folder; default reports/<scenario name>."
+    ),
+) -> None:
+    """Validate SCENARIO, allocate its subnets, size every model, and write the review pack."""
+    from ipplan.plan import build_plan
+    from ipplan.report import write_report
+    from ipplan.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    result = build_plan(loaded)
+    folder = out if out is not None else Path("reports") / loaded.name
+    written = write_report(result, folder)
+    rows = [
+        {
+            "subnet": f"{s.vnet}/{s.name}",
+            "cidr": str(s.cidr),
+            "origin": s.origin,
+            "role": s.role,
+            "usable": s.usable_ips,
+            "peak": s.peak_ips,
+            "used %": s.utilization_pct,
+            "status": s.status,
+        }
+        for s in result.subnets
+    ]
+    typer.echo(_table(rows))
+    typer.echo("")
+    for c in result.estimate.clusters:
+        typer.echo(
+            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+        )
+    for problem in result.estimate.problems:
+        if problem.severity == "error":
+            typer.echo(f"INFEASIBLE: {problem}")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")
+    typer.echo(f"\nwrote {len(written)} files to {folder}/:")
+    typer.echo("  " + "  ".join(p.name for p in written))
+
+
+import_app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Build a scenario file from what is already deployed.",
+)
+app.add_typer(import_app, name="import")
+
+
+def _read_json_file(path: Path) -> tuple[str, str]:
+    try:
+        return str(path), path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text: give the JSON that `az ... -o json` prints"
+        ) from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write *text* to a temporary file beside *path*, then rename it: never a half-written file."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise ScenarioError(f"{path}: cannot write it ({err.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@import_app.command("azure")
+@user_errors()
+def import_azure(
+    vnets: list[Path] = typer.Option(
+        ...,
+        "--vnets",
+        metavar="FILE",
+        help="Output of `az network vnet list -o json` (repeat for more files).",
+    ),
+    clusters: list[Path] = typer.Option(
+        [],
+        "--clusters",
+        metavar="FILE",
+        help="Output of `az aks list -o json` or `az aks show -o json` (repeatable).",
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE", help="Scenario file to write; default: print it."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", metavar="NAME", help="Scenario name; default the first VNet's."
+    ),
+    start: str | None = typer.Option(
+        None, "--start", metavar="YYYY-MM", help="First forecast month; default this month."
+    ),
+) -> None:
+    """Build a scenario from Azure's own JSON: VNets, subnets, peerings and AKS clusters.
+
+    ipplan never calls Azure. What it cannot map is kept as a '# ipplan:' comment in the file.
+    """
+    import datetime
+    import re
+
+    from ipplan.azure import import_azure as build
+
+    month = start if start is not None else datetime.date.today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    result = build(
+        [_read_json_file(p) for p in vnets],
+        [_read_json_file(p) for p in clusters],
+        start=month,
+        name=name,
+    )
+    if output is None:
+        typer.echo(result.text, nl=False)
+    else:
+        _write_atomically(output, result.text)
+        data = result.scenario
+        subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
+        pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
+        typer.echo(
+            f"wrote {output}: {_count(len(data['vnets']), 'VNet')} ({_count(subnets, 'subnet')}), "
+            f"{_count(len(data.get('external', [])), 'external range')}, "
+            f"{_count(len(data.get('clusters', [])), 'cluster')} "
+            f"({_count(pools, 'node pool')})"
+        )
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+@user_errors()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
+) -> None:
+    """Check scenario FILE; print ok and its warnings, or its first problem."""
+    from ipplan.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
+    typer.echo(
+        f"ok: {scenario.name} ({_count(len(scenario.vnets), 'vnet')}, "
+        f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
+    )
+    for warning in scenario.warnings:
+        typer.echo(f"warning: {warning}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors."""
+    from ipplan.scenario import scenario_schema
+
+    typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,337 @@
+"""build_plan(scenario) -> Plan: allocate the subnets, then size everything under every model.
+
+The only glue between the scenario, the CIDR core and the capacity model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from netaddr import IPNetwork
+
+from ipplan.capacity import (
+    POD_CIDR_NETWORKS,
+    STATIC_BLOCK_IPS,
+    Cluster,
+    Estimate,
+    Network,
+    Severity,
+    Subnet,
+    evaluate,
+    min_prefixlen,
+    static_min_prefixlen,
+    usable_ips,
+)
+from ipplan.cidr import AddressSpace
+from ipplan.errors import IpplanError, ScenarioError
+from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
+
+__all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "subnet_key"]
+
+#: kubenet and overlay pod CIDR when none is given (KUB, OVLH)
+DEFAULT_POD_CIDR = IPNetwork("10.244.0.0/16")
+
+
+@dataclass(frozen=True)
+class SubnetPlan:
+    """One subnet after allocation, with what its users need of it."""
+
+    vnet: str
+    name: str
+    cidr: IPNetwork
+    origin: str  # "existing", "allocated" (a prefix was asked for) or "sized" (size: auto)
+    role: str  # "node", "pod", "other" or "unused"
+    users: tuple[str, ...]  # cluster/pool names that use it
+    used_ips: int  # in use by things ipplan does not model
+    now_ips: int
+    peak_ips: int
+    min_prefixlen: int
+    usable_ips: int
+    utilization_pct: float
+    headroom_ips: int
+    max_nodes: int | None
+    status: str  # "ok", "warn" (at or above warn_at_pct), "full" (peak above usable), "unused"
+
+    @property
+    def key(self) -> str:
+        """The subnet's key in the capacity model: ``vnet/name``."""
+        return subnet_key(self.vnet, self.name)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of a VNet's address map: a subnet or a maximal free block."""
+
+    cidr: IPNetwork
+    kind: str  # "existing", "allocated", "sized" or "free"
+    name: str  # the subnet's name, "" for free blocks
+
+
+@dataclass(frozen=True)
+class VNetPlan:
+    """A VNet's address space after allocation."""
+
+    name: str
+    address_space: tuple[IPNetwork, ...]
+    size: int
+    used: int
+    free: int
+    largest_free: IPNetwork | None
+    fragmentation: float
+    blocks: tuple[Block, ...]  # sorted by address, free blocks included
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A scenario, allocated and sized: the input of every report."""
+
+    scenario: Scenario
+    subnets: tuple[SubnetPlan, ...]
+    vnets: tuple[VNetPlan, ...]
+    clusters: tuple[Cluster, ...]  # as the capacity model sees them, subnet keys qualified
+    subnet_sizes: Mapping[str, Subnet]  # capacity model view of every subnet, by key
+    estimate: Estimate  # every cluster under its own model
+    comparisons: Mapping[Network, Estimate]  # every cluster under each model of planning.compare
+    warnings: tuple[str, ...]
+
+    @property
+    def feasible(self) -> bool:
+        """True when every cluster fits under its own model."""
+        return self.estimate.feasible
+
+
+def subnet_key(vnet: str, subnet: str) -> str:
+    """A subnet's key: names are unique only within their VNet."""
+    return f"{vnet}/{subnet}"
+
+
+def _capacity_cluster(spec: ClusterSpec) -> Cluster:
+    pools = tuple(
+        replace(
+            pool,
+            subnet=subnet_key(spec.vnet, pool.subnet),
+            pod_subnet=None if pool.pod_subnet is None else subnet_key(spec.vnet, pool.pod_subnet),
+        )
+        for pool in spec.node_pools
+    )
+    pod_cidr = spec.pod_cidr
+    if pod_cidr is None and spec.network in POD_CIDR_NETWORKS:
+        pod_cidr = DEFAULT_POD_CIDR
+    return Cluster(
+        name=spec.name,
+        network=spec.network,
+        node_pools=pools,
+        dataplane=spec.dataplane,
+        pod_cidr_prefixlen=None if pod_cidr is None else int(pod_cidr.prefixlen),
+        service_cidr_size=int(spec.service_cidr.size),
+        private_cluster=spec.private_cluster,
+        internal_lbs=spec.internal_lbs,
+        private_endpoints=spec.private_endpoints,
+        vnet=spec.vnet,
+    )
+
+
+def _where(scenario: Scenario, vnet_index: int, subnet_index: int) -> str:
+    return f"{scenario.source}: vnets[{vnet_index}].subnets[{subnet_index}]"
+
+
+def _auto_prefixlen(estimate: Estimate, key: str, headroom_pct: int) -> int:
+    """The prefix ``size: auto`` gets: peak IPs plus headroom, in IPs or static /28 blocks."""
+    demand = next(d for d in estimate.subnets if d.name == key)
+    static = any(p.pod_subnet == key and p.static_blocks is not None for p in estimate.pools)
+    if static:
+        blocks = -(-demand.peak_ips // STATIC_BLOCK_IPS)
+        return static_min_prefixlen(-(-blocks * (100 + headroom_pct) // 100))
+    return min_prefixlen(-(-demand.peak_ips * (100 + headroom_pct) // 100))
+
+
+def _auto_size(own: Estimate, others: list[Estimate], key: str, headroom_pct: int) -> int | None:
+    """Size an auto subnet from the cluster's own model; if only compared models use it (a pod
+    subnet of an overlay cluster, say), from the largest of their needs; None if nobody uses it."""
+    if _users(own, key):
+        return _auto_prefixlen(own, key, headroom_pct)
+    sizes = [_auto_prefixlen(e, key, headroom_pct) for e in others if _users(e, key)]
+    return min(sizes, default=None)
+
+
+def _users(estimate: Estimate, key: str) -> bool:
+    return any(key in (p.subnet, p.pod_subnet) for p in estimate.pools)
+
+
+def _allocate(
+    scenario: Scenario, clusters: tuple[Cluster, ...]
+) -> tuple[dict[str, tuple[IPNetwork, str]], list[AddressSpace]]:
+    """Reserve existing subnets, then allocate asked-for and auto-sized ones, largest first."""
+    placed: dict[str, tuple[IPNetwork, str]] = {}
+    spaces: list[AddressSpace] = []
+    # auto sizes come from the capacity model with those subnets still unsized
+    fixed = {
+        subnet_key(v.name, s.name): Subnet(subnet_key(v.name, s.name), None, s.used_ips, v.name)
+        for v in scenario.vnets
+        for s in v.subnets
+        if s.auto
+    }
+    own = _evaluate(clusters, fixed)
+    others = [_evaluate(clusters, fixed, net) for net in scenario.planning.compare]
+    headroom = scenario.planning.headroom_pct
+    for vi, vnet in enumerate(scenario.vnets):
+        space = AddressSpace(list(vnet.address_space))
+        spaces.append(space)
+        requests: list[tuple[int, int, SubnetSpec]] = []
+        for si, spec in enumerate(vnet.subnets):
+            key = subnet_key(vnet.name, spec.name)
+            if spec.cidr is not None:
+                try:
+                    space.reserve(spec.cidr)
+                except IpplanError as err:
+                    raise ScenarioError(f"{_where(scenario, vi, si)}.cidr: {err}") from None
+                placed[key] = (spec.cidr, "existing")
+            elif spec.auto:
+                prefixlen = _auto_size(own, others, key, headroom)
+                if prefixlen is None:
+                    raise ScenarioError(
+                        f"{_where(scenario, vi, si)}.size: auto, but no node pool uses subnet "
+                        f"{spec.name!r} to size it from; give a prefix instead"
+                    )
+                requests.append((prefixlen, si, spec))
+            elif spec.prefixlen is not None:
+                requests.append((spec.prefixlen, si, spec))
+        for prefixlen, si, spec in sorted(requests, key=lambda r: (r[0], r[1])):
+            try:
+                network = space.allocate(prefixlen)
+            except IpplanError as err:
+                raise ScenarioError(
+                    f"{_where(scenario, vi, si)}: subnet {spec.name!r} cannot be allocated: {err}"
+                ) from None
+            placed[subnet_key(vnet.name, spec.name)] = (
+                network,
+                "sized" if spec.auto else "allocated",
+            )
+    return placed, spaces
+
+
+def _evaluate(
+    clusters: tuple[Cluster, ...], subnets: Mapping[str, Subnet], network: Network | None = None
+) -> Estimate:
+    return evaluate(list(clusters), subnets, network)
+
+
+def build_plan(scenario: Scenario) -> Plan:
+    """Allocate *scenario*'s subnets, then size it under its own and every compared model.
+
+    Raises:
+        ScenarioError: a requested subnet cannot be allocated (the message says how much is left).
+    """
+    clusters = tuple(_capacity_cluster(c) for c in scenario.clusters)
+    placed, spaces = _allocate(scenario, clusters)
+    vnet_specs: dict[str, VNet] = {v.name: v for v in scenario.vnets}
+    sizes = {
+        key: Subnet(key, int(cidr.prefixlen), _used_ips(vnet_specs, key), key.split("/", 1)[0])
+        for key, (cidr, _) in placed.items()
+    }
+    estimate = _evaluate(clusters, sizes)
+    comparisons = {net: _evaluate(clusters, sizes, net) for net in scenario.planning.compare}
+    users: dict[str, list[str]] = {}
+    for pool in estimate.pools:
+        for key in (pool.subnet, pool.pod_subnet):
+            if key is not None:
+                users.setdefault(key, []).append(f"{pool.cluster}/{pool.pool}")
+    demands = {d.name: d for d in estimate.subnets}
+    warn_at = scenario.planning.warn_at_pct
+    subnets: list[SubnetPlan] = []
+    for key, (cidr, origin) in placed.items():
+        vnet, name = key.split("/", 1)
+        d = demands[key]
+        usable = d.usable_ips if d.usable_ips is not None else usable_ips(int(cidr.prefixlen))
+        unused = key not in users and d.role == "other" and d.peak_ips == 0
+        if d.peak_ips > usable:
+            status = "full"
+        elif unused:
+            status = "unused"
+        elif 100 * d.peak_ips >= warn_at * usable:
+            status = "warn"
+        else:
+            status = "ok"
+        subnets.append(
+            SubnetPlan(
+                vnet=vnet,
+                name=name,
+                cidr=cidr,
+                origin=origin,
+                role="unused"
+                if d.role == "other" and key not in users and not d.peak_ips
+                else d.role,
+                users=tuple(dict.fromkeys(users.get(key, []))),
+                used_ips=sizes[key].other_ips,
+                now_ips=d.now_ips,
+                peak_ips=d.peak_ips,
+                min_prefixlen=d.min_prefixlen,
+                usable_ips=usable,
+                utilization_pct=d.utilization_pct or 0.0,
+                headroom_ips=usable - d.peak_ips,
+                max_nodes=d.max_nodes,
+                status=status,
+            )
+        )
+    subnets.sort(key=lambda s: (s.vnet, s.cidr.sort_key()))
+    vnets = tuple(
+        _vnet_plan(v, space, placed) for v, space in zip(scenario.vnets, spaces, strict=True)
+    )
+    warnings = list(scenario_warnings(scenario))
+    # the scenario already warns, with the field path, of kubenet's retirement and Windows
+    # max pods (rules A7, A2); the capacity model's other warnings are added here
+    warnings += [
+        str(p)
+        for p in estimate.problems
+        if p.severity is Severity.WARNING and p.rule not in {"A2", "A7"}
+    ]
+    warnings += [
+        f"subnet {s.vnet}/{s.name} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "
+        f"above the {warn_at}% warning level; consider a /{max(s.min_prefixlen - 1, 2)}"
+        for s in subnets
+        if s.status == "warn"
+    ]
+    return Plan(
+        scenario=scenario,
+        subnets=tuple(subnets),
+        vnets=vnets,
+        clusters=clusters,
+        subnet_sizes=sizes,
+        estimate=estimate,
+        comparisons=comparisons,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
+    """Warnings the scenario itself carries (older scenario modules may carry none)."""
+    return tuple(getattr(scenario, "warnings", ()))
+
+
+def _used_ips(vnets: Mapping[str, VNet], key: str) -> int:
+    vnet, name = key.split("/", 1)
+    return next(s.used_ips for s in vnets[vnet].subnets if s.name == name)
+
+
+def _vnet_plan(
+    vnet: VNet, space: AddressSpace, placed: Mapping[str, tuple[IPNetwork, str]]
+) -> VNetPlan:
+    mine = {
+        cidr: (origin, key.split("/", 1)[1])
+        for key, (cidr, origin) in placed.items()
+        if key.split("/", 1)[0] == vnet.name
+    }
+    blocks = [Block(cidr, origin, name) for cidr, (origin, name) in mine.items()]
+    blocks += [Block(cidr, "free", "") for cidr in space.free_blocks()]
+    blocks.sort(key=lambda b: b.cidr.sort_key())
+    return VNetPlan(
+        name=vnet.name,
+        address_space=vnet.address_space,
+        size=space.size,
+        used=space.used,
+        free=space.free,
+        largest_free=space.largest_free(),
+        fragmentation=round(space.fragmentation, 3),
+        blocks=tuple(blocks),
+    )

@@ -1,0 +1,224 @@
+"""The review pack: CSV tables (pandas) and, through the chart module, PNG charts.
+
+The only module besides ``chart`` that imports pandas; it is imported lazily so quick commands
+stay fast. Every table is sorted, has fixed columns and no timestamps: the same plan gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipplan.capacity import COMPARISON_COLUMNS, comparison_row
+from ipplan.plan import Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["tables", "write_csv", "write_report"]
+
+
+def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    # integers stay integers even where some rows are n/a (an empty CSV cell)
+    for column in columns:
+        values = [r.get(column) for r in rows]
+        if any(isinstance(v, bool) for v in values):
+            continue
+        if values and all(v is None or isinstance(v, int) for v in values):
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _subnets(plan: Plan) -> pd.DataFrame:
+    rows: list[dict[str, object]] = [
+        {
+            "vnet": s.vnet,
+            "subnet": s.name,
+            "cidr": str(s.cidr),
+            "prefix": int(s.cidr.prefixlen),
+            "origin": s.origin,
+            "role": s.role,
+            "users": " ".join(s.users),
+            "total_ips": int(s.cidr.size),
+            "usable_ips": s.usable_ips,
+            "used_ips": s.used_ips,
+            "required_now_ips": s.now_ips,
+            "required_peak_ips": s.peak_ips,
+            "min_prefix": s.min_prefixlen,
+            "utilization_pct": s.utilization_pct,
+            "headroom_ips": s.headroom_ips,
+            "max_nodes": s.max_nodes,
+            "status": s.status,
+        }
+        for s in plan.subnets
+    ]
+    return _frame(rows, list(rows[0]) if rows else ["vnet", "subnet", "cidr"])
+
+
+def _allocation(plan: Plan) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    for vnet in plan.vnets:
+        for block in vnet.blocks:
+            rows.append(
+                {
+                    "vnet": vnet.name,
+                    "cidr": str(block.cidr),
+                    "prefix": int(block.cidr.prefixlen),
+                    "first_ip": str(block.cidr.network),
+                    "last_ip": str(block.cidr.broadcast or block.cidr[-1]),
+                    "total_ips": int(block.cidr.size),
+                    "kind": block.kind,
+                    "subnet": block.name,
+                }
+            )
+    columns = ["vnet", "cidr", "prefix", "first_ip", "last_ip", "total_ips", "kind", "subnet"]
+    return _frame(rows, columns)
+
+
+def _node_pools(plan: Plan) -> pd.DataFrame:
+    surges = {(c.name, p.name): str(p.max_surge) for c in plan.clusters for p in c.node_pools}
+    rows: list[dict[str, object]] = [
+        {
+            "cluster": d.cluster,
+            "pool": d.pool,
+            "network": str(d.network),
+            "os": str(d.os),
+            "subnet": d.subnet,
+            "pod_subnet": d.pod_subnet,
+            "nodes": d.nodes,
+            "planning_nodes": d.planning_nodes,
+            "max_surge": surges[(d.cluster, d.pool)],
+            "surge_nodes": d.surge_nodes,
+            "peak_nodes": d.peak_nodes,
+            "max_pods": d.max_pods,
+            "pods_in_use": d.pods_in_use,
+            "node_subnet_ips_now": d.node_subnet_ips_now,
+            "node_subnet_ips": d.node_subnet_ips,
+            "pod_ips_per_node": d.pod_ips_per_node,
+            "pod_subnet_ips": d.pod_subnet_ips,
+            "static_blocks": d.static_blocks,
+            "pod_cidr_nodes": d.pod_cidr_nodes,
+            "max_pods_total": d.max_pods_total,
+            "vnet_ips": d.vnet_ips,
+        }
+        for d in plan.estimate.pools
+    ]
+    rows.sort(key=lambda r: (str(r["cluster"]), str(r["pool"])))
+    return _frame(rows, list(rows[0]) if rows else ["cluster", "pool"])
+
+
+def _clusters(plan: Plan) -> pd.DataFrame:
+    specs = {c.name: c for c in plan.scenario.clusters}
+    rows: list[dict[str, object]] = []
+    for c in plan.estimate.clusters:
+        spec = specs[c.name]
+        row = comparison_row(plan.estimate, c.name)
+        pod_cidr = spec.pod_cidr
+        if pod_cidr is None and c.pod_cidr_prefixlen is not None:
+            pod_cidr = "10.244.0.0/16"
+        rows.append(
+            {
+                "cluster": c.name,
+                "vnet": c.vnet,
+                "network": str(c.network),
+                "dataplane": str(c.dataplane),
+                "pools": c.pools,
+                "nodes": c.nodes,
+                "planning_nodes": c.planning_nodes,
+                "peak_nodes": c.peak_nodes,
+                "max_pods_total": c.max_pods_total,
+                "node_subnet_ips": c.node_subnet_ips,
+                "pod_subnet_ips": c.pod_subnet_ips,
+                "vnet_ips": c.vnet_ips,
+                "pod_cidr": None if pod_cidr is None else str(pod_cidr),
+                "pod_cidr_min_prefix": c.pod_cidr_min_prefixlen,
+                "pod_cidr_max_nodes": c.pod_cidr_max_nodes,
+                "service_cidr": str(spec.service_cidr),
+                "cluster_ips": c.service_ips,
+                "dns_service_ip": str(spec.dns_service_ip),
+                "route_limit": c.route_limit,
+                "node_port_limit": c.node_port_limit,
+                "lb_service_limit": c.lb_service_limit,
+                "internal_lbs": spec.internal_lbs,
+                "private_cluster": spec.private_cluster,
+                "max_nodes": c.max_nodes,
+                "limiting_factor": c.limiting_factor,
+                "feasible": row["feasible"],
+                "problems": row["problems"],
+                "warnings": row["warnings"],
+            }
+        )
+    rows.sort(key=lambda r: str(r["cluster"]))
+    return _frame(rows, list(rows[0]) if rows else ["cluster"])
+
+
+def _comparison(plan: Plan) -> pd.DataFrame:
+    own = {c.name: c.network for c in plan.scenario.clusters}
+    rows: list[dict[str, object]] = []
+    for network, estimate in plan.comparisons.items():
+        for c in estimate.clusters:
+            row = comparison_row(estimate, c.name)
+            row["current"] = own[c.name] is network
+            rows.append(row)
+    order = {n: i for i, n in enumerate(plan.scenario.planning.compare)}
+    rows.sort(key=lambda r: (str(r["cluster"]), order[r["network"]]))  # type: ignore[index]
+    return _frame(rows, [*COMPARISON_COLUMNS, "current"])
+
+
+#: file name -> the table it holds
+TABLES: dict[str, Callable[[Plan], pd.DataFrame]] = {
+    "subnets.csv": _subnets,
+    "node_pools.csv": _node_pools,
+    "clusters.csv": _clusters,
+    "comparison.csv": _comparison,
+    "allocation.csv": _allocation,
+}
+
+
+def tables(plan: Plan) -> dict[str, pd.DataFrame]:
+    """Every CSV table of the review pack, by file name."""
+    return {name: build(plan) for name, build in TABLES.items()}
+
+
+def write_csv(plan: Plan, folder: Path) -> list[Path]:
+    """Write the CSV tables into *folder* (which must exist); return the paths written."""
+    paths = []
+    for name, frame in tables(plan).items():
+        path = folder / name
+        frame.to_csv(path, index=False, lineterminator="\n")
+        paths.append(path)
+    return paths
+
+
+def write_report(
+    plan: Plan, folder: Path, writers: list[Callable[[Plan, Path], list[Path]]] | None = None
+) -> list[Path]:
+    """Write the whole review pack to *folder*, atomically: a failed run leaves it untouched.
+
+    Everything is written to a temporary sibling folder first, which then replaces *folder*.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        written = []
+        for write in writers or [write_csv]:
+            written += write(plan, temp)
+        old = folder.with_name(f".{folder.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if folder.exists():
+            folder.rename(old)
+        temp.rename(folder)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return [folder / p.name for p in written]

@@ -1,0 +1,391 @@
+"""``ipplan compare``: exact table, CSV and JSON output, one-line errors, no pandas/matplotlib.
+
+The numbers are the IPP worked example (aks-ip-rules.md §8 vector 1): 50 nodes, surge 1, max pods
+30, tested against a /21 (2,043 usable IPs). Per model, at peak 50 + 1 = 51 nodes:
+- kubenet/overlay: 51 node IPs -> /26 (59 usable; /27 holds 27); pod CIDR 51 /24s -> /18 (64).
+  The /21 holds N + 1 <= 2,043 -> 2,042 nodes; 51 / 2,043 = 2.50% used. The default /16 pod CIDR
+  (256 /24s) binds first: N + 1 <= 256 -> 255 nodes.
+- azure-cni: 51 + 51 x 30 = 1,581 -> /21; 31 (N + 1) <= 2,043 -> N + 1 <= 65 -> 64 nodes;
+  1,581 / 2,043 = 77.39% used.
+- pod subnet (dynamic): 51 node IPs; pod IPs 51 x max(16, min(16 x ceil(0.5 + 30/16), 30)) =
+  51 x 30 = 1,530 -> /21 (2,043; /22 holds 1,019); VNet 51 + 1,530 = 1,581. No pod subnet given,
+  so the pool limit binds: N + 1 <= 1,000 -> 999.
+- pod subnet (static): ceil(31/16) = 2 blocks per node: 102 blocks = 1,632 IPs;
+  2^(28-p) - 2 >= 102 -> /21 (126 blocks; /22 holds 62); VNet 51 + 102 blocks = 153.
+Max pods in total: 50 x 30 = 1,500 everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ipplan.cli import app
+
+IPP = ["compare", "--nodes", "50", "--max-pods", "30", "--max-surge", "1"]
+IPP_21 = [*IPP, "--subnet", "10.240.0.0/21"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_compare_table() -> None:
+    code, out, err = run(*IPP_21)
+    assert (code, err) == (0, "")
+    assert out == (
+        "network                      nodes  surge  peak  max pods  node IPs  node subnet"
+        "  pod IPs  pod subnet  pod CIDR  VNet IPs  nodes fit  used %   ok\n"
+        "---------------------------  -----  -----  ----  --------  --------  -----------"
+        "  -------  ----------  --------  --------  ---------  ------  ---\n"
+        "kubenet                         50      1    51        30        51          /26"
+        "        -           -       /18        51      2,042     2.5  yes\n"
+        "azure-cni                       50      1    51        30     1,581          /21"
+        "        -           -         -     1,581         64    77.4  yes\n"
+        "azure-cni-overlay               50      1    51        30        51          /26"
+        "        -           -       /18        51      2,042     2.5  yes\n"
+        "azure-cni-pod-subnet            50      1    51        30        51          /26"
+        "    1,530         /21         -     1,581      2,042     2.5  yes\n"
+        "azure-cni-pod-subnet-static     50      1    51        30        51          /26"
+        "    1,632         /21         -       153      2,042     2.5  yes\n"
+        "\n"
+        "kubenet: up to 255 nodes; limited by pod CIDR /16 (256 nodes at one /24 each)\n"
+        "kubenet: warning: cluster: kubenet retires on 2028-03-31; "
+        "plan the move to azure-cni-overlay\n"
+        "azure-cni: up to 64 nodes; limited by node subnet 10.240.0.0/21 (2,043 usable IPs)\n"
+        "azure-cni-overlay: up to 255 nodes; limited by pod CIDR /16 (256 nodes at one /24 each)\n"
+        "azure-cni-pod-subnet: up to 999 nodes; limited by AKS nodes per pool (1,000 with surge)\n"
+        "azure-cni-pod-subnet-static: up to 999 nodes; "
+        "limited by AKS nodes per pool (1,000 with surge)\n"
+    )
+
+
+def test_compare_table_infeasible_model_says_why() -> None:
+    # the same 1,581 IPs in a /22 (1,019 usable): 31 (N + 1) <= 1,019 -> N + 1 <= 32 -> 31 fit;
+    # 1,581 / 1,019 = 155.15% used
+    code, out, err = run(*IPP, "--subnet", "10.240.0.0/22", "--network", "azure-cni")
+    assert (code, err) == (0, "")
+    assert out == (
+        "network    nodes  surge  peak  max pods  node IPs  node subnet  pod IPs  pod subnet"
+        "  pod CIDR  VNet IPs  nodes fit  used %  ok\n"
+        "---------  -----  -----  ----  --------  --------  -----------  -------  ----------"
+        "  --------  --------  ---------  ------  --\n"
+        "azure-cni     50      1    51        30     1,581          /21        -           -"
+        "         -     1,581         31   155.2  NO\n"
+        "\n"
+        "azure-cni: INFEASIBLE: node subnet 10.240.0.0/22 (1,019 usable IPs) needs 1,581 IPs "
+        "at peak; use a /21 or larger, or fewer nodes or max pods\n"
+    )
+
+
+def test_compare_csv() -> None:
+    code, out, err = run(*IPP_21, "--format", "csv")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "network,nodes,surge_nodes,peak_nodes,max_pods,node_subnet_ips,node_subnet_min_prefix,"
+        "pod_subnet_ips,pod_subnet_min_prefix,pod_cidr_min_prefix,vnet_ips,max_pods_total,"
+        "max_nodes_in_subnet,subnet_utilization_pct,max_nodes,limiting_factor,feasible,problems,"
+        "warnings",
+        "kubenet,50,1,51,30,51,26,,,18,51,1500,2042,2.5,255,"
+        "pod CIDR /16 (256 nodes at one /24 each),True,,"
+        "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
+        "azure-cni,50,1,51,30,1581,21,,,,1581,1500,64,77.4,64,"
+        '"node subnet 10.240.0.0/21 (2,043 usable IPs)",True,,',
+        "azure-cni-overlay,50,1,51,30,51,26,,,18,51,1500,2042,2.5,255,"
+        "pod CIDR /16 (256 nodes at one /24 each),True,,",
+        "azure-cni-pod-subnet,50,1,51,30,51,26,1530,21,,1581,1500,2042,2.5,999,"
+        '"AKS nodes per pool (1,000 with surge)",True,,',
+        "azure-cni-pod-subnet-static,50,1,51,30,51,26,1632,21,,153,1500,2042,2.5,999,"
+        '"AKS nodes per pool (1,000 with surge)",True,,',
+    ]
+    # a CSV reader sees not-applicable as empty cells
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["network"], r["pod_subnet_ips"], r["pod_cidr_min_prefix"]) for r in rows] == [
+        ("kubenet", "", "18"),
+        ("azure-cni", "", ""),
+        ("azure-cni-overlay", "", "18"),
+        ("azure-cni-pod-subnet", "1530", ""),
+        ("azure-cni-pod-subnet-static", "1632", ""),
+    ]
+
+
+def _row(network: str, **values: object) -> dict[str, object]:
+    """The IPP row every model shares, with *values* for the columns where the models differ."""
+    row: dict[str, object] = {
+        "network": network,
+        "nodes": 50,
+        "surge_nodes": 1,
+        "peak_nodes": 51,
+        "max_pods": 30,
+        "node_subnet_ips": 51,
+        "node_subnet_min_prefix": 26,
+        "pod_subnet_ips": None,
+        "pod_subnet_min_prefix": None,
+        "pod_cidr_min_prefix": None,
+        "vnet_ips": 51,
+        "max_pods_total": 1500,
+        "max_nodes_in_subnet": 2042,
+        "subnet_utilization_pct": 2.5,
+        "max_nodes": 999,
+        "limiting_factor": "AKS nodes per pool (1,000 with surge)",
+        "feasible": True,
+        "problems": "",
+        "warnings": "",
+    }
+    assert set(values) <= set(row)
+    return row | values
+
+
+POD_CIDR_16 = "pod CIDR /16 (256 nodes at one /24 each)"
+
+
+def test_compare_json() -> None:
+    code, out, err = run(*IPP_21, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == [
+        _row(
+            "kubenet",
+            pod_cidr_min_prefix=18,
+            max_nodes=255,
+            limiting_factor=POD_CIDR_16,
+            warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
+        ),
+        _row(
+            "azure-cni",
+            node_subnet_ips=1581,
+            node_subnet_min_prefix=21,
+            vnet_ips=1581,
+            max_nodes_in_subnet=64,
+            subnet_utilization_pct=77.4,
+            max_nodes=64,
+            limiting_factor="node subnet 10.240.0.0/21 (2,043 usable IPs)",
+        ),
+        _row(
+            "azure-cni-overlay",
+            pod_cidr_min_prefix=18,
+            max_nodes=255,
+            limiting_factor=POD_CIDR_16,
+        ),
+        _row("azure-cni-pod-subnet", pod_subnet_ips=1530, pod_subnet_min_prefix=21, vnet_ips=1581),
+        _row(
+            "azure-cni-pod-subnet-static",
+            pod_subnet_ips=1632,
+            pod_subnet_min_prefix=21,
+            vnet_ips=153,
+        ),
+    ]
+    # integers are JSON integers, not strings or floats
+    assert '"nodes": 50,' in out and '"pod_subnet_ips": null,' in out
+
+
+def test_compare_json_without_a_subnet_has_null_subnet_columns() -> None:
+    # no --subnet: nothing to fit into, so max_nodes_in_subnet and utilization are not applicable
+    code, out, _ = run(*IPP, "--network", "azure-cni", "--format", "json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert (row["max_nodes_in_subnet"], row["subnet_utilization_pct"]) == (None, None)
+    # 1,000 peak nodes x 31 = 31,000 <= 65,536 VNet IPs, so the pool limit binds: 999
+    assert (row["node_subnet_ips"], row["max_nodes"]) == (1581, 999)
+
+
+def test_compare_kubenet_route_limit() -> None:
+    # 400 nodes + surge 12 = 412 peak > 400 routes; a /15 pod CIDR holds 512 nodes
+    code, out, _ = run(
+        "compare",
+        "--nodes=400",
+        "--max-surge=12",
+        "--network=kubenet",
+        "--pod-cidr=10.244.0.0/15",
+        "--format=json",
+    )
+    assert code == 0
+    (row,) = json.loads(out)
+    # 412 node IPs -> /23 (507); 44,000 = 400 x 110; grows to 388 + 12 = 400 routes
+    assert row == _row(
+        "kubenet",
+        nodes=400,
+        surge_nodes=12,
+        peak_nodes=412,
+        max_pods=110,
+        node_subnet_ips=412,
+        node_subnet_min_prefix=23,
+        pod_cidr_min_prefix=15,
+        vnet_ips=412,
+        max_pods_total=44000,
+        max_nodes_in_subnet=None,
+        subnet_utilization_pct=None,
+        max_nodes=388,
+        limiting_factor="kubenet route table (400 routes)",
+        feasible=False,
+        problems="cluster: 412 peak nodes exceed kubenet's 400-route limit; "
+        "use azure-cni-overlay or fewer nodes",
+        warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
+    )
+
+
+def test_compare_defaults_surge_10_percent_and_each_models_max_pods() -> None:
+    # 8 nodes, default surge 10% -> ceil(0.8) = 1 -> 9 at peak; azure-cni 9 x 31 = 279
+    code, out, _ = run("compare", "--nodes", "8", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [
+        (r["network"], r["surge_nodes"], r["max_pods"], r["node_subnet_ips"]) for r in rows
+    ] == [
+        ("kubenet", 1, 110, 9),
+        ("azure-cni", 1, 30, 279),
+        ("azure-cni-overlay", 1, 250, 9),
+        ("azure-cni-pod-subnet", 1, 110, 9),
+        ("azure-cni-pod-subnet-static", 1, 110, 9),
+    ]
+
+
+def test_compare_windows() -> None:
+    # kubenet cannot run Windows; overlay's default 250 max pods is above Windows' 110
+    code, out, _ = run("compare", "--nodes", "8", "--os", "windows", "--format", "json")
+    assert code == 0
+    rows = {r["network"]: r for r in json.loads(out)}
+    assert (rows["kubenet"]["feasible"], rows["kubenet"]["problems"]) == (
+        False,
+        "pool cluster/pool runs Windows, which kubenet does not support; use azure-cni-overlay",
+    )
+    assert (rows["azure-cni-overlay"]["feasible"], rows["azure-cni-overlay"]["warnings"]) == (
+        True,
+        "pool cluster/pool: Windows with 250 max pods, above the recommended 110; "
+        "use max pods <= 110",
+    )
+
+
+def test_compare_pod_subnet_and_internal_lbs() -> None:
+    # 10 nodes + 1 = 11; P 30 -> dynamic 30 IPs per node: 330 pod IPs in a /24 (251): too many;
+    # 330 -> /23 (507). Node subnet /28: 11 + 3 ILBs = 14 > 11 usable -> /27 (27).
+    code, out, _ = run(
+        "compare",
+        "--nodes=10",
+        "--max-pods=30",
+        "--max-surge=1",
+        "--network=azure-cni-pod-subnet",
+        "--subnet=10.240.0.0/28",
+        "--pod-subnet=10.241.0.0/24",
+        "--internal-lbs=3",
+        "--format=json",
+    )
+    assert code == 0
+    (row,) = json.loads(out)
+    assert (row["node_subnet_ips"], row["pod_subnet_ips"], row["pod_subnet_min_prefix"]) == (
+        14,
+        330,
+        23,
+    )
+    # node subnet: N + 1 + 3 <= 11 -> N = 7; 14 / 11 = 127.27%
+    assert (row["max_nodes_in_subnet"], row["subnet_utilization_pct"]) == (7, 127.3)
+    assert row["feasible"] is False
+    assert row["problems"] == (
+        "node subnet 10.240.0.0/28 (11 usable IPs) needs 14 IPs at peak; "
+        "use a /27 or larger, or fewer nodes or max pods; "
+        "pod subnet 10.241.0.0/24 (251 usable IPs) needs 330 IPs at peak; "
+        "use a /23 or larger, or fewer nodes or max pods"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--subnet", "10.240.0.1/21"],
+            "Error: --subnet: '10.240.0.1/21' has host bits set (did you mean 10.240.0.0/21?)",
+        ),
+        (
+            ["--max-surge", "abc"],
+            "Error: 'abc' is not a surge: use a node count such as 1 or a percentage such as 33%",
+        ),
+        (
+            ["--network", "calico"],
+            "Error: --network: 'calico' is not a network model: use one of all, kubenet, "
+            "azure-cni, azure-cni-overlay, azure-cni-pod-subnet, azure-cni-pod-subnet-static",
+        ),
+        (
+            ["--subnet", "fd00::/64"],
+            "Error: --subnet: fd00::/64 is IPv6; compare sizes the IPv4 ranges "
+            "(AKS has no IPv6-only clusters): give an IPv4 CIDR",
+        ),
+        (
+            ["--pod-cidr", "fd12:3456:789a::/64"],
+            "Error: --pod-cidr: fd12:3456:789a::/64 is IPv6; compare sizes the IPv4 ranges "
+            "(AKS has no IPv6-only clusters): give an IPv4 CIDR",
+        ),
+        (
+            ["--subnet", "10.240.0.0/30"],
+            "Error: --subnet: 10.240.0.0/30 is a /30; Azure subnets are /2 to /29: "
+            "use a prefix in that range",
+        ),
+        (
+            ["--pod-subnet", "0.0.0.0/1"],
+            "Error: --pod-subnet: 0.0.0.0/1 is a /1; Azure subnets are /2 to /29: "
+            "use a prefix in that range",
+        ),
+        (
+            ["--max-nodes", "40"],
+            "Error: --max-nodes 40 is below --nodes 50: the autoscaler maximum must be at least "
+            "the node count; use --max-nodes 50 or more",
+        ),
+        (
+            ["--service-cidr", "10.0.0.0"],
+            "Error: --service-cidr: '10.0.0.0' is not a CIDR: "
+            "give a prefix length, such as 10.0.0.0/24",
+        ),
+    ],
+    ids=[
+        "host-bits",
+        "surge",
+        "network",
+        "ipv6-subnet",
+        "ipv6-pod-cidr",
+        "subnet-30",
+        "subnet-1",
+        "max-nodes",
+        "no-prefix",
+    ],
+)
+def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:
+    code, out, err = run(*IPP, *args)
+    assert (code, out, err) == (2, "", message + "\n")
+    assert "Traceback" not in err
+
+
+def test_compare_static_29_pod_subnet_is_reported_not_a_crash() -> None:
+    # rule A9: a static pod subnet needs /12../28; a /29 holds no /28 block
+    code, out, err = run(
+        *IPP, "--network=azure-cni-pod-subnet-static", "--pod-subnet=10.241.0.0/29", "--format=csv"
+    )
+    assert (code, err) == (0, "")
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert row["feasible"] == "False"
+    assert row["problems"].startswith(
+        "static pod subnet 10.241.0.0/29 is a /29; static block allocation needs /12 to /28"
+    )
+
+
+def test_compare_does_not_import_pandas_or_matplotlib() -> None:
+    code = (
+        "import sys\n"
+        "from ipplan.cli import app\n"
+        "app(['compare', '--nodes', '50', '--format', 'json'], standalone_mode=False)\n"
+        "loaded = sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)[0]["network"] == "kubenet"

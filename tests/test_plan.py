@@ -1,0 +1,118 @@
+"""build_plan on hand-built scenarios: allocation, auto sizing and the numbers behind each row."""
+
+from __future__ import annotations
+
+import pytest
+from netaddr import IPNetwork
+
+from ipplan.capacity import Growth, Network, NodePool, Surge
+from ipplan.errors import ScenarioError
+from ipplan.plan import build_plan
+from ipplan.scenario import ClusterSpec, Planning, Scenario, SubnetSpec, VNet
+
+
+def _scenario(
+    subnets: tuple[SubnetSpec, ...],
+    pools: tuple[NodePool, ...],
+    network: Network = Network.OVERLAY,
+    compare: tuple[Network, ...] = tuple(Network),
+) -> Scenario:
+    return Scenario(
+        name="t",
+        source="t.yaml",
+        planning=Planning(start_year=2027, start_month=1, compare=compare),
+        vnets=(VNet("spoke", (IPNetwork("10.20.0.0/16"),), subnets),),
+        clusters=(
+            ClusterSpec(
+                name="aks",
+                vnet="spoke",
+                network=network,
+                node_pools=pools,
+                pod_cidr=IPNetwork("100.64.0.0/16"),
+                private_cluster=True,
+                internal_lbs=4,
+            ),
+        ),
+    )
+
+
+SUBNETS = (
+    SubnetSpec("gateway", cidr=IPNetwork("10.20.0.0/27"), used_ips=9),
+    SubnetSpec("aks-nodes", prefixlen=22),
+    SubnetSpec("aks-pods", auto=True),
+)
+POOLS = (
+    NodePool("system", 3, "aks-nodes", max_pods=110, max_surge=Surge(1)),
+    NodePool(
+        "user",
+        20,
+        "aks-nodes",
+        max_nodes=60,
+        max_pods=50,
+        pods_in_use=35,
+        max_surge=Surge(33, percent=True),
+        pod_subnet="aks-pods",
+        growth=Growth(nodes_per_month=2),
+    ),
+)
+
+
+def test_overlay_plan_allocates_best_fit_and_counts_every_consumer() -> None:
+    plan = build_plan(_scenario(SUBNETS, POOLS))
+    rows = {s.name: s for s in plan.subnets}
+    # the /27 is reserved at 10.20.0.0; best fit for a /22 is the free 10.20.4.0/22 itself
+    assert str(rows["aks-nodes"].cidr) == "10.20.4.0/22"
+    # system: 3 + 1 surge = 4; user: 60 (autoscaler max) + ceil(60 * 33%) = 20 -> 80;
+    # + private API endpoint 1 + 4 internal LB frontends = 89 of 1,019 usable
+    assert (rows["aks-nodes"].now_ips, rows["aks-nodes"].peak_ips) == (3 + 20 + 5, 89)
+    assert rows["aks-nodes"].usable_ips == 1019
+    assert rows["aks-nodes"].utilization_pct == 8.7
+    assert rows["aks-nodes"].headroom_ips == 930
+    assert rows["gateway"].peak_ips == 9 and rows["gateway"].role == "other"
+    assert rows["aks-nodes"].status == "ok"
+    assert plan.feasible
+
+
+def test_auto_pod_subnet_of_overlay_cluster_is_sized_from_compared_pod_subnet_models() -> None:
+    plan = build_plan(_scenario(SUBNETS, POOLS))
+    pods = next(s for s in plan.subnets if s.name == "aks-pods")
+    # dynamic: min(16 * ceil(0.5 + 35/16), 50) = 48 per node x 80 peak = 3,840; +20% = 4,608 -> /19
+    # static: ceil(51/16) = 4 blocks x 80 = 320 blocks; +20% = 384 blocks -> /19 (510 blocks)
+    assert pods.cidr.prefixlen == 19
+    assert pods.origin == "sized"
+    # unused under the cluster's own model (overlay), so its role is unused
+    assert pods.role == "unused"
+
+
+def test_auto_node_subnet_uses_peak_plus_headroom() -> None:
+    subnets = (SubnetSpec("nodes", auto=True),)
+    pools = (NodePool("p", 50, "nodes", max_pods=30, max_surge=Surge(1)),)
+    plan = build_plan(_scenario(subnets, pools, Network.AZURE_CNI))
+    # 51 x 31 = 1,581 + 5 (API endpoint, 4 ILBs) = 1,586; x 1.2 = 1,903.2 -> /21 (2,043 usable)
+    (row,) = plan.subnets
+    assert (str(row.cidr), row.peak_ips, row.usable_ips) == ("10.20.0.0/21", 1586, 2043)
+    assert row.max_nodes == 64  # (64 + 1) x 31 + 5 = 2,020 <= 2,043 < (65 + 1) x 31 + 5
+
+
+def test_a_subnet_that_does_not_fit_names_the_subnet_and_the_room_left() -> None:
+    subnets = (SubnetSpec("big", cidr=IPNetwork("10.20.0.0/17")), SubnetSpec("more", prefixlen=16))
+    pools = (NodePool("p", 3, "big"),)
+    with pytest.raises(ScenarioError) as err:
+        build_plan(_scenario(subnets, pools))
+    assert str(err.value) == (
+        "t.yaml: vnets[0].subnets[1]: subnet 'more' cannot be allocated: no free /16 in "
+        "10.20.0.0/16 (largest free block /17, 32,768 addresses free)"
+    )
+
+
+def test_comparison_marks_the_subnet_too_small_for_azure_cni() -> None:
+    subnets = (SubnetSpec("nodes", cidr=IPNetwork("10.20.0.0/24")),)
+    pools = (NodePool("p", 20, "nodes", max_pods=30, max_surge=Surge(1)),)
+    plan = build_plan(_scenario(subnets, pools))
+    assert plan.feasible  # overlay: 21 + 5 consumers = 26 IPs in a /24
+    cni = plan.comparisons[Network.AZURE_CNI]
+    assert not cni.feasible
+    # 21 x 31 = 651 + 5 consumers = 656 > 251
+    assert [p.message for p in cni.problems] == [
+        "node subnet spoke/nodes (/24, 251 usable IPs) needs 656 IPs at peak"
+    ]
