@@ -166,7 +166,7 @@ FORBIDDEN_RANGES = {
     "169.254.0.0/16": "link-local",
     "172.30.0.0/16": "reserved by AKS",
     "172.31.0.0/16": "reserved by AKS",
-    "192.0.2.0/24": "reserved by AKS",
+    "192.0.2.0/24": "TEST-NET-1, reserved by AKS",
 }
 #: a VNet can't use these either (Part B §1; VFAQ)
 VNET_RESERVED_RANGES = {
@@ -1286,7 +1286,7 @@ def _check_forbidden(network: IPNetwork, path: str, ranges: dict[str, str], what
             verb = "is" if str(network) == forbidden else "overlaps"
             raise _Problem(
                 path,
-                f"{network} {verb} {forbidden} ({why}), which Azure does not allow for {what}; "
+                f"{network} {verb} {forbidden} ({why}), which is not allowed for {what}; "
                 "use another range",
             )
 
