@@ -495,8 +495,8 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
     (
         "address-space-loopback",
         _set("vnets.0.address_space", ["127.0.0.0/8"]),
-        "vnets[0].address_space[0]: 127.0.0.0/8 is 127.0.0.0/8 (loopback), which Azure does not "
-        "allow for a VNet",
+        "vnets[0].address_space[0]: 127.0.0.0/8 is 127.0.0.0/8 (loopback), which is not allowed "
+        "for a VNet",
     ),
     (
         "address-space-twice",
@@ -612,7 +612,7 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
     (
         "pod-cidr-test-net",
         _set("clusters.0.pod_cidr", "192.0.2.0/24"),
-        "clusters[0].pod_cidr: 192.0.2.0/24 is 192.0.2.0/24 (reserved by AKS)",
+        "clusters[0].pod_cidr: 192.0.2.0/24 is 192.0.2.0/24 (TEST-NET-1, reserved by AKS)",
     ),
     (
         "pod-cidr-contains-vnet",

@@ -21,7 +21,7 @@ BAD = Path(__file__).parent / "bad"
 EXAMPLE = Path(__file__).parent.parent / "data" / "example.yaml"
 
 #: commands that read a scenario file; each bad file goes through each (the file comes last)
-COMMANDS: list[list[str]] = [["validate"]]
+COMMANDS: list[list[str]] = [["validate"], ["plan"], ["plan", "--out", "out"]]
 
 EXPECTED: dict[str, str] = {
     "address-space-not-list.yaml": "vnets[0].address_space: '10.20.0.0/16' is not a list",
