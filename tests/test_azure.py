@@ -682,6 +682,16 @@ def test_peerings_to_vnets_outside_the_import_become_external_ranges() -> None:
     )
 
 
+def _rejected(data: dict[str, Any], path: str) -> str:
+    """What scenario validation says about *data*, after the field path *path*."""
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario({"name": "t", **data}, "t")
+    return str(err.value).removeprefix(f"t: {path}.")
+
+
+REJECTED = "not imported, as ipplan would reject it; fix it here and uncomment it"
+
+
 def test_a_cluster_ipplan_would_reject_is_left_out_with_the_validation_message() -> None:
     vnets = [
         _vnet("hub", ["10.0.0.0/22"]),
@@ -696,12 +706,18 @@ def test_a_cluster_ipplan_would_reject_is_left_out_with_the_validation_message()
     }
     result = _docs(vnets, [_cluster("c", network, [_pool("sys", _subnet_id("spoke", "nodes"))])])
     assert result.scenario["clusters"] == []
-    assert result.notes == (
-        "cluster c: service_cidr: 10.0.0.0/16 overlaps VNet 'hub' (10.0.0.0/22, "
-        "vnets[hub].address_space[0]); set service_cidr to a range used nowhere in your network, "
-        "such as 172.16.0.0/16: not imported, as ipplan would reject it; fix it here and "
-        "uncomment it",
+    cluster = {
+        "name": "c",
+        "vnet": "spoke",
+        "network": "azure-cni-overlay",
+        "service_cidr": "10.0.0.0/16",
+    }
+    cluster["node_pools"] = [{"name": "sys", "subnet": "nodes", "nodes": 3}]
+    problem = _rejected({"vnets": result.scenario["vnets"], "clusters": [cluster]}, "clusters[0]")
+    assert problem.startswith(
+        "service_cidr: 10.0.0.0/16 overlaps VNet 'hub' (10.0.0.0/22, vnets[0]"
     )
+    assert result.notes == (f"cluster c: {problem.replace('vnets[0]', 'vnets[hub]')}: {REJECTED}",)
     assert "  # - name: c\n  #   vnet: spoke\n  #   network: azure-cni-overlay\n" in result.text
 
 
@@ -715,11 +731,16 @@ def test_a_pool_ipplan_would_reject_is_left_out_and_the_cluster_kept() -> None:
     assert result.scenario["clusters"][0]["node_pools"] == [
         {"name": "sys", "subnet": "a", "nodes": 3}
     ]
-    assert result.notes[1:] == (
-        "node pool win of cluster c: os: 'windows' cannot run with dataplane cilium (Cilium is "
-        "Linux only); use a Linux pool, or dataplane azure: not imported, as ipplan would "
-        "reject it; fix it here and uncomment it",
-    )
+    cluster = {"name": "c", "vnet": "v", "network": "azure-cni-overlay", "dataplane": "cilium"}
+    cluster["node_pools"] = [{"name": "win", "subnet": "b", "os": "windows", "nodes": 3}]
+    vnet = {
+        "name": "v",
+        "address_space": ["10.10.0.0/16"],
+        "subnets": [{"name": "b", "cidr": "10.10.1.0/24"}],
+    }
+    problem = _rejected({"vnets": [vnet], "clusters": [cluster]}, "clusters[0].node_pools[0]")
+    assert problem.startswith("os: 'windows' ")
+    assert result.notes[1:] == (f"node pool win of cluster c: {problem}: {REJECTED}",)
 
 
 def test_a_problem_between_clusters_names_the_other_cluster() -> None:
@@ -733,12 +754,12 @@ def test_a_problem_between_clusters_names_the_other_cluster() -> None:
     nodes_in_p = _cluster("c2", overlay, [_pool("y", _subnet_id("v", "p"))])
     result = _docs(vnets, [pod_subnet, nodes_in_p])
     assert [c["name"] for c in result.scenario["clusters"]] == ["c2"]
-    assert result.notes == (
-        "cluster c1: none of its node pools could be imported: not imported",
-        "node pool x of cluster c1: pod_subnet: 'p' is the node subnet of "
-        "clusters[c2].node_pools[y]; a pod subnet holds only pods, so give it a subnet of its "
-        "own: not imported, as ipplan would reject it; fix it here and uncomment it",
-    )
+    first, second = result.notes
+    assert first == "cluster c1: none of its node pools could be imported: not imported"
+    # the validation message names the other cluster's pool: its position changes
+    assert second.startswith("node pool x of cluster c1: pod_subnet: 'p' ")
+    assert "clusters[c2].node_pools[y]" in second
+    assert second.endswith(f": {REJECTED}")
     assert "  # - name: c1\n  #   vnet: v\n" in result.text
 
 
@@ -752,10 +773,10 @@ def test_a_vnet_ipplan_would_reject_takes_its_clusters_with_it() -> None:
     )
     result = _docs(vnets, [cluster])
     assert [v["name"] for v in result.scenario["vnets"]] == ["ok"]
+    problem = _rejected({"vnets": [{"name": "r", "address_space": ["172.31.0.0/16"]}]}, "vnets[0]")
+    assert problem.startswith("address_space[0]: 172.31.0.0/16 ")
     assert result.notes == (
-        "VNet reserved: address_space[0]: 172.31.0.0/16 is 172.31.0.0/16 (reserved by AKS), which "
-        "Azure does not allow for a VNet; use another range: not imported, as ipplan would "
-        "reject it; fix it here and uncomment it",
+        f"VNet reserved: {problem}: {REJECTED}",
         "cluster c: none of its node pools could be imported: not imported",
         "node pool x of cluster c: its VNet reserved was not imported: not imported",
     )
