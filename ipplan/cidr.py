@@ -42,6 +42,9 @@ class Strategy(StrEnum):
     LAST_FIT = "last-fit"  # the highest address that fits
 
 
+_STRATEGIES = tuple(strategy.value for strategy in Strategy)
+
+
 def parse_network(text: str | IPNetwork) -> IPNetwork:
     """Parse a CIDR such as ``10.1.0.0/24``; reject host bits (netaddr keeps them silently).
 
@@ -412,6 +415,8 @@ class AddressSpace:
         fitting = (2 << prefixlen) - 1  # bits of the levels whose blocks can hold the request
         candidates = self._nonempty & fitting
         if not candidates:
+            if strategy not in _STRATEGIES:
+                raise _unknown_strategy(strategy)
             shortest = min(self._roots.values())
             if prefixlen < shortest:
                 raise CidrError(
@@ -445,10 +450,7 @@ class AddressSpace:
                 insort(free[k], block)
                 block += 1 << (width - k)
         else:
-            raise CidrError(
-                f"unknown allocation strategy {strategy!r}: use "
-                + ", ".join(s.value for s in Strategy)
-            )
+            raise _unknown_strategy(strategy)
         # Levels level+1..prefixlen gained a half each; *level* lost a block.
         nonempty = self._nonempty | (fitting ^ ((2 << level) - 1))
         self._nonempty = nonempty if free_list else nonempty ^ (1 << level)
@@ -558,6 +560,11 @@ class AddressSpace:
                 other = _network(used_start, used_prefixlen, self._version)
                 return f"{name} overlaps {other}, already {kind}"
         raise AssertionError(f"{name} is inside the space, not free and overlaps nothing")
+
+
+def _unknown_strategy(strategy: object) -> CidrError:
+    choices = ", ".join(_STRATEGIES)
+    return CidrError(f"unknown allocation strategy {strategy!r}: use {choices}")
 
 
 def _bits(mask: int) -> list[int]:

@@ -287,6 +287,16 @@ def test_allocate_errors(prefixlen: int, strategy: str, message: str) -> None:
     assert str(info.value) == message
 
 
+def test_unknown_strategy_in_a_full_space_is_still_a_cidr_error() -> None:
+    space = AddressSpace("10.0.0.0/30")
+    space.reserve("10.0.0.0/30")
+    with pytest.raises(CidrError) as info:
+        space.allocate(32, "any-fit")
+    assert str(info.value) == (
+        "unknown allocation strategy 'any-fit': use best-fit, first-fit, last-fit"
+    )
+
+
 def test_release_and_is_reserved_errors() -> None:
     space = AddressSpace("10.0.0.0/16")
     space.allocate(24)
