@@ -18,6 +18,7 @@ allocators must give identical allocations on the part both ran: the script exit
 from __future__ import annotations
 
 import gc
+import os
 import random
 import sys
 import time
@@ -162,9 +163,17 @@ def timed(run: Callable[[], T]) -> tuple[float, T]:
     return time.perf_counter() - start, result
 
 
-def best_of(run: Callable[[], T]) -> tuple[float, T]:
-    runs = [timed(run) for _ in range(RUNS)]
-    return min(seconds for seconds, _ in runs), runs[0][1]
+def best_of(run: Callable[[], T]) -> tuple[float, float, T]:
+    """The best wall-clock and the best CPU seconds of RUNS runs, and the first run's result."""
+    walls, cpus, results = [], [], []
+    for _ in range(RUNS):
+        gc.collect()
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        results.append(run())
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus), results[0]
 
 
 def random_prefixes(count: int) -> list[IPNetwork]:
@@ -188,6 +197,7 @@ class Row:
     name: str
     operations: int
     seconds: float
+    cpu_seconds: float
     baseline_seconds: float
     extrapolated: bool
     target_seconds: float
@@ -197,6 +207,7 @@ class Row:
         met = "yes" if self.seconds <= self.target_seconds else "NO"
         return (
             f"| {self.name} | {self.operations:,} | {self.seconds * 1000:,.1f} ms "
+            f"| {self.cpu_seconds * 1000:,.1f} ms "
             f"| {self.operations / self.seconds:,.0f} | {mark}{self.baseline_seconds:,.1f} s "
             f"| {mark}{self.baseline_seconds / self.seconds:,.0f}x "
             f"| <= {self.target_seconds * 1000:,.0f} ms: {met} |"
@@ -218,6 +229,7 @@ def baseline_w4_release(allocator: IPSetAllocator, w1_out: Result, work: Workloa
 
 
 def main() -> int:
+    load = os.getloadavg()[0]
     rows: list[Row] = []
     notes: list[str] = []
     differ: list[str] = []
@@ -231,26 +243,26 @@ def main() -> int:
 
     # W1: all of it in both.
     w1 = make_w1()
-    seconds, mine = best_of(lambda: run_ipplan(w1))
+    seconds, cpu, mine = best_of(lambda: run_ipplan(w1))
     w1_seconds, (allocator, w1_out) = timed(lambda: baseline_w1(w1))
     compare("W1", mine, w1_out)
-    rows.append(Row("W1", w1.operations, seconds, w1_seconds, False, 0.050))
+    rows.append(Row("W1", w1.operations, seconds, cpu, w1_seconds, False, 0.050))
 
     # W2: the baseline runs the first requests, extrapolated per request.
     w2 = make_w2()
-    seconds, _ = best_of(lambda: run_ipplan(w2))
+    seconds, cpu, _ = best_of(lambda: run_ipplan(w2))
     fresh = IPSetAllocator()
     limit = W2_BASELINE_REQUESTS
     part_seconds, theirs = timed(lambda: [fresh.allocate(p) for p in w2.requests[:limit]])
     compare("W2", run_ipplan(w2, limit=limit), theirs)
     notes.append(f"W2: the baseline ran the first {limit:,} requests, extrapolated")
-    rows.append(Row("W2", w2.operations, seconds, part_seconds * 100_000 / limit, True, 0.300))
+    rows.append(Row("W2", w2.operations, seconds, cpu, part_seconds * 100_000 / limit, True, 0.300))
 
     # W2 in IPv6, to show that the address width does not matter (no baseline).
     v6 = make_w2_v6()
-    seconds, _ = best_of(lambda: run_ipplan(v6))
+    seconds, cpu, _ = best_of(lambda: run_ipplan(v6))
     v6_row = (
-        f"| W2-v6 | {v6.operations:,} | {seconds * 1000:,.1f} ms "
+        f"| W2-v6 | {v6.operations:,} | {seconds * 1000:,.1f} ms | {cpu * 1000:,.1f} ms "
         f"| {v6.operations / seconds:,.0f} | - | - | as W2 |"
     )
     notes.append("W2-v6: W2's requests 16 bits deeper, /56-/61 in 2001:db8::/40")
@@ -258,7 +270,7 @@ def main() -> int:
     # W4 starts with W1: the baseline continues from its W1 state, then runs part of the rest.
     w4 = make_w4()
     assert (w4.reserved, w4.requests) == (w1.reserved, w1.requests)
-    seconds, _ = best_of(lambda: run_ipplan(w4))
+    seconds, cpu, _ = best_of(lambda: run_ipplan(w4))
     limit = W4_BASELINE_MORE_REQUESTS
     release_seconds, _ = timed(lambda: baseline_w4_release(allocator, w1_out, w4))
     more_seconds, more = timed(lambda: [allocator.allocate(p) for p in w4.more_requests[:limit]])
@@ -269,11 +281,11 @@ def main() -> int:
         f"and the first {limit:,} of the {len(w4.more_requests):,} later requests "
         f"({more_seconds:,.1f} s), extrapolated per request"
     )
-    rows.append(Row("W4", w4.operations, seconds, estimate, True, 0.100))
+    rows.append(Row("W4", w4.operations, seconds, cpu, estimate, True, 0.100))
 
     # W3: find_overlaps against an all-pairs check on a prefix, extrapolated as n^2.
     prefixes = random_prefixes(100_000)
-    seconds, pairs = best_of(lambda: find_overlaps(prefixes))
+    seconds, cpu, pairs = best_of(lambda: find_overlaps(prefixes))
     part = prefixes[:W3_BASELINE_PREFIXES]
     part_seconds, theirs_pairs = timed(lambda: all_pairs(part))
     if find_overlaps(part) != theirs_pairs:
@@ -283,12 +295,18 @@ def main() -> int:
         f"W3: {len(pairs):,} overlapping pairs; the baseline is an all-pairs check on the first "
         f"{len(part):,} prefixes, extrapolated as n^2"
     )
-    rows.append(Row("W3", len(prefixes), seconds, estimate, True, 0.700))
+    rows.append(Row("W3", len(prefixes), seconds, cpu, estimate, True, 0.700))
 
-    print(f"Python {sys.version.split()[0]}; ipplan best of {RUNS} runs, baseline once")
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load:.1f} "
+        f"before the run; ipplan best of {RUNS} runs, baseline once"
+    )
     print()
-    print("| workload | operations | ipplan | ipplan ops/s | IPSet baseline | speed-up | target |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print(
+        "| workload | operations | ipplan | ipplan CPU | ipplan ops/s | IPSet baseline "
+        "| speed-up | target (wall) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         print(row)
         if row.name == "W2":

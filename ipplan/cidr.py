@@ -8,6 +8,7 @@ Free space is a buddy structure: one sorted list of block starts per prefix leng
 from __future__ import annotations
 
 import gc
+import operator
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,9 @@ class Strategy(StrEnum):
     BEST_FIT = "best-fit"  # the smallest free block that fits; ties to the lowest address
     FIRST_FIT = "first-fit"  # the lowest address that fits
     LAST_FIT = "last-fit"  # the highest address that fits
+
+
+_STRATEGIES = tuple(strategy.value for strategy in Strategy)
 
 
 def parse_network(text: str | IPNetwork) -> IPNetwork:
@@ -279,6 +283,32 @@ class AddressSpace:
         for free_list in self._free:
             free_list.sort()
 
+    def __repr__(self) -> str:
+        return (
+            f"AddressSpace([{', '.join(repr(str(p)) for p in self._prefixes)}], "
+            f"used={self.used}, free={self.free})"
+        )
+
+    def copy(self) -> AddressSpace:
+        """An independent copy, to try allocations without changing this space.
+
+        >>> space = AddressSpace("10.0.0.0/24")
+        >>> trial = space.copy()
+        >>> trial.allocate(25)
+        IPNetwork('10.0.0.0/25')
+        >>> space
+        AddressSpace(['10.0.0.0/24'], used=0, free=256)
+        >>> trial
+        AddressSpace(['10.0.0.0/24'], used=128, free=128)
+        """
+        clone = object.__new__(AddressSpace)
+        for name in self.__slots__:
+            setattr(clone, name, getattr(self, name))
+        clone._free = [list(free_list) for free_list in self._free]
+        clone._used = dict(self._used)
+        clone._reserved = set(self._reserved)
+        return clone
+
     # ----- counts and views
 
     @property
@@ -381,11 +411,18 @@ class AddressSpace:
         """
         width = self._width
         if prefixlen.__class__ is not int or not 0 <= prefixlen <= width:
-            self._check_prefixlen(prefixlen)
+            prefixlen = self._valid_prefixlen(prefixlen)
         fitting = (2 << prefixlen) - 1  # bits of the levels whose blocks can hold the request
         candidates = self._nonempty & fitting
         if not candidates:
-            self._check_prefixlen(prefixlen)
+            if strategy not in _STRATEGIES:
+                raise _unknown_strategy(strategy)
+            shortest = min(self._roots.values())
+            if prefixlen < shortest:
+                raise CidrError(
+                    f"/{prefixlen} is larger than the address space {self._spaces()}: "
+                    f"request /{shortest} or longer"
+                )
             raise CapacityError(self._no_room(prefixlen))
         free = self._free
         # A StrEnum member equals its value, so comparing with the plain strings covers both.
@@ -413,10 +450,7 @@ class AddressSpace:
                 insort(free[k], block)
                 block += 1 << (width - k)
         else:
-            raise CidrError(
-                f"unknown allocation strategy {strategy!r}: use "
-                + ", ".join(s.value for s in Strategy)
-            )
+            raise _unknown_strategy(strategy)
         # Levels level+1..prefixlen gained a half each; *level* lost a block.
         nonempty = self._nonempty | (fitting ^ ((2 << level) - 1))
         self._nonempty = nonempty if free_list else nonempty ^ (1 << level)
@@ -484,19 +518,16 @@ class AddressSpace:
     def _spaces(self) -> str:
         return ", ".join(map(str, self._prefixes))
 
-    def _check_prefixlen(self, prefixlen: object) -> None:
-        if type(prefixlen) is not int:
+    def _valid_prefixlen(self, prefixlen: object) -> int:
+        """*prefixlen* as an int (numpy ints too) within the address width, or CidrError."""
+        if isinstance(prefixlen, bool) or not hasattr(prefixlen, "__index__"):
             raise CidrError(f"prefix length {prefixlen!r} is not an integer")
-        if not 0 <= prefixlen <= self._width:
+        value = operator.index(prefixlen)
+        if not 0 <= value <= self._width:
             raise CidrError(
-                f"/{prefixlen} is not an IPv{self._version} prefix length: use /0 to /{self._width}"
+                f"/{value} is not an IPv{self._version} prefix length: use /0 to /{self._width}"
             )
-        shortest = min(self._roots.values())
-        if prefixlen < shortest:
-            raise CidrError(
-                f"/{prefixlen} is larger than the address space {self._spaces()}: "
-                f"request /{shortest} or longer"
-            )
+        return value
 
     def _no_room(self, prefixlen: int) -> str:
         free = self._size - self._used_count
@@ -529,6 +560,11 @@ class AddressSpace:
                 other = _network(used_start, used_prefixlen, self._version)
                 return f"{name} overlaps {other}, already {kind}"
         raise AssertionError(f"{name} is inside the space, not free and overlaps nothing")
+
+
+def _unknown_strategy(strategy: object) -> CidrError:
+    choices = ", ".join(_STRATEGIES)
+    return CidrError(f"unknown allocation strategy {strategy!r}: use {choices}")
 
 
 def _bits(mask: int) -> list[int]:

@@ -287,6 +287,16 @@ def test_allocate_errors(prefixlen: int, strategy: str, message: str) -> None:
     assert str(info.value) == message
 
 
+def test_unknown_strategy_in_a_full_space_is_still_a_cidr_error() -> None:
+    space = AddressSpace("10.0.0.0/30")
+    space.reserve("10.0.0.0/30")
+    with pytest.raises(CidrError) as info:
+        space.allocate(32, "any-fit")
+    assert str(info.value) == (
+        "unknown allocation strategy 'any-fit': use best-fit, first-fit, last-fit"
+    )
+
+
 def test_release_and_is_reserved_errors() -> None:
     space = AddressSpace("10.0.0.0/16")
     space.allocate(24)
@@ -523,3 +533,25 @@ def test_find_overlaps_equals_all_pairs(networks: list[IPNetwork]) -> None:
     assert find_overlaps([str(network) for network in networks]) == expected
     for i, j in expected:
         assert overlaps(networks[i], networks[j])
+
+
+def test_copy_is_independent() -> None:
+    space = fragmented()
+    trial = space.copy()
+    assert trial.allocate(26) == IPNetwork("10.0.0.64/26")
+    trial.release("10.0.0.0/28")
+    assert (space.free_blocks(), space.used) == (
+        nets("10.0.0.16/28", "10.0.0.64/26", "10.0.0.160/27", "10.0.0.224/28"),
+        128,
+    )
+    assert space.is_reserved("10.0.0.0/28") is True
+    assert repr(trial) == "AddressSpace(['10.0.0.0/24'], used=176, free=80)"
+
+
+def test_allocate_accepts_any_integer_type() -> None:
+    class Index:  # what numpy and pandas integers provide
+        def __index__(self) -> int:
+            return 26
+
+    space = AddressSpace("10.0.0.0/24")
+    assert space.allocate(Index()) == IPNetwork("10.0.0.0/26")  # type: ignore[arg-type]
