@@ -59,7 +59,12 @@ def parse_network(text: str | IPNetwork) -> IPNetwork:
     else:
         raw = str(text).strip()
         if "/" not in raw:
-            raise CidrError(f"{text!r} is not a CIDR: give a prefix length, such as {raw}/24")
+            try:
+                address = IPAddress(raw)
+            except (AddrFormatError, ValueError, TypeError):
+                raise CidrError(f"{text!r} is not a CIDR such as 10.0.0.0/24") from None
+            example = f"{raw}/24" if address.version == 4 else f"{raw}/64"
+            raise CidrError(f"{text!r} is not a CIDR: give a prefix length, such as {example}")
         try:
             network = IPNetwork(raw, flags=0)
         except (AddrFormatError, ValueError, TypeError):
