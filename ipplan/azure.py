@@ -32,6 +32,10 @@ Clusters are matched to subnets by the pools' ``vnetSubnetID``/``podSubnetID`` (
 as Azure compares resource IDs). A pool without ``vnetSubnetID`` runs in the AKS-managed VNet
 (``aks-vnet-*`` with subnet ``aks-subnet`` in the node resource group); it is used when that VNet is
 imported. What cannot be mapped is kept as a ``# ipplan:`` comment in the generated file.
+
+The result always passes ``parse_scenario``: each build is validated, and what ipplan would
+reject (VNets that overlap, a service CIDR that overlaps a VNet, ...) is left out, commented out
+with the validation message, and the scenario built again without it.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,8 +51,9 @@ import yaml
 from netaddr import IPNetwork
 
 from ipplan.capacity import Network, parse_surge
-from ipplan.cidr import parse_network
+from ipplan.cidr import parse_address, parse_network
 from ipplan.errors import IpplanError, ScenarioError
+from ipplan.scenario import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Planning, parse_scenario
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -64,7 +69,13 @@ _API_NIC = re.compile(r"/providers/microsoft\.network/networkinterfaces/kube-api
 _RESOURCE_GROUP = re.compile(r"/resourcegroups/([^/]+)", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _REVIEW = "ipplan: "  # starts the comments that need a review
-_PLANNING_DEFAULTS = {"horizon_months": 36, "headroom_pct": 20, "warn_at_pct": 80}
+_REJECTED = "not imported, as ipplan would reject it; fix it here and uncomment it"
+_POD_SUBNET_NETWORKS = (Network.POD_SUBNET, Network.POD_SUBNET_STATIC)
+_PLANNING_DEFAULTS = {
+    "horizon_months": Planning.horizon_months,
+    "headroom_pct": Planning.headroom_pct,
+    "warn_at_pct": Planning.warn_at_pct,
+}
 
 
 @dataclass(frozen=True)
@@ -258,7 +269,6 @@ def _what(node: _Node) -> str:
 class _AzSubnet:
     name: str
     rid: str  # resource ID, lower case ("" when absent)
-    where: str
     prefixes: tuple[IPNetwork, ...]  # IPv4 only
     ipv6: tuple[str, ...]
     ip_configs: tuple[str, ...]  # ipConfiguration IDs, lower case, distinct
@@ -315,8 +325,8 @@ class _AzCluster:
     plugin: str
     plugin_mode: str
     dataplane: str
-    pod_cidrs: tuple[str, ...]
-    service_cidrs: tuple[str, ...]
+    pod_cidrs: tuple[tuple[str, ...], tuple[str, ...]]  # IPv4, IPv6 (dual-stack)
+    service_cidrs: tuple[tuple[str, ...], tuple[str, ...]]
     dns_service_ip: str | None
     private: bool
     pools: tuple[_AzPool, ...]
@@ -363,7 +373,6 @@ def _read_subnet(node: _Node) -> _AzSubnet:
     return _AzSubnet(
         name=name,
         rid=(node.text("id") or "").lower(),
-        where=node.where(),
         prefixes=tuple(prefixes),
         ipv6=tuple(ipv6),
         ip_configs=tuple(configs),
@@ -453,13 +462,30 @@ def _read_cluster(node: _Node) -> _AzCluster:
         node_resource_group=node.text("nodeResourceGroup") or default_node_rg,
         plugin=(profile.text("networkPlugin") or "").lower(),
         plugin_mode=(profile.text("networkPluginMode") or "").lower(),
-        dataplane=(profile.text("networkDataplane") or "").lower(),
-        pod_cidrs=tuple(profile.strings("podCidrs") or profile.strings("podCidr")),
-        service_cidrs=tuple(profile.strings("serviceCidrs") or profile.strings("serviceCidr")),
-        dns_service_ip=profile.text("dnsServiceIP"),
+        # older preview API versions spell the Cilium dataplane ebpfDataplane
+        dataplane=(profile.text("networkDataplane") or profile.text("ebpfDataplane") or "").lower(),
+        pod_cidrs=_dual_stack(profile, "podCidrs", "podCidr"),
+        service_cidrs=_dual_stack(profile, "serviceCidrs", "serviceCidr"),
+        dns_service_ip=_address(profile, "dnsServiceIP"),
         private=api.flag("enablePrivateCluster") if api else False,
         pools=tuple(_read_pool(p) for p in node.nodes("agentPoolProfiles")),
     )
+
+
+def _dual_stack(node: _Node, plural: str, single: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The IPv4 and IPv6 CIDRs of a dual-stack list such as ``podCidrs``, else of ``podCidr``."""
+    v4, v6 = _networks(node, plural if node.get(plural) else single)
+    return tuple(str(n) for n in v4), tuple(v6)
+
+
+def _address(node: _Node, name: str) -> str | None:
+    text = node.text(name)
+    if text is None:
+        return None
+    try:
+        return str(parse_address(text))
+    except IpplanError as err:
+        raise node.fail(name, str(err)) from None
 
 
 def _read_vnets(files: Sequence[tuple[str, str]]) -> list[_AzVNet]:
@@ -507,13 +533,9 @@ def _read_clusters(files: Sequence[tuple[str, str]], notes: list[str]) -> list[_
         owner = pool.rid.rsplit("/agentpools/", 1)[0]
         for i, cluster in enumerate(clusters):
             if owner and cluster.rid == owner:
-                others = tuple(p for p in cluster.pools if p.name.lower() != pool.name.lower())
-                replaced = len(others) < len(cluster.pools)
-                at = next(
-                    (j for j, p in enumerate(cluster.pools) if p.name.lower() == pool.name.lower()),
-                    len(cluster.pools),
-                )
-                merged = others[:at] + (pool,) + others[at:] if replaced else (*cluster.pools, pool)
+                names = [p.name.lower() for p in cluster.pools]
+                at = names.index(pool.name.lower()) if pool.name.lower() in names else len(names)
+                merged = (*cluster.pools[:at], pool, *cluster.pools[at + 1 :])
                 clusters[i] = replace(cluster, pools=merged)
                 break
         else:
@@ -541,6 +563,7 @@ class _Entry:
     comments: list[str] = field(default_factory=list)
     field_comments: dict[str, list[str]] = field(default_factory=dict)
     dropped: bool = False
+    origin: Any = None  # what it was built from, to map a validation error back to it
 
     def scenario(self) -> dict[str, Any]:
         data = dict(self.data)
@@ -576,9 +599,13 @@ def _inside(network: IPNetwork, spaces: Sequence[IPNetwork]) -> bool:
     return any(s.first <= network.first and network.last <= s.last for s in spaces)
 
 
+def _valid_name(name: str) -> bool:
+    return _NAME_CHARS.search(name) is None and name[:1].isalnum()
+
+
 def _unique(name: str, taken: set[str]) -> str:
     """*name* made a valid scenario name (letters, digits, - _ .), distinct from *taken*."""
-    base = _NAME_CHARS.sub("-", name).strip("-") or "unnamed"
+    base = _NAME_CHARS.sub("-", name).strip("-._") or "unnamed"
     candidate, n = base, 2
     while candidate.lower() in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -594,17 +621,133 @@ class _Live:
     pools: tuple[str, ...]  # lower-case names of its imported pools
     first_subnet: tuple[int, int]  # (vnet, subnet) of its first pool
     private: bool
-    modelled: int = 0
+
+
+#: the source name given to parse_scenario when checking a build
+_TRIAL = "<import>"
+_ITEM = re.compile(r"(vnets|external|clusters)\[(\d+)\](?:\.(subnets|node_pools)\[(\d+)\])?")
+
+
+class _Vetoes:
+    """Items that scenario validation rejected, with its reason: the next build leaves them out.
+
+    The import keeps what ipplan cannot plan out of the scenario rather than write a file that
+    ``ipplan plan`` rejects, such as a service CIDR that overlaps a peered VNet.
+    """
+
+    def __init__(self) -> None:
+        self.reasons: dict[tuple[Any, ...], str] = {}
+
+    def get(self, *key: Any) -> str | None:
+        return self.reasons.get(key)
+
+    def add(self, message: str, sections: Mapping[str, list[_Entry]]) -> None:
+        text = message.removeprefix(f"{_TRIAL}: ")
+        match = _ITEM.match(text)
+        if match is None:
+            raise RuntimeError(f"bug: the imported scenario does not validate: {message}")
+        entry, child = _at(match, sections)
+        key: tuple[Any, ...] = (match[1], entry.origin)
+        if child is not None:
+            key += (child.origin,)
+        if key in self.reasons:
+            raise RuntimeError(f"bug: the import does not leave out {key}: {message}")
+        # name the items the message points at: positions change once this one is left out
+        detail = text[match.end() :].lstrip(".:").strip()
+        self.reasons[key] = _ITEM.sub(lambda m: _named(m, sections), detail)
+
+
+def _at(match: re.Match[str], sections: Mapping[str, list[_Entry]]) -> tuple[_Entry, _Entry | None]:
+    """The entry (and child entry) a validation path such as ``clusters[1].node_pools[0]`` names."""
+    section, index, child, child_index = match.groups()
+    entry = [e for e in sections[section] if not e.dropped][int(index)]
+    if not child:
+        return entry, None
+    return entry, [c for c in entry.children[child] if not c.dropped][int(child_index)]
+
+
+def _named(match: re.Match[str], sections: Mapping[str, list[_Entry]]) -> str:
+    entry, child = _at(match, sections)
+    path = f"{match[1]}[{entry.data['name']}]"
+    return path if child is None else f"{path}.{match[3]}[{child.data['name']}]"
+
+
+def _check(scenario: dict[str, Any]) -> str | None:
+    try:
+        parse_scenario(scenario, source=_TRIAL)
+    except ScenarioError as err:
+        return str(err)
+    return None
+
+
+def _problems(scenario: dict[str, Any]) -> list[str]:
+    """What scenario validation rejects in a build: the first problem of the VNets and external
+    ranges; else the first of each cluster, checked one by one (one pass finds them all); else
+    the first of the whole scenario (what spans clusters)."""
+    clusters = scenario.get("clusters", [])
+    base = {key: value for key, value in scenario.items() if key != "clusters"}
+    problem = _check(base)
+    if problem:
+        return [problem]
+    spaces = [[parse_network(c) for c in v["address_space"]] for v in base["vnets"]]
+    external = [[parse_network(c) for c in e["cidrs"]] for e in base.get("external", [])]
+    problems = []
+    for i, cluster in enumerate(clusters):
+        # Other VNets' subnets never matter to a cluster, and VNets or ranges away from its pod
+        # and service CIDRs only to the wording of a problem (indices, suggested ranges): check
+        # without them first (fast), and with them only to word a problem found.
+        ranges = _cluster_ranges(cluster)
+        near = [
+            {**v, "subnets": []} if v["name"] != cluster["vnet"] else v
+            for v, networks in zip(base["vnets"], spaces, strict=True)
+            if v["name"] == cluster["vnet"] or ranges is None or _touch(networks, ranges)
+        ]
+        near_external = [
+            e
+            for e, networks in zip(base.get("external", []), external, strict=True)
+            if ranges is None or _touch(networks, ranges)
+        ]
+        if _check({**base, "vnets": near, "external": near_external, "clusters": [cluster]}):
+            full = [
+                v if v["name"] == cluster["vnet"] else {**v, "subnets": []} for v in base["vnets"]
+            ]
+            problem = _check({**base, "vnets": full, "clusters": [cluster]})
+            if problem:
+                problems.append(
+                    problem.replace(f"{_TRIAL}: clusters[0]", f"{_TRIAL}: clusters[{i}]", 1)
+                )
+    if problems or not clusters:
+        return problems
+    problem = _check(scenario)
+    return [problem] if problem else []
+
+
+def _cluster_ranges(cluster: Mapping[str, Any]) -> list[IPNetwork] | None:
+    """The ranges a cluster's checks compare with the VNets: its pod and service CIDRs, or the
+    defaults; None when one does not parse."""
+    texts = [cluster.get("pod_cidr"), cluster.get("service_cidr")]
+    texts += [DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR]
+    try:
+        return [parse_network(text) for text in texts if text]
+    except IpplanError:
+        return None
+
+
+def _touch(networks: Sequence[IPNetwork], ranges: Sequence[IPNetwork]) -> bool:
+    return any(n.first <= r.last and r.first <= n.last for n in networks for r in ranges)
 
 
 class _Builder:
-    def __init__(self, vnets: list[_AzVNet], clusters: list[_AzCluster], top: list[str]) -> None:
+    def __init__(
+        self, vnets: list[_AzVNet], clusters: list[_AzCluster], top: list[str], vetoes: _Vetoes
+    ) -> None:
         self.top = top
+        self.vetoes = vetoes
         self.vnets: list[_AzVNet] = []
         by_rid: dict[str, _AzVNet] = {}
         for vnet in vnets:
             if vnet.rid and vnet.rid in by_rid:
-                self._top(
+                self.top.append(
                     f"VNet {vnet.name} is given twice ({by_rid[vnet.rid].where} and "
                     f"{vnet.where}): the first is used"
                 )
@@ -622,7 +765,7 @@ class _Builder:
                 self.managed.setdefault(vnet.resource_group, []).append(vi)
         self.clusters = clusters
         self.names: set[str] = set()  # VNet and external range names share one namespace
-        self.vnet_names = [self._name(v.name, "VNet", None) for v in self.vnets]
+        self.vnet_names = [_unique(v.name, self.names) for v in self.vnets]
         self.vnet_entries: list[_Entry] = []
         self.kept: dict[tuple[int, int], _Entry] = {}  # (vnet, subnet) -> its main entry
         self.why_not: dict[tuple[int, int], str] = {}  # (vnet, subnet) -> why it was dropped
@@ -630,23 +773,18 @@ class _Builder:
 
     # -- notes
 
-    def _top(self, text: str) -> None:
-        self.top.append(text)
-
     def review(self, entry: _Entry, text: str, on: str = "") -> None:
         """A note on something the import could not map as it is."""
         target = entry.field_comments.setdefault(on, []) if on else entry.comments
-        target.append(f"{_REVIEW}{text}")
+        target.append(f"{_REVIEW}{_one_line(text)}")
 
-    def _name(self, name: str, what: str, entry: _Entry | None) -> str:
-        unique = _unique(name, self.names)
-        if unique != name and entry is not None:
-            self.review(
-                entry,
-                f"{what} {name} renamed {unique}: names must be unique and use "
-                "letters, digits, - _ .",
-            )
-        return unique
+    def renamed(self, entry: _Entry, what: str, name: str, unique: str) -> None:
+        if unique == name:
+            return
+        why = (
+            "another one has its name" if _valid_name(name) else "names use letters, digits, - _ ."
+        )
+        self.review(entry, f"{what} {name} renamed {unique}: {why}")
 
     # -- VNets and subnets
 
@@ -671,18 +809,25 @@ class _Builder:
 
     def build_vnets(self) -> None:
         self.vnet_entries = [
-            _Entry({"name": name, "address_space": [str(p) for p in vnet.prefixes]}, flow=False)
-            for name, vnet in zip(self.vnet_names, self.vnets, strict=True)
+            _Entry(
+                {"name": name, "address_space": [str(p) for p in vnet.prefixes]},
+                flow=False,
+                origin=vi,
+            )
+            for vi, (name, vnet) in enumerate(zip(self.vnet_names, self.vnets, strict=True))
         ]
         for vnet, name, entry in zip(self.vnets, self.vnet_names, self.vnet_entries, strict=True):
-            if name != vnet.name:
-                self.review(entry, f"VNet {vnet.name} renamed {name}: another VNet has its name")
+            self.renamed(entry, "VNet", vnet.name, name)
         hosts = self._hosts()
         spaces = _Ranges()
         for vi in sorted(range(len(self.vnets)), key=lambda i: (i not in hosts, i)):
             vnet, entry = self.vnets[vi], self.vnet_entries[vi]
             clash = next(((p, spaces.find(p)) for p in vnet.prefixes if spaces.find(p)), None)
-            if not vnet.prefixes:
+            vetoed = self.vetoes.get("vnets", vi)
+            if vetoed:
+                entry.dropped = True
+                self.review(entry, f"VNet {vnet.name}: {vetoed}: {_REJECTED}")
+            elif not vnet.prefixes:
                 entry.dropped = True
                 self.review(entry, f"VNet {vnet.name} has no IPv4 address space: not imported")
             elif clash is not None:
@@ -713,12 +858,19 @@ class _Builder:
         for si, subnet in enumerate(vnet.subnets):
             name = _unique(subnet.name, taken)
             main = _Entry(
-                {"name": name, "cidr": str(subnet.prefixes[0]) if subnet.prefixes else ""}
+                {"name": name, "cidr": str(subnet.prefixes[0]) if subnet.prefixes else ""},
+                origin=si,
             )
             entries.append(main)
             if entry.dropped:
                 main.dropped = True
                 self.why_not[vi, si] = f"its VNet {vnet.name} was not imported"
+                continue
+            vetoed = self.vetoes.get("vnets", vi, si)
+            if vetoed:
+                main.dropped = True
+                self.review(main, f"subnet {subnet.name}: {vetoed}: {_REJECTED}")
+                self.why_not[vi, si] = f"its subnet {subnet.name} was not imported"
                 continue
             valid = []
             for prefix in subnet.prefixes:
@@ -750,10 +902,7 @@ class _Builder:
                 if not subnet.prefixes:
                     self.review(main, f"subnet {subnet.name} has no IPv4 prefix: not imported")
                 continue
-            if name != subnet.name:
-                self.review(
-                    main, f"subnet {subnet.name} renamed {name}: names use letters, digits, - _ ."
-                )
+            self.renamed(main, "subnet", subnet.name, name)
             main.data["cidr"] = str(valid[0])
             self.kept[vi, si] = main
             if subnet.delegations:
@@ -765,7 +914,9 @@ class _Builder:
                     "not listed in ipConfigurations; add them to used_ips",
                 )
             for k, prefix in enumerate(valid[1:], start=2):
-                extra = _Entry({"name": _unique(f"{name}.prefix{k}", taken), "cidr": str(prefix)})
+                extra = _Entry(
+                    {"name": _unique(f"{name}.prefix{k}", taken), "cidr": str(prefix)}, origin=si
+                )
                 extra.comments.append(
                     f"prefix {k} of subnet {name} (addressPrefixes): kept so nothing is planned "
                     f"over it; ipplan places {name}'s users in {valid[0]}"
@@ -778,16 +929,11 @@ class _Builder:
     def build_clusters(self) -> list[_Entry]:
         taken: set[str] = set()
         entries = []
-        for cluster in self.clusters:
+        for ci, cluster in enumerate(self.clusters):
             name = _unique(cluster.name, taken)
-            entry = _Entry({"name": name}, flow=False)
-            if name != cluster.name:
-                self.review(
-                    entry,
-                    f"cluster {cluster.name} renamed {name}: names must be unique "
-                    "and use letters, digits, - _ .",
-                )
-            self._cluster(cluster, entry)
+            entry = _Entry({"name": name}, flow=False, origin=ci)
+            self.renamed(entry, "cluster", cluster.name, name)
+            self._cluster(ci, cluster, entry)
             entries.append(entry)
         return entries
 
@@ -816,7 +962,7 @@ class _Builder:
         self.review(entry, f"cluster {cluster.name}: {reason}: not imported")
         return None
 
-    def _cluster(self, cluster: _AzCluster, entry: _Entry) -> None:
+    def _cluster(self, ci: int, cluster: _AzCluster, entry: _Entry) -> None:
         network = self._network(cluster, entry)
         if network is None:
             entry.dropped = True
@@ -830,25 +976,41 @@ class _Builder:
         entry.data["internal_lbs"] = 0
         entry.data["private_endpoints"] = 0
         pools: list[_Entry] = []
-        host: int | None = None
+        host: int | None = None  # the VNet of the first imported pool
+        shown: int | None = None  # the VNet of the first pool placed, imported or not
         first: tuple[int, int] | None = None
         names: list[str] = []
-        for pool in cluster.pools:
+        for pi, pool in enumerate(cluster.pools):
             pool_entry, at = self._pool(cluster, pool, network, host)
+            pool_entry.origin = pi
+            vetoed = self.vetoes.get("clusters", ci, pi)
+            if vetoed and not pool_entry.dropped:
+                pool_entry.dropped = True
+                self.review(
+                    pool_entry,
+                    f"node pool {pool.name} of cluster {cluster.name}: {vetoed}: {_REJECTED}",
+                )
             pools.append(pool_entry)
+            if at is not None and shown is None:
+                shown = at[0]
             if not pool_entry.dropped and at is not None:
                 names.append(pool.name.lower())
                 if first is None:
                     host, first = at[0], at
-        if host is not None:
-            entry.data["vnet"] = self.vnet_names[host]
+        vnet = host if host is not None else shown
+        if vnet is not None:
+            entry.data["vnet"] = self.vnet_names[vnet]
         entry.children["node_pools"] = pools
+        vetoed = self.vetoes.get("clusters", ci)
+        if vetoed:
+            entry.dropped = True
+            self.review(entry, f"cluster {cluster.name}: {vetoed}: {_REJECTED}")
+            return
         if first is None:
             entry.dropped = True
             self.review(
                 entry,
-                f"cluster {cluster.name}: none of its node pools could be "
-                "placed in an imported subnet: not imported",
+                f"cluster {cluster.name}: none of its node pools could be imported: not imported",
             )
             return
         self.live[cluster.node_resource_group.lower()] = _Live(
@@ -887,34 +1049,28 @@ class _Builder:
         if at is not None:
             entry.data["subnet"] = self.kept[at].data["name"]
             host = at[0]
-        pod_subnets = (Network.POD_SUBNET, Network.POD_SUBNET_STATIC)
-        if at is not None and pool.pod_subnet_id and network in pod_subnets:
-            pod_at, problem = self._place(cluster, pool.pod_subnet_id, "pod subnet", host)
-            if pod_at is not None:
-                entry.data["pod_subnet"] = self.kept[pod_at].data["name"]
-        elif at is not None and network in pod_subnets:
-            self.review(
-                entry,
-                f"pool {pool.name} of cluster {cluster.name} has no "
-                f"podSubnetID, but the cluster uses {network}",
-            )
-        if problem:
-            entry.dropped = True
-            self.review(
-                entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported"
-            )
+        if at is not None and network in _POD_SUBNET_NETWORKS:
+            if pool.pod_subnet_id:
+                pod_at, problem = self._place(cluster, pool.pod_subnet_id, "pod subnet", host)
+                if pod_at is not None:
+                    entry.data["pod_subnet"] = self.kept[pod_at].data["name"]
+            else:
+                problem = f"it has no podSubnetID, but the cluster uses {network}"
         if pool.windows:
             entry.data["os"] = "windows"
-        nodes = pool.count
-        if pool.autoscale and pool.min_count is not None and (nodes or 0) < pool.min_count:
+        nodes = pool.count or 0
+        if pool.autoscale and pool.min_count is not None and nodes < pool.min_count:
             entry.comments.append(
-                f"count {nodes} is below the autoscaler's minCount "
-                f"{pool.min_count}: nodes is minCount"
+                f"count {nodes} is below the autoscaler's minCount {pool.min_count}: "
+                "nodes is minCount"
             )
             nodes = pool.min_count
-        entry.data["nodes"] = nodes or 0
+        entry.data["nodes"] = nodes
+        autoscaled = pool.autoscale and pool.max_count is not None
+        if not problem and nodes == 0 and not (autoscaled and pool.max_count):
+            problem = "0 nodes and no autoscaler: it uses no IPs"
         if pool.autoscale and pool.max_count is not None:
-            if pool.max_count >= (nodes or 0):
+            if pool.max_count >= max(nodes, 1):
                 entry.data["max_nodes"] = pool.max_count
             else:
                 self.review(
@@ -931,17 +1087,21 @@ class _Builder:
             except ScenarioError:
                 self.review(
                     entry,
-                    f"pool {pool.name}: maxSurge {pool.max_surge!r} not "
-                    "understood: left out (ipplan's default applies)",
+                    f"pool {pool.name}: maxSurge {pool.max_surge!r} not understood: left out "
+                    "(ipplan's default applies)",
                 )
             else:
                 entry.data["max_surge"] = str(surge) if surge.percent else surge.value
-        return entry, (at if not entry.dropped else None)
+        if problem:
+            entry.dropped = True
+            self.review(
+                entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported"
+            )
+        return entry, at
 
     def _cidrs(self, cluster: _AzCluster, entry: _Entry, network: Network) -> None:
-        profile = f"{cluster.where}: networkProfile"
         if network in (Network.KUBENET, Network.OVERLAY):
-            v4, v6 = _split(cluster.pod_cidrs, f"{profile}.podCidrs")
+            v4, v6 = cluster.pod_cidrs
             if v4:
                 entry.data["pod_cidr"] = v4[0]
             else:
@@ -957,7 +1117,7 @@ class _Builder:
                     f"pod CIDR {text} not imported (ipplan plans one IPv4 pod CIDR)",
                     on="pod_cidr" if v4 else "network",
                 )
-        v4, v6 = _split(cluster.service_cidrs, f"{profile}.serviceCidrs")
+        v4, v6 = cluster.service_cidrs
         if v4:
             entry.data["service_cidr"] = v4[0]
         for text in v6 + v4[1:]:
@@ -1042,7 +1202,8 @@ class _Builder:
         key = peering.remote_id or f"{vnet.rid}/{peering.name}"
         entry = external.get(key)
         if entry is None:
-            entry = _Entry({"name": _unique(peering.remote_name, self.names), "cidrs": []})
+            name = _unique(peering.remote_name, self.names)
+            entry = _Entry({"name": name, "cidrs": []}, origin=key)
             entry.comments.append(f"peered with VNet {vnet.name} ({peering.name})")
             external[key] = entry
         else:
@@ -1082,7 +1243,10 @@ class _Builder:
                 f"IPv6 range {', '.join(peering.ipv6)} of peered VNet "
                 f"{peering.remote_name} not imported (ipplan plans IPv4)",
             )
-        if not entry.data["cidrs"]:
+        vetoed = self.vetoes.get("external", key)
+        if vetoed and not entry.dropped:
+            self.review(entry, f"external range {entry.data['name']}: {vetoed}: {_REJECTED}")
+        if vetoed or not entry.data["cidrs"]:
             entry.dropped = True
             if not prefixes:
                 self.review(
@@ -1094,26 +1258,39 @@ class _Builder:
             entry.dropped = False
 
 
-def _split(texts: Sequence[str], where: str) -> tuple[list[str], list[str]]:
-    """IPv4 and IPv6 CIDRs of a dual-stack list, validated, in order."""
-    v4: list[str] = []
-    v6: list[str] = []
-    for text in texts:
-        try:
-            network = parse_network(text)
-        except IpplanError as err:
-            raise ScenarioError(f"{where}: {err}") from None
-        (v6 if network.version == 6 else v4).append(str(network))
-    return v4, v6
-
-
 # --- writing the YAML --------------------------------------------------------------------------
 
 
 def _scalar(value: object) -> str:
-    """*value* in YAML flow style, on one line, quoted where YAML needs it."""
+    """*value* in YAML flow style, on one line, quoted where YAML needs it (as PyYAML would)."""
+    # Fast paths (a large estate has tens of thousands of values); PyYAML for anything else.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return f"[{', '.join(_scalar(v) for v in value)}]"
+    if isinstance(value, dict):
+        return f"{{{', '.join(f'{_scalar(k)}: {_scalar(v)}' for k, v in value.items())}}}"
+    if (
+        isinstance(value, str)
+        and _PLAIN.fullmatch(value)
+        and _resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    ):
+        return value
+    if isinstance(value, str) and not value.isprintable():
+        return json.dumps(value)  # a JSON string is a YAML double-quoted scalar, on one line
     dumped = yaml.safe_dump([value], default_flow_style=True, sort_keys=False, width=2**31)
     return dumped.strip()[1:-1]
+
+
+#: characters that are never special in a YAML flow scalar; the resolver rules out 1, yes, null
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/%-]*")
+#: how YAML reads a plain scalar: the tag it gets (the stubs leave the method untyped)
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve
+)
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _comment(pad: str, text: str) -> str:
@@ -1198,22 +1375,58 @@ def import_azure(
         subnets:
           - {name: default, cidr: 10.0.0.0/24}
     """
+    try:
+        return _import(vnet_files, cluster_files, start, name)
+    except ScenarioError as err:  # Azure's values are quoted in messages: keep them one line
+        raise ScenarioError(_one_line(str(err))) from None
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _import(
+    vnet_files: Sequence[tuple[str, str]],
+    cluster_files: Sequence[tuple[str, str]],
+    start: str,
+    name: str | None,
+) -> AzureImport:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", start):
         raise ScenarioError(f"start: {start!r} is not a month: use YYYY-MM, such as 2027-01")
-    top: list[str] = []
+    read_notes: list[str] = []
     vnets = _read_vnets(vnet_files)
-    clusters = _read_clusters(cluster_files, top)
-    builder = _Builder(vnets, clusters, top)
-    builder.build_vnets()
-    cluster_entries = builder.build_clusters()
-    builder.count_used_ips()
-    external = builder.build_external()
-    kept = [e for e in builder.vnet_entries if not e.dropped]
-    scenario_name = _unique(name if name else (kept or builder.vnet_entries)[0].data["name"], set())
-    head = {"name": scenario_name, "planning": {"start": start, **_PLANNING_DEFAULTS}}
-    sections = {"vnets": builder.vnet_entries, "external": external, "clusters": cluster_entries}
+    clusters = _read_clusters(cluster_files, read_notes)
+    vetoes = _Vetoes()
+    while True:
+        top = list(read_notes)
+        builder = _Builder(vnets, clusters, top, vetoes)
+        builder.build_vnets()
+        sections = {"vnets": builder.vnet_entries, "external": [], "clusters": []}
+        sections["clusters"] = builder.build_clusters()
+        builder.count_used_ips()
+        sections["external"] = builder.build_external()
+        kept = [e for e in builder.vnet_entries if not e.dropped]
+        if not kept:
+            sources = ", ".join(source for source, _ in vnet_files)
+            why = next(_notes(builder.vnet_entries))
+            raise ScenarioError(f"{sources}: no VNet can be imported; the first: {why}")
+        default_name = kept[0].data["name"]
+        head = {
+            "name": _unique(name or default_name, set())[:100],  # the scenario's limit
+            "planning": {"start": start, **_PLANNING_DEFAULTS},
+        }
+        scenario: dict[str, Any] = dict(head)
+        for key, entries in sections.items():
+            if entries:
+                scenario[key] = [e.scenario() for e in entries if not e.dropped]
+        problems = _problems(scenario)
+        if not problems:
+            break
+        for problem in problems:
+            vetoes.add(problem, sections)  # and build again without them
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
+    top = [_one_line(text) for text in top]
     notes = top + [note for entries in sections.values() for note in _notes(entries)]
     if notes:
         count = f"{len(notes)} note{'s' if len(notes) > 1 else ''}"
@@ -1222,8 +1435,4 @@ def import_azure(
             "imported as it is"
         )
     header += [f"{_REVIEW}{text}" for text in top]
-    scenario: dict[str, Any] = dict(head)
-    for key, entries in sections.items():
-        if entries:
-            scenario[key] = [e.scenario() for e in entries if not e.dropped]
     return AzureImport(scenario, _render(header, head, sections), tuple(notes))

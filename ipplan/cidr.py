@@ -7,9 +7,13 @@ Free space is a buddy structure: one sorted list of block starts per prefix leng
 
 from __future__ import annotations
 
+import gc
+import operator
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
+from itertools import repeat
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
@@ -38,6 +42,9 @@ class Strategy(StrEnum):
     LAST_FIT = "last-fit"  # the highest address that fits
 
 
+_STRATEGIES = tuple(strategy.value for strategy in Strategy)
+
+
 def parse_network(text: str | IPNetwork) -> IPNetwork:
     """Parse a CIDR such as ``10.1.0.0/24``; reject host bits (netaddr keeps them silently).
 
@@ -52,7 +59,12 @@ def parse_network(text: str | IPNetwork) -> IPNetwork:
     else:
         raw = str(text).strip()
         if "/" not in raw:
-            raise CidrError(f"{text!r} is not a CIDR: give a prefix length, such as {raw}/24")
+            try:
+                address = IPAddress(raw)
+            except (AddrFormatError, ValueError, TypeError):
+                raise CidrError(f"{text!r} is not a CIDR such as 10.0.0.0/24") from None
+            example = f"{raw}/24" if address.version == 4 else f"{raw}/64"
+            raise CidrError(f"{text!r} is not a CIDR: give a prefix length, such as {example}")
         try:
             network = IPNetwork(raw, flags=0)
         except (AddrFormatError, ValueError, TypeError):
@@ -87,7 +99,17 @@ def _triple(network: str | IPNetwork) -> tuple[int, int, int]:
 
 
 def _network(start: int, prefixlen: int, version: int) -> IPNetwork:
-    return IPNetwork((start, prefixlen), version)
+    """The IPNetwork of an integer block, built through netaddr's pickle state.
+
+    ``IPNetwork((start, prefixlen), version)`` re-parses its argument and costs three times as
+    much; ``__setstate__`` is the stable pickle interface and checks version and prefix length.
+    """
+    network = _new(IPNetwork)
+    network.__setstate__((start, prefixlen, version))
+    return network
+
+
+_new = object.__new__
 
 
 def overlaps(a: str | IPNetwork, b: str | IPNetwork) -> bool:
@@ -130,32 +152,72 @@ def find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:
     Raises:
         CidrError: an entry is not a valid CIDR (the message names it).
     """
+    with _gc_paused():
+        return _find_overlaps(networks)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Each few hundred new tuples start a collection that walks every tracked object, so a
+    result of 10^5 pairs pays for many walks that can find nothing (a third of the time).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:
     count = len(networks)
-    starts = [0] * count
+    index_bits = max(count, 1).bit_length()
     ends = [0] * count
     keys = [0] * count
     for index, network in enumerate(networks):
-        version, start, prefixlen = _triple(network)
-        width = _WIDTH[version]
+        if isinstance(network, IPNetwork):
+            version = network.version
+            start = network.value
+            prefixlen = network.prefixlen
+            if start & ((1 << (_WIDTH[version] - prefixlen)) - 1):
+                parse_network(network)  # raises the host-bits message
+        else:
+            version, start, prefixlen = _triple(network)
         if version == 6:
             start += _V6_OFFSET
-        starts[index] = start
-        ends[index] = start + (1 << (width - prefixlen)) - 1
-        # Start ascending, then shorter prefix (the container) first; 8 bits hold 0..128.
-        keys[index] = start << 8 | prefixlen
-    order = sorted(range(count), key=keys.__getitem__)
+        ends[index] = start + (1 << (_WIDTH[version] - prefixlen))
+        # One int sorts by start, then shorter prefix (the container) first, then index;
+        # 8 bits hold a prefix length 0..128.
+        keys[index] = (start << 8 | prefixlen) << index_bits | index
+    keys.sort()
     # CIDRs nest or are disjoint, so the networks still open at a start form a chain of
     # containers: a stack. Each one on the stack contains the new network: one pair each.
+    index_mask = (1 << index_bits) - 1
+    shift = index_bits + 8
     stack: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    for index in order:
-        start = starts[index]
-        while stack and ends[stack[-1]] < start:
+    # Partners of each index that are larger than it; grouping by the smaller index and
+    # sorting each small group is cheaper than sorting all k pairs at once.
+    partners: list[list[int]] = [[] for _ in range(count)]
+    for key in keys:
+        index = key & index_mask
+        start = key >> shift
+        while stack and ends[stack[-1]] <= start:
             stack.pop()
         for other in stack:
-            pairs.append((other, index) if other < index else (index, other))
+            if other < index:
+                partners[other].append(index)
+            else:
+                partners[index].append(other)
         stack.append(index)
-    pairs.sort()
+    pairs: list[tuple[int, int]] = []
+    for index, larger in enumerate(partners):
+        if larger:
+            larger.sort()
+            pairs.extend(zip(repeat(index), larger))
     return pairs
 
 
@@ -177,6 +239,7 @@ class AddressSpace:
         "_free",
         "_nonempty",
         "_prefixes",
+        "_reserved",
         "_roots",
         "_size",
         "_used",
@@ -212,8 +275,10 @@ class AddressSpace:
         self._free: list[list[int]] = [[] for _ in range(self._width + 1)]
         #: Bit q set when ``_free[q]`` is not empty.
         self._nonempty = 0
-        #: Used block start -> (prefix length, reserved rather than allocated).
-        self._used: dict[int, tuple[int, bool]] = {}
+        #: Used block start -> prefix length (ints only: nothing for the garbage collector).
+        self._used: dict[int, int] = {}
+        #: Starts of the used blocks that were reserved rather than allocated.
+        self._reserved: set[int] = set()
         self._used_count = 0
         self._size = 0
         for start, prefixlen in self._roots.items():
@@ -222,6 +287,32 @@ class AddressSpace:
             self._size += 1 << (self._width - prefixlen)
         for free_list in self._free:
             free_list.sort()
+
+    def __repr__(self) -> str:
+        return (
+            f"AddressSpace([{', '.join(repr(str(p)) for p in self._prefixes)}], "
+            f"used={self.used}, free={self.free})"
+        )
+
+    def copy(self) -> AddressSpace:
+        """An independent copy, to try allocations without changing this space.
+
+        >>> space = AddressSpace("10.0.0.0/24")
+        >>> trial = space.copy()
+        >>> trial.allocate(25)
+        IPNetwork('10.0.0.0/25')
+        >>> space
+        AddressSpace(['10.0.0.0/24'], used=0, free=256)
+        >>> trial
+        AddressSpace(['10.0.0.0/24'], used=128, free=128)
+        """
+        clone = object.__new__(AddressSpace)
+        for name in self.__slots__:
+            setattr(clone, name, getattr(self, name))
+        clone._free = [list(free_list) for free_list in self._free]
+        clone._used = dict(self._used)
+        clone._reserved = set(self._reserved)
+        return clone
 
     # ----- counts and views
 
@@ -272,9 +363,7 @@ class AddressSpace:
 
     def used_blocks(self) -> list[IPNetwork]:
         """Reserved and allocated blocks, sorted by address."""
-        return [
-            _network(start, self._used[start][0], self._version) for start in sorted(self._used)
-        ]
+        return [_network(start, self._used[start], self._version) for start in sorted(self._used)]
 
     def is_reserved(self, network: str | IPNetwork) -> bool:
         """True if *network* was reserved, False if it was allocated.
@@ -283,10 +372,9 @@ class AddressSpace:
             CidrError: *network* is neither reserved nor allocated in this space.
         """
         start, prefixlen = self._own(network)
-        entry = self._used.get(start)
-        if entry is None or entry[0] != prefixlen:
+        if self._used.get(start) != prefixlen:
             raise CidrError(f"{network} is neither reserved nor allocated in {self._spaces()}")
-        return entry[1]
+        return start in self._reserved
 
     # ----- changes
 
@@ -313,7 +401,8 @@ class AddressSpace:
                 for k in range(level + 1, prefixlen + 1):
                     half = start >> (width - k) << (width - k)
                     self._put(k, half ^ (1 << (width - k)))
-                self._used[start] = (prefixlen, True)
+                self._used[start] = prefixlen
+                self._reserved.add(start)
                 self._used_count += 1 << (width - prefixlen)
                 return
         raise CidrError(self._conflict(start, prefixlen))
@@ -326,44 +415,55 @@ class AddressSpace:
             CapacityError: no free block can hold it.
         """
         width = self._width
-        if type(prefixlen) is not int or not 0 <= prefixlen <= width:
-            self._check_prefixlen(prefixlen)
-        candidates = self._nonempty & ((2 << prefixlen) - 1)
+        if prefixlen.__class__ is not int or not 0 <= prefixlen <= width:
+            prefixlen = self._valid_prefixlen(prefixlen)
+        fitting = (2 << prefixlen) - 1  # bits of the levels whose blocks can hold the request
+        candidates = self._nonempty & fitting
         if not candidates:
-            self._check_prefixlen(prefixlen)
+            if strategy not in _STRATEGIES:
+                raise _unknown_strategy(strategy)
+            shortest = min(self._roots.values())
+            if prefixlen < shortest:
+                raise CidrError(
+                    f"/{prefixlen} is larger than the address space {self._spaces()}: "
+                    f"request /{shortest} or longer"
+                )
             raise CapacityError(self._no_room(prefixlen))
         free = self._free
-        if strategy == Strategy.BEST_FIT:
+        # A StrEnum member equals its value, so comparing with the plain strings covers both.
+        if strategy == "best-fit":
             level = candidates.bit_length() - 1
-            block = free[level][0]
-            self._take(level, 0)
-            low = True
-        elif strategy == Strategy.FIRST_FIT:
+            free_list = free[level]
+            block = free_list[0]
+            del free_list[0]
+            # No level between *level* and *prefixlen* has a free block (else it would be the
+            # best fit), so each split half starts its own list.
+            for k in range(level + 1, prefixlen + 1):
+                free[k].append(block + (1 << (width - k)))
+        elif strategy == "first-fit":
             level = min(_bits(candidates), key=lambda q: free[q][0])
-            block = free[level][0]
-            self._take(level, 0)
-            low = True
-        elif strategy == Strategy.LAST_FIT:
+            free_list = free[level]
+            block = free_list[0]
+            del free_list[0]
+            for k in range(level + 1, prefixlen + 1):
+                insort(free[k], block + (1 << (width - k)))
+        elif strategy == "last-fit":
             level = max(_bits(candidates), key=lambda q: free[q][-1])
-            block = free[level][-1]
-            self._take(level, len(free[level]) - 1)
-            low = False
+            free_list = free[level]
+            block = free_list.pop()
+            for k in range(level + 1, prefixlen + 1):
+                insort(free[k], block)
+                block += 1 << (width - k)
         else:
-            raise CidrError(
-                f"unknown allocation strategy {strategy!r}: use "
-                + ", ".join(s.value for s in Strategy)
-            )
-        # Split the block: keep the lowest (or highest) half at each level, free the other.
-        for k in range(level + 1, prefixlen + 1):
-            half = 1 << (width - k)
-            if low:
-                self._put(k, block + half)
-            else:
-                self._put(k, block)
-                block += half
-        self._used[block] = (prefixlen, False)
+            raise _unknown_strategy(strategy)
+        # Levels level+1..prefixlen gained a half each; *level* lost a block.
+        nonempty = self._nonempty | (fitting ^ ((2 << level) - 1))
+        self._nonempty = nonempty if free_list else nonempty ^ (1 << level)
+        self._used[block] = prefixlen
         self._used_count += 1 << (width - prefixlen)
-        return _network(block, prefixlen, self._version)
+        network = _new(IPNetwork)
+        network.__setstate__((block, prefixlen, self._version))
+        return network
 
     def release(self, network: str | IPNetwork) -> None:
         """Free a reserved or allocated block, merging it with its free buddies.
@@ -372,17 +472,18 @@ class AddressSpace:
             CidrError: *network* is not a block reserved or allocated in this space.
         """
         start, prefixlen = self._own(network)
-        entry = self._used.get(start)
-        if entry is None or entry[0] != prefixlen:
+        if self._used.get(start) != prefixlen:
             raise CidrError(
                 f"cannot release {network}: it is not reserved or allocated in "
                 f"{self._spaces()} (release a block exactly as reserve or allocate gave it)"
             )
         del self._used[start]
+        self._reserved.discard(start)
         width = self._width
         self._used_count -= 1 << (width - prefixlen)
         roots = self._roots
         free = self._free
+        nonempty = self._nonempty
         while roots.get(start) != prefixlen:
             half = 1 << (width - prefixlen)
             buddy = start ^ half
@@ -390,10 +491,13 @@ class AddressSpace:
             index = bisect_left(free_list, buddy)
             if index == len(free_list) or free_list[index] != buddy:
                 break
-            self._take(prefixlen, index)
+            del free_list[index]
+            if not free_list:
+                nonempty ^= 1 << prefixlen
             start &= ~half
             prefixlen -= 1
-        self._put(prefixlen, start)
+        insort(free[prefixlen], start)
+        self._nonempty = nonempty | 1 << prefixlen
 
     # ----- internals
 
@@ -419,19 +523,16 @@ class AddressSpace:
     def _spaces(self) -> str:
         return ", ".join(map(str, self._prefixes))
 
-    def _check_prefixlen(self, prefixlen: object) -> None:
-        if type(prefixlen) is not int:
+    def _valid_prefixlen(self, prefixlen: object) -> int:
+        """*prefixlen* as an int (numpy ints too) within the address width, or CidrError."""
+        if isinstance(prefixlen, bool) or not hasattr(prefixlen, "__index__"):
             raise CidrError(f"prefix length {prefixlen!r} is not an integer")
-        if not 0 <= prefixlen <= self._width:
+        value = operator.index(prefixlen)
+        if not 0 <= value <= self._width:
             raise CidrError(
-                f"/{prefixlen} is not an IPv{self._version} prefix length: use /0 to /{self._width}"
+                f"/{value} is not an IPv{self._version} prefix length: use /0 to /{self._width}"
             )
-        shortest = min(self._roots.values())
-        if prefixlen < shortest:
-            raise CidrError(
-                f"/{prefixlen} is larger than the address space {self._spaces()}: "
-                f"request /{shortest} or longer"
-            )
+        return value
 
     def _no_room(self, prefixlen: int) -> str:
         free = self._size - self._used_count
@@ -457,13 +558,18 @@ class AddressSpace:
             )
         end = start + (1 << (width - prefixlen))
         for used_start in sorted(self._used):
-            used_prefixlen, reserved = self._used[used_start]
+            used_prefixlen = self._used[used_start]
             used_end = used_start + (1 << (width - used_prefixlen))
             if used_start < end and start < used_end:
-                kind = "reserved" if reserved else "allocated"
+                kind = "reserved" if used_start in self._reserved else "allocated"
                 other = _network(used_start, used_prefixlen, self._version)
                 return f"{name} overlaps {other}, already {kind}"
         raise AssertionError(f"{name} is inside the space, not free and overlaps nothing")
+
+
+def _unknown_strategy(strategy: object) -> CidrError:
+    choices = ", ".join(_STRATEGIES)
+    return CidrError(f"unknown allocation strategy {strategy!r}: use {choices}")
 
 
 def _bits(mask: int) -> list[int]:

@@ -148,7 +148,11 @@ def compare(
     ),
     output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
 ) -> None:
-    """Compare what every AKS network model needs for one node pool (a quick what-if)."""
+    """Compare every network model for one node pool (quick what-if).
+
+    Prints what each AKS network model needs for the pool: node and pod IPs, the smallest
+    subnets, the nodes a given subnet holds, and the limit that binds first.
+    """
     models = _networks(network)
     surge = parse_surge(max_surge)
     if max_nodes is not None and max_nodes < nodes:
@@ -283,7 +287,11 @@ def plan(
         None, "--out", help="Report folder; default reports/<scenario name>."
     ),
 ) -> None:
-    """Validate SCENARIO, allocate its subnets, size every model, and write the review pack."""
+    """Plan a scenario and write its review pack.
+
+    Validates SCENARIO, allocates its subnets, sizes every network model and writes the CSV
+    tables, charts and summary to reports/<name>/ (or --out). A failed run writes nothing.
+    """
     from ipplan.plan import build_plan
     from ipplan.report import write_report
     from ipplan.scenario import load_scenario
@@ -422,7 +430,10 @@ def import_azure(
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
 ) -> None:
-    """Check scenario FILE; print ok and its warnings, or its first problem."""
+    """Check a scenario file without planning it.
+
+    Prints ok and the warnings for FILE, or its first problem (exit 2).
+    """
     from ipplan.scenario import load_scenario
 
     scenario = load_scenario(file)

@@ -12,6 +12,7 @@ from functools import cached_property
 from netaddr import IPNetwork
 
 from ipplan.capacity import (
+    AZURE_RESERVED_IPS,
     POD_CIDR_NETWORKS,
     STATIC_BLOCK_IPS,
     Cluster,
@@ -19,10 +20,10 @@ from ipplan.capacity import (
     Network,
     Severity,
     Subnet,
+    SubnetDemand,
     evaluate,
     min_prefixlen,
     static_min_prefixlen,
-    usable_ips,
 )
 from ipplan.cidr import AddressSpace
 from ipplan.errors import IpplanError, ScenarioError
@@ -169,13 +170,22 @@ def _auto_prefixlen(estimate: Estimate, key: str, headroom_pct: int) -> int:
     return min_prefixlen(-(-demand.peak_ips * (100 + headroom_pct) // 100))
 
 
-def _auto_size(own: Estimate, others: list[Estimate], key: str, headroom_pct: int) -> int | None:
-    """Size an auto subnet from the cluster's own model; if only compared models use it (a pod
-    subnet of an overlay cluster, say), from the largest of their needs; None if nobody uses it."""
+def _auto_size(
+    own: Estimate, others: list[Estimate], key: str, headroom_pct: int
+) -> tuple[int, int] | None:
+    """(prefix, peak IPs) for an auto subnet, from the cluster's own model; if only compared
+    models use it (the pod subnet of an overlay cluster, say), from the largest of their needs;
+    None if nobody uses it."""
     if _users(own, key):
-        return _auto_prefixlen(own, key, headroom_pct)
-    sizes = [_auto_prefixlen(e, key, headroom_pct) for e in others if _users(e, key)]
+        return _auto_prefixlen(own, key, headroom_pct), _peak(own, key)
+    sizes = [
+        (_auto_prefixlen(e, key, headroom_pct), _peak(e, key)) for e in others if _users(e, key)
+    ]
     return min(sizes, default=None)
+
+
+def _peak(estimate: Estimate, key: str) -> int:
+    return next(d.peak_ips for d in estimate.subnets if d.name == key)
 
 
 def _users(estimate: Estimate, key: str) -> bool:
@@ -184,10 +194,13 @@ def _users(estimate: Estimate, key: str) -> bool:
 
 def _allocate(
     scenario: Scenario, clusters: tuple[Cluster, ...]
-) -> tuple[dict[str, tuple[IPNetwork, str]], list[AddressSpace]]:
-    """Reserve existing subnets, then allocate asked-for and auto-sized ones, largest first."""
+) -> tuple[dict[str, tuple[IPNetwork, str]], list[list[AddressSpace]]]:
+    """Reserve existing subnets, then allocate asked-for and auto-sized ones, largest first.
+
+    A dual-stack VNet gets one address space per IP version; a request longer than /32 is IPv6.
+    """
     placed: dict[str, tuple[IPNetwork, str]] = {}
-    spaces: list[AddressSpace] = []
+    spaces: list[list[AddressSpace]] = []
     # auto sizes come from the capacity model with those subnets still unsized
     fixed = {
         subnet_key(v.name, s.name): Subnet(subnet_key(v.name, s.name), None, s.used_ips, v.name)
@@ -199,33 +212,45 @@ def _allocate(
     others = [_evaluate(clusters, fixed, net) for net in scenario.planning.compare]
     headroom = scenario.planning.headroom_pct
     for vi, vnet in enumerate(scenario.vnets):
-        space = AddressSpace(list(vnet.address_space))
-        spaces.append(space)
-        requests: list[tuple[int, int, SubnetSpec]] = []
+        by_version = {
+            version: AddressSpace([n for n in vnet.address_space if n.version == version])
+            for version in sorted({n.version for n in vnet.address_space})
+        }
+        spaces.append(list(by_version.values()))
+        requests: list[tuple[int, int, SubnetSpec, str]] = []
         for si, spec in enumerate(vnet.subnets):
             key = subnet_key(vnet.name, spec.name)
             if spec.cidr is not None:
                 try:
-                    space.reserve(spec.cidr)
-                except IpplanError as err:
+                    by_version[spec.cidr.version].reserve(spec.cidr)
+                except (IpplanError, KeyError) as err:
                     raise ScenarioError(f"{_where(scenario, vi, si)}.cidr: {err}") from None
                 placed[key] = (spec.cidr, "existing")
             elif spec.auto:
-                prefixlen = _auto_size(own, others, key, headroom)
-                if prefixlen is None:
+                sized = _auto_size(own, others, key, headroom)
+                if sized is None:
                     raise ScenarioError(
                         f"{_where(scenario, vi, si)}.size: auto, but no node pool uses subnet "
                         f"{spec.name!r} to size it from; give a prefix instead"
                     )
-                requests.append((prefixlen, si, spec))
+                prefixlen, ips = sized
+                why = f" (size: auto, {ips:,} IPs at peak + {headroom}% headroom -> /{prefixlen})"
+                requests.append((prefixlen, si, spec, why))
             elif spec.prefixlen is not None:
-                requests.append((spec.prefixlen, si, spec))
-        for prefixlen, si, spec in sorted(requests, key=lambda r: (r[0], r[1])):
+                requests.append((spec.prefixlen, si, spec, ""))
+        for prefixlen, si, spec, why in sorted(requests, key=lambda r: (r[0], r[1])):
+            version = 6 if prefixlen > 32 or 4 not in by_version else 4
             try:
-                network = space.allocate(prefixlen)
+                network = by_version[version].allocate(prefixlen)
             except IpplanError as err:
                 raise ScenarioError(
-                    f"{_where(scenario, vi, si)}: subnet {spec.name!r} cannot be allocated: {err}"
+                    f"{_where(scenario, vi, si)}: subnet {spec.name!r}{why} cannot be "
+                    f"allocated: {err}"
+                ) from None
+            except KeyError:
+                raise ScenarioError(
+                    f"{_where(scenario, vi, si)}.prefix: /{prefixlen} is an IPv{version} prefix "
+                    f"but VNet {vnet.name!r} has no IPv{version} address space"
                 ) from None
             placed[subnet_key(vnet.name, spec.name)] = (
                 network,
@@ -249,9 +274,11 @@ def build_plan(scenario: Scenario) -> Plan:
     clusters = tuple(_capacity_cluster(c) for c in scenario.clusters)
     placed, spaces = _allocate(scenario, clusters)
     vnet_specs: dict[str, VNet] = {v.name: v for v in scenario.vnets}
+    # the capacity model sizes IPv4 subnets; an IPv6 /64 of a dual-stack VNet is listed as is
     sizes = {
         key: Subnet(key, int(cidr.prefixlen), _used_ips(vnet_specs, key), key.split("/", 1)[0])
         for key, (cidr, _) in placed.items()
+        if cidr.version == 4
     }
     estimate = _evaluate(clusters, sizes)
     comparisons = {net: _evaluate(clusters, sizes, net) for net in scenario.planning.compare}
@@ -262,44 +289,14 @@ def build_plan(scenario: Scenario) -> Plan:
                 users.setdefault(key, []).append(f"{pool.cluster}/{pool.pool}")
     demands = {d.name: d for d in estimate.subnets}
     warn_at = scenario.planning.warn_at_pct
-    subnets: list[SubnetPlan] = []
-    for key, (cidr, origin) in placed.items():
-        vnet, name = key.split("/", 1)
-        d = demands[key]
-        usable = d.usable_ips if d.usable_ips is not None else usable_ips(int(cidr.prefixlen))
-        unused = key not in users and d.role == "other" and d.peak_ips == 0
-        if d.peak_ips > usable:
-            status = "full"
-        elif unused:
-            status = "unused"
-        elif 100 * d.peak_ips >= warn_at * usable:
-            status = "warn"
-        else:
-            status = "ok"
-        subnets.append(
-            SubnetPlan(
-                vnet=vnet,
-                name=name,
-                cidr=cidr,
-                origin=origin,
-                role="unused"
-                if d.role == "other" and key not in users and not d.peak_ips
-                else d.role,
-                users=tuple(dict.fromkeys(users.get(key, []))),
-                used_ips=sizes[key].other_ips,
-                now_ips=d.now_ips,
-                peak_ips=d.peak_ips,
-                min_prefixlen=d.min_prefixlen,
-                usable_ips=usable,
-                utilization_pct=d.utilization_pct or 0.0,
-                headroom_ips=usable - d.peak_ips,
-                max_nodes=d.max_nodes,
-                status=status,
-            )
-        )
+    subnets = [
+        _subnet_plan(key, cidr, origin, demands.get(key), users.get(key, []), vnet_specs, scenario)
+        for key, (cidr, origin) in placed.items()
+    ]
     subnets.sort(key=lambda s: (s.vnet, s.cidr.sort_key()))
     vnets = tuple(
-        _vnet_plan(v, space, placed) for v, space in zip(scenario.vnets, spaces, strict=True)
+        _vnet_plan(v, vnet_spaces, placed)
+        for v, vnet_spaces in zip(scenario.vnets, spaces, strict=True)
     )
     warnings = list(scenario_warnings(scenario))
     # the scenario already warns, with the field path, of kubenet's retirement and Windows
@@ -311,7 +308,8 @@ def build_plan(scenario: Scenario) -> Plan:
     ]
     warnings += [
         f"subnet {s.vnet}/{s.name} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "
-        f"above the {warn_at}% warning level; consider a /{max(s.min_prefixlen - 1, 2)}"
+        f"above the {warn_at}% warning level; a /{min_prefixlen(100 * s.peak_ips // warn_at + 1)} "
+        f"would stay below it"
         for s in subnets
         if s.status == "warn"
     ]
@@ -327,6 +325,54 @@ def build_plan(scenario: Scenario) -> Plan:
     )
 
 
+def _subnet_plan(
+    key: str,
+    cidr: IPNetwork,
+    origin: str,
+    demand: SubnetDemand | None,
+    users: list[str],
+    vnets: Mapping[str, VNet],
+    scenario: Scenario,
+) -> SubnetPlan:
+    """One row of subnets.csv: the subnet, what it must hold, and its status."""
+    vnet, name = key.split("/", 1)
+    used = _used_ips(vnets, key)
+    if demand is None:  # IPv6: Azure reserves 5 addresses here too
+        demand = SubnetDemand(
+            key, vnet, "other", used, used, int(cidr.prefixlen), None, None, None, None, None
+        )
+    usable = demand.usable_ips
+    if usable is None:
+        usable = int(cidr.size) - AZURE_RESERVED_IPS
+    peak = demand.peak_ips
+    unused = not users and demand.role == "other" and peak == 0
+    if peak > usable:
+        status = "full"
+    elif unused:
+        status = "unused"
+    elif 100 * peak >= scenario.planning.warn_at_pct * usable:
+        status = "warn"
+    else:
+        status = "ok"
+    return SubnetPlan(
+        vnet=vnet,
+        name=name,
+        cidr=cidr,
+        origin=origin,
+        role="unused" if unused else demand.role,
+        users=tuple(dict.fromkeys(users)),
+        used_ips=used,
+        now_ips=demand.now_ips,
+        peak_ips=peak,
+        min_prefixlen=demand.min_prefixlen,
+        usable_ips=usable,
+        utilization_pct=round(100 * peak / usable, 1) if usable > 0 else 0.0,
+        headroom_ips=usable - peak,
+        max_nodes=demand.max_nodes,
+        status=status,
+    )
+
+
 def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
     """Warnings the scenario itself carries (older scenario modules may carry none)."""
     return tuple(getattr(scenario, "warnings", ()))
@@ -338,7 +384,7 @@ def _used_ips(vnets: Mapping[str, VNet], key: str) -> int:
 
 
 def _vnet_plan(
-    vnet: VNet, space: AddressSpace, placed: Mapping[str, tuple[IPNetwork, str]]
+    vnet: VNet, spaces: list[AddressSpace], placed: Mapping[str, tuple[IPNetwork, str]]
 ) -> VNetPlan:
     mine = {
         cidr: (origin, key.split("/", 1)[1])
@@ -346,15 +392,16 @@ def _vnet_plan(
         if key.split("/", 1)[0] == vnet.name
     }
     blocks = [Block(cidr, origin, name) for cidr, (origin, name) in mine.items()]
-    blocks += [Block(cidr, "free", "") for cidr in space.free_blocks()]
+    blocks += [Block(cidr, "free", "") for space in spaces for cidr in space.free_blocks()]
     blocks.sort(key=lambda b: b.cidr.sort_key())
+    first = spaces[0]  # IPv4 when the VNet has it: the space AKS subnets are sized in
     return VNetPlan(
         name=vnet.name,
         address_space=vnet.address_space,
-        size=space.size,
-        used=space.used,
-        free=space.free,
-        largest_free=space.largest_free(),
-        fragmentation=round(space.fragmentation, 3),
+        size=sum(space.size for space in spaces),
+        used=sum(space.used for space in spaces),
+        free=sum(space.free for space in spaces),
+        largest_free=first.largest_free(),
+        fragmentation=round(first.fragmentation, 3),
         blocks=tuple(blocks),
     )

@@ -40,7 +40,8 @@ def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
         values = [r.get(column) for r in rows]
         if any(isinstance(v, bool) for v in values):
             continue
-        if values and all(v is None or isinstance(v, int) for v in values):
+        # (IPv6 counts beyond 64 bits stay Python ints: they print exactly as they are)
+        if values and all(v is None or (isinstance(v, int) and abs(v) < 2**63) for v in values):
             frame[column] = frame[column].astype("Int64")
     return frame
 

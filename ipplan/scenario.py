@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -164,7 +166,7 @@ FORBIDDEN_RANGES = {
     "169.254.0.0/16": "link-local",
     "172.30.0.0/16": "reserved by AKS",
     "172.31.0.0/16": "reserved by AKS",
-    "192.0.2.0/24": "reserved by AKS",
+    "192.0.2.0/24": "TEST-NET-1, reserved by AKS",
 }
 #: a VNet can't use these either (Part B §1; VFAQ)
 VNET_RESERVED_RANGES = {
@@ -559,7 +561,6 @@ _ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "compare": ("a network model", tuple(Network)),
     "dataplane": ("a dataplane", tuple(Dataplane)),
     "os": ("an OS", tuple(OS)),
-    "size": ("a size", ("auto",)),
 }
 
 #: a YAML 1.1 trap: unquoted yes/no/on/off are booleans
@@ -597,15 +598,17 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
     path = _path(loc)
     shown = _show(value)
     message: str
-    if field == "start" and kind in ("string_type", "string_pattern_mismatch"):
+    if value is None and kind.endswith("_type"):
+        fix = "list its items, each starting with '- '" if kind == "list_type" else "give one"
+        message = f"has no value; {fix}"
+    elif field == "start" and kind in ("string_type", "string_pattern_mismatch"):
         kind_of = "a date, not a month" if isinstance(value, date) else "not a month"
         message = f"{shown} is {kind_of}; write YYYY-MM, such as 2027-01"
     elif kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"{shown} is not a whole number" + _number_fix(
-            value, "22" if field == "prefix" else "3"
-        )
+        example = "22" if field == "prefix" else "3"
+        message = f"{shown} is not a whole number" + _number_fix(value, example, whole=True)
     elif kind in ("float_type", "float_parsing"):
-        message = f"{shown} is not a number" + _number_fix(value, "2")
+        message = f"{shown} is not a number" + _number_fix(value, "2", whole=False)
     elif kind == "finite_number":
         message = f"{shown} is not a finite number; give a number such as 2"
     elif kind == "string_type":
@@ -617,6 +620,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
         message = f"{shown} is not a list; " + _list_fix(field, value)
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         message = f"{shown} is not a mapping; write key: value pairs (ipplan schema lists them)"
+    elif kind == "literal_error" and field == "size":
+        message = f"{shown} is not a size; write size: auto, or prefix: 22 for a fixed size"
     elif kind in ("enum", "literal_error"):
         noun, choices = _ENUMS.get(field, ("allowed", ()))
         if not choices:
@@ -629,7 +634,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
         below = kind.startswith("greater")
         limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
         phrases = _BOUNDS.get(field, ("is below the minimum of {limit}", "is above {limit}"))
-        message = f"{shown} " + phrases[0 if below else 1].format(limit=limit)
+        shown_limit = f"{limit:,}" if isinstance(limit, int) else limit
+        message = f"{shown} " + phrases[0 if below else 1].format(limit=shown_limit)
     elif kind == "string_pattern_mismatch":
         message = f"{shown} " + _PATTERNS.get(field, f"does not match {ctx.get('pattern')}")
     elif kind == "string_too_short":
@@ -662,18 +668,16 @@ def _list_fix(field: str, value: object) -> str:
     return "write a list, such as [a, b]"
 
 
-def _number_fix(value: object, example: str) -> str:
-    if isinstance(value, bool):
-        return _YAML_BOOLEANS
-    if isinstance(value, str) and value.startswith("/") and value[1:].isdigit():
-        return f"; write {value[1:]} (no slash)"
+def _number_fix(value: object, example: str, whole: bool) -> str:
+    """How to write *value* as a number (a whole one when *whole*)."""
     if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return f"; give a number such as {example}"
-        return f"; write {value.strip()} without quotes"
-    if isinstance(value, float):
+        text = value.strip()
+        if text.startswith("/") and text[1:].isdigit():
+            return f"; write {text[1:]} (no slash)"
+        # only forms YAML reads back as a number once unquoted (it keeps 1e3 as text)
+        if re.fullmatch(r"-?[0-9]+" if whole else r"-?[0-9]+(\.[0-9]+)?", text):
+            return f"; write {text} without quotes"
+    elif isinstance(value, float) and math.isfinite(value) and whole:
         return f"; give a whole number such as {round(value)}"
     return f"; give a number such as {example}"
 
@@ -707,6 +711,8 @@ def _flow(value: object) -> str:
         return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, str) and not (value.isprintable() and value.strip() == value and value):
+        return repr(value)  # keeps the message on one line and shows the spaces
     return str(value)
 
 
@@ -775,7 +781,7 @@ class _Builder:
         clusters = tuple(
             self.cluster(c, f"clusters[{i}]", by_name) for i, c in enumerate(model.clusters)
         )
-        self.check_subnet_roles()
+        self.check_subnet_roles(planning.compare)
         for i, vnet in enumerate(model.vnets):
             self.allocate_fixed(vnet, vnets[i], f"vnets[{i}]")
         return Scenario(
@@ -920,6 +926,11 @@ class _Builder:
                 "'cilium' does not run on kubenet; use network azure-cni-overlay with cilium, "
                 "or dataplane azure",
             )
+        if model.network == Network.KUBENET:
+            self.warn(
+                f"{path}.network",
+                f"kubenet retires on {KUBENET_RETIRES}; plan a move to azure-cni-overlay",
+            )
         pod_cidr = self.pod_cidr(model, path)
         service_cidr = self.service_cidr(model, path, vnet, pod_cidr)
         dns_service_ip = self.dns_service_ip(model, path, service_cidr)
@@ -935,11 +946,6 @@ class _Builder:
                 f"{path}.node_pools",
                 f"{total:,} nodes in all (max_nodes where set) is above AKS's limit of "
                 f"{MAX_NODES_PER_CLUSTER:,} per cluster; split the cluster",
-            )
-        if model.network == Network.KUBENET:
-            self.warn(
-                f"{path}.network",
-                f"kubenet retires on {KUBENET_RETIRES}; plan a move to azure-cni-overlay",
             )
         return ClusterSpec(
             name=model.name,
@@ -1085,7 +1091,7 @@ class _Builder:
             raise _Problem(
                 path,
                 f"pool {model.name!r} has no pod_subnet, but {cluster.network.value} takes pod "
-                "IPs from a separate subnet; add pod_subnet: <a subnet of the VNet>",
+                f"IPs from a separate subnet; add pod_subnet: <a subnet of VNet {cluster.vnet!r}>",
             )
         if model.os == OS.WINDOWS and cluster.dataplane == Dataplane.CILIUM:
             raise _Problem(
@@ -1162,7 +1168,7 @@ class _Builder:
             what = "has no rate" if model.nodes_per_month is None else "has both rates"
             raise _Problem(
                 path,
-                f"{_show(model.model_dump(exclude_none=True))} {what}; give exactly one: "
+                f"{_show_growth(model)} {what}; give exactly one: "
                 "{nodes_per_month: 2} (linear) or {percent_per_month: 5} (compound)",
             )
         return Growth(
@@ -1170,16 +1176,25 @@ class _Builder:
             percent_per_month=model.percent_per_month or 0.0,
         )
 
-    def check_subnet_roles(self) -> None:
-        """A subnet is a node subnet or a pod subnet, not both; ``size: auto`` needs a user."""
+    def check_subnet_roles(self, compare: Sequence[Network]) -> None:
+        """A subnet is a node subnet or a pod subnet, not both; ``size: auto`` needs a user.
+
+        A pod subnet has users only under a pod-subnet model: the cluster's own, or one compared.
+        """
         node_users: dict[tuple[str, str], str] = {}
         pod_users: dict[tuple[str, str], str] = {}
+        idle_pod_subnets: set[tuple[str, str]] = set()
+        compared = any(network in POD_SUBNET_NETWORKS for network in compare)
         for i, cluster in enumerate(self.model.clusters):
+            sized = compared or cluster.network in POD_SUBNET_NETWORKS
             for j, pool in enumerate(cluster.node_pools):
                 where = f"clusters[{i}].node_pools[{j}]"
                 node_users.setdefault((cluster.vnet, pool.subnet), where)
                 if pool.pod_subnet is not None:
-                    pod_users.setdefault((cluster.vnet, pool.pod_subnet), where)
+                    if sized:
+                        pod_users.setdefault((cluster.vnet, pool.pod_subnet), where)
+                    else:
+                        idle_pod_subnets.add((cluster.vnet, pool.pod_subnet))
         for i, cluster in enumerate(self.model.clusters):
             for j, pool in enumerate(cluster.node_pools):
                 key = (cluster.vnet, pool.pod_subnet or "")
@@ -1205,12 +1220,21 @@ class _Builder:
         for i, vnet_model in enumerate(self.model.vnets):
             for k, subnet_model in enumerate(vnet_model.subnets):
                 key = (vnet_model.name, subnet_model.name)
-                if subnet_model.size is not None and key not in node_users and key not in pod_users:
+                if subnet_model.size is None or key in node_users or key in pod_users:
+                    continue
+                if key in idle_pod_subnets:
                     raise _Problem(
                         f"vnets[{i}].subnets[{k}].size",
-                        f"'auto', but no node pool uses subnet {subnet_model.name!r}, so there is "
-                        "nothing to size it from; give prefix or cidr, or point a pool at it",
+                        f"'auto', but subnet {subnet_model.name!r} is only a pod_subnet of "
+                        "clusters whose model takes no pod IPs from a subnet, and planning.compare "
+                        "has no pod-subnet model, so nothing sizes it; give prefix or cidr, or "
+                        "compare azure-cni-pod-subnet",
                     )
+                raise _Problem(
+                    f"vnets[{i}].subnets[{k}].size",
+                    f"'auto', but no node pool uses subnet {subnet_model.name!r}, so there is "
+                    "nothing to size it from; give prefix or cidr, or point a pool at it",
+                )
 
     @staticmethod
     def allocate_fixed(model: VNetModel, vnet: VNet, path: str) -> None:
@@ -1251,13 +1275,18 @@ class _Builder:
                 ) from None
 
 
+def _show_growth(model: GrowthModel) -> str:
+    rates = {"nodes_per_month": model.nodes_per_month, "percent_per_month": model.percent_per_month}
+    return "{" + ", ".join(f"{k}: {v:g}" for k, v in rates.items() if v is not None) + "}"
+
+
 def _check_forbidden(network: IPNetwork, path: str, ranges: dict[str, str], what: str) -> None:
     for forbidden, why in ranges.items():
         if overlaps(network, forbidden):
             verb = "is" if str(network) == forbidden else "overlaps"
             raise _Problem(
                 path,
-                f"{network} {verb} {forbidden} ({why}), which Azure does not allow for {what}; "
+                f"{network} {verb} {forbidden} ({why}), which is not allowed for {what}; "
                 "use another range",
             )
 

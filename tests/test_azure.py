@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from ipplan.azure import AzureImport, import_azure
 from ipplan.cli import app
 from ipplan.errors import ScenarioError
+from ipplan.scenario import parse_scenario
 
 DATA = Path(__file__).parent / "data" / "azure"
 SUB = "/subscriptions/s/resourceGroups"
@@ -27,8 +28,9 @@ def _run(vnets: list[str], clusters: tuple[str, ...] = (), **kwargs: Any) -> Azu
     result = import_azure(
         [_file(n) for n in vnets], [_file(n) for n in clusters], start="2027-01", **kwargs
     )
-    # the text with its comments is exactly the data
+    # the text with its comments is exactly the data, and a valid scenario
     assert yaml.safe_load(result.text) == result.scenario
+    assert parse_scenario(result.scenario, "t").name == result.scenario["name"]
     return result
 
 
@@ -40,6 +42,7 @@ def _docs(vnets: list[Any], clusters: list[Any] | None = None, **kwargs: Any) ->
         **kwargs,
     )
     assert yaml.safe_load(result.text) == result.scenario
+    assert parse_scenario(result.scenario, "t").name == result.scenario["name"]
     return result
 
 
@@ -349,8 +352,8 @@ def test_network_of_every_published_cluster(fixture: str, expected: dict[str, st
 def test_a_cluster_in_a_managed_vnet_that_is_not_imported_is_reported() -> None:
     result = _run(["arm-vnet-get.json"], ("arm-aks-get-overlay-recorded.json",))
     assert result.text.split("clusters: []\n")[1] == (
-        "  # ipplan: cluster cliakstest000002: none of its node pools could be placed in an "
-        "imported subnet: not imported\n"
+        "  # ipplan: cluster cliakstest000002: none of its node pools could be imported: not "
+        "imported\n"
         "  # - name: cliakstest000002\n"
         "  #   vnet: ''\n"
         "  #   network: azure-cni-overlay\n"
@@ -427,8 +430,8 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
             "name": "batch-aks",
             "vnet": "spoke-batch-vnet",
             "network": "azure-cni-pod-subnet-static",
-            "service_cidr": "10.0.0.0/16",
-            "dns_service_ip": "10.0.0.10",
+            "service_cidr": "10.110.0.0/16",
+            "dns_service_ip": "10.110.0.10",
             "private_cluster": False,
             "internal_lbs": 0,
             "private_endpoints": 0,
@@ -460,8 +463,8 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
 
 def test_two_vnets_each_with_a_default_subnet_ids_match_case_insensitively() -> None:
     vnets = [
-        _vnet("hub", ["10.0.0.0/16"], {"default": "10.0.0.0/24"}),
-        _vnet("spoke", ["10.1.0.0/16"], {"default": "10.1.0.0/24", "pods": "10.1.64.0/18"}),
+        _vnet("hub", ["10.10.0.0/16"], {"default": "10.10.0.0/24"}),
+        _vnet("spoke", ["10.11.0.0/16"], {"default": "10.11.0.0/24", "pods": "10.11.64.0/18"}),
     ]
     pod_subnet = _subnet_id("spoke", "pods").lower()
     pools = [
@@ -478,7 +481,9 @@ def test_two_vnets_each_with_a_default_subnet_ids_match_case_insensitively() -> 
 
 def _one_cluster(network: dict[str, Any], *pools: dict[str, Any]) -> AzureImport:
     vnets = [
-        _vnet("v", ["10.0.0.0/16"], {"a": "10.0.0.0/24", "b": "10.0.1.0/24", "p": "10.0.64.0/18"})
+        _vnet(
+            "v", ["10.10.0.0/16"], {"a": "10.10.0.0/24", "b": "10.10.1.0/24", "p": "10.10.64.0/18"}
+        )
     ]
     return _docs(vnets, [_cluster("c", network, list(pools))])
 
@@ -551,7 +556,6 @@ def test_autoscaler_count_below_min_surge_and_missing_values() -> None:
     )
     assert result.scenario["clusters"][0]["node_pools"] == [
         {"name": "x", "subnet": "a", "nodes": 2, "max_nodes": 5},
-        {"name": "y", "subnet": "b", "nodes": 0, "max_surge": 2},
         {"name": "z", "subnet": "b", "nodes": 4},
     ]
     assert (
@@ -559,6 +563,7 @@ def test_autoscaler_count_below_min_surge_and_missing_values() -> None:
     )
     assert result.notes == (
         "cluster c: no IPv4 podCidr in the export: ipplan uses 10.244.0.0/16, AKS's default",
+        "node pool y of cluster c: 0 nodes and no autoscaler: it uses no IPs: not imported",
         "pool z: maxSurge 'lots' not understood: left out (ipplan's default applies)",
     )
 
@@ -568,10 +573,10 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
     vnets = [
         _vnet(
             "v",
-            ["10.0.0.0/16"],
+            ["10.10.0.0/16"],
             {
                 "a": {
-                    "addressPrefix": "10.0.0.0/24",
+                    "addressPrefix": "10.10.0.0/24",
                     "ipConfigurations": [
                         {
                             "id": f"{node_rg}/Microsoft.Network/networkInterfaces/"
@@ -591,7 +596,7 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
                 }
             },
         ),
-        _vnet("w", ["10.1.0.0/16"], {"b": "10.1.0.0/24"}),
+        _vnet("w", ["10.11.0.0/16"], {"b": "10.11.0.0/24"}),
     ]
     cluster = _cluster(
         "c",
@@ -603,7 +608,7 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
     result = _docs(vnets, [cluster])
     # the API server's NIC and pool x's node are modelled; aks-xy-... is no pool of the cluster
     assert result.scenario["vnets"][0]["subnets"] == [
-        {"name": "a", "cidr": "10.0.0.0/24", "used_ips": 1}
+        {"name": "a", "cidr": "10.10.0.0/24", "used_ips": 1}
     ]
     assert result.scenario["clusters"][0]["node_pools"] == [
         {"name": "x", "subnet": "a", "nodes": 3}
@@ -615,8 +620,8 @@ def test_private_cluster_api_endpoint_and_pools_in_another_vnet() -> None:
 
 
 def test_vnets_with_the_same_name_and_a_vnet_given_twice() -> None:
-    one = _vnet("spoke", ["10.0.0.0/16"], {"default": "10.0.0.0/24"}, rg="rg1")
-    two = _vnet("spoke", ["10.1.0.0/16"], {"default": "10.1.0.0/24"}, rg="rg2")
+    one = _vnet("spoke", ["10.10.0.0/16"], {"default": "10.10.0.0/24"}, rg="rg1")
+    two = _vnet("spoke", ["10.11.0.0/16"], {"default": "10.11.0.0/24"}, rg="rg2")
     result = import_azure(
         [("a.json", json.dumps([one, two])), ("b.json", json.dumps(two))],
         [
@@ -637,7 +642,7 @@ def test_vnets_with_the_same_name_and_a_vnet_given_twice() -> None:
     assert result.scenario["clusters"][0]["vnet"] == "spoke-2"
     assert result.notes == (
         "VNet spoke is given twice (a.json: [1] and b.json): the first is used",
-        "VNet spoke renamed spoke-2: another VNet has its name",
+        "VNet spoke renamed spoke-2: another one has its name",
     )
 
 
@@ -677,11 +682,113 @@ def test_peerings_to_vnets_outside_the_import_become_external_ranges() -> None:
     )
 
 
+def _rejected(data: dict[str, Any], path: str) -> str:
+    """What scenario validation says about *data*, after the field path *path*."""
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario({"name": "t", **data}, "t")
+    return str(err.value).removeprefix(f"t: {path}.")
+
+
+REJECTED = "not imported, as ipplan would reject it; fix it here and uncomment it"
+
+
+def test_a_cluster_ipplan_would_reject_is_left_out_with_the_validation_message() -> None:
+    vnets = [
+        _vnet("hub", ["10.0.0.0/22"]),
+        _vnet("spoke", ["10.10.0.0/16"], {"nodes": "10.10.0.0/24"}),
+    ]
+    network = {
+        "networkPlugin": "azure",
+        "networkPluginMode": "overlay",
+        "podCidr": "100.64.0.0/16",
+        "serviceCidr": "10.0.0.0/16",
+        "dnsServiceIP": "10.0.0.10",
+    }
+    result = _docs(vnets, [_cluster("c", network, [_pool("sys", _subnet_id("spoke", "nodes"))])])
+    assert result.scenario["clusters"] == []
+    cluster = {
+        "name": "c",
+        "vnet": "spoke",
+        "network": "azure-cni-overlay",
+        "service_cidr": "10.0.0.0/16",
+    }
+    cluster["node_pools"] = [{"name": "sys", "subnet": "nodes", "nodes": 3}]
+    problem = _rejected({"vnets": result.scenario["vnets"], "clusters": [cluster]}, "clusters[0]")
+    assert problem.startswith(
+        "service_cidr: 10.0.0.0/16 overlaps VNet 'hub' (10.0.0.0/22, vnets[0]"
+    )
+    assert result.notes == (f"cluster c: {problem.replace('vnets[0]', 'vnets[hub]')}: {REJECTED}",)
+    assert "  # - name: c\n  #   vnet: spoke\n  #   network: azure-cni-overlay\n" in result.text
+
+
+def test_a_pool_ipplan_would_reject_is_left_out_and_the_cluster_kept() -> None:
+    network = {
+        "networkPlugin": "azure",
+        "networkPluginMode": "overlay",
+        "networkDataplane": "cilium",
+    }
+    result = _one_cluster(network, _pool("sys", A), _pool("win", B, osType="Windows"))
+    assert result.scenario["clusters"][0]["node_pools"] == [
+        {"name": "sys", "subnet": "a", "nodes": 3}
+    ]
+    cluster = {"name": "c", "vnet": "v", "network": "azure-cni-overlay", "dataplane": "cilium"}
+    cluster["node_pools"] = [{"name": "win", "subnet": "b", "os": "windows", "nodes": 3}]
+    vnet = {
+        "name": "v",
+        "address_space": ["10.10.0.0/16"],
+        "subnets": [{"name": "b", "cidr": "10.10.1.0/24"}],
+    }
+    problem = _rejected({"vnets": [vnet], "clusters": [cluster]}, "clusters[0].node_pools[0]")
+    assert problem.startswith("os: 'windows' ")
+    assert result.notes[1:] == (f"node pool win of cluster c: {problem}: {REJECTED}",)
+
+
+def test_a_problem_between_clusters_names_the_other_cluster() -> None:
+    vnets = [_vnet("v", ["10.10.0.0/16"], {"a": "10.10.0.0/24", "p": "10.10.64.0/18"})]
+    pod_subnet = _cluster(
+        "c1",
+        {"networkPlugin": "azure"},
+        [_pool("x", _subnet_id("v", "a"), podSubnetID=_subnet_id("v", "p"))],
+    )
+    overlay = {"networkPlugin": "azure", "networkPluginMode": "overlay", "podCidr": "100.64.0.0/16"}
+    nodes_in_p = _cluster("c2", overlay, [_pool("y", _subnet_id("v", "p"))])
+    result = _docs(vnets, [pod_subnet, nodes_in_p])
+    assert [c["name"] for c in result.scenario["clusters"]] == ["c2"]
+    first, second = result.notes
+    assert first == "cluster c1: none of its node pools could be imported: not imported"
+    # the validation message names the other cluster's pool: its position changes
+    assert second.startswith("node pool x of cluster c1: pod_subnet: 'p' ")
+    assert "clusters[c2].node_pools[y]" in second
+    assert second.endswith(f": {REJECTED}")
+    assert "  # - name: c1\n  #   vnet: v\n" in result.text
+
+
+def test_a_vnet_ipplan_would_reject_takes_its_clusters_with_it() -> None:
+    vnets = [
+        _vnet("ok", ["10.10.0.0/16"]),
+        _vnet("reserved", ["172.31.0.0/16"], {"nodes": "172.31.0.0/24"}),
+    ]
+    cluster = _cluster(
+        "c", {"networkPlugin": "azure"}, [_pool("x", _subnet_id("reserved", "nodes"))]
+    )
+    result = _docs(vnets, [cluster])
+    assert [v["name"] for v in result.scenario["vnets"]] == ["ok"]
+    problem = _rejected({"vnets": [{"name": "r", "address_space": ["172.31.0.0/16"]}]}, "vnets[0]")
+    assert problem.startswith("address_space[0]: 172.31.0.0/16 ")
+    assert result.notes == (
+        f"VNet reserved: {problem}: {REJECTED}",
+        "cluster c: none of its node pools could be imported: not imported",
+        "node pool x of cluster c: its VNet reserved was not imported: not imported",
+    )
+
+
 def test_name_defaults_to_the_first_imported_vnet_sanitised() -> None:
     result = _docs([_vnet("my vnet (prod)", ["10.0.0.0/16"])])
     assert result.scenario["name"] == "my-vnet-prod"
     assert result.scenario["vnets"][0]["name"] == "my-vnet-prod"
-    assert result.notes == ("VNet my vnet (prod) renamed my-vnet-prod: another VNet has its name",)
+    assert result.notes == (
+        "VNet my vnet (prod) renamed my-vnet-prod: names use letters, digits, - _ .",
+    )
 
 
 # --- bad input: one line, naming the file -------------------------------------------------------
@@ -794,8 +901,14 @@ def test_bad_vnet_documents(text: str, message: str) -> None:
             "arm-aks-list-kubenet.json: responses.200.body.value[0] "
             "(clustername1): is an AKS cluster: pass it with --clusters",
         ),
+        (
+            "arm-subnet-list.json",
+            "arm-subnet-list.json: responses.200.body.value[0] (subnet1): is a subnet, not a "
+            "virtual network: ipplan needs the VNet's address space too: pass the output of "
+            "`az network vnet list -o json`",
+        ),
     ],
-    ids=["usage", "peering", "subnet", "cluster"],
+    ids=["usage", "peering", "subnet", "cluster", "subnet-list"],
 )
 def test_published_documents_that_are_not_vnets(fixture: str, message: str) -> None:
     with pytest.raises(ScenarioError) as err:
@@ -823,15 +936,44 @@ def test_published_documents_that_are_not_vnets(fixture: str, message: str) -> N
         (
             '{"name": "c", "properties": {"agentPoolProfiles": [],'
             ' "networkProfile": {"networkPlugin": "kubenet", "podCidr": "10.244.0.0/33"}}}',
-            "c.json: networkProfile.podCidrs: '10.244.0.0/33' is not a valid CIDR",
+            "c.json: properties.networkProfile.podCidr: '10.244.0.0/33' is not a valid CIDR",
+        ),
+        (
+            '{"name": "c", "agentPoolProfiles": [], "networkProfile": {"dnsServiceIp": "10.0.0"}}',
+            "c.json: networkProfile.dnsServiceIp: '10.0.0' is not a valid IP address",
         ),
     ],
-    ids=["vnet", "unrelated", "max-pods", "pod-cidr"],
+    ids=["vnet", "unrelated", "max-pods", "pod-cidr", "dns-ip"],
 )
 def test_bad_cluster_documents(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as err:
         import_azure([_file("arm-vnet-get.json")], [("c.json", text)], start="2027-01")
     assert str(err.value) == message
+
+
+def test_no_vnet_that_can_be_imported_is_an_error() -> None:
+    with pytest.raises(ScenarioError) as err:
+        import_azure([("v.json", json.dumps(_vnet("v6", ["fd00::/48"])))], start="2027-01")
+    assert str(err.value) == (
+        "v.json: no VNet can be imported; the first: VNet v6 has no IPv4 address space: not "
+        "imported"
+    )
+
+
+def test_messages_and_yaml_stay_one_line_whatever_the_names() -> None:
+    with pytest.raises(ScenarioError) as err:
+        import_azure(
+            [("v.json", '{"name": "a\\nb", "addressSpace": {"addressPrefixes": ["x\\ny"]}}')],
+            start="2027-01",
+        )
+    assert "\n" not in str(err.value)
+    pools = [
+        _pool("sys", _subnet_id("v", "a"), osType="Linux"),
+        _pool("tab\there", _subnet_id("v", "a")),
+    ]
+    result = _one_cluster({"networkPlugin": "azure", "networkPluginMode": "overlay"}, *pools)
+    assert result.scenario["clusters"][0]["node_pools"][1]["name"] == "tab\there"
+    assert '      - {name: "tab\\there", subnet: a, nodes: 3}\n' in result.text
 
 
 def test_start_must_be_a_month() -> None:
@@ -941,6 +1083,28 @@ def test_cli_bad_input_is_one_line_and_leaves_the_output_alone(
     ]
 
 
+def test_cli_written_file_validates_and_plans(tmp_path: Path) -> None:
+    out = tmp_path / "estate.yaml"
+    args = [
+        "import",
+        "azure",
+        "-o",
+        str(out),
+        "--vnets",
+        str(DATA / "built-cli-vnet-list-contoso.json"),
+    ]
+    args += ["--clusters", str(DATA / "built-cli-aks-list-contoso.json")]
+    assert runner.invoke(app, args).exit_code == 0
+    validated = runner.invoke(app, ["validate", str(out)])
+    assert (validated.exit_code, validated.stdout) == (
+        0,
+        "ok: hub-vnet (3 vnets, 1 cluster, 2 node pools)\n",
+    )
+    planned = runner.invoke(app, ["plan", str(out), "--out", str(tmp_path / "report")])
+    assert planned.exit_code == 0
+    assert (tmp_path / "report" / "subnets.csv").read_text().splitlines()[0].startswith("vnet,")
+
+
 def test_cli_reads_json_with_a_byte_order_mark_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "vnets.json"
     text = json.dumps(_vnet("v", ["10.0.0.0/16"]), indent=2).replace("\n", "\r\n")
@@ -948,3 +1112,32 @@ def test_cli_reads_json_with_a_byte_order_mark_and_crlf(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "azure", "--vnets", str(path), "--start", "2027-01"])
     assert result.exit_code == 0
     assert result.stdout.endswith("vnets:\n  - name: v\n    address_space: [10.0.0.0/16]\n")
+
+
+def _readme_section(title: str) -> str:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_azure_transcript_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "vnets.json").write_bytes((DATA / "built-cli-vnet-list-contoso.json").read_bytes())
+    (tmp_path / "clusters.json").write_bytes(
+        (DATA / "built-cli-aks-list-contoso.json").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    section = _readme_section("Start from your Azure estate")
+    console = section.split("```console\n", 1)[1].split("```", 1)[0]
+    commands = console.split("$ ")[1:]
+    assert [c.splitlines()[0] for c in commands[:2]] == [
+        "az network vnet list -o json > vnets.json",
+        "az aks list -o json > clusters.json",
+    ]
+    for command in commands[2:]:
+        line, _, expected = command.partition("\n")
+        assert line.startswith("ipplan ")
+        result = runner.invoke(app, line.split()[1:])
+        assert (result.exit_code, result.output) == (0, expected)
+    excerpt = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    written = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
+    for line in excerpt.splitlines():
+        assert f"{line}\n" in written

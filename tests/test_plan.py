@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from netaddr import IPNetwork
 
@@ -116,3 +118,31 @@ def test_comparison_marks_the_subnet_too_small_for_azure_cni() -> None:
     assert [p.message for p in cni.problems] == [
         "node subnet spoke/nodes (/24, 251 usable IPs) needs 656 IPs at peak"
     ]
+
+
+def test_dual_stack_vnet_keeps_one_address_space_per_ip_version() -> None:
+    scenario = _scenario(SUBNETS, POOLS)
+    vnet = VNet(
+        "spoke",
+        (IPNetwork("10.20.0.0/16"), IPNetwork("fd00:20::/48")),
+        (*SUBNETS, SubnetSpec("v6", cidr=IPNetwork("fd00:20:0:5::/64"))),
+    )
+    plan = build_plan(replace(scenario, vnets=(vnet,)))
+    rows = {s.name: s for s in plan.subnets}
+    assert str(rows["aks-nodes"].cidr) == "10.20.4.0/22"  # IPv4 allocation unchanged
+    assert rows["v6"].usable_ips == 2**64 - 5 and rows["v6"].status == "unused"
+    (space,) = plan.vnets
+    assert space.size == 2**16 + 2**80
+    assert str(space.largest_free) == "10.20.128.0/17"
+
+
+def test_auto_size_that_does_not_fit_says_where_its_size_came_from() -> None:
+    subnets = (SubnetSpec("nodes", cidr=IPNetwork("10.20.0.0/17")), SubnetSpec("pods", auto=True))
+    pools = (NodePool("p", 900, "nodes", max_pods=250, pod_subnet="pods"),)
+    with pytest.raises(ScenarioError) as err:
+        build_plan(_scenario(subnets, pools, Network.POD_SUBNET))
+    # 900 + 90 surge = 990 nodes x 250 = 247,500 IPs; + 20% = 297,000 -> /13, larger than the /16
+    assert str(err.value).startswith(
+        "t.yaml: vnets[0].subnets[1]: subnet 'pods' (size: auto, 247,500 IPs at peak + 20% "
+        "headroom -> /13) cannot be allocated: "
+    )

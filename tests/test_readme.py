@@ -58,7 +58,10 @@ def test_library_snippet_runs() -> None:
 
 
 def test_every_ipplan_command_in_the_readme_exits_cleanly() -> None:
-    ipplan = [c for c in _console_commands() if c.startswith("ipplan ")]
+    # The Azure section's commands read the user's az exports: tests/test_azure.py runs them on
+    # sample exports and checks their output.
+    azure = README.split("## Start from your Azure estate", 1)[1].split("\n## ", 1)[0]
+    ipplan = [c for c in _console_commands() if c.startswith("ipplan ") and f"$ {c}" not in azure]
     assert "ipplan --help" in ipplan
     for command in ipplan:
         args = command.split()[1:]

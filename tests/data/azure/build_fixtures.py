@@ -526,14 +526,14 @@ def static_block_clusters() -> dict[str, Any]:
     props["nodeResourceGroup"] = BATCH_NODE_RG
     props["kubernetesVersion"] = props["currentKubernetesVersion"] = "1.31.2"
     props["networkProfile"] = {
-        "dnsServiceIP": "10.0.0.10",
+        "dnsServiceIP": "10.110.0.10",
         "ipFamilies": ["IPv4"],
         "loadBalancerSku": "standard",
         "networkPlugin": "azure",
         "networkDataplane": "azure",
         "outboundType": "loadBalancer",
-        "serviceCidr": "10.0.0.0/16",
-        "serviceCidrs": ["10.0.0.0/16"],
+        "serviceCidr": "10.110.0.0/16",
+        "serviceCidrs": ["10.110.0.0/16"],
     }
     nodes = vnet_id(*BATCH) + "/subnets/nodes"
     pods = vnet_id(*BATCH) + "/subnets/pods"
