@@ -87,7 +87,7 @@ _DPI = 100
 _BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6}
 
 
-def _figure(width: float, height: float) -> Figure:
+def _figure(width: float, height: float, layout: bool = True) -> Figure:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -100,7 +100,7 @@ def _figure(width: float, height: float) -> Figure:
     )
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
+    return Figure(figsize=(width, height), dpi=_DPI, layout="constrained" if layout else None)
 
 
 def png(figure: Figure) -> bytes:
@@ -124,20 +124,29 @@ def utilization_figure(plan: Plan) -> Figure:
     for s in plan.subnets:
         by_vnet.setdefault(s.vnet, []).append(s)
     vnets = [v.name for v in plan.vnets if v.name in by_vnet]
-    rows = sum(len(by_vnet[v]) for v in vnets)
-    fig = _figure(11.5, 1.3 + 0.42 * rows + 0.55 * len(vnets))
+    labels = {id(s): f"{s.name}  {s.cidr}\n{s.role}, {s.origin}" for s in plan.subnets}
+    # laid out by hand in inches: a layout engine would double the rendering time
+    left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
+    row_h, title_h, gap, bottom, legend = 0.42, 0.3, 0.12, 0.55, 0.6
+    width = 11.5
+    height = 0.45 + sum(title_h + row_h * (len(by_vnet[v]) + 0.6) + gap for v in vnets)
+    height += bottom + legend
+    fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: subnet utilization now and at upgrade peak "
         f"(% of usable IPs; warn at {warn_at}%)",
         fontweight="bold",
+        y=1 - 0.1 / height,
+        va="top",
     )
-    axes = fig.subplots(
-        len(vnets),
-        1,
-        sharex=True,
-        squeeze=False,
-        gridspec_kw={"height_ratios": [len(by_vnet[v]) + 0.6 for v in vnets]},
-    )[:, 0]
+    axes = []
+    y = height - 0.45
+    for vnet in vnets:
+        h = row_h * (len(by_vnet[vnet]) + 0.6)
+        y -= title_h + h
+        rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
+        axes.append(fig.add_axes(rect))
+        y -= gap
     top = max([110.0] + [min(s.utilization_pct, 150.0) + 25 for s in plan.subnets])
     for ax, vnet in zip(axes, vnets, strict=True):
         subnets = by_vnet[vnet][::-1]  # first subnet on top
@@ -172,9 +181,8 @@ def utilization_figure(plan: Plan) -> Figure:
                 color=ALERT if s.status == "full" else "black",
                 fontweight="bold" if tag else "normal",
             )
-        ax.set_yticks(
-            list(ys), [f"{s.name}  {s.cidr}\n{s.role}, {s.origin}" for s in subnets], fontsize=8.5
-        )
+        ax.set_yticks(list(ys), [labels[id(s)] for s in subnets], fontsize=8.5)
+        ax.tick_params(axis="x", labelbottom=ax is axes[-1])
         ax.axvline(100, color="black", linewidth=1.2)
         ax.axvline(warn_at, color="black", linewidth=1, linestyle="--")
         ax.set_xlim(0, top)
@@ -200,7 +208,13 @@ def utilization_figure(plan: Plan) -> Figure:
         Line2D([], [], color="black", linestyle="--", label=f"warn level {warn_at}%"),
         Line2D([], [], color="black", linewidth=1.2, label="capacity (100%)"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.04 / height),
+        ncols=3,
+        frameon=False,
+    )
     return fig
 
 
@@ -265,40 +279,59 @@ def comparison_figure(plan: Plan) -> Figure:
     networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
     clusters = list(plan.clusters)
     sizes = plan.subnet_sizes
-    fig = _figure(13.5, 0.5 + len(clusters) * (0.5 * len(networks) + 1.45))
+    rules = {
+        (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
+    }
+    labelled = {
+        (c.name, n): f"{n}{'  (current)' if n is c.network else ''}"
+        + (f"\nINFEASIBLE: {_why(rules[c.name, n])}" if rules[c.name, n] else "")
+        for c in clusters
+        for n in networks
+    }
+    # laid out by hand in inches: a layout engine would double the rendering time
+    left = max((_text_px(t, 8.5) for t in labelled.values()), default=0) / _DPI + 0.2
+    header, title, bottom, gap = 0.32, 0.42, 0.62, 0.45
+    plot_h = 0.5 * len(networks)
+    band = header + title + plot_h + bottom
+    width, height = 13.5, 0.45 + band * len(clusters)
+    fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: the network models side by side, at upgrade peak "
         "(hatched = infeasible)",
         fontweight="bold",
+        y=1 - 0.1 / height,
+        va="top",
     )
-    subfigs = fig.subfigures(len(clusters), 1, squeeze=False)[:, 0]
-    for sub, cluster in zip(subfigs, clusters, strict=True):
+    unit = (width - left - 0.25 - 2 * gap) / 3.25  # widths 1.25 : 1 : 1
+    for index, cluster in enumerate(clusters):
+        top = height - 0.45 - index * band
         rows = {n: comparison_row(plan.comparisons[n], cluster.name) for n in networks}
-        bad = {n: problem_rules(plan.comparisons[n], cluster.name) for n in networks}
+        bad = {n: rules[cluster.name, n] for n in networks}
         current = sizes.get(cluster.node_pools[0].subnet) if cluster.node_pools else None
         now_prefix = current.prefixlen if current is not None else None
         planned = _int(rows[networks[0]]["nodes"]) if networks else 0
-        sub.suptitle(
+        fig.text(
+            0.08 / width,
+            (top - 0.04) / height,
             f"cluster {cluster.name}: {cluster.network} today, {planned:,} planned nodes; "
             f"node subnet {cluster.node_pools[0].subnet if cluster.node_pools else '-'}"
             + (f" (/{now_prefix})" if now_prefix else ""),
-            x=0.01,
-            ha="left",
             fontweight="bold",
             fontsize=10.5,
+            va="top",
         )
-        axes = sub.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 1, 1]})
+        y = (top - header - title - plot_h) / height
+        x, axes = left, []
+        for share in (1.25, 1.0, 1.0):
+            axes.append(fig.add_axes((x / width, y, share * unit / width, plot_h / height)))
+            x += share * unit + gap
         ys = list(range(len(networks)))[::-1]
 
         # 1. VNet IPs consumed; the model names (and why a model is infeasible) label its rows
         ax = axes[0]
         vnet_ips = [_int(rows[n]["vnet_ips"]) for n in networks]
         _bars(ax, networks, bad, vnet_ips, [_n(v) for v in vnet_ips])
-        labels = [
-            f"{n}{'  (current)' if n is cluster.network else ''}"
-            + (f"\nINFEASIBLE: {_why(bad[n])}" if bad[n] else "")
-            for n in networks
-        ]
+        labels = [labelled[cluster.name, n] for n in networks]
         ax.set_yticks(ys, labels, fontsize=8.5)
         for tick, n in zip(ax.get_yticklabels(), networks, strict=True):
             if bad[n]:
@@ -322,10 +355,10 @@ def comparison_figure(plan: Plan) -> Figure:
             [f"/{p} ({_n(i)} IPs)" for p, i in zip(prefixes, ips, strict=True)],
         )
         longest = max(steps + ([30 - now_prefix] if now_prefix else []))
-        ax.set_xlim(0, longest + 3.2)
+        ax.set_xlim(0, longest + 4.2)
         # every other prefix is labelled, always including the current one
         anchor = 30 - now_prefix if now_prefix else 1
-        ticks = [t for t in range(1, int(longest + 3.2) + 1) if (t - anchor) % 2 == 0]
+        ticks = [t for t in range(1, int(longest + 4.2) + 1) if (t - anchor) % 2 == 0]
         ax.set_xticks(ticks, [f"/{30 - t}" for t in ticks], fontsize=8)
         if now_prefix is not None:
             ax.axvline(30 - now_prefix, color="black", linestyle="--", linewidth=1.2)
@@ -409,9 +442,8 @@ def _forecast_panel(
     _few_ticks(ax.yaxis, 4)
     ax.yaxis.set_major_formatter(_THOUSANDS())
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_ylabel(unit, fontsize=8.5)
     kind = KINDS[series.resource.kind][1]
-    ax.set_xlabel(f"{kind}\n{_wrap_name(series.resource.name)}", fontsize=8.5)
+    ax.set_xlabel(f"{kind} ({unit})\n{_wrap_name(series.resource.name)}", fontsize=8.5)
     m = series.exhaustion_month
     if m is not None:
         ax.axvline(m, color=ALERT, linewidth=1.8, linestyle="--")
@@ -462,33 +494,55 @@ def forecast_figure(plan: Plan) -> Figure:
     dotted, the exhaustion month marked and labelled; the resource is named under each panel.
 
     The cluster's own model's panel shows the plan as written (every cluster on its own model).
+    Laid out by hand in inches (no layout engine: it would double the rendering time).
     """
     forecast = plan.forecast
     models = [m for m in forecast.models if m != CURRENT]
     models += [c.network.value for c in plan.clusters if c.network.value not in models]
-    fig = _figure(max(2.65 * len(models) + 0.4, 9.0), 1.1 + 3.05 * len(plan.clusters))
-    fig.suptitle(
-        f"{plan.scenario.name}: the first resource to run out, per cluster and model, "
-        f"{forecast.months[0]} to {forecast.months[-1]}",
-        fontweight="bold",
-    )
-    subfigs = fig.subfigures(len(plan.clusters), 1, squeeze=False)[:, 0]
-    for sub, cluster in zip(subfigs, plan.clusters, strict=True):
-        sub.suptitle(
-            f"cluster {cluster.name} (today {cluster.network})",
-            x=0.005,
-            ha="left",
-            fontweight="bold",
-            fontsize=10.5,
-        )
-        axes = sub.subplots(1, len(models), squeeze=False)[0]
-        for ax, model in zip(axes, models, strict=True):
+    panels = []
+    for cluster in plan.clusters:
+        for model in models:
             own = model == cluster.network.value
             source = forecast.current if own else model
             estimate = plan.estimate if own else plan.comparisons.get(Network(model))
             rules = [] if estimate is None else problem_rules(estimate, cluster.name)
-            binding = forecast.binding(source, cluster.name)
-            _forecast_panel(ax, forecast, binding, model, own, rules)
+            panels.append((cluster, model, own, rules, forecast.binding(source, cluster.name)))
+    # the widest y tick label is at most the axis top (capacity or peak, plus 22%)
+    tops = [
+        int(max(b.capacity, *b.required) * 1.22) for _, _, _, _, b in panels if b and b.capacity
+    ]
+    left = _text_px(_n(max(tops, default=0)), 8) / _DPI + 0.16  # the y tick labels
+    title_h, panel_h, bottom_h, label_h, gap = 0.3, 1.6, 0.7, 0.42, 0.14
+    band = title_h + label_h + panel_h + bottom_h
+    legend_rows = -(-(len(models) + 3) // 5)
+    width = max(2.65 * len(models) + 0.4, 9.0)
+    height = 0.45 + band * len(plan.clusters) + 0.2 + 0.22 * legend_rows
+    fig = _figure(width, height, layout=False)
+    fig.suptitle(
+        f"{plan.scenario.name}: the first resource to run out, per cluster and model, "
+        f"{forecast.months[0]} to {forecast.months[-1]}",
+        fontweight="bold",
+        y=1 - 0.12 / height,
+        va="top",
+    )
+    # 0.35 in on the right: the last month's tick label is centred on the axis end
+    panel_w = (width - 0.45 - len(models) * left - (len(models) - 1) * gap) / len(models)
+    for index, (cluster, model, own, rules, binding) in enumerate(panels):
+        row, col = divmod(index, len(models))
+        top = height - 0.45 - row * band
+        if col == 0:
+            fig.text(
+                0.06 / width,
+                (top - 0.04) / height,
+                f"cluster {cluster.name} (today {cluster.network})",
+                fontweight="bold",
+                fontsize=10.5,
+                va="top",
+            )
+        x = 0.1 + left + col * (panel_w + gap + left)
+        y = top - title_h - label_h - panel_h
+        ax = fig.add_axes((x / width, y / height, panel_w / width, panel_h / height))
+        _forecast_panel(ax, forecast, binding, model, own, rules)
     from matplotlib.lines import Line2D
 
     handles = [
@@ -507,7 +561,14 @@ def forecast_figure(plan: Plan) -> Figure:
         Line2D([], [], color="black", linestyle=":", label=f"warn level {forecast.warn_at_pct}%"),
         Line2D([], [], color=ALERT, linestyle="--", linewidth=1.8, label="runs out"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False, fontsize=8.5)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.04 / height),
+        ncols=5,
+        frameon=False,
+        fontsize=8.5,
+    )
     return fig
 
 
@@ -588,6 +649,11 @@ def _zoom(vnet: VNetPlan, prefix: Any, width_px: float) -> tuple[int, int, int] 
     return (low >> bits << bits, 1 << bits, width - bits)
 
 
+def _strip_top(rows: int) -> float:
+    """The top of a strip's y axis: the bar spans 0..1, each row of callouts 0.95 above it."""
+    return 1.15 + 0.95 * rows + (0.1 if rows else 0)
+
+
 def _strip(
     ax: Axes, vnet: VNetPlan, version: int, first: int, size: int, title: str, width_px: float
 ) -> None:
@@ -641,7 +707,7 @@ def _strip(
                 "relpos": (0, 0),
             },
         )
-    ax.set_ylim(0, 1.15 + 0.95 * rows + (0.1 if rows else 0))
+    ax.set_ylim(0, _strip_top(rows))
     ax.set_xlim(0, 1)
     ticks = [i / 4 for i in range(5)]
     labels = [_ip(version, first + int(t * size)) for t in ticks[:-1]]
@@ -660,7 +726,7 @@ def address_map_figure(plan: Plan) -> Figure:
     smallest aligned block that holds them, also to scale.
     """
     width = 13.0
-    width_px = (width - 0.5) * _DPI
+    width_px = (width - 1.2) * _DPI
     strips: list[tuple[VNetPlan, int, int, int, str, float]] = []
     for vnet in plan.vnets:
         for prefix in vnet.address_space:
@@ -699,13 +765,27 @@ def address_map_figure(plan: Plan) -> Figure:
                 w = int(b.cidr.size) / size
                 spans.append(((int(b.cidr.first) - first) / size + w / 2, f"{b.name}\n{b.cidr}"))
         rows = 1 + max((r for _, _, r in _callouts(sorted(spans), width_px)), default=-1)
-        heights.append(1.0 + 0.55 * rows)
-    fig = _figure(width, 1.0 + sum(0.62 * h + 0.45 for h in heights))
-    fig.suptitle(f"{plan.scenario.name}: VNet address maps (to scale)", fontweight="bold")
-    axes = fig.subplots(len(strips), 1, squeeze=False, gridspec_kw={"height_ratios": heights})
-    for ax, (vnet, version, first, size, title, _) in zip(axes[:, 0], strips, strict=True):
+        heights.append(_strip_top(rows))
+    # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
+    unit, title_h, ticks_h, legend = 0.42, 0.3, 0.32, 0.75
+    height = 0.45 + sum(title_h + unit * h + ticks_h for h in heights) + legend
+    fig = _figure(width, height, layout=False)
+    fig.suptitle(
+        f"{plan.scenario.name}: VNet address maps (to scale)",
+        fontweight="bold",
+        y=1 - 0.1 / height,
+        va="top",
+    )
+    y = height - 0.45
+    axes = []
+    for (vnet, version, first, size, title, _), h in zip(strips, heights, strict=True):
+        y -= title_h + unit * h
+        # 0.6 in each side: the first and last tick labels are centred on the strip's ends
+        ax = fig.add_axes((0.6 / width, y / height, (width - 1.2) / width, unit * h / height))
         _strip(ax, vnet, version, first, size, title, width_px)
-    axes[-1, 0].set_xlabel("address (each strip to its own scale)")
+        axes.append(ax)
+        y -= ticks_h
+    axes[-1].set_xlabel("address (each strip to its own scale)")
     from matplotlib.patches import Patch
 
     kinds = [k for k in BLOCK_COLORS if any(b.kind == k for v in plan.vnets for b in v.blocks)]
@@ -717,7 +797,13 @@ def address_map_figure(plan: Plan) -> Figure:
         )
         for k in kinds
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.04 / height),
+        ncols=len(handles),
+        frameon=False,
+    )
     return fig
 
 
@@ -760,7 +846,12 @@ def sweep_figure(
     grid = fig.subplots(rows, cols, squeeze=False)
     image = None
     annotate = len(nodes) * len(max_pods) <= 150
-    extent = (-0.5, len(nodes) - 0.5, -0.5, len(max_pods) - 0.5)
+    # evenly spaced node counts get a real, round-numbered axis; a list gets one tick per value
+    gaps = {b - a for a, b in zip(nodes, nodes[1:], strict=False)}
+    even = len(gaps) == 1
+    step = gaps.pop() if even else 1
+    xs = list(nodes) if even else list(range(len(nodes)))
+    extent = (xs[0] - step / 2, xs[-1] + step / 2, -0.5, len(max_pods) - 0.5)
     for i, ax in enumerate(grid.flat):
         if i >= len(models):
             ax.set_axis_off()
@@ -776,9 +867,14 @@ def sweep_figure(
             extent=extent,
         )
         ax.set_title(model, loc="left", fontweight="bold")
-        step = max(1, -(-len(nodes) // 6))
-        xticks = list(range(0, len(nodes), step))
-        ax.set_xticks(xticks, [_n(nodes[t]) for t in xticks], fontsize=8)
+        if even:
+            _few_ticks(ax.xaxis, 6)
+            ax.xaxis.set_major_formatter(_THOUSANDS())
+            ax.tick_params(axis="x", labelsize=8)
+        else:
+            every = max(1, -(-len(nodes) // 6))
+            xticks = list(range(0, len(nodes), every))
+            ax.set_xticks(xticks, [_n(nodes[t]) for t in xticks], fontsize=8)
         ystep = max(1, -(-len(max_pods) // 8))
         yticks = list(range(0, len(max_pods), ystep))
         ax.set_yticks(yticks, [str(max_pods[t]) for t in yticks], fontsize=8)
@@ -786,30 +882,23 @@ def sweep_figure(
         ax.set_ylabel("max pods per node")
         # label each run of one prefix along a row (every cell when the grid is small)
         for y in range(len(max_pods)):
-            row = grids[model][y]
-            x = 0
-            while x < len(nodes):
-                end = x
-                while (
-                    end + 1 < len(nodes)
-                    and row[end + 1] is not np.ma.masked
-                    and (row[x] is not np.ma.masked and row[end + 1] == row[x])
-                ):
-                    end += 1
-                wide = annotate or (end - x + 1) >= len(nodes) / 12
-                if row[x] is not np.ma.masked and wide:
-                    p = int(row[x])
-                    light = (p - low) / max(high - low, 1) > 0.55
-                    ax.text(
-                        (x + end) / 2,
-                        y,
-                        f"/{p}",
-                        ha="center",
-                        va="center",
-                        fontsize=7.5,
-                        color="black" if light else "white",
-                    )
-                x = end + 1
+            row = np.where(np.asarray(feasible[model][y]), np.asarray(prefixes[model][y]), -1)
+            starts = [0, *(np.flatnonzero(row[1:] != row[:-1]) + 1).tolist()]
+            ends = [*(s - 1 for s in starts[1:]), len(row) - 1]
+            for first, last in zip(starts, ends, strict=True):
+                p = int(row[first])
+                if p < 0 or not (annotate or last - first + 1 >= len(nodes) / 12):
+                    continue
+                light = (p - low) / max(high - low, 1) > 0.55
+                ax.text(
+                    (xs[first] + xs[last]) / 2,
+                    y,
+                    f"/{p}",
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="black" if light else "white",
+                )
     if image is not None:
         bar = fig.colorbar(image, ax=grid.ravel().tolist(), ticks=levels[:-1], shrink=0.9)
         bar.ax.set_yticklabels([f"/{p}" for p in levels[:-1]], fontsize=8)

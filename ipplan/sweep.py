@@ -81,6 +81,10 @@ MAX_NODES = 1_000_000
 MAX_ROWS = 200_000_000
 
 _I64 = np.int64
+#: the grid's integer type: every value fits in 31 bits when nodes <= MAX_NODES and max pods
+#: <= 250 (the largest, (2 x 10^6 peak nodes) x 251, is about 5 x 10^8); half of int64's
+#: memory traffic, which is what the arithmetic waits on
+_INT = np.int32
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ def parse_surges(text: str) -> tuple[Surge, ...]:
 def _bit_length(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """int.bit_length of every non-negative int64 below 2^53, exactly (frexp's exponent)."""
     exponents: np.ndarray[Any, Any] = np.frexp(values.astype(np.float64))[1]
-    return exponents.astype(_I64)
+    return exponents
 
 
 def evaluate_grid(
@@ -183,15 +187,16 @@ def evaluate_grid(
     >>> int(out["max_nodes_in_subnet"][0]), bool(out["feasible"][0])  # a /24 holds 7 + 1 surge
     (7, False)
     """
-    n = nodes.astype(_I64)
-    p = max_pods.astype(_I64)
+    n = nodes.astype(_INT)
+    p = max_pods.astype(_INT)
     if surge.percent:  # rule A1: ceil(N * q / 100), at most N
         s = np.minimum((n * surge.value + 99) // 100, n)
     else:
         s = np.minimum(n, surge.value)
     m = n + s
-    per_node = (1 + p) if network is Network.AZURE_CNI else np.ones_like(p)
-    node_ips = m * per_node  # rule A3
+    cni = network is Network.AZURE_CNI
+    per_node = (1 + p) if cni else np.ones_like(p)
+    node_ips = m * per_node if cni else m  # rule A3: M, or M * (1 + P) for azure-cni
     out: dict[str, np.ndarray[Any, Any] | None] = {
         "surge_nodes": s,
         "peak_nodes": m,
@@ -235,7 +240,7 @@ def evaluate_grid(
         out["fits_subnet"] = fits
         feasible = feasible & fits
         # rule A5: the largest N whose (N + S(N)) * per_node fits; S is monotone, so solve
-        limit = usable // per_node  # most peak nodes
+        limit = usable // per_node.astype(_I64)  # most peak nodes (a /2 needs 64 bits)
         if surge.percent:
             out["max_nodes_in_subnet"] = 100 * limit // (100 + min(surge.value, 100))
         else:

@@ -72,13 +72,12 @@ def test_utilization_facets_per_vnet(estate: Plan) -> None:
 
 def test_comparison(plan: Plan) -> None:
     fig = comparison_figure(plan)
-    (sub,) = fig.subfigs
-    assert sub._suptitle.get_text() == (  # type: ignore[union-attr]
+    assert [t.get_text() for t in fig.texts if t is not fig._suptitle] == [
         "cluster prod-aks: azure-cni-overlay today, 63 planned nodes; "
         "node subnet spoke-prod/aks-nodes (/24)"
-    )
-    vnet, smallest, fits = sub.axes
-    assert [ax.get_title(loc="left") for ax in sub.axes] == [
+    ]
+    vnet, smallest, fits = fig.axes
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
         "VNet IPs consumed",
         "smallest node subnet",
         "max nodes in the current node subnet",
@@ -114,9 +113,10 @@ def test_forecast(plan: Plan) -> None:
     assert fig._suptitle.get_text() == (  # type: ignore[union-attr]
         "contoso-prod: the first resource to run out, per cluster and model, 2027-01 to 2030-01"
     )
-    (sub,) = fig.subfigs
-    assert sub._suptitle.get_text() == "cluster prod-aks (today azure-cni-overlay)"  # type: ignore[union-attr]
-    titles = [ax.get_title(loc="left") for ax in sub.axes]
+    assert [t.get_text() for t in fig.texts if t is not fig._suptitle] == [
+        "cluster prod-aks (today azure-cni-overlay)"
+    ]
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == [
         "kubenet\n",
         "azure-cni\nINFEASIBLE now (A3)",
@@ -124,17 +124,16 @@ def test_forecast(plan: Plan) -> None:
         "azure-cni-pod-subnet\n",
         "azure-cni-pod-subnet-static\n",
     ]
-    assert [ax.get_xlabel() for ax in sub.axes] == [
-        "node subnet\nspoke-prod/aks-nodes",
-        "node subnet\nspoke-prod/aks-nodes",
-        "node subnet\nspoke-prod/aks-nodes",
-        "pod subnet\nspoke-prod/aks-pods",
-        "pod subnet\nspoke-prod/aks-pods",
+    assert [ax.get_xlabel() for ax in fig.axes] == [
+        "node subnet (IPs)\nspoke-prod/aks-nodes",
+        "node subnet (IPs)\nspoke-prod/aks-nodes",
+        "node subnet (IPs)\nspoke-prod/aks-nodes",
+        "pod subnet (IPs)\nspoke-prod/aks-pods",
+        "pod subnet (IPs)\nspoke-prod/aks-pods",
     ]
-    assert {ax.get_ylabel() for ax in sub.axes} == {"IPs"}
     # required, capacity and warn level; plus the exhaustion month where it runs out
-    assert [len(ax.get_lines()) for ax in sub.axes] == [3, 4, 3, 4, 4]
-    overlay = sub.axes[2]
+    assert [len(ax.get_lines()) for ax in fig.axes] == [3, 4, 3, 4, 4]
+    overlay = fig.axes[2]
     required = overlay.get_lines()[0]
     assert required.get_color() == MODEL_COLORS["azure-cni-overlay"]
     assert list(required.get_ydata())[:3] == [89, 92, 95]
@@ -142,7 +141,7 @@ def test_forecast(plan: Plan) -> None:
         "capacity 251",
         "lasts: 73.7% used\nin 2030-01",
     ]
-    assert [t.get_text() for t in sub.axes[4].texts] == ["capacity 8,160", "runs out\n2028-07"]
+    assert [t.get_text() for t in fig.axes[4].texts] == ["capacity 8,160", "runs out\n2028-07"]
     assert [t.get_text() for t in fig.legends[0].get_texts()][-3:] == [
         "capacity",
         "warn level 80%",
@@ -152,24 +151,21 @@ def test_forecast(plan: Plan) -> None:
 
 def test_forecast_one_row_per_cluster_own_model_marked(estate: Plan) -> None:
     fig = forecast_figure(estate)
-    assert [s._suptitle.get_text() for s in fig.subfigs] == [  # type: ignore[union-attr]
+    assert [t.get_text() for t in fig.texts if t is not fig._suptitle] == [
         "cluster web (today azure-cni-pod-subnet)",
         "cluster legacy (today kubenet)",
         "cluster data (today azure-cni)",
     ]
-    current = [
-        [
-            ax.get_title(loc="left").split("\n")[0]
-            for ax in s.axes
-            if "(current)" in ax.get_title(loc="left")
-        ]
-        for s in fig.subfigs
+    titles = [ax.get_title(loc="left").split("\n")[0] for ax in fig.axes]
+    assert len(titles) == 3 * 5
+    assert [t for t in titles if "(current)" in t] == [
+        "azure-cni-pod-subnet  (current)",
+        "kubenet  (current)",
+        "azure-cni  (current)",
     ]
-    assert current == [
-        ["azure-cni-pod-subnet  (current)"],
-        ["kubenet  (current)"],
-        ["azure-cni  (current)"],
-    ]
+    # every panel of a row shares the row's vertical position; rows go down the page
+    bottoms = [round(ax.get_position().y0, 4) for ax in fig.axes]
+    assert len(set(bottoms[:5])) == 1 and bottoms[0] > bottoms[5] > bottoms[10]
 
 
 def test_address_map(plan: Plan) -> None:
