@@ -944,6 +944,7 @@ def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict
         yield lambda: {name: png(build(plan)) for name, build in CHARTS.items()}
         return
     plan.forecast  # noqa: B018 - computed once here, so the workers inherit it
+    _figure(1, 1)  # and matplotlib imported once, not once per worker
     _JOB_PLAN[:] = [plan]
     context = multiprocessing.get_context("fork")
     try:

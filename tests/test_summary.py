@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from review_scenarios import big, small
 
 from ipplan.capacity import Network
 from ipplan.plan import Plan, build_plan
-from ipplan.report import write_report
+from ipplan.report import tables, write_csv, write_report
 from ipplan.scenario import load_scenario
 from ipplan.summary import recommend, summary_html, summary_markdown
 
@@ -160,8 +162,6 @@ def test_write_report_writes_the_pack_deterministically(tmp_path: Path) -> None:
 def test_forecast_and_exhaustion_tables(tmp_path: Path) -> None:
     write_report(build_plan(load_scenario(Path("data/example.yaml"))), tmp_path, [])
     plan = build_plan(load_scenario(Path("data/example.yaml")))
-    from ipplan.report import tables
-
     frames = tables(plan)
     forecast = frames["forecast.csv"].to_csv(index=False, lineterminator="\n").splitlines()
     assert (
@@ -188,3 +188,30 @@ def test_forecast_and_exhaustion_tables(tmp_path: Path) -> None:
         "azure-cni-overlay,example-aks,pod-cidr,nodes,example-aks,256,58,106,22.7,41.4,"
         "beyond horizon,beyond horizon,,ok,example-aks" in exhaustion
     )
+
+
+@pytest.mark.parametrize("example", ["example", "enterprise", "kubenet-migration", "big"])
+def test_csv_writer_equals_pandas_to_csv(example: str, tmp_path: Path) -> None:
+    # write_csv formats without pandas; tables() gives the DataFrames: same bytes either way
+    scenario = big() if example == "big" else load_scenario(Path(f"data/{example}.yaml"))
+    plan = build_plan(scenario)
+    write_csv(plan, tmp_path)
+    for name, frame in tables(plan).items():
+        assert (tmp_path / name).read_text() == frame.to_csv(index=False, lineterminator="\n")
+
+
+def test_plan_writes_its_csvs_without_importing_pandas() -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from ipplan.cli import app; "
+        "import tempfile; out = tempfile.mkdtemp(); "
+        "r = CliRunner().invoke(app, ['plan', 'data/example.yaml', '--out', out]); "
+        "print(r.exit_code, 'pandas' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.stdout == "0 False\n"
