@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from netaddr import IPNetwork
@@ -35,6 +35,9 @@ from ipplan.capacity import (
 )
 from ipplan.cidr import parse_network
 from ipplan.errors import IpplanError, ScenarioError
+
+if TYPE_CHECKING:
+    from ipplan.plan import Plan
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -320,6 +323,7 @@ def plan(
             f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
             f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
         )
+    typer.echo(_runway(result))
     for problem in result.estimate.problems:
         if problem.severity == "error":
             typer.echo(f"INFEASIBLE: {problem}")
@@ -327,6 +331,21 @@ def plan(
         typer.echo(f"warning: {warning}")
     typer.echo(f"\nwrote {len(written)} files to {folder}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
+
+
+def _runway(result: Plan) -> str:
+    """``runway (model): <first resource> runs out YYYY-MM (N months)``, from the forecast."""
+    f = result.forecast
+    models = "each cluster on its own model" if f.current == "current" else f.current
+    first = min(
+        (s for s in f.of(f.current) if s.capacity is not None and s.exhaustion_month is not None),
+        key=lambda s: (s.exhaustion_month or 0, s.resource.kind, s.resource.name),
+        default=None,
+    )
+    if first is None or first.exhaustion_month is None:
+        return f"runway ({models}): nothing runs out before {f.months[-1]}"
+    m = first.exhaustion_month
+    return f"runway ({models}): {first.resource.label} runs out {f.months[m]} ({m} months)"
 
 
 import_app = typer.Typer(
@@ -463,7 +482,7 @@ def _count(count: int, noun: str) -> str:
 def check(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
     min_runway_months: int = typer.Option(
-        12, "--min-runway-months", min=0, help="Months every resource must last (default 12)."
+        12, "--min-runway-months", min=0, help="Months every resource must last."
     ),
 ) -> None:
     """Gate a pipeline on SCENARIO: exit 0 when every resource of its own models lasts at least

@@ -330,8 +330,8 @@ def _scenario_lines(plan: Plan) -> list[str]:
         )
     growth = sum(1 for c in plan.clusters for p in c.node_pools if p.growth is not None)
     return [
-        f"**{sc.name}**: {len(sc.vnets)} VNet(s): {vnets}; {len(plan.clusters)} cluster(s): "
-        + "; ".join(clusters)
+        f"**{sc.name}**: {len(sc.vnets)} VNet(s): {vnets}; "
+        + (f"{len(plan.clusters)} cluster(s): " + "; ".join(clusters) if clusters else "no cluster")
         + ".",
         f"Forecast {f.months[0]} to {f.months[-1]} ({len(f.months) - 1} months, {growth} growing "
         f"pool(s)); models compared: {', '.join(str(n) for n in sc.planning.compare)}; headroom "
@@ -379,6 +379,8 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     blocks.append(_p(_verdict(plan)))
     # recommendation
     blocks.append(_Block("h2", "Recommendation"))
+    if not plan.clusters:
+        blocks.append(_p("No cluster, so no network model to recommend."))
     for rec in recommend(plan):
         change = "keep" if rec.model is rec.current else f"move from {rec.current} to"
         grow = [s for s in rec.sizes if s.grows]
