@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ipplan.capacity import Estimate, Network, Severity, comparison_row
 from ipplan.forecast import CURRENT, KINDS, Forecast, Series
 from ipplan.plan import Plan, VNetPlan
-from ipplan.summary import cluster_problems
+from ipplan.summary import cluster_problems, subnet_room
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -374,20 +374,22 @@ def comparison_figure(plan: Plan) -> Figure:
         ax.set_title("smallest node subnet", loc="left", pad=14)
         # 3. max nodes in the current node subnet
         ax = axes[2]
-        fits = [_int(rows[n]["max_nodes_in_subnet"]) for n in networks]
-        _bars(ax, networks, bad, fits, [_n(v) for v in fits])
-        ax.axvline(planned, color="black", linestyle="--", linewidth=1.2)
+        room = [subnet_room(plan.comparisons[n], cluster.name) for n in networks]
+        fits = [r or 0 for r, _ in room]
+        in_subnet = room[0][1] if room else 0
+        _bars(ax, networks, bad, fits, [_n(r) if r else "does not fit" for r, _ in room])
+        ax.axvline(in_subnet, color="black", linestyle="--", linewidth=1.2)
         ax.annotate(
-            f"planned {planned:,}",
-            (planned, 1.0),
+            f"planned {in_subnet:,}",
+            (in_subnet, 1.0),
             xycoords=("data", "axes fraction"),
             ha="center",
             va="bottom",
             fontsize=8.5,
         )
-        ax.set_xlim(0, max(fits + [planned, 1]) * 1.3)
+        ax.set_xlim(0, max(fits + [in_subnet, 1]) * 1.3)
         _few_ticks(ax.xaxis, 4)
-        ax.set_xlabel("nodes (planning count; their surge must fit too)")
+        ax.set_xlabel("nodes, all its pools (surge must fit too)")
         ax.set_title("max nodes in the current node subnet", loc="left", pad=14)
         axes[0].set_title("VNet IPs consumed", loc="left", pad=14)
     return fig

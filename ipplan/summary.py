@@ -39,6 +39,7 @@ __all__ = [
     "Size",
     "cluster_problems",
     "recommend",
+    "subnet_room",
     "summary_html",
     "summary_markdown",
 ]
@@ -63,6 +64,27 @@ def cluster_problems(estimate: Estimate, cluster: str, severity: Severity) -> li
 
 
 _WHAT = {"node-subnet": "node subnet", "pod-subnet": "pod subnet", "pod-cidr": "pod CIDR"}
+
+
+def subnet_room(estimate: Estimate, cluster: str) -> tuple[int | None, int]:
+    """(nodes the cluster's first node subnet holds, nodes planned in it), all its pools counted;
+    None when the subnet is unsized or too small for the plan already.
+
+    The capacity model grows the subnet's first pool with the others as planned (rule A5); this
+    adds the others back, so the two numbers compare like with like.
+    """
+    pools = [d for d in estimate.pools if d.cluster == cluster]
+    if not pools:
+        return None, 0
+    key = pools[0].subnet
+    users = [d for d in estimate.pools if d.subnet == key]
+    planned = sum(d.planning_nodes for d in users)
+    demand = next(d for d in estimate.subnets if d.name == key)
+    if demand.max_nodes is None or (
+        demand.usable_ips is not None and demand.peak_ips > demand.usable_ips
+    ):
+        return None, planned  # unsized, or the plan itself does not fit
+    return demand.max_nodes + planned - users[0].planning_nodes, planned
 
 
 @dataclass(frozen=True)
@@ -437,7 +459,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     "yes" if not errors else "NO (" + ", ".join(p.rule for p in errors) + ")",
                     row["vnet_ips"],
                     f"/{row['node_subnet_min_prefix']}",
-                    row["max_nodes_in_subnet"],
+                    subnet_room(estimate, cluster.name)[0] or "does not fit",
                     "-" if binding is None else binding.resource.label,
                     runs_out,
                 )

@@ -92,7 +92,14 @@ def test_comparison(plan: Plan) -> None:
     ]
     assert [t.get_text() for t in vnet.texts] == [" 84", " 4,524", " 84", " 4,364", " 432"]
     assert [t.get_text() for t in smallest.texts][:2] == [" /25 (89 IPs)", " /19 (4,529 IPs)"]
-    assert [t.get_text() for t in fits.texts][-1] == "planned 63"
+    assert [t.get_text() for t in fits.texts] == [
+        " 225",
+        " does not fit",
+        " 225",
+        " 225",
+        " 225",
+        "planned 63",
+    ]
     # one bar per model, in the model's colour; the infeasible one hatched
     bars = vnet.patches
     assert [b.get_facecolor()[:3] for b in bars] == [

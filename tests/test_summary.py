@@ -100,8 +100,14 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
         "| ok |" in text
     )
     assert (
-        "| prod-aks | azure-cni | NO (A3) | 4,524 | /19 | 0 | node subnet spoke-prod/aks-nodes "
-        "| 2027-01 |" in text
+        "| prod-aks | azure-cni | NO (A3) | 4,524 | /19 | does not fit | node subnet "
+        "spoke-prod/aks-nodes | 2027-01 |" in text
+    )
+    # a /24 less 5 other IPs and the user pool's 80 at peak leaves 166 for the system pool and
+    # its surge of 1: 165 + the user pool's 60 planned = 225 nodes
+    assert (
+        "| prod-aks | azure-cni-overlay (current) | yes | 84 | /25 | 225 | node subnet "
+        "spoke-prod/aks-nodes | lasts past 2030-01 |" in text
     )
     # only the charts that exist are referenced
     assert re.findall(r"!\[[^]]*\]\(([^)]+)\)", text) == ["utilization.png", "forecast.png"]
