@@ -684,6 +684,7 @@ def evaluate(
     clusters: Sequence[Cluster],
     subnets: Mapping[str, Subnet] | None = None,
     network: Network | None = None,
+    limits: bool = True,
 ) -> Estimate:
     """What *clusters* consume, each under its own model or all under *network*.
 
@@ -692,6 +693,8 @@ def evaluate(
         subnets: sizes and other users of the subnets, by key; a key the pools use but that is
             missing here is an unsized subnet (only its smallest prefix is computed).
         network: evaluate every cluster under this model instead of its own (comparison).
+        limits: also find how many nodes each subnet and cluster holds (``max_nodes``, the
+            limiting factor): most of the cost; a month-by-month forecast does without.
     """
     subnets = dict(subnets or {})
     clusters = [c if network is None else replace(c, network=network) for c in clusters]
@@ -706,11 +709,11 @@ def evaluate(
     cluster_rows: list[ClusterDemand] = []
     for cluster, pools in zip(clusters, demands, strict=True):
         problems += _pool_problems(cluster, cluster.network, pools)
-        row, more = _cluster_demand(cluster, pools, subnet_rows)
+        row, more = _cluster_demand(cluster, pools, subnet_rows, limits)
         cluster_rows.append(row)
         problems += more
     # each subnet's node count: its first pool grown, the others as planned (rule A5)
-    for key, sd in subnet_rows.items():
+    for key, sd in subnet_rows.items() if limits else ():
         first = _first_user(key, clusters, demands)
         if first is not None and sd.usable_ips is not None:
             subnet_rows[key] = replace(sd, max_nodes=_grow(first, sd, key, sd.usable_ips + 1))
@@ -811,7 +814,10 @@ def _grow(found: tuple[_Member, bool], demand: SubnetDemand, key: str, high: int
 
 
 def _cluster_demand(
-    cluster: Cluster, pools: Sequence[PoolDemand], subnet_rows: Mapping[str, SubnetDemand]
+    cluster: Cluster,
+    pools: Sequence[PoolDemand],
+    subnet_rows: Mapping[str, SubnetDemand],
+    limits: bool = True,
 ) -> tuple[ClusterDemand, list[Problem]]:
     """A cluster's totals, its pod CIDR (rule A6), and the node count at which a limit binds."""
     network = cluster.network
@@ -864,7 +870,9 @@ def _cluster_demand(
                     f"use a /{max(sd.min_prefixlen, STATIC_MIN_PREFIXLEN)}",
                 )
             )
-    max_nodes, factor = _binding_limit(cluster, pools, subnet_rows, cidr_nodes)
+    max_nodes, factor = (
+        _binding_limit(cluster, pools, subnet_rows, cidr_nodes) if limits else (None, "")
+    )
     pod_ips = [d.pod_subnet_ips for d in pools if d.pod_subnet_ips is not None]
     row = ClusterDemand(
         name=cluster.name,

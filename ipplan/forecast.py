@@ -323,7 +323,7 @@ def forecast(
         for m, counts in enumerate(schedule):
             if counts not in cache:
                 grown = [_grow(c, n) for c, n in zip(clusters, counts, strict=True)]
-                estimate = evaluate(grown, subnets, network)
+                estimate = evaluate(grown, subnets, network, limits=False)
                 cache[counts] = _measure(estimate)
                 if m == 0:
                     errors = [p for p in estimate.problems if p.severity is Severity.ERROR]
