@@ -485,8 +485,11 @@ def check(
         12, "--min-runway-months", min=0, help="Months every resource must last."
     ),
 ) -> None:
-    """Gate a pipeline on SCENARIO: exit 0 when every resource of its own models lasts at least
-    --min-runway-months and nothing is infeasible; else print each shortfall and exit 1."""
+    """Gate a CI pipeline on a scenario's runway.
+
+    Exit 0 when every resource of SCENARIO's own models lasts at least --min-runway-months and
+    nothing is infeasible; otherwise print each shortfall on one line and exit 1.
+    """
     from ipplan.forecast import shortfalls
     from ipplan.plan import build_plan
     from ipplan.scenario import load_scenario
@@ -532,8 +535,11 @@ def sweep(
         Path("sweep.csv"), "--out", help="The CSV; the heatmap goes beside it as .png."
     ),
 ) -> None:
-    """Every combination of node count, max pods, surge and model: node and pod IPs, smallest
-    prefixes, max nodes in --subnet. Writes a CSV and a heatmap of the smallest node subnet."""
+    """What-if grid over node counts, max pods, surge and models.
+
+    For every combination: node and pod IPs, the smallest prefixes, max nodes in --subnet.
+    Writes a CSV and, beside it, a heatmap PNG of the smallest node subnet.
+    """
     import sys
     import time
 
