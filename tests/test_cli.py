@@ -1,0 +1,61 @@
+"""The command line as a whole: help for every command, exit codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from ipplan.cli import app
+
+COMMANDS = ["compare", "plan", "validate", "schema", "check", "sweep", "import", "import azure"]
+
+
+def test_main_help_lists_every_command_on_one_full_line() -> None:
+    result = CliRunner().invoke(app, ["--help"], prog_name="ipplan")
+    assert result.exit_code == 0
+    listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed if line.strip()] == [
+        "compare",
+        "plan",
+        "validate",
+        "schema",
+        "check",
+        "sweep",
+        "import",
+    ]
+    assert not any(line.endswith("...") for line in listed)  # typer cuts long first lines
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_that_explains_its_options(command: str) -> None:
+    result = CliRunner().invoke(app, [*command.split(), "--help"], prog_name="ipplan")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: ipplan {command}")
+    assert "Options:" in result.stdout
+
+
+def _commands(group: Any, prefix: str = "") -> dict[str, Any]:
+    found = {}
+    for name, command in getattr(group, "commands", {}).items():
+        found[f"{prefix}{name}"] = command
+        found.update(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+def test_every_command_and_option_has_help_text() -> None:
+    commands = _commands(get_command(app))
+    assert sorted(commands) == sorted(COMMANDS)
+    for name, command in commands.items():
+        assert command.help, name
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, f"{name} {param.opts[0]}"
+
+
+def test_no_arguments_shows_help_and_exits_2() -> None:
+    result = CliRunner().invoke(app, [], prog_name="ipplan")
+    assert result.exit_code == 2
+    assert "Usage: ipplan" in result.output
