@@ -1,6 +1,6 @@
 """ipplan's errors: one base class the CLI turns into one line on stderr and exit status 2."""
 
-__all__ = ["CapacityError", "CidrError", "IpplanError", "ScenarioError"]
+__all__ = ["CapacityError", "CidrError", "IpplanError", "OutputError", "ScenarioError"]
 
 
 class IpplanError(Exception):
@@ -17,3 +17,7 @@ class CidrError(IpplanError):
 
 class CapacityError(IpplanError):
     """A request does not fit in the address space left."""
+
+
+class OutputError(IpplanError):
+    """A report cannot be written where it was asked to go."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipplan.capacity import COMPARISON_COLUMNS, comparison_row
+from ipplan.errors import OutputError
 from ipplan.forecast import Forecast, Resource
 from ipplan.plan import Plan
 
@@ -365,15 +366,52 @@ def write_summaries(plan: Plan, folder: Path) -> list[Path]:
 DEFAULT_WRITERS: list[Callable[[Plan, Path], list[Path]]] = [write_pack]
 
 
+def report_files() -> set[str]:
+    """The names of every file a review pack holds."""
+    from ipplan.chart import CHARTS
+
+    return {*TABLES, *CHARTS, "summary.md", "summary.html"}
+
+
+def _check_replaceable(folder: Path) -> None:
+    """Refuse to replace anything but a missing, empty or earlier report folder.
+
+    Raises:
+        OutputError: *folder* is a file, or holds files an ipplan report does not.
+    """
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: is a file, not a report folder; give --out a folder")
+    known = report_files()
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in known)
+    if foreign:
+        raise OutputError(
+            f"{folder}: holds {foreign[0]!r} and {len(foreign) - 1} other file(s) that are not "
+            "part of an ipplan report, and the report replaces the folder; give --out a new "
+            "folder"
+        )
+
+
 def write_report(
     plan: Plan, folder: Path, writers: list[Callable[[Plan, Path], list[Path]]] | None = None
 ) -> list[Path]:
     """Write the whole review pack to *folder*, atomically: a failed run leaves it untouched.
 
     Everything is written to a temporary sibling folder first, which then replaces *folder*.
+    Only a missing, empty or earlier report folder is ever replaced.
+
+    Raises:
+        OutputError: *folder* is a file or holds other files, or the disk refused a write.
     """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    _check_replaceable(folder)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as err:
+        raise OutputError(
+            f"{folder}: cannot write the report there ({err.strerror or err})"
+        ) from None
     try:
         written = []
         for write in DEFAULT_WRITERS if writers is None else writers:
@@ -386,7 +424,11 @@ def write_report(
         temp.rename(folder)
         if old.exists():
             shutil.rmtree(old)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(temp, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise OutputError(
+                f"{folder}: cannot write the report ({err.strerror or err})"
+            ) from None
         raise
     return [folder / p.name for p in written]

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ipplan.cli import app
+from ipplan.errors import OutputError
 from ipplan.plan import Plan, build_plan
 from ipplan.report import TABLES, write_csv, write_report
 from ipplan.scenario import load_scenario
@@ -47,7 +48,7 @@ def test_a_failed_write_leaves_the_earlier_report_untouched(tmp_path: Path) -> N
         (out / "half.csv").write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"cannot write the report \(disk full\)"):
         write_report(plan, folder, [write_csv, broken])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["example"]  # no temporary left behind
@@ -66,3 +67,38 @@ def test_plan_on_a_bad_file_exits_2_and_keeps_the_earlier_report(tmp_path: Path)
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"Error: {bad}: clusters[0].node_pools[0].nodes: -3 ")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_out_pointing_at_a_file_or_a_foreign_folder_is_refused_and_nothing_is_touched(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    scenario = tmp_path / "my.yaml"
+    scenario.write_text((DATA / "example.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("mine", encoding="utf-8")
+    for out, message in [
+        (scenario, f"Error: {scenario}: is a file, not a report folder; give --out a folder\n"),
+        (
+            notes,
+            f"Error: {notes}: holds 'todo.txt' and 0 other file(s) that are not part of an ipplan "
+            "report, and the report replaces the folder; give --out a new folder\n",
+        ),
+    ]:
+        result = runner.invoke(app, ["plan", str(scenario), "--out", str(out)])
+        assert (result.exit_code, result.stderr) == (2, message)
+    assert scenario.read_text(encoding="utf-8") == (DATA / "example.yaml").read_text("utf-8")
+    assert (notes / "todo.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my.yaml", "notes"]
+
+
+def test_an_unwritable_out_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["plan", str(DATA / "example.yaml"), "--out", str(blocker / "report")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {blocker / 'report'}: cannot write the report there (")
+    assert result.stderr.count("\n") == 1
