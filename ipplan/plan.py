@@ -23,11 +23,12 @@ from ipplan.capacity import (
     SubnetDemand,
     evaluate,
     min_prefixlen,
+    planning_nodes,
     static_min_prefixlen,
 )
 from ipplan.cidr import AddressSpace
 from ipplan.errors import IpplanError, ScenarioError
-from ipplan.forecast import Forecast, forecast
+from ipplan.forecast import Forecast, forecast, grown_nodes, month_label
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
 __all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "subnet_key"]
@@ -192,6 +193,15 @@ def _users(estimate: Estimate, key: str) -> bool:
     return any(key in (p.subnet, p.pod_subnet) for p in estimate.pools)
 
 
+def _grown(cluster: Cluster, months: int) -> Cluster:
+    """*cluster* with every pool at the planning node count its growth reaches in *months*."""
+    pools = tuple(
+        replace(pool, max_nodes=grown_nodes(planning_nodes(pool), pool.growth, months))
+        for pool in cluster.node_pools
+    )
+    return replace(cluster, node_pools=pools)
+
+
 def _allocate(
     scenario: Scenario, clusters: tuple[Cluster, ...]
 ) -> tuple[dict[str, tuple[IPNetwork, str]], list[list[AddressSpace]]]:
@@ -208,9 +218,14 @@ def _allocate(
         for s in v.subnets
         if s.auto
     }
-    own = _evaluate(clusters, fixed)
-    others = [_evaluate(clusters, fixed, net) for net in scenario.planning.compare]
-    headroom = scenario.planning.headroom_pct
+    # ... and from the node counts the pools grow to by the end of the horizon, so a subnet
+    # ipplan sizes itself lasts the whole forecast
+    planning = scenario.planning
+    grown = tuple(_grown(c, planning.horizon_months) for c in clusters)
+    own = _evaluate(grown, fixed)
+    others = [_evaluate(grown, fixed, net) for net in planning.compare]
+    headroom = planning.headroom_pct
+    horizon = month_label(planning.start_year, planning.start_month, planning.horizon_months)
     for vi, vnet in enumerate(scenario.vnets):
         by_version = {
             version: AddressSpace([n for n in vnet.address_space if n.version == version])
@@ -234,7 +249,10 @@ def _allocate(
                         f"{spec.name!r} to size it from; give a prefix instead"
                     )
                 prefixlen, ips = sized
-                why = f" (size: auto, {ips:,} IPs at peak + {headroom}% headroom -> /{prefixlen})"
+                why = (
+                    f" (size: auto, {ips:,} IPs at peak in {horizon} + {headroom}% headroom "
+                    f"-> /{prefixlen})"
+                )
                 requests.append((prefixlen, si, spec, why))
             elif spec.prefixlen is not None:
                 requests.append((spec.prefixlen, si, spec, ""))

@@ -242,7 +242,7 @@ class SubnetModel(_Model):
     ) = None
     """Prefix length for ipplan to allocate in the VNet, such as 22."""
     size: Literal["auto"] | None = None
-    """auto: ipplan sizes it from the node pools that use it (plus headroom), then allocates."""
+    """auto: sized for its node pools' peak at the horizon's end plus headroom, then allocated."""
     used_ips: _Count = 0
     """IPs in use by things ipplan does not model (VMs, gateways, endpoints)."""
 

@@ -560,8 +560,9 @@ def _assumptions(plan: Plan) -> list[str]:
         f"Max pods per node (rule A2): {max_pods}. Model defaults: {defaults}.",
         "Sizing uses each pool's autoscaler maximum when set, else its node count, plus its "
         "surge: the upgrade peak (rules A3, A5; ISS).",
-        f"Headroom {sc.planning.headroom_pct}% on subnets ipplan sizes (size: auto) and on the "
-        f"recommended sizes; warn level {sc.planning.warn_at_pct}% utilization.",
+        f"Subnets ipplan sizes (size: auto) hold the upgrade peak of the node counts the pools "
+        f"grow to by {plan.forecast.months[-1]}, plus {sc.planning.headroom_pct}% headroom (as "
+        f"do the recommended sizes); warn level {sc.planning.warn_at_pct}% utilization.",
         "Growth (forecast): "
         + ("; ".join(growth) or "none")
         + ". Linear: N + floor(g x m) nodes at month m; compound: ceil(N x (1 + r/100)^m); "

@@ -8,8 +8,16 @@ from ipplan.capacity import Growth, Network, NodePool, Surge
 from ipplan.scenario import ClusterSpec, ExternalRange, Planning, Scenario, SubnetSpec, VNet
 
 
-def small() -> Scenario:
-    """The README's example: one VNet, one overlay cluster, two pools, linear growth."""
+def small(pods_prefixlen: int | None = None) -> Scenario:
+    """The README's example: one VNet, one overlay cluster, two pools, linear growth.
+
+    aks-pods is ``size: auto`` unless *pods_prefixlen* pins it to a fixed prefix.
+    """
+    pods = (
+        SubnetSpec("aks-pods", auto=True)
+        if pods_prefixlen is None
+        else SubnetSpec("aks-pods", prefixlen=pods_prefixlen)
+    )
     return Scenario(
         name="contoso-prod",
         source="t.yaml",
@@ -21,7 +29,7 @@ def small() -> Scenario:
                 (
                     SubnetSpec("gateway", cidr=IPNetwork("10.20.0.0/27"), used_ips=9),
                     SubnetSpec("aks-nodes", prefixlen=24),
-                    SubnetSpec("aks-pods", auto=True),
+                    pods,
                 ),
             ),
         ),
@@ -76,7 +84,10 @@ def big() -> Scenario:
                 (
                     SubnetSpec("appgw", cidr=IPNetwork("10.30.0.0/24"), used_ips=12),
                     SubnetSpec("web-nodes", prefixlen=23),
-                    SubnetSpec("web-pods", auto=True),
+                    # a fixed /19, the size of today's peak plus headroom: the frontend pool's
+                    # 3% a month outgrows it (size: auto would size it for the horizon's end, a
+                    # /18, which spoke-web has no room for)
+                    SubnetSpec("web-pods", prefixlen=19),
                     SubnetSpec("endpoints", prefixlen=27, used_ips=20),
                 ),
             ),

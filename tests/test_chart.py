@@ -30,6 +30,12 @@ def plan() -> Plan:
 
 
 @pytest.fixture(scope="module")
+def pinned() -> Plan:
+    """The README's example with aks-pods fixed at a /19, so a pod subnet runs out."""
+    return build_plan(small(pods_prefixlen=19))
+
+
+@pytest.fixture(scope="module")
 def estate() -> Plan:
     return build_plan(big())
 
@@ -46,15 +52,20 @@ def test_utilization(plan: Plan) -> None:
     (ax,) = fig.axes
     assert ax.get_title(loc="left") == "VNet spoke-prod"
     assert ax.get_xlabel() == "utilization (% of the subnet's usable IPs; 100% = full)"
+    # aks-pods is sized for the pod-subnet models in 2030-01: the user pool grows from 60 to
+    # 60 + 2 x 36 = 132 nodes, + ceil(33%) = 44 surge = 176; dynamic 48 IPs each = 8,448, +20%
+    # = 10,138 IPs; static 4 blocks each = 704, +20% = 845 blocks: a /18 either way. Best fit:
+    # the /27 at 10.20.0.0 splits 10.20.0.0/17, whose smallest free block a /18 fits is
+    # 10.20.64.0/18 itself
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "aks-pods  10.20.32.0/19\nunused, sized",
+        "aks-pods  10.20.64.0/18\nunused, sized",
         "aks-nodes  10.20.1.0/24\nnode, allocated",
         "gateway  10.20.0.0/27\nother, existing",
     ]
     # the warn line (80%) and the capacity line (100%)
     assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [80, 100]
     assert _texts(fig) == [
-        "unused (8,187 usable IPs)",
+        "unused (16,379 usable IPs)",  # 2^14 - 5
         "89 of 251 IPs at peak (35.5%)",
         "9 of 27 IPs at peak (33.3%)",
     ]
@@ -115,8 +126,10 @@ def test_comparison(plan: Plan) -> None:
     assert [b.get_hatch() for b in bars] == [None, "///", None, None, None]
 
 
-def test_forecast(plan: Plan) -> None:
-    fig = forecast_figure(plan)
+def test_forecast(pinned: Plan) -> None:
+    # aks-pods pinned at a /19: sized for the horizon (size: auto) it would last under every
+    # pod-subnet model, and no feasible panel would run out
+    fig = forecast_figure(pinned)
     assert fig._suptitle.get_text() == (  # type: ignore[union-attr]
         "contoso-prod: the first resource to run out, per cluster and model, 2027-01 to 2030-01"
     )
@@ -178,12 +191,13 @@ def test_forecast_one_row_per_cluster_own_model_marked(estate: Plan) -> None:
 def test_address_map(plan: Plan) -> None:
     fig = address_map_figure(plan)
     assert [ax.get_title(loc="left") for ax in fig.axes] == [
-        "VNet spoke-prod: 10.20.0.0/16 (65,536 addresses, 12.9% in subnets)",
+        # 32 + 256 + 16,384 = 16,672 of 65,536 addresses in subnets
+        "VNet spoke-prod: 10.20.0.0/16 (65,536 addresses, 25.4% in subnets)",
         "    zoom on 10.20.0.0/23, where its subnets are (512 addresses)",
     ]
     overview, zoom = fig.axes
-    # the /19 is wide enough for its label; the /27 and /24 are labelled above the strip
-    assert "aks-pods\n10.20.32.0/19" in [t.get_text() for t in overview.texts]
+    # the /18 is wide enough for its label; the /27 and /24 are labelled above the strip
+    assert "aks-pods\n10.20.64.0/18" in [t.get_text() for t in overview.texts]
     assert {"gateway\n10.20.0.0/27", "aks-nodes\n10.20.1.0/24"} <= {
         t.get_text() for t in overview.texts
     }

@@ -32,6 +32,12 @@ def test_check_passes_when_everything_lasts() -> None:
     )
 
 
+# enterprise's dev-nodes is a hand-picked /26 (59 usable IPs) under overlay: system 3 + 1 surge
+# = 4, plus the user pool's N = ceil(20 x 1.04^m) + ceil(10% of N) surge. Month 23: N =
+# ceil(49.29) = 50, 4 + 50 + 5 = 59 fits; month 24 (2029-01): N = ceil(51.27) = 52, 4 + 52 + 6 =
+# 62 > 59. At the horizon (month 36): N = ceil(82.08) = 83, 4 + 83 + 9 = 96 IPs -> a /25 (123).
+
+
 def test_check_names_the_first_resource_to_run_out_when_it_is_far_enough() -> None:
     code, out, _ = run("check", "data/enterprise.yaml", "--min-runway-months", "24")
     assert (code, out) == (
@@ -41,12 +47,30 @@ def test_check_names_the_first_resource_to_run_out_when_it_is_far_enough() -> No
     )
 
 
-def test_check_fails_on_short_runway_one_line_each() -> None:
+def test_check_fails_on_short_runway_one_line_each(tmp_path: Path) -> None:
+    # enterprise's prod-pods is size: auto, sized for the horizon (a /18), so it lasts: only the
+    # hand-picked dev-nodes falls short of a 30-month gate
     code, out, err = run("check", "data/enterprise.yaml", "--min-runway-months", "30")
     assert (code, err) == (1, "")
-    assert out.splitlines() == [
+    dev_nodes = (
         "node subnet spoke-dev/dev-nodes: runs out 2029-01, 24 months of runway (30 required): "
-        "62 of 59 IPs needed then; fix: a /25 holds the 96 IPs needed at the horizon",
+        "62 of 59 IPs needed then; fix: a /25 holds the 96 IPs needed at the horizon"
+    )
+    assert out.splitlines() == [dev_nodes]
+    # pinned at a /19 (8,187 usable IPs), prod-pods runs out too: one line per shortfall. Dynamic
+    # pod IPs per node (rule A8): system 5 + 1 surge = 6 x 110, win 10 + 1 = 11 x 30, apps
+    # (U 60) 16 x ceil(0.5 + 60/16) = 80 on 40 + m nodes + ceil(33%) surge: 990 + 80 x M.
+    # Month 26: M = 66 + 22 = 88, 8,030 IPs fit; month 27 (2029-04): M = 67 + 23 = 90, 8,190 do
+    # not. At the horizon: M = 76 + 26 = 102, 990 + 8,160 = 9,150 IPs -> a /18 (16,379)
+    auto = "{name: prod-pods, size: auto}"
+    text = (ROOT / "data/enterprise.yaml").read_text()
+    assert auto in text
+    pinned = tmp_path / "pinned.yaml"
+    pinned.write_text(text.replace(auto, "{name: prod-pods, prefix: 19}"))
+    code, out, err = run("check", str(pinned), "--min-runway-months", "30")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        dev_nodes,
         "pod subnet spoke-prod/prod-pods: runs out 2029-04, 27 months of runway (30 required): "
         "8,190 of 8,187 IPs needed then; fix: a /18 holds the 9,150 IPs needed at the horizon",
     ]

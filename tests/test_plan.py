@@ -78,9 +78,11 @@ def test_overlay_plan_allocates_best_fit_and_counts_every_consumer() -> None:
 def test_auto_pod_subnet_of_overlay_cluster_is_sized_from_compared_pod_subnet_models() -> None:
     plan = build_plan(_scenario(SUBNETS, POOLS))
     pods = next(s for s in plan.subnets if s.name == "aks-pods")
-    # dynamic: min(16 * ceil(0.5 + 35/16), 50) = 48 per node x 80 peak = 3,840; +20% = 4,608 -> /19
-    # static: ceil(51/16) = 4 blocks x 80 = 320 blocks; +20% = 384 blocks -> /19 (510 blocks)
-    assert pods.cidr.prefixlen == 19
+    # sized for the horizon: the user pool grows 2 a month from its autoscaler max of 60 to
+    # 60 + 2 x 36 = 132 by 2030-01; + ceil(132 x 33%) = 44 surge -> 176 peak nodes
+    # dynamic: min(16 * ceil(0.5 + 35/16), 50) = 48 per node x 176 = 8,448; +20% = 10,138 -> /18
+    # static: ceil(51/16) = 4 blocks x 176 = 704 blocks; +20% = 845 blocks -> /18 (1,022 blocks)
+    assert pods.cidr.prefixlen == 18
     assert pods.origin == "sized"
     # unused under the cluster's own model (overlay), so its role is unused
     assert pods.role == "unused"
@@ -143,6 +145,6 @@ def test_auto_size_that_does_not_fit_says_where_its_size_came_from() -> None:
         build_plan(_scenario(subnets, pools, Network.POD_SUBNET))
     # 900 + 90 surge = 990 nodes x 250 = 247,500 IPs; + 20% = 297,000 -> /13, larger than the /16
     assert str(err.value).startswith(
-        "t.yaml: vnets[0].subnets[1]: subnet 'pods' (size: auto, 247,500 IPs at peak + 20% "
-        "headroom -> /13) cannot be allocated: "
+        "t.yaml: vnets[0].subnets[1]: subnet 'pods' (size: auto, 247,500 IPs at peak in 2030-01 "
+        "+ 20% headroom -> /13) cannot be allocated: "
     )

@@ -1,4 +1,5 @@
-"""The review pack: golden CSVs for every example scenario, determinism, atomic writes."""
+"""The review pack: golden CSVs for every example scenario, determinism, atomic writes, and
+size: auto lasting the horizon end to end."""
 
 from __future__ import annotations
 
@@ -102,3 +103,59 @@ def test_an_unwritable_out_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {blocker / 'report'}: cannot write the report there (")
     assert result.stderr.count("\n") == 1
+
+
+GROWING = """\
+name: growing
+planning: {start: 2027-01, horizon_months: 24, headroom_pct: 20, compare: [azure-cni-overlay]}
+vnets:
+  - name: spoke
+    address_space: [10.1.0.0/16]
+    subnets:
+      - {name: nodes, size: auto}
+clusters:
+  - name: aks
+    vnet: spoke
+    network: azure-cni-overlay
+    node_pools:
+      - {name: system, subnet: nodes, nodes: 3, max_surge: 1}
+      - {name: user, subnet: nodes, nodes: 10, max_nodes: 20, growth: {nodes_per_month: 2}}
+"""
+
+
+def _row(folder: Path, table: str, start: str) -> str:
+    lines = (folder / table).read_text(encoding="utf-8").splitlines()
+    (row,) = [line for line in lines if line.startswith(start)]
+    return row
+
+
+def test_an_auto_subnet_lasts_the_horizon_of_its_growing_pools(tmp_path: Path) -> None:
+    # overlay node subnet: Σ M (rule A3). system 3 + 1 surge = 4, no growth; user from its
+    # autoscaler max of 20, + 2 a month: 20 + 2 x 24 = 68 in 2029-01, + ceil(10% x 68) = 7
+    # surge = 75. 4 + 75 = 79 IPs; + 20% = ceil(94.8) = 95 -> a /25 (123 usable; a /26 has 59)
+    source = tmp_path / "growing.yaml"
+    source.write_text(GROWING, encoding="utf-8")
+    plan = build_plan(load_scenario(source))
+    write_csv(plan, tmp_path)
+    assert _row(tmp_path, "subnets.csv", "spoke,nodes,") == (
+        # today: 3 + 10 = 13 nodes now; 4 + 20 + ceil(10% x 20) = 26 at peak (a /27 would
+        # hold it), 26 / 123 = 21.1%, 97 spare; max nodes: the system pool grown beside the
+        # user pool's 22, 123 - 22 = 101 = N + 1 surge -> 100
+        "spoke,nodes,10.1.0.0/25,25,sized,node,aks/system aks/user,128,123,0,13,26,27,21.1,97,"
+        "100,ok"
+    )
+    # 79 of 123 in 2029-01 (64.2%), below the 80% warn level: it never warns or runs out
+    assert _row(tmp_path, "exhaustion.csv", "azure-cni-overlay,spoke/nodes,") == (
+        "azure-cni-overlay,spoke/nodes,node-subnet,IPs,aks,123,26,79,21.1,64.2,"
+        "beyond horizon,beyond horizon,,ok,aks"
+    )
+    # sized for today's peak instead (26 + 20% = ceil(31.2) = 32 IPs -> a /26, 59 usable), it
+    # warns at 48 IPs (80% of 59 = 47.2): month 10, 4 + 40 + 4; and runs out at month 16
+    # (2028-05): 4 + 52 + 6 = 62 > 59 (month 15: 4 + 50 + 5 = 59 still fits)
+    pinned = tmp_path / "pinned.yaml"
+    pinned.write_text(GROWING.replace("size: auto", "prefix: 26"), encoding="utf-8")
+    write_csv(build_plan(load_scenario(pinned)), tmp_path)
+    assert _row(tmp_path, "exhaustion.csv", "azure-cni-overlay,spoke/nodes,") == (
+        "azure-cni-overlay,spoke/nodes,node-subnet,IPs,aks,59,26,79,44.1,133.9,"
+        "2027-11,2028-05,16,runs out,aks"
+    )

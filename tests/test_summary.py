@@ -117,6 +117,10 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
 
 def test_markdown_lists_every_shortfall_with_its_fix(estate: Plan) -> None:
     text = summary_markdown(estate)
+    # web-pods is a fixed /19 (8,187 usable): system 3 + 1 surge = 4 nodes x 110 = 440, plus the
+    # frontend pool's N = ceil(80 x 1.03^m) + ceil(10%) surge x 48 (rule A8, U 40). Month 21
+    # (2028-10): N = ceil(148.82) = 149 + 15 = 164 x 48 = 7,872 + 440 = 8,312 > 8,187 (month 20:
+    # N = 145 + 15 = 160, 8,120 fit). Month 36: N = ceil(231.86) = 232 + 24 = 256 -> 12,728
     assert (
         "- runs out: pod subnet spoke-web/web-pods in 2028-10 under the plan as written "
         "(8,312 of 8,187 IPs); fix: a /18 holds the 12,728 IPs needed at the horizon" in text
