@@ -113,9 +113,13 @@ def _subnets(plan: Plan) -> _Table:
 
 
 def _allocation(plan: Plan) -> _Table:
+    """Every VNet's address space block by block, free blocks included, each subnet with what
+    it must hold (the subnets.csv numbers), so the table alone answers "where does it go"."""
+    subnets = {(s.vnet, s.name): s for s in plan.subnets}
     rows: list[dict[str, object]] = []
     for vnet in plan.vnets:
         for block in vnet.blocks:
+            s = subnets.get((vnet.name, block.name)) if block.name else None
             rows.append(
                 {
                     "vnet": vnet.name,
@@ -126,9 +130,30 @@ def _allocation(plan: Plan) -> _Table:
                     "total_ips": int(block.cidr.size),
                     "kind": block.kind,
                     "subnet": block.name,
+                    "usable_ips": None if s is None else s.usable_ips,
+                    "required_now_ips": None if s is None else s.now_ips,
+                    "required_peak_ips": None if s is None else s.peak_ips,
+                    "utilization_pct": None if s is None else s.utilization_pct,
+                    "headroom_ips": None if s is None else s.headroom_ips,
+                    "status": "free" if s is None else s.status,
                 }
             )
-    columns = ["vnet", "cidr", "prefix", "first_ip", "last_ip", "total_ips", "kind", "subnet"]
+    columns = [
+        "vnet",
+        "cidr",
+        "prefix",
+        "first_ip",
+        "last_ip",
+        "total_ips",
+        "kind",
+        "subnet",
+        "usable_ips",
+        "required_now_ips",
+        "required_peak_ips",
+        "utilization_pct",
+        "headroom_ips",
+        "status",
+    ]
     return _frame(rows, columns)
 
 
