@@ -316,7 +316,7 @@ def build_plan(scenario: Scenario) -> Plan:
         _vnet_plan(v, vnet_spaces, placed)
         for v, vnet_spaces in zip(scenario.vnets, spaces, strict=True)
     )
-    warnings = list(scenario_warnings(scenario))
+    warnings = list(scenario.warnings)
     # the scenario already warns, with the field path, of kubenet's retirement and Windows
     # max pods (rules A7, A2); the capacity model's other warnings are added here
     warnings += [
@@ -389,11 +389,6 @@ def _subnet_plan(
         max_nodes=demand.max_nodes,
         status=status,
     )
-
-
-def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
-    """Warnings the scenario itself carries (older scenario modules may carry none)."""
-    return tuple(getattr(scenario, "warnings", ()))
 
 
 def _used_ips(vnets: Mapping[str, VNet], key: str) -> int:
