@@ -490,6 +490,10 @@ def _THOUSANDS() -> Any:
     return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
+#: the narrowest forecast panel, in inches: room for the 3 year labels of a 36-month horizon
+_MIN_PANEL_W = 1.9
+
+
 def forecast_figure(plan: Plan) -> Figure:
     """Per cluster (a row) and model (a column), the binding resource: the one that runs out
     first. Required (the model's colour) vs capacity (black) month by month, the warn level
@@ -517,7 +521,10 @@ def forecast_figure(plan: Plan) -> Figure:
     title_h, panel_h, bottom_h, label_h, gap = 0.3, 1.6, 0.7, 0.42, 0.14
     band = title_h + label_h + panel_h + bottom_h
     legend_rows = -(-(len(models) + 3) // 5)
-    width = max(2.65 * len(models) + 0.4, 9.0)
+    # each panel keeps at least _MIN_PANEL_W inches, however wide its tick labels (a pool
+    # growing 1000% a month needs 27-digit ones): the figure widens instead
+    n = len(models)
+    width = max(2.65 * n + 0.4, 9.0, 0.45 + n * (left + _MIN_PANEL_W) + (n - 1) * gap)
     height = 0.45 + band * len(plan.clusters) + 0.2 + 0.22 * legend_rows
     fig = _figure(width, height, layout=False)
     fig.suptitle(

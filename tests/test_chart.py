@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from review_scenarios import big, small
 
+from ipplan.capacity import Growth
 from ipplan.chart import (
     CHARTS,
     MODEL_COLORS,
@@ -257,3 +259,17 @@ def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
     assert list(alone) == list(CHARTS)
     assert all(data[:8] == b"\x89PNG\r\n\x1a\n" for data in alone.values())
     assert alone == workers
+
+
+def test_forecast_panels_keep_their_width_with_huge_numbers() -> None:
+    # a pool growing 1000% a month needs 10^26 nodes by the horizon: the 27-digit tick labels
+    # once left the panels a negative width (matplotlib raised, ipplan plan crashed); now the
+    # figure widens and every panel keeps 1.9 in
+    scenario = small(pods_prefixlen=19)  # size: auto could not allocate 10^26 nodes' pods
+    cluster = scenario.clusters[0]
+    user = replace(cluster.node_pools[1], growth=Growth(percent_per_month=1000))
+    huge = replace(scenario, clusters=(replace(cluster, node_pools=(cluster.node_pools[0], user)),))
+    fig = forecast_figure(build_plan(huge))
+    width = fig.get_figwidth()
+    assert [round(ax.get_position().width * width, 2) for ax in fig.axes] == [1.9] * 5
+    assert fig.axes[2].get_lines()[0].get_ydata()[-1] > 10**26
