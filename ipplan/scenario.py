@@ -199,9 +199,12 @@ def _check_surge(value: object) -> object:
             f"or {value.strip()}% for a percentage"
         )
     try:
-        parse_surge(value)
+        surge = parse_surge(value)
     except ScenarioError as err:
         raise ValueError(str(err).replace(": use", "; use")) from None
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]+%", value):
+        # parse_surge forgives spaces; the format does not, and pydantic would blame a union branch
+        raise ValueError(f"{value!r} is not a surge; write {surge} (no spaces)")
     return value
 
 

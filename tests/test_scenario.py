@@ -417,6 +417,11 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
     ),
     ("surge-list", _set(f"{POOL}.max_surge", [1]), P + "max_surge: [1] is not a surge"),
     (
+        "surge-percent-space",
+        _set(f"{POOL}.max_surge", "33 %"),
+        P + "max_surge: '33 %' is not a surge; write 33% (no spaces)",
+    ),
+    (
         "surge-over-1000",
         lambda d: d["clusters"][0]["node_pools"][0].update(nodes=1000, max_surge=1),
         P + "max_surge: 1 adds 1 node to 1,000 during an upgrade: 1,001 is above AKS's limit of "
