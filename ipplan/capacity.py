@@ -224,6 +224,8 @@ MIN_MAX_PODS, MAX_MAX_PODS, MIN_PODS_PER_POOL = 10, 250, 30
 WINDOWS_MAX_PODS = 110
 #: private IPs in one VNet (rule A15; VLIM)
 VNET_MAX_IPS = 65_536
+#: models whose pods take no VNet IPs (a pod CIDR instead), so moving to overlay frees none
+_NO_POD_IPS = (Network.KUBENET, Network.OVERLAY)
 #: NodePort range 30000-32767 and Standard LB load-balanced Services (rule A16; QUO)
 NODE_PORT_LIMIT = 2_768
 LB_SERVICE_LIMIT = 300
@@ -740,6 +742,9 @@ def evaluate(
         if ips > VNET_MAX_IPS and clusters:
             # a VNet no cluster uses (only other IPs) is still over the limit: blame the first
             net = next((c.network for c in clusters if c.vnet == vnet), clusters[0].network)
+            # overlay only helps where pods take VNet IPs; kubenet and overlay already don't
+            pod_ips = [c for c in clusters if c.vnet == vnet and c.network not in _NO_POD_IPS]
+            fix = "use azure-cni-overlay or split across VNets" if pod_ips else "split across VNets"
             problems.append(
                 Problem(
                     net,
@@ -747,7 +752,7 @@ def evaluate(
                     "A15",
                     f"VNet {vnet or '(cluster)'} "
                     f"needs {ips:,} private IPs, above Azure's {VNET_MAX_IPS:,} per VNet",
-                    "use azure-cni-overlay or split across VNets",
+                    fix,
                 )
             )
     return Estimate(

@@ -362,6 +362,8 @@ def fix_for(series: Series) -> str:
     if kind == "kubenet-routes":
         return "fix: move to azure-cni-overlay (no route table)"
     if kind == "vnet-ips":
+        if series.model in (Network.KUBENET, Network.OVERLAY):  # their pods take no VNet IPs
+            return "fix: spread the clusters over more VNets"
         return "fix: azure-cni-overlay, or spread the clusters over more VNets"
     return "fix: split the pool or the cluster"
 

@@ -438,6 +438,18 @@ def test_vnet_limit_azure_cni_infeasible_overlay_fine() -> None:
     assert (overlay.feasible, overlay.clusters[0].vnet_ips) == (True, 262)
 
 
+def test_vnet_limit_on_overlay_does_not_suggest_overlay() -> None:
+    # 100,000 private endpoints in the first pool's subnet: 3 + 1 surge + 100,000 = 100,004 IPs.
+    # The cluster is on overlay already (and kubenet's pods take no VNet IPs either)
+    for network in (OVERLAY, KUBENET):
+        est = evaluate([cluster(network, pool(nodes=3), private_endpoints=100_000)])
+        (vnet,) = [p for p in errors(est) if p.rule == "A15"]
+        assert (vnet.message, vnet.fix) == (
+            "VNet (cluster) needs 100,004 private IPs, above Azure's 65,536 per VNet",
+            "split across VNets",
+        )
+
+
 def test_vnet_limit_counts_a_static_block_once() -> None:
     # 999 nodes + surge 1 = 1,000; P = 250 -> ceil(251/16) = 16 blocks per node = 16,000 blocks
     p = pool(nodes=999, max_pods=250, max_surge=ONE)

@@ -224,3 +224,13 @@ def test_shortfalls_list_errors_then_short_runway() -> None:
 def test_fix_for(kind: str, need: int, expected: str) -> None:
     series = Series("m", Resource(kind, "x", ("c",)), 1, (0, need), None, 1)
     assert fix_for(series) == expected
+
+
+def test_fix_for_vnet_ips_suggests_overlay_only_where_it_helps() -> None:
+    # kubenet and overlay pods take pod-CIDR addresses, not VNet IPs: overlay frees nothing
+    for model in ("kubenet", "azure-cni-overlay", "azure-cni", CURRENT):
+        series = Series(model, Resource("vnet-ips", "v", ("c",)), 65_536, (0, 70_000), None, 1)
+        expected = "fix: spread the clusters over more VNets"
+        if model in ("azure-cni", CURRENT):
+            expected = "fix: azure-cni-overlay, or spread the clusters over more VNets"
+        assert fix_for(series) == expected
