@@ -547,6 +547,7 @@ def _assumptions(plan: Plan) -> list[str]:
         )
         for c, p in pools
     )
+    surges, max_pods = surges or "no node pool", max_pods or "no node pool"
     growth = []
     for c, p in pools:
         if p.growth is not None and p.growth.percent_per_month:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,15 @@ def test_markdown_carries_the_scenario_warnings() -> None:
         "2028-03-31; plan a move to azure-cni-overlay\n" in text
     )
     assert "**Verdict: fits today; the first resource runs out in 2027-08**" in text
+
+
+def test_markdown_of_an_estate_without_clusters() -> None:
+    # VNets only: the assumptions once read "Upgrade surge per pool (rule A1): ." (empty lists)
+    md = summary_markdown(build_plan(replace(small(pods_prefixlen=19), clusters=())))
+    assert "\n- Upgrade surge per pool (rule A1): no node pool. A percentage rounds up" in md
+    assert "\n- Max pods per node (rule A2): no node pool. Model defaults: kubenet 110" in md
+    assert "No cluster, so no network model to recommend." in md
+    assert "): ." not in md
 
 
 def test_html_is_self_contained_and_escaped(plan: Plan) -> None:
