@@ -113,17 +113,23 @@ def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> in
     return prefixlen
 
 
+#: what-if node counts stop here: far past AKS's 5,000 per cluster, yet every prefix stays real
+_MAX_NODES = 1_000_000
+
+
 @app.command()
 @user_errors()
 def compare(
-    nodes: int = typer.Option(..., min=0, help="Node count of the pool."),
+    nodes: int = typer.Option(
+        ..., min=0, max=_MAX_NODES, help="Node count of the pool (AKS allows 1,000 per pool)."
+    ),
     network: str = typer.Option(
         "all",
         help="all (side by side), or one of kubenet, azure-cni, azure-cni-overlay, "
         "azure-cni-pod-subnet, azure-cni-pod-subnet-static.",
     ),
     max_nodes: int | None = typer.Option(
-        None, min=1, help="Autoscaler maximum; sizing uses it instead of --nodes."
+        None, min=1, max=_MAX_NODES, help="Autoscaler maximum; sizing uses it instead of --nodes."
     ),
     max_pods: int | None = typer.Option(
         None,

@@ -261,6 +261,22 @@ def _allocate(
             try:
                 network = by_version[version].allocate(prefixlen)
             except IpplanError as err:
+                if spec.auto:  # the cidr core's fix ("request a longer prefix") does not apply
+                    space = by_version[version]
+                    largest = space.largest_free()
+                    room = (
+                        "no free space"
+                        if largest is None
+                        else (
+                            f"its largest free block is /{largest.prefixlen}, {space.free:,} "
+                            "addresses free"
+                        )
+                    )
+                    raise ScenarioError(
+                        f"{_where(scenario, vi, si)}: subnet {spec.name!r}{why} does not fit in "
+                        f"VNet {vnet.name!r} ({room}); add address space to the VNet, or lower "
+                        "the pools' growth, max_nodes or planning.headroom_pct"
+                    ) from None
                 raise ScenarioError(
                     f"{_where(scenario, vi, si)}: subnet {spec.name!r}{why} cannot be "
                     f"allocated: {err}"

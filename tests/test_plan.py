@@ -144,7 +144,10 @@ def test_auto_size_that_does_not_fit_says_where_its_size_came_from() -> None:
     with pytest.raises(ScenarioError) as err:
         build_plan(_scenario(subnets, pools, Network.POD_SUBNET))
     # 900 + 90 surge = 990 nodes x 250 = 247,500 IPs; + 20% = 297,000 -> /13, larger than the /16
-    assert str(err.value).startswith(
+    # the /17 at 10.20.0.0 is taken, so the largest free block is the other /17 (32,768 addresses)
+    assert str(err.value) == (
         "t.yaml: vnets[0].subnets[1]: subnet 'pods' (size: auto, 247,500 IPs at peak in 2030-01 "
-        "+ 20% headroom -> /13) cannot be allocated: "
+        "+ 20% headroom -> /13) does not fit in VNet 'spoke' (its largest free block is /17, "
+        "32,768 addresses free); add address space to the VNet, or lower the pools' growth, "
+        "max_nodes or planning.headroom_pct"
     )
