@@ -27,6 +27,7 @@ __all__ = [
     "overlaps",
     "parse_address",
     "parse_network",
+    "supernet",
 ]
 
 _WIDTH = {4: 32, 6: 128}
@@ -139,6 +140,17 @@ def contains(outer: str | IPNetwork, inner: str | IPNetwork) -> bool:
         return False
     shift = _WIDTH[version_o] - prefixlen_o
     return start_o >> shift == start_i >> shift
+
+
+def supernet(network: str | IPNetwork, prefixlen: int) -> IPNetwork:
+    """The aligned block of *prefixlen* bits that holds *network* (what growing it in place gives).
+
+    >>> supernet("10.50.0.0/23", 22)
+    IPNetwork('10.50.0.0/22')
+    """
+    version, start, own = _triple(network)
+    shift = _WIDTH[version] - min(prefixlen, own)
+    return _network(start >> shift << shift, min(prefixlen, own), version)
 
 
 def find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:

@@ -29,6 +29,7 @@ from ipplan.capacity import (
     pod_cidr_min_prefixlen,
     static_min_prefixlen,
 )
+from ipplan.cidr import contains, overlaps, supernet
 from ipplan.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.plan import Plan
 
@@ -383,10 +384,34 @@ def _verdict(plan: Plan) -> str:
     return head
 
 
-def _size_text(size: Size, f: Forecast, headroom_pct: int) -> str:
+def _in_place(plan: Plan, size: Size) -> str:
+    """How to grow a subnet: in place when the larger block around it is free, else anew."""
+    subnet = next((s for s in plan.subnets if s.key == size.name), None)
+    if subnet is None:
+        return "grow it"
+    bigger = supernet(subnet.cidr, size.prefixlen)
+    vnet = next(v for v in plan.vnets if v.name == subnet.vnet)
+    if not any(contains(space, bigger) for space in vnet.address_space):
+        return f"grow it into a new /{size.prefixlen} ({bigger} is outside VNet {vnet.name})"
+    neighbours = [
+        b
+        for b in vnet.blocks
+        if b.kind != "free" and b.name != subnet.name and overlaps(b.cidr, bigger)
+    ]
+    if neighbours:
+        return (
+            f"grow it into a new /{size.prefixlen} (growing in place to {bigger} would cover "
+            f"{neighbours[0].name} {neighbours[0].cidr})"
+        )
+    return f"grow it in place to {bigger}"
+
+
+def _size_text(size: Size, f: Forecast, headroom_pct: int, plan: Plan) -> str:
     unit = "nodes" if size.kind == "pod-cidr" else "IPs"
     now = "not sized yet" if size.current_prefixlen is None else f"/{size.current_prefixlen}"
-    verdict = "grow it" if size.grows else "enough"
+    verdict = "enough"
+    if size.grows:
+        verdict = "grow it" if size.kind == "pod-cidr" else _in_place(plan, size)
     return (
         f"{size.words}: /{size.prefixlen} holds the {size.required_end:,} "
         f"{unit} needed in {f.months[-1]} plus {headroom_pct}% headroom; today {now}: {verdict}"
@@ -410,7 +435,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         tail = f", and grow: {sizes}" if grow else ", at today's sizes"
         blocks.append(_p(f"**Cluster {rec.cluster}: {change} {rec.model}{tail}.**"))
         blocks.append(_ul(_reasons(f, rec)))
-        blocks.append(_ul([_size_text(s, f, sc.planning.headroom_pct) for s in rec.sizes]))
+        blocks.append(_ul([_size_text(s, f, sc.planning.headroom_pct, plan) for s in rec.sizes]))
     # key tables
     blocks.append(_Block("h2", "Subnets"))
     blocks.append(

@@ -235,3 +235,18 @@ def test_plan_writes_its_csvs_without_importing_pandas() -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.stdout == "0 False\n"
+
+
+def test_growing_a_subnet_says_whether_it_can_grow_in_place() -> None:
+    data = Path(__file__).resolve().parent.parent / "data"
+    # kubenet-migration: aks-subnet 10.50.0.0/23 needs a /22 by 2029-01 (502 IPs + 20% = 603 >
+    # 507 usable in a /23); 10.50.0.0/22 would also cover ingress at 10.50.2.0/27
+    text = summary_markdown(build_plan(load_scenario(data / "kubenet-migration.yaml")), [])
+    assert (
+        "today /23: grow it into a new /22 (growing in place to 10.50.0.0/22 would cover "
+        "ingress 10.50.2.0/27)"
+    ) in text
+    # enterprise: dev-nodes 10.120.0.0/26 needs a /25 (96 IPs + 25% = 120 > 59); the rest of
+    # 10.120.0.0/25 is free, so it grows in place
+    text = summary_markdown(build_plan(load_scenario(data / "enterprise.yaml")), [])
+    assert "today /26: grow it in place to 10.120.0.0/25" in text
