@@ -222,8 +222,8 @@ def _allocate(
     # ipplan sizes itself lasts the whole forecast
     planning = scenario.planning
     grown = tuple(_grown(c, planning.horizon_months) for c in clusters)
-    own = _evaluate(grown, fixed)
-    others = [_evaluate(grown, fixed, net) for net in planning.compare]
+    own = evaluate(grown, fixed)
+    others = [evaluate(grown, fixed, net) for net in planning.compare]
     headroom = planning.headroom_pct
     horizon = month_label(planning.start_year, planning.start_month, planning.horizon_months)
     for vi, vnet in enumerate(scenario.vnets):
@@ -293,12 +293,6 @@ def _allocate(
     return placed, spaces
 
 
-def _evaluate(
-    clusters: tuple[Cluster, ...], subnets: Mapping[str, Subnet], network: Network | None = None
-) -> Estimate:
-    return evaluate(list(clusters), subnets, network)
-
-
 def build_plan(scenario: Scenario) -> Plan:
     """Allocate *scenario*'s subnets, then size it under its own and every compared model.
 
@@ -314,8 +308,8 @@ def build_plan(scenario: Scenario) -> Plan:
         for key, (cidr, _) in placed.items()
         if cidr.version == 4
     }
-    estimate = _evaluate(clusters, sizes)
-    comparisons = {net: _evaluate(clusters, sizes, net) for net in scenario.planning.compare}
+    estimate = evaluate(clusters, sizes)
+    comparisons = {net: evaluate(clusters, sizes, net) for net in scenario.planning.compare}
     users: dict[str, list[str]] = {}
     for pool in estimate.pools:
         for key in (pool.subnet, pool.pod_subnet):
