@@ -5,7 +5,7 @@ Every number here is a rule of ``aks-ip-rules.md`` Part A; the constants cite it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -45,6 +45,7 @@ __all__ = [
     "static_min_prefixlen",
     "surge_nodes",
     "usable_ips",
+    "vnet_private_ips",
 ]
 
 
@@ -312,6 +313,7 @@ class SubnetDemand:
     utilization_pct: float | None  # peak / usable, one decimal
     headroom_ips: int | None  # usable - peak
     max_nodes: int | None  # first pool's node count the subnet holds, others as planned
+    static: bool = False  # a static-block pod subnet: counted in /28 blocks (rule A9)
 
 
 @dataclass(frozen=True)
@@ -556,6 +558,7 @@ def _subnet_demand(
         utilization_pct=None if not usable else round(100 * peak / usable, 1),
         headroom_ips=None if usable is None else usable - peak,
         max_nodes=max_nodes,
+        static="static" in kinds,
     )
 
 
@@ -677,9 +680,18 @@ def _subnet_fits(demand: SubnetDemand, extra_ips: int) -> bool:
     if demand.usable_ips is None:
         return True
     peak = demand.peak_ips + extra_ips
-    if demand.role == "pod" and demand.usable_ips % STATIC_BLOCK_IPS == 0 and demand.prefixlen:
+    if demand.static:
         peak = -(-peak // STATIC_BLOCK_IPS) * STATIC_BLOCK_IPS
     return peak <= demand.usable_ips
+
+
+def vnet_private_ips(subnets: Iterable[SubnetDemand]) -> dict[str, int]:
+    """Private IPs at peak per VNet key; a static /28 block counts as one (rule A15)."""
+    totals: dict[str, int] = {}
+    for sd in subnets:
+        ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if sd.static else sd.peak_ips
+        totals[sd.vnet] = totals.get(sd.vnet, 0) + ips
+    return totals
 
 
 def evaluate(
@@ -719,14 +731,11 @@ def evaluate(
         first = _first_user(key, clusters, demands)
         if first is not None and sd.usable_ips is not None:
             subnet_rows[key] = replace(sd, max_nodes=_grow(first, sd, key, sd.usable_ips + 1))
-    vnet_ips: dict[str, int] = {}
-    for sd in subnet_rows.values():
-        ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if _is_static(sd.name, demands) else sd.peak_ips
-        vnet_ips[sd.vnet] = vnet_ips.get(sd.vnet, 0) + ips
+    vnet_ips = vnet_private_ips(subnet_rows.values())
     for sd in subnet_rows.values():
         if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
             net = _network_of(sd.name, clusters, demands)
-            rule = "A9" if _is_static(sd.name, demands) else "A8" if sd.role == "pod" else "A3"
+            rule = "A9" if sd.static else "A8" if sd.role == "pod" else "A3"
             fix = f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods"
             problems.append(
                 Problem(
@@ -799,10 +808,6 @@ def _network_of(
 ) -> Network:
     found = _first_user(key, clusters, demands)
     return clusters[0].network if found is None else found[0][0].network
-
-
-def _is_static(key: str, demands: Sequence[Sequence[PoolDemand]]) -> bool:
-    return any(d.pod_subnet == key and d.static_blocks is not None for ds in demands for d in ds)
 
 
 def _contribution(member: _Member, n: int, pod: bool) -> int:

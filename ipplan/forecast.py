@@ -30,7 +30,6 @@ from ipplan.capacity import (
     KUBENET_MAX_NODES,
     POD_CIDR_NODE_PREFIXLEN,
     POOL_MAX_NODES,
-    STATIC_BLOCK_IPS,
     VNET_MAX_IPS,
     Cluster,
     Estimate,
@@ -41,6 +40,7 @@ from ipplan.capacity import (
     Subnet,
     evaluate,
     planning_nodes,
+    vnet_private_ips,
 )
 
 __all__ = [
@@ -217,10 +217,6 @@ def _grow(cluster: Cluster, counts: Sequence[int]) -> Cluster:
     return replace(cluster, node_pools=pools)
 
 
-def _is_static(estimate: Estimate, key: str) -> bool:
-    return any(p.pod_subnet == key and p.static_blocks is not None for p in estimate.pools)
-
-
 def _measure(estimate: Estimate) -> dict[Resource, tuple[int, int | None]]:
     """Every resource of one evaluation: (required, capacity)."""
     users: dict[str, list[str]] = {}
@@ -229,16 +225,11 @@ def _measure(estimate: Estimate) -> dict[Resource, tuple[int, int | None]]:
             if key is not None:
                 users.setdefault(key, []).append(pool.cluster)
     out: dict[Resource, tuple[int, int | None]] = {}
-    vnet_ips: dict[str, int] = {}
     for sd in estimate.subnets:
-        static = _is_static(estimate, sd.name)
-        # the VNet limit counts a static /28 block as one address (rule A15)
-        ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if static else sd.peak_ips
-        vnet_ips[sd.vnet] = vnet_ips.get(sd.vnet, 0) + ips
         if sd.role in ("node", "pod"):
             clusters = tuple(dict.fromkeys(users.get(sd.name, [])))
             out[Resource(f"{sd.role}-subnet", sd.name, clusters)] = (sd.peak_ips, sd.usable_ips)
-    for vnet, ips in vnet_ips.items():
+    for vnet, ips in vnet_private_ips(estimate.subnets).items():
         clusters = tuple(c.name for c in estimate.clusters if c.vnet == vnet)
         if clusters:
             out[Resource("vnet-ips", vnet, clusters)] = (ips, VNET_MAX_IPS)

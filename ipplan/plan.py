@@ -164,8 +164,7 @@ def _where(scenario: Scenario, vnet_index: int, subnet_index: int) -> str:
 def _auto_prefixlen(estimate: Estimate, key: str, headroom_pct: int) -> int:
     """The prefix ``size: auto`` gets: peak IPs plus headroom, in IPs or static /28 blocks."""
     demand = next(d for d in estimate.subnets if d.name == key)
-    static = any(p.pod_subnet == key and p.static_blocks is not None for p in estimate.pools)
-    if static:
+    if demand.static:
         blocks = -(-demand.peak_ips // STATIC_BLOCK_IPS)
         return static_min_prefixlen(-(-blocks * (100 + headroom_pct) // 100))
     return min_prefixlen(-(-demand.peak_ips * (100 + headroom_pct) // 100))
