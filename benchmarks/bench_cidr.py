@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from netaddr import IPNetwork, IPSet
 
-from ipplan.cidr import AddressSpace, find_overlaps
+from ipplan.core.cidr import AddressSpace, find_overlaps
 from ipplan.errors import CapacityError
 
 SPACE = "10.0.0.0/8"

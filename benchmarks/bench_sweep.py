@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ipplan.capacity import Cluster, Network, NodePool, Subnet, Surge, comparison_row, evaluate
+from ipplan.core.capacity import Cluster, Network, NodePool, Subnet, Surge, comparison_row, evaluate
 from ipplan.sweep import SweepSpec, evaluate_grid, write_sweep
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netaddr import IPNetwork
 
-from ipplan.capacity import Growth, Network, NodePool, Surge
+from ipplan.core.capacity import Growth, Network, NodePool, Surge
 from ipplan.scenario import ClusterSpec, ExternalRange, Planning, Scenario, SubnetSpec, VNet
 
 

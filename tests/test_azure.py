@@ -10,9 +10,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from ipplan.azure import AzureImport, import_azure
 from ipplan.cli import app
 from ipplan.errors import ScenarioError
+from ipplan.importers.azure import AzureImport, import_azure
 from ipplan.scenario import parse_scenario
 
 DATA = Path(__file__).parent / "data" / "azure"

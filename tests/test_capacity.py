@@ -1,4 +1,4 @@
-"""ipplan.capacity: aks-ip-rules.md Part B §8 vectors, hand-computed multi-pool cases, properties.
+"""ipplan.core.capacity: Part B §8 vectors, hand-computed multi-pool cases, properties.
 
 Every expected number is worked out by hand in a comment from the rules (Part A) so a reader can
 check it without running the code. usable(p) = 2^(32-p) - 5:
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     OS,
     Cluster,
     Dataplane,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from review_scenarios import big, small
 
-from ipplan.capacity import Growth
-from ipplan.chart import (
+from ipplan.core.capacity import Growth
+from ipplan.core.plan import Plan, build_plan
+from ipplan.report.chart import (
     CHARTS,
     MODEL_COLORS,
     _callouts,
@@ -22,8 +22,8 @@ from ipplan.chart import (
     sweep_figure,
     utilization_figure,
 )
-from ipplan.plan import Plan, build_plan
 from ipplan.scenario import load_scenario
+from review_scenarios import big, small
 
 
 @pytest.fixture(scope="module")

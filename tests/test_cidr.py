@@ -1,4 +1,4 @@
-"""ipplan.cidr: literal vectors from public sources, exact errors, and properties vs a model."""
+"""ipplan.core.cidr: literal vectors from public sources, exact errors, properties vs a model."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netaddr import IPNetwork
 
-from ipplan.cidr import AddressSpace, Strategy, contains, find_overlaps, overlaps, parse_network
+from ipplan.core.cidr import (
+    AddressSpace,
+    Strategy,
+    contains,
+    find_overlaps,
+    overlaps,
+    parse_network,
+)
 from ipplan.errors import CapacityError, CidrError
 
 

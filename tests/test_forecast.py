@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import ipplan.forecast as forecast_module
-from ipplan.capacity import (
+import ipplan.core.forecast as forecast_module
+from ipplan.core.capacity import (
     Cluster,
     Growth,
     Network,
@@ -15,7 +15,7 @@ from ipplan.capacity import (
     Subnet,
     Surge,
 )
-from ipplan.forecast import (
+from ipplan.core.forecast import (
     CURRENT,
     Forecast,
     Resource,

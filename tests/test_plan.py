@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 from netaddr import IPNetwork
 
-from ipplan.capacity import Growth, Network, NodePool, Surge
+from ipplan.core.capacity import Growth, Network, NodePool, Surge
+from ipplan.core.plan import build_plan
 from ipplan.errors import ScenarioError
-from ipplan.plan import build_plan
 from ipplan.scenario import ClusterSpec, Planning, Scenario, SubnetSpec, VNet
 
 

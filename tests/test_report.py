@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from ipplan.cli import app
+from ipplan.core.plan import Plan, build_plan
 from ipplan.errors import OutputError
-from ipplan.plan import Plan, build_plan
-from ipplan.report import TABLES, write_csv, write_report
+from ipplan.report.pack import TABLES, write_csv, write_report
 from ipplan.scenario import load_scenario
 
 DATA = Path(__file__).resolve().parent.parent / "data"

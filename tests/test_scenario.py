@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork
 
-from ipplan.capacity import OS, Dataplane, Growth, Network, NodePool, Surge
+from ipplan.core.capacity import OS, Dataplane, Growth, Network, NodePool, Surge
 from ipplan.errors import ScenarioError
 from ipplan.scenario import (
     ClusterSpec,

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from review_scenarios import big, small
 
-from ipplan.capacity import Network
-from ipplan.plan import Plan, build_plan
-from ipplan.report import tables, write_csv, write_report
+from ipplan.core.capacity import Network
+from ipplan.core.plan import Plan, build_plan
+from ipplan.report.pack import tables, write_csv, write_report
+from ipplan.report.summary import recommend, summary_html, summary_markdown
 from ipplan.scenario import load_scenario
-from ipplan.summary import recommend, summary_html, summary_markdown
+from review_scenarios import big, small
 
 PACK = [
     "subnets.csv",

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     Cluster,
     Network,
     NodePool,

@@ -4,7 +4,7 @@ Every row is one node pool (nodes x max pods x surge x network model) in one clu
 other consumers, as ``ipplan compare`` sees it. The arithmetic is the capacity model's, in exact
 int64 column maths: no float log2 anywhere. Bit lengths come from ``np.frexp`` on integers below
 2^53 (exactly representable, so the exponent *is* the bit length). The results equal
-:func:`ipplan.capacity.evaluate` row for row (tests check a sample), except that ``feasible``
+:func:`ipplan.core.capacity.evaluate` row for row (tests check a sample), except that ``feasible``
 ignores the pod CIDR: its smallest prefix is a column of its own.
 
 The CSV is formatted by numpy too (digits scattered into one byte buffer), because a million
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     AZURE_RESERVED_IPS,
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,

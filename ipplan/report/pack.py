@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipplan.capacity import COMPARISON_COLUMNS, comparison_row
+from ipplan.core.capacity import COMPARISON_COLUMNS, comparison_row
+from ipplan.core.forecast import Forecast, Resource
+from ipplan.core.plan import Plan
 from ipplan.errors import OutputError
-from ipplan.forecast import Forecast, Resource
-from ipplan.plan import Plan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -348,7 +348,7 @@ def write_csv(plan: Plan, folder: Path) -> list[Path]:
 
 def write_charts(plan: Plan, folder: Path, jobs: int | None = None) -> list[Path]:
     """Write the four PNG charts into *folder*; return the paths written."""
-    from ipplan.chart import rendering
+    from ipplan.report.chart import rendering
 
     with rendering(plan, jobs) as wait:
         charts = wait()
@@ -366,8 +366,8 @@ def _write_pngs(folder: Path, charts: dict[str, bytes]) -> list[Path]:
 
 def write_pack(plan: Plan, folder: Path) -> list[Path]:
     """The tables, the charts and the summaries; the charts render in worker processes while
-    the tables are written (see :func:`ipplan.chart.rendering`)."""
-    from ipplan.chart import rendering
+    the tables are written (see :func:`ipplan.report.chart.rendering`)."""
+    from ipplan.report.chart import rendering
 
     with rendering(plan) as wait:
         paths = write_csv(plan, folder)
@@ -377,8 +377,8 @@ def write_pack(plan: Plan, folder: Path) -> list[Path]:
 
 def write_summaries(plan: Plan, folder: Path) -> list[Path]:
     """Write summary.md and summary.html into *folder*, embedding the charts already there."""
-    from ipplan.chart import CHARTS
-    from ipplan.summary import summary_html, summary_markdown
+    from ipplan.report.chart import CHARTS
+    from ipplan.report.summary import summary_html, summary_markdown
 
     charts = {name: (folder / name).read_bytes() for name in CHARTS if (folder / name).exists()}
     md, page = folder / "summary.md", folder / "summary.html"
@@ -393,7 +393,7 @@ DEFAULT_WRITERS: list[Callable[[Plan, Path], list[Path]]] = [write_pack]
 
 def report_files() -> set[str]:
     """The names of every file a review pack holds."""
-    from ipplan.chart import CHARTS
+    from ipplan.report.chart import CHARTS
 
     return {*TABLES, *CHARTS, "summary.md", "summary.html"}
 

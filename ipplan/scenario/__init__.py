@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
     LARGEST_SUBNET_PREFIXLEN,
@@ -45,8 +45,8 @@ from ipplan.capacity import (
     surge_nodes,
     usable_ips,
 )
-from ipplan.cidr import AddressSpace, contains, find_overlaps, overlaps, parse_address
-from ipplan.cidr import parse_network as _parse_network
+from ipplan.core.cidr import AddressSpace, contains, find_overlaps, overlaps, parse_address
+from ipplan.core.cidr import parse_network as _parse_network
 from ipplan.errors import CapacityError, CidrError, ScenarioError
 
 __all__ = [

@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ipplan.capacity import Estimate, Network, Severity, comparison_row
-from ipplan.forecast import CURRENT, KINDS, Forecast, Series
-from ipplan.plan import Plan, VNetPlan
-from ipplan.summary import cluster_problems, subnet_room
+from ipplan.core.capacity import Estimate, Network, Severity, comparison_row
+from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
+from ipplan.core.plan import Plan, VNetPlan
+from ipplan.report.summary import cluster_problems, subnet_room
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

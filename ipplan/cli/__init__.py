@@ -19,7 +19,7 @@ import typer
 from netaddr import IPNetwork
 
 from ipplan import __version__
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     DEFAULT_SURGE,
     LARGEST_SUBNET_PREFIXLEN,
     OS,
@@ -33,11 +33,11 @@ from ipplan.capacity import (
     evaluate,
     parse_surge,
 )
-from ipplan.cidr import parse_network
+from ipplan.core.cidr import parse_network
 from ipplan.errors import IpplanError, ScenarioError
 
 if TYPE_CHECKING:
-    from ipplan.plan import Plan
+    from ipplan.core.plan import Plan
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -301,8 +301,8 @@ def plan(
     Validates SCENARIO, allocates its subnets, sizes every network model and writes the CSV
     tables, charts and summary to reports/<name>/ (or --out). A failed run writes nothing.
     """
-    from ipplan.plan import build_plan
-    from ipplan.report import write_report
+    from ipplan.core.plan import build_plan
+    from ipplan.report.pack import write_report
     from ipplan.scenario import load_scenario
 
     loaded = load_scenario(scenario)
@@ -422,7 +422,7 @@ def import_azure(
     import datetime
     import re
 
-    from ipplan.azure import import_azure as build
+    from ipplan.importers.azure import import_azure as build
 
     month = start if start is not None else datetime.date.today().strftime("%Y-%m")
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
@@ -496,8 +496,8 @@ def check(
     Exit 0 when every resource of SCENARIO's own models lasts at least --min-runway-months and
     nothing is infeasible; otherwise print each shortfall on one line and exit 1.
     """
-    from ipplan.forecast import shortfalls
-    from ipplan.plan import build_plan
+    from ipplan.core.forecast import shortfalls
+    from ipplan.core.plan import build_plan
     from ipplan.scenario import load_scenario
 
     result = build_plan(load_scenario(scenario))
@@ -583,7 +583,7 @@ def sweep(
         progress.close()
     seconds = time.perf_counter() - started
     picture = out.with_suffix(".png")
-    from ipplan.chart import png, sweep_figure
+    from ipplan.report.chart import png, sweep_figure
 
     title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
         f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"

@@ -50,8 +50,8 @@ from typing import Any
 import yaml
 from netaddr import IPNetwork
 
-from ipplan.capacity import Network, parse_surge
-from ipplan.cidr import parse_address, parse_network
+from ipplan.core.capacity import Network, parse_surge
+from ipplan.core.cidr import parse_address, parse_network
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.scenario import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Planning, parse_scenario
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
     KUBENET_RETIREMENT,
@@ -29,9 +29,9 @@ from ipplan.capacity import (
     pod_cidr_min_prefixlen,
     static_min_prefixlen,
 )
-from ipplan.cidr import contains, overlaps, supernet
-from ipplan.forecast import CURRENT, KINDS, Forecast, Series, fix_for
-from ipplan.plan import Plan
+from ipplan.core.cidr import contains, overlaps, supernet
+from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
+from ipplan.core.plan import Plan
 
 __all__ = [
     "CHART_CAPTIONS",

@@ -9,7 +9,7 @@ else its node count) at month 0 = ``planning.start``:
   of the decimal the user wrote (no float drift over long horizons).
 
 A pool with both grows by the compound rule, then the linear one is added. At every month the
-capacity model (:func:`ipplan.capacity.evaluate`) runs on the grown pools, so surge, max pods,
+capacity model (:func:`ipplan.core.capacity.evaluate`) runs on the grown pools, so surge, max pods,
 other consumers and static blocks are all recomputed; it runs once per distinct set of node
 counts per model, never once per resource.
 
@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
     POD_CIDR_NODE_PREFIXLEN,
@@ -276,7 +276,7 @@ def forecast(
 
     Args:
         clusters: the clusters as the capacity model sees them (pools carry their growth).
-        subnets: subnet sizes by key, as for :func:`ipplan.capacity.evaluate`.
+        subnets: subnet sizes by key, as for :func:`ipplan.core.capacity.evaluate`.
         networks: the models to compare. The clusters' own models are added first when they
             are not among these: labelled with their model when all clusters share one, else
             CURRENT.
@@ -284,7 +284,7 @@ def forecast(
         horizon_months: the last month's index (months 0..horizon_months are forecast).
         warn_at_pct: utilization that counts as a warning.
 
-    >>> from ipplan.capacity import NodePool
+    >>> from ipplan.core.capacity import NodePool
     >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
     >>> cluster = Cluster("aks", Network.OVERLAY, (pool,))
     >>> f = forecast([cluster], {"nodes": Subnet("nodes", 26)}, networks=[Network.OVERLAY],
@@ -366,7 +366,7 @@ def shortfalls(
     the forecast's own models (``forecast.current``) with less than *min_runway_months* of
     runway. A resource short already is an error in *problems*, so it is not repeated.
 
-    >>> from ipplan.capacity import NodePool
+    >>> from ipplan.core.capacity import NodePool
     >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
     >>> f = forecast([Cluster("aks", Network.OVERLAY, (pool,))], {"nodes": Subnet("nodes", 26)},
     ...              networks=[], start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)

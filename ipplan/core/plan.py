@@ -11,7 +11,7 @@ from functools import cached_property
 
 from netaddr import IPNetwork
 
-from ipplan.capacity import (
+from ipplan.core.capacity import (
     AZURE_RESERVED_IPS,
     POD_CIDR_NETWORKS,
     STATIC_BLOCK_IPS,
@@ -26,9 +26,9 @@ from ipplan.capacity import (
     planning_nodes,
     static_min_prefixlen,
 )
-from ipplan.cidr import AddressSpace
+from ipplan.core.cidr import AddressSpace
+from ipplan.core.forecast import Forecast, forecast, grown_nodes, month_label
 from ipplan.errors import IpplanError, ScenarioError
-from ipplan.forecast import Forecast, forecast, grown_nodes, month_label
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
 __all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "subnet_key"]

@@ -1,0 +1,1 @@
+"""The pure core: CIDR maths, the capacity model, the forecast, the plan and its answers."""

@@ -1,0 +1,1 @@
+"""Importers: turn exports of real estates into scenario files."""
