@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ipplan.core.capacity import Cluster, Network, NodePool, Subnet, Surge, comparison_row, evaluate
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
+from ipplan.rules import Network, Surge
 from ipplan.sweep import SweepSpec, evaluate_grid, write_sweep
 
 ROOT = Path(__file__).resolve().parent.parent

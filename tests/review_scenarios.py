@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from netaddr import IPNetwork
 
-from ipplan.core.capacity import Growth, Network, NodePool, Surge
+from ipplan.core.capacity import Growth, NodePool
+from ipplan.rules import Network, Surge
 from ipplan.scenario import ClusterSpec, ExternalRange, Planning, Scenario, SubnetSpec, VNet
 
 

@@ -12,21 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipplan.core.capacity import (
-    OS,
     Cluster,
-    Dataplane,
     Estimate,
-    Network,
     NodePool,
     Problem,
-    Severity,
     Subnet,
     SubnetDemand,
-    Surge,
     dynamic_pod_ips,
     evaluate,
     min_prefixlen,
-    parse_surge,
     pod_cidr_min_prefixlen,
     pod_cidr_nodes,
     pool_demand,
@@ -37,6 +31,7 @@ from ipplan.core.capacity import (
     usable_ips,
 )
 from ipplan.errors import ScenarioError
+from ipplan.rules import OS, Dataplane, Network, Severity, Surge, parse_surge
 
 KUBENET, CNI, OVERLAY = Network.KUBENET, Network.AZURE_CNI, Network.OVERLAY
 DYNAMIC, STATIC = Network.POD_SUBNET, Network.POD_SUBNET_STATIC

@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ipplan.core.forecast as forecast_module
-from ipplan.core.capacity import (
-    Cluster,
-    Growth,
-    Network,
-    NodePool,
-    Problem,
-    Severity,
-    Subnet,
-    Surge,
-)
+from ipplan.core.capacity import Cluster, Growth, NodePool, Problem, Subnet
 from ipplan.core.forecast import (
     CURRENT,
     Forecast,
@@ -26,6 +17,7 @@ from ipplan.core.forecast import (
     month_label,
     shortfalls,
 )
+from ipplan.rules import Network, Severity, Surge
 
 
 def _forecast(

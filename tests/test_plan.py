@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 from netaddr import IPNetwork
 
-from ipplan.core.capacity import Growth, Network, NodePool, Surge
+from ipplan.core.capacity import Growth, NodePool
 from ipplan.core.plan import build_plan
 from ipplan.errors import ScenarioError
+from ipplan.rules import Network, Surge
 from ipplan.scenario import ClusterSpec, Planning, Scenario, SubnetSpec, VNet
 
 

@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork
 
-from ipplan.core.capacity import OS, Dataplane, Growth, Network, NodePool, Surge
+from ipplan.core.capacity import Growth, NodePool
 from ipplan.errors import ScenarioError
+from ipplan.rules import OS, Dataplane, Network, Surge
 from ipplan.scenario import (
     ClusterSpec,
     ExternalRange,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ipplan.core.capacity import Network
 from ipplan.core.plan import Plan, build_plan
 from ipplan.report.pack import tables, write_csv, write_report
 from ipplan.report.summary import recommend, summary_html, summary_markdown
+from ipplan.rules import Network
 from ipplan.scenario import load_scenario
 from review_scenarios import big, small
 

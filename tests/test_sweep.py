@@ -8,16 +8,9 @@ import random
 import numpy as np
 import pytest
 
-from ipplan.core.capacity import (
-    Cluster,
-    Network,
-    NodePool,
-    Subnet,
-    Surge,
-    comparison_row,
-    evaluate,
-)
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
 from ipplan.errors import ScenarioError
+from ipplan.rules import Network, Surge
 from ipplan.sweep import (
     COLUMNS,
     SweepSpec,

@@ -19,22 +19,18 @@ import typer
 from netaddr import IPNetwork
 
 from ipplan import __version__
-from ipplan.core.capacity import (
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
+from ipplan.core.cidr import parse_network
+from ipplan.errors import IpplanError, ScenarioError
+from ipplan.rules import (
     DEFAULT_SURGE,
     LARGEST_SUBNET_PREFIXLEN,
     OS,
     SMALLEST_SUBNET_PREFIXLEN,
-    Cluster,
     Dataplane,
     Network,
-    NodePool,
-    Subnet,
-    comparison_row,
-    evaluate,
     parse_surge,
 )
-from ipplan.core.cidr import parse_network
-from ipplan.errors import IpplanError, ScenarioError
 
 if TYPE_CHECKING:
     from ipplan.core.plan import Plan

@@ -7,35 +7,55 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
-from ipplan.errors import ScenarioError
+from ipplan.rules import (
+    API_SERVER_SUBNET_IPS,
+    AZURE_RESERVED_IPS,
+    CLUSTER_MAX_NODES,
+    DEFAULT_POD_CIDR_PREFIXLEN,
+    DEFAULT_SURGE,
+    KUBENET_MAX_NODES,
+    LB_SERVICE_LIMIT,
+    NO_POD_VNET_IPS,
+    NODE_PORT_LIMIT,
+    OS,
+    POD_CIDR_NETWORKS,
+    POD_CIDR_NODE_PREFIXLEN,
+    POD_IP_BATCH,
+    POD_SUBNET_NETWORKS,
+    POOL_MAX_NODES,
+    SERVICE_CIDR_RESERVED,
+    SMALLEST_SUBNET_PREFIXLEN,
+    STATIC_BLOCK_IPS,
+    STATIC_MAX_PREFIXLEN,
+    STATIC_MIN_PREFIXLEN,
+    VNET_MAX_IPS,
+    Dataplane,
+    Mode,
+    Network,
+    Severity,
+    Surge,
+    cluster_violations,
+    default_max_pods,
+    pool_violations,
+)
 
 __all__ = [
-    "AZURE_RESERVED_IPS",
-    "DEFAULT_MAX_PODS",
-    "DEFAULT_SURGE",
     "Cluster",
     "ClusterDemand",
-    "Dataplane",
     "Estimate",
     "Growth",
-    "Network",
     "NodePool",
-    "OS",
     "PoolDemand",
     "Problem",
-    "Severity",
     "Subnet",
     "SubnetDemand",
-    "Surge",
     "COMPARISON_COLUMNS",
     "comparison_row",
     "dynamic_pod_ips",
     "evaluate",
     "max_pods_for",
     "min_prefixlen",
-    "parse_surge",
     "planning_nodes",
     "pod_cidr_min_prefixlen",
     "pod_cidr_nodes",
@@ -47,81 +67,6 @@ __all__ = [
     "usable_ips",
     "vnet_private_ips",
 ]
-
-
-class Network(StrEnum):
-    """An AKS network model (the ``network`` field and ``--network`` option)."""
-
-    KUBENET = "kubenet"
-    AZURE_CNI = "azure-cni"
-    OVERLAY = "azure-cni-overlay"
-    POD_SUBNET = "azure-cni-pod-subnet"
-    POD_SUBNET_STATIC = "azure-cni-pod-subnet-static"
-
-
-class Dataplane(StrEnum):
-    """The data plane: Cilium changes which combinations are valid, never the IP math."""
-
-    AZURE = "azure"
-    CILIUM = "cilium"
-
-
-class OS(StrEnum):
-    """A node pool's operating system."""
-
-    LINUX = "linux"
-    WINDOWS = "windows"
-
-
-#: first four + last address of every Azure subnet (VFAQ; rules A, B§1)
-AZURE_RESERVED_IPS = 5
-#: smallest and largest Azure IPv4 subnet (rule A17)
-SMALLEST_SUBNET_PREFIXLEN = 29
-LARGEST_SUBNET_PREFIXLEN = 2
-
-#: per-model max pods defaults (rule A2, IPP table)
-DEFAULT_MAX_PODS: dict[Network, int] = {
-    Network.KUBENET: 110,
-    Network.AZURE_CNI: 30,
-    Network.OVERLAY: 250,
-    Network.POD_SUBNET: 110,
-    Network.POD_SUBNET_STATIC: 110,
-}
-
-
-@dataclass(frozen=True)
-class Surge:
-    """A node pool's ``max_surge``: an integer node count or a percentage of the pool."""
-
-    value: int
-    percent: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.value}%" if self.percent else str(self.value)
-
-
-#: AKS's default for Kubernetes >= 1.32 (rule A1; CHG [2025-03-16], LRG)
-DEFAULT_SURGE = Surge(10, percent=True)
-
-
-def parse_surge(text: str | int) -> Surge:
-    """Parse ``1`` or ``"33%"`` into a Surge.
-
-    >>> parse_surge("33%")
-    Surge(value=33, percent=True)
-
-    Raises:
-        ScenarioError: not a non-negative integer or percentage.
-    """
-    raw = str(text).strip()
-    percent = raw.endswith("%")
-    digits = raw[:-1].strip() if percent else raw
-    # str.isdigit() is also true for '²' and '٣', which int() rejects or reads as 3: ASCII only
-    if isinstance(text, bool) or not (digits.isascii() and digits.isdigit()):
-        raise ScenarioError(
-            f"{text!r} is not a surge: use a node count such as 1 or a percentage such as 33%"
-        )
-    return Surge(int(digits), percent)
 
 
 def surge_nodes(nodes: int, surge: Surge) -> int:
@@ -180,6 +125,7 @@ class NodePool:
     os: OS = OS.LINUX
     pod_subnet: str | None = None
     growth: Growth | None = None
+    mode: Mode | None = None  # None: the first pool of the cluster is the system pool (rule A18)
 
 
 @dataclass(frozen=True)
@@ -207,53 +153,6 @@ class Subnet:
     prefixlen: int | None = None
     other_ips: int = 0
     vnet: str = ""
-
-
-# --- limits (rules A6-A17), each with its source ---------------------------------------------
-
-#: kubenet: one route per node in a route table of at most 400 routes (rule A7; KUB, VLIM)
-KUBENET_MAX_NODES = 400
-#: nodes per cluster across all pools (rule A10; QUO)
-CLUSTER_MAX_NODES = 5_000
-#: nodes per pool, surge included during an upgrade (rule A10; QUO, UPG)
-POOL_MAX_NODES = 1_000
-#: node pools per cluster (rule A10; QUO)
-CLUSTER_MAX_POOLS = 100
-#: max pods range and the 30-pods-per-pool minimum (rule A2; IPP)
-MIN_MAX_PODS, MAX_MAX_PODS, MIN_PODS_PER_POOL = 10, 250, 30
-#: Windows recommended max pods (rule A2; QUO, OVL)
-WINDOWS_MAX_PODS = 110
-#: private IPs in one VNet (rule A15; VLIM)
-VNET_MAX_IPS = 65_536
-#: models whose pods take no VNet IPs (a pod CIDR instead), so moving to overlay frees none
-_NO_POD_IPS = (Network.KUBENET, Network.OVERLAY)
-#: NodePort range 30000-32767 and Standard LB load-balanced Services (rule A16; QUO)
-NODE_PORT_LIMIT = 2_768
-LB_SERVICE_LIMIT = 300
-#: dynamic pod-subnet IP batches: B = 16, mf = 0.5 (rule A8; CNS, PSN)
-POD_IP_BATCH = 16
-#: a static block is a /28: 16 IPs; one IP per node is reserved (rule A9; SBA)
-STATIC_BLOCK_IPS = 16
-STATIC_MIN_PREFIXLEN, STATIC_MAX_PREFIXLEN = 12, 28
-#: kubenet and overlay give every node one /24 from the pod CIDR (rule A6; KUB, OVL)
-POD_CIDR_NODE_PREFIXLEN = 24
-DEFAULT_POD_CIDR_PREFIXLEN = 16  # 10.244.0.0/16 (KUB, OVLH)
-#: API server VNet integration reserves at least nine IPs in its delegated /28 (APIV)
-API_SERVER_SUBNET_IPS = 9
-#: service CIDR: network, broadcast, the kubernetes Service (.1) and DNS take 4 (rule A11)
-SERVICE_CIDR_RESERVED = 4
-#: kubenet retirement date (rule A7; CNI table)
-KUBENET_RETIREMENT = "2028-03-31"
-
-POD_CIDR_NETWORKS = frozenset({Network.KUBENET, Network.OVERLAY})
-POD_SUBNET_NETWORKS = frozenset({Network.POD_SUBNET, Network.POD_SUBNET_STATIC})
-
-
-class Severity(StrEnum):
-    """An error makes the plan infeasible under that model; a warning does not."""
-
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -364,8 +263,8 @@ def planning_nodes(pool: NodePool) -> int:
 
 
 def max_pods_for(pool: NodePool, network: Network) -> int:
-    """P: the pool's max pods, or the model's default (rule A2)."""
-    return DEFAULT_MAX_PODS[network] if pool.max_pods is None else pool.max_pods
+    """P: the pool's max pods, or the default for its model and OS (rules A2, A19)."""
+    return default_max_pods(network, pool.os) if pool.max_pods is None else pool.max_pods
 
 
 def dynamic_pod_ips(max_pods: int, pods_in_use: int) -> int:
@@ -565,113 +464,36 @@ def _subnet_demand(
 def _pool_problems(
     cluster: Cluster, network: Network, pools: Sequence[PoolDemand]
 ) -> list[Problem]:
-    """Rules A2, A7 and A10 for one cluster's pools."""
+    """The rulebook's pool and cluster rules for one cluster under *network*."""
     out: list[Problem] = []
-
-    def add(subject: str, rule: str, message: str, fix: str, warn: bool = False) -> None:
-        severity = Severity.WARNING if warn else Severity.ERROR
-        out.append(Problem(network, subject, rule, message, fix, severity))
-
-    name = cluster.name
-    if len(pools) > CLUSTER_MAX_POOLS:
-        add(
-            name,
-            "A10",
-            f"{name} has {len(pools)} node pools, above AKS's limit of {CLUSTER_MAX_POOLS}",
-            "merge pools or split the cluster",
-        )
-    total = sum(d.planning_nodes for d in pools)
-    if total > CLUSTER_MAX_NODES:
-        add(
-            name,
-            "A10",
-            f"{name} plans {total:,} nodes, above AKS's limit of {CLUSTER_MAX_NODES:,} per cluster",
-            "split the workload across clusters",
-        )
-    for d in pools:
-        who = f"{name}/{d.pool}"
-        if d.peak_nodes > POOL_MAX_NODES:
-            add(
-                who,
-                "A10",
-                f"pool {who}: {d.planning_nodes:,} nodes + {d.surge_nodes:,} surge = "
-                f"{d.peak_nodes:,}, above AKS's {POOL_MAX_NODES:,} nodes per pool in an upgrade",
-                "split the pool or lower max_surge",
+    for pool, d in zip(cluster.node_pools, pools, strict=True):
+        who = f"pool {cluster.name}/{d.pool}"
+        for v in pool_violations(
+            who,
+            network=network,
+            dataplane=cluster.dataplane,
+            os=d.os,
+            nodes=d.nodes,
+            max_nodes=pool.max_nodes,
+            max_pods=d.max_pods,
+            max_pods_given=pool.max_pods is not None,
+            pods_in_use=pool.pods_in_use,
+            surge_nodes=d.surge_nodes,
+            surge=str(pool.max_surge),
+        ):
+            out.append(
+                Problem(network, f"{cluster.name}/{d.pool}", v.rule, v.message, v.fix, v.severity)
             )
-        if not MIN_MAX_PODS <= d.max_pods <= MAX_MAX_PODS:
-            add(
-                who,
-                "A2",
-                f"pool {who}: max pods {d.max_pods} is outside AKS's range "
-                f"{MIN_MAX_PODS}..{MAX_MAX_PODS}",
-                f"use max pods between {MIN_MAX_PODS} and {MAX_MAX_PODS}",
-            )
-        elif d.nodes > 0 and d.max_pods * d.nodes < MIN_PODS_PER_POOL:
-            # a pool scaled to zero (autoscaler user pool) holds no pods to count
-            need = -(-MIN_PODS_PER_POOL // d.max_pods)
-            add(
-                who,
-                "A2",
-                f"pool {who}: {d.nodes} node(s) x {d.max_pods} max pods = "
-                f"{d.nodes * d.max_pods} pods, below AKS's minimum of {MIN_PODS_PER_POOL} per pool",
-                f"use at least {need} nodes or more max pods" if need > 1 else "use more max pods",
-            )
-        if d.os is OS.WINDOWS:
-            if network is Network.KUBENET:
-                add(
-                    who,
-                    "A7",
-                    f"pool {who} runs Windows, which kubenet does not support",
-                    "use azure-cni-overlay",
-                )
-            elif cluster.dataplane is Dataplane.CILIUM:
-                add(
-                    who,
-                    "A7",
-                    f"pool {who} runs Windows, which the Cilium dataplane does not support",
-                    "use the azure dataplane or a Linux pool",
-                )
-            if d.max_pods > WINDOWS_MAX_PODS:
-                add(
-                    who,
-                    "A2",
-                    f"pool {who}: Windows with {d.max_pods} max pods, above the "
-                    f"recommended {WINDOWS_MAX_PODS}",
-                    f"use max pods <= {WINDOWS_MAX_PODS}",
-                    warn=True,
-                )
-    if network is Network.KUBENET:
-        peak = sum(d.peak_nodes for d in pools)
-        if peak > KUBENET_MAX_NODES:
-            add(
-                name,
-                "A7",
-                f"{name}: {peak:,} peak nodes exceed kubenet's {KUBENET_MAX_NODES}-route limit",
-                "use azure-cni-overlay or fewer nodes",
-            )
-        if cluster.dataplane is Dataplane.CILIUM:
-            add(
-                name,
-                "A7",
-                f"{name}: kubenet cannot run the Cilium dataplane",
-                "use azure-cni-overlay with Cilium",
-            )
-        add(
-            name,
-            "A7",
-            f"{name}: kubenet retires on {KUBENET_RETIREMENT}",
-            "plan the move to azure-cni-overlay",
-            warn=True,
-        )
-    if cluster.internal_lbs > LB_SERVICE_LIMIT:
-        add(
-            name,
-            "A16",
-            f"{name}: {cluster.internal_lbs} load-balanced Services exceed "
-            f"the Standard LB limit of {LB_SERVICE_LIMIT}",
-            "share load balancers via ingress",
-            warn=True,
-        )
+    for v in cluster_violations(
+        cluster.name,
+        network=network,
+        dataplane=cluster.dataplane,
+        pools=len(pools),
+        planning_nodes=sum(d.planning_nodes for d in pools),
+        peak_nodes=sum(d.peak_nodes for d in pools),
+        internal_lbs=cluster.internal_lbs,
+    ):
+        out.append(Problem(network, cluster.name, v.rule, v.message, v.fix, v.severity))
     return out
 
 
@@ -752,7 +574,7 @@ def evaluate(
             # a VNet no cluster uses (only other IPs) is still over the limit: blame the first
             net = next((c.network for c in clusters if c.vnet == vnet), clusters[0].network)
             # overlay only helps where pods take VNet IPs; kubenet and overlay already don't
-            pod_ips = [c for c in clusters if c.vnet == vnet and c.network not in _NO_POD_IPS]
+            pod_ips = [c for c in clusters if c.vnet == vnet and c.network not in NO_POD_VNET_IPS]
             fix = "use azure-cni-overlay or split across VNets" if pod_ips else "split across VNets"
             problems.append(
                 Problem(

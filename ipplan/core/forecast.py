@@ -26,21 +26,23 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ipplan.core.capacity import (
+    Cluster,
+    Estimate,
+    Growth,
+    Problem,
+    Subnet,
+    evaluate,
+    planning_nodes,
+    vnet_private_ips,
+)
+from ipplan.rules import (
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
     POD_CIDR_NODE_PREFIXLEN,
     POOL_MAX_NODES,
     VNET_MAX_IPS,
-    Cluster,
-    Estimate,
-    Growth,
     Network,
-    Problem,
     Severity,
-    Subnet,
-    evaluate,
-    planning_nodes,
-    vnet_private_ips,
 )
 
 __all__ = [
@@ -284,7 +286,7 @@ def forecast(
         horizon_months: the last month's index (months 0..horizon_months are forecast).
         warn_at_pct: utilization that counts as a warning.
 
-    >>> from ipplan.core.capacity import NodePool
+    >>> from ipplan.core.capacity import (NodePool)
     >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
     >>> cluster = Cluster("aks", Network.OVERLAY, (pool,))
     >>> f = forecast([cluster], {"nodes": Subnet("nodes", 26)}, networks=[Network.OVERLAY],
@@ -366,7 +368,7 @@ def shortfalls(
     the forecast's own models (``forecast.current``) with less than *min_runway_months* of
     runway. A resource short already is an error in *problems*, so it is not repeated.
 
-    >>> from ipplan.core.capacity import NodePool
+    >>> from ipplan.core.capacity import (NodePool)
     >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
     >>> f = forecast([Cluster("aks", Network.OVERLAY, (pool,))], {"nodes": Subnet("nodes", 26)},
     ...              networks=[], start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)

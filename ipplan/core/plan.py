@@ -12,13 +12,8 @@ from functools import cached_property
 from netaddr import IPNetwork
 
 from ipplan.core.capacity import (
-    AZURE_RESERVED_IPS,
-    POD_CIDR_NETWORKS,
-    STATIC_BLOCK_IPS,
     Cluster,
     Estimate,
-    Network,
-    Severity,
     Subnet,
     SubnetDemand,
     evaluate,
@@ -29,12 +24,14 @@ from ipplan.core.capacity import (
 from ipplan.core.cidr import AddressSpace
 from ipplan.core.forecast import Forecast, forecast, grown_nodes, month_label
 from ipplan.errors import IpplanError, ScenarioError
+from ipplan.rules import AZURE_RESERVED_IPS, POD_CIDR_NETWORKS, STATIC_BLOCK_IPS, Network, Severity
+from ipplan.rules import DEFAULT_POD_CIDR as DEFAULT_POD_CIDR_TEXT
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
 __all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "subnet_key"]
 
 #: kubenet and overlay pod CIDR when none is given (KUB, OVLH)
-DEFAULT_POD_CIDR = IPNetwork("10.244.0.0/16")
+DEFAULT_POD_CIDR = IPNetwork(DEFAULT_POD_CIDR_TEXT)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ipplan.core.capacity import Estimate, Network, Severity, comparison_row
+from ipplan.core.capacity import Estimate, comparison_row
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
 from ipplan.core.plan import Plan, VNetPlan
 from ipplan.report.summary import cluster_problems, subnet_room
+from ipplan.rules import Network, Severity
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

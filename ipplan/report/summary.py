@@ -15,15 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ipplan.core.capacity import (
-    DEFAULT_MAX_PODS,
-    DEFAULT_SURGE,
-    KUBENET_RETIREMENT,
-    STATIC_BLOCK_IPS,
     Cluster,
     Estimate,
-    Network,
     Problem,
-    Severity,
     comparison_row,
     min_prefixlen,
     pod_cidr_min_prefixlen,
@@ -32,6 +26,14 @@ from ipplan.core.capacity import (
 from ipplan.core.cidr import contains, overlaps, supernet
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.plan import Plan
+from ipplan.rules import (
+    DEFAULT_MAX_PODS,
+    DEFAULT_SURGE,
+    KUBENET_RETIREMENT,
+    STATIC_BLOCK_IPS,
+    Network,
+    Severity,
+)
 
 __all__ = [
     "CHART_CAPTIONS",

@@ -31,23 +31,38 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from ipplan.core.capacity import (
-    DEFAULT_MAX_PODS,
-    DEFAULT_SURGE,
-    LARGEST_SUBNET_PREFIXLEN,
-    OS,
-    SMALLEST_SUBNET_PREFIXLEN,
-    Dataplane,
-    Growth,
-    Network,
-    NodePool,
-    parse_surge,
-    surge_nodes,
-    usable_ips,
-)
+from ipplan.core.capacity import Growth, NodePool, surge_nodes, usable_ips
 from ipplan.core.cidr import AddressSpace, contains, find_overlaps, overlaps, parse_address
 from ipplan.core.cidr import parse_network as _parse_network
 from ipplan.errors import CapacityError, CidrError, ScenarioError
+from ipplan.rules import (
+    CLUSTER_MAX_NODES,
+    CLUSTER_MAX_POOLS,
+    DEFAULT_MAX_PODS,
+    DEFAULT_POD_CIDR,
+    DEFAULT_SERVICE_CIDR,
+    DEFAULT_SURGE,
+    DNS_OFFSET,
+    FORBIDDEN_RANGES,
+    IPV6_SUBNET_PREFIXLEN,
+    KUBENET_RETIREMENT,
+    LARGEST_SUBNET_PREFIXLEN,
+    MAX_MAX_PODS,
+    MIN_MAX_PODS,
+    MIN_PODS_PER_POOL,
+    OS,
+    POD_CIDR_NETWORKS,
+    POD_CIDR_NODE_PREFIXLEN,
+    POD_SUBNET_NETWORKS,
+    POOL_MAX_NODES,
+    SERVICE_MIN_PREFIXLEN,
+    SMALLEST_SUBNET_PREFIXLEN,
+    VNET_RESERVED_RANGES,
+    WINDOWS_MAX_PODS,
+    Dataplane,
+    Network,
+    parse_surge,
+)
 
 __all__ = [
     "ClusterSpec",
@@ -136,49 +151,6 @@ class Scenario:
 
 #: the first forecast month when the file has no ``planning`` block
 DEFAULT_START = "2027-01"
-#: AKS's default pod CIDR for kubenet and overlay (Part B §2; KUB, OVLH)
-DEFAULT_POD_CIDR = "10.244.0.0/16"
-#: AKS's default service CIDR (rule A11)
-DEFAULT_SERVICE_CIDR = "10.0.0.0/16"
-#: the DNS service IP defaults to this offset in the service CIDR, the ".10" (rule A12)
-DNS_OFFSET = 10
-#: smallest IPv4 / IPv6 service CIDR prefix length AKS accepts (rule A11)
-SERVICE_MIN_PREFIXLEN = {4: 12, 6: 108}
-#: each node takes a /24 of the pod CIDR, so the pod CIDR is at least that big (rule A6)
-POD_CIDR_MAX_PREFIXLEN = 24
-#: an IPv6 subnet is exactly a /64 (rule A17)
-IPV6_SUBNET_PREFIXLEN = 64
-#: pods per node (rule A2; QUO)
-MIN_MAX_PODS, MAX_MAX_PODS = 10, 250
-#: every pool needs room for this many pods: max_pods * nodes (rule A2)
-MIN_PODS_PER_POOL = 30
-#: nodes per pool, including surge nodes during an upgrade (rule A10)
-MAX_NODES_PER_POOL = 1000
-#: nodes per cluster and pools per cluster (rule A10)
-MAX_NODES_PER_CLUSTER = 5000
-MAX_POOLS_PER_CLUSTER = 100
-#: recommended max pods on a Windows node; above it is a warning (rule A2; QUO, OVL)
-WINDOWS_MAX_PODS = 110
-#: kubenet's retirement date (rule A7)
-KUBENET_RETIRES = "2028-03-31"
-#: AKS rejects VNet, pod and service ranges that overlap these (rule A13; CNI table)
-FORBIDDEN_RANGES = {
-    "169.254.0.0/16": "link-local",
-    "172.30.0.0/16": "reserved by AKS",
-    "172.31.0.0/16": "reserved by AKS",
-    "192.0.2.0/24": "TEST-NET-1, reserved by AKS",
-}
-#: a VNet can't use these either (Part B §1; VFAQ)
-VNET_RESERVED_RANGES = {
-    "224.0.0.0/4": "multicast",
-    "255.255.255.255/32": "broadcast",
-    "127.0.0.0/8": "loopback",
-    "168.63.129.16/32": "Azure's host IP",
-}
-#: models whose pods take IPs from a pool's ``pod_subnet``
-POD_SUBNET_NETWORKS = (Network.POD_SUBNET, Network.POD_SUBNET_STATIC)
-#: models whose pods take /24s of the cluster's pod CIDR
-POD_CIDR_NETWORKS = (Network.KUBENET, Network.OVERLAY)
 #: tried in order when a message suggests a free range for a pod or service CIDR
 _POD_CIDR_CHOICES = ("10.244.0.0/16", "100.64.0.0/16", "172.16.0.0/16", "192.168.0.0/16")
 _SERVICE_CIDR_CHOICES = ("10.0.0.0/16", "172.16.0.0/16", "192.168.0.0/16", "100.127.0.0/16")
@@ -284,9 +256,9 @@ class NodePoolModel(_Model):
     pod_subnet: _Name | None = None
     """Name of the pod subnet (azure-cni-pod-subnet and -static), in the cluster's VNet."""
     os: OS = OS.LINUX
-    nodes: Annotated[StrictInt, Field(ge=0, le=MAX_NODES_PER_POOL)]
+    nodes: Annotated[StrictInt, Field(ge=0, le=POOL_MAX_NODES)]
     """Nodes now; 0 only for an autoscaler pool (max_nodes set)."""
-    max_nodes: Annotated[StrictInt, Field(ge=1, le=MAX_NODES_PER_POOL)] | None = None
+    max_nodes: Annotated[StrictInt, Field(ge=1, le=POOL_MAX_NODES)] | None = None
     """The autoscaler's maximum; capacity is planned for it."""
     max_pods: Annotated[StrictInt, Field(ge=MIN_MAX_PODS, le=MAX_MAX_PODS)] | None = None
     """Max pods per node (default: the network model's default)."""
@@ -320,7 +292,7 @@ class ClusterModel(_Model):
     """Internal load balancer frontends, in the first pool's subnet."""
     private_endpoints: _Count = 0
     """Private endpoints, in the first pool's subnet."""
-    node_pools: list[NodePoolModel] = Field(min_length=1, max_length=MAX_POOLS_PER_CLUSTER)
+    node_pools: list[NodePoolModel] = Field(min_length=1, max_length=CLUSTER_MAX_POOLS)
 
 
 class ScenarioModel(_Model):
@@ -932,7 +904,7 @@ class _Builder:
         if model.network == Network.KUBENET:
             self.warn(
                 f"{path}.network",
-                f"kubenet retires on {KUBENET_RETIRES}; plan a move to azure-cni-overlay",
+                f"kubenet retires on {KUBENET_RETIREMENT}; plan a move to azure-cni-overlay",
             )
         pod_cidr = self.pod_cidr(model, path)
         service_cidr = self.service_cidr(model, path, vnet, pod_cidr)
@@ -944,11 +916,11 @@ class _Builder:
             for j, p in enumerate(model.node_pools)
         )
         total = sum(p.max_nodes or p.nodes for p in pools)
-        if total > MAX_NODES_PER_CLUSTER:
+        if total > CLUSTER_MAX_NODES:
             raise _Problem(
                 f"{path}.node_pools",
                 f"{total:,} nodes in all (max_nodes where set) is above AKS's limit of "
-                f"{MAX_NODES_PER_CLUSTER:,} per cluster; split the cluster",
+                f"{CLUSTER_MAX_NODES:,} per cluster; split the cluster",
             )
         return ClusterSpec(
             name=model.name,
@@ -977,7 +949,7 @@ class _Builder:
             shown = str(network)
             if network.version != 4:
                 raise _Problem(where, f"{network} is IPv6; give an IPv4 pod CIDR")
-            if network.prefixlen > POD_CIDR_MAX_PREFIXLEN:
+            if network.prefixlen > POD_CIDR_NODE_PREFIXLEN:
                 raise _Problem(
                     where,
                     f"{network} is smaller than one node's /24; use a /24 or larger "
@@ -1136,11 +1108,11 @@ class _Builder:
         surge = parse_surge(model.max_surge)
         peak_nodes = model.max_nodes or model.nodes
         extra = surge_nodes(peak_nodes, surge)
-        if peak_nodes + extra > MAX_NODES_PER_POOL:
+        if peak_nodes + extra > POOL_MAX_NODES:
             raise _Problem(
                 f"{path}.max_surge",
                 f"{surge} adds {_plural(extra, 'node')} to {peak_nodes:,} during an upgrade: "
-                f"{peak_nodes + extra:,} is above AKS's limit of {MAX_NODES_PER_POOL:,} per "
+                f"{peak_nodes + extra:,} is above AKS's limit of {POOL_MAX_NODES:,} per "
                 "pool; lower max_surge or the node count",
             )
         growth = self.growth(model.growth, f"{path}.growth")

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ipplan.core.capacity import (
+from ipplan.errors import ScenarioError
+from ipplan.rules import (
     AZURE_RESERVED_IPS,
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
@@ -40,7 +41,6 @@ from ipplan.core.capacity import (
     Surge,
     parse_surge,
 )
-from ipplan.errors import ScenarioError
 
 __all__ = [
     "COLUMNS",

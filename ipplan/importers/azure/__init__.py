@@ -50,10 +50,10 @@ from typing import Any
 import yaml
 from netaddr import IPNetwork
 
-from ipplan.core.capacity import Network, parse_surge
 from ipplan.core.cidr import parse_address, parse_network
 from ipplan.errors import IpplanError, ScenarioError
-from ipplan.scenario import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Planning, parse_scenario
+from ipplan.rules import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Network, parse_surge
+from ipplan.scenario import Planning, parse_scenario
 
 __all__ = ["AzureImport", "import_azure"]
 

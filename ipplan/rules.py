@@ -1,0 +1,423 @@
+"""The rulebook: every AKS and Azure rule ipplan applies, each written once (stdlib only).
+
+Each rule has one home here: its constant (with its source), its check and its message. Scenario
+validation, ``compare``, ``sweep``, the forecast and the importer all use these; none keeps a copy.
+Rule ids (A1, A2, ...) are those of the project's rules document, ``docs/rules.md``, where each
+is stated with its source link.
+
+A check returns :class:`Violation` values: the rule, the field it is about (relative to the pool
+or cluster it was given), what is wrong with the numbers, and the fix. The caller adds where:
+scenario validation a field path, the capacity model the cluster and network model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ipplan.errors import ScenarioError
+
+__all__ = [
+    "AZURE_RESERVED_IPS",
+    "DEFAULT_MAX_PODS",
+    "DEFAULT_SURGE",
+    "OS",
+    "Dataplane",
+    "Mode",
+    "Network",
+    "Severity",
+    "Surge",
+    "Violation",
+    "cluster_violations",
+    "default_max_pods",
+    "parse_surge",
+    "pool_violations",
+]
+
+
+class Network(StrEnum):
+    """An AKS network model (the ``network`` field and ``--network`` option)."""
+
+    KUBENET = "kubenet"
+    AZURE_CNI = "azure-cni"
+    OVERLAY = "azure-cni-overlay"
+    POD_SUBNET = "azure-cni-pod-subnet"
+    POD_SUBNET_STATIC = "azure-cni-pod-subnet-static"
+
+
+class Dataplane(StrEnum):
+    """The data plane: Cilium changes which combinations are valid, never the IP math."""
+
+    AZURE = "azure"
+    CILIUM = "cilium"
+
+
+class OS(StrEnum):
+    """A node pool's operating system."""
+
+    LINUX = "linux"
+    WINDOWS = "windows"
+
+
+class Mode(StrEnum):
+    """A node pool's mode, as AKS has it: system pools run system pods, user pools the workload."""
+
+    SYSTEM = "system"
+    USER = "user"
+
+
+class Severity(StrEnum):
+    """An error makes the plan infeasible under that model; a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# --- Azure virtual network (rules A4, A15, A17; VFAQ, VLIM) ----------------------------------
+
+#: first four + last address of every Azure subnet (rule A4; VFAQ)
+AZURE_RESERVED_IPS = 5
+#: smallest and largest Azure IPv4 subnet (rule A17; VFAQ)
+SMALLEST_SUBNET_PREFIXLEN = 29
+LARGEST_SUBNET_PREFIXLEN = 2
+#: an IPv6 subnet is exactly a /64 (rule A17; VFAQ)
+IPV6_SUBNET_PREFIXLEN = 64
+#: private IPs in one VNet (rule A15; VLIM)
+VNET_MAX_IPS = 65_536
+#: AKS rejects VNet, pod and service ranges that overlap these (rule A13; CNI table)
+FORBIDDEN_RANGES = {
+    "169.254.0.0/16": "link-local",
+    "172.30.0.0/16": "reserved by AKS",
+    "172.31.0.0/16": "reserved by AKS",
+    "192.0.2.0/24": "TEST-NET-1, reserved by AKS",
+}
+#: a VNet can't use these either (rule A13; VFAQ)
+VNET_RESERVED_RANGES = {
+    "224.0.0.0/4": "multicast",
+    "255.255.255.255/32": "broadcast",
+    "127.0.0.0/8": "loopback",
+    "168.63.129.16/32": "Azure's host IP",
+}
+
+# --- pods and surge (rules A1, A2) -------------------------------------------------------------
+
+#: per-model max pods defaults (rule A2; IPP table)
+DEFAULT_MAX_PODS: dict[Network, int] = {
+    Network.KUBENET: 110,
+    Network.AZURE_CNI: 30,
+    Network.OVERLAY: 250,
+    Network.POD_SUBNET: 110,
+    Network.POD_SUBNET_STATIC: 110,
+}
+#: max pods range and the 30-pods-per-pool minimum (rule A2; IPP)
+MIN_MAX_PODS, MAX_MAX_PODS, MIN_PODS_PER_POOL = 10, 250, 30
+#: Windows recommended max pods; above it is a warning (rule A2; QUO, OVL)
+WINDOWS_MAX_PODS = 110
+#: AKS's default surge for Kubernetes >= 1.32, as a percentage (rule A1; CHG [2025-03-16], LRG)
+DEFAULT_SURGE_PCT = 10
+
+# --- cluster limits (rules A7, A10, A16) -------------------------------------------------------
+
+#: kubenet: one route per node in a route table of at most 400 routes (rule A7; KUB, VLIM)
+KUBENET_MAX_NODES = 400
+#: kubenet's retirement date (rules A7, A21; CNI table)
+KUBENET_RETIREMENT = "2028-03-31"
+#: nodes per cluster across all pools (rule A10; QUO)
+CLUSTER_MAX_NODES = 5_000
+#: nodes per pool, surge included during an upgrade (rule A10; QUO, UPG)
+POOL_MAX_NODES = 1_000
+#: node pools per cluster (rule A10; QUO)
+CLUSTER_MAX_POOLS = 100
+#: NodePort range 30000-32767 and Standard LB load-balanced Services (rule A16; QUO)
+NODE_PORT_LIMIT = 2_768
+LB_SERVICE_LIMIT = 300
+
+# --- pod IPs (rules A6, A8, A9) ----------------------------------------------------------------
+
+#: dynamic pod-subnet IP batches: B = 16, mf = 0.5 (rule A8; CNS, PSN)
+POD_IP_BATCH = 16
+#: a static block is a /28: 16 IPs; one IP per node is reserved (rule A9; SBA)
+STATIC_BLOCK_IPS = 16
+STATIC_MIN_PREFIXLEN, STATIC_MAX_PREFIXLEN = 12, 28
+#: kubenet and overlay give every node one /24 from the pod CIDR (rule A6; KUB, OVL)
+POD_CIDR_NODE_PREFIXLEN = 24
+#: AKS's default pod CIDR for kubenet and overlay (rule A6; KUB, OVLH)
+DEFAULT_POD_CIDR = "10.244.0.0/16"
+DEFAULT_POD_CIDR_PREFIXLEN = 16
+#: models whose pods take /24s of the cluster's pod CIDR (rule A6)
+POD_CIDR_NETWORKS = frozenset({Network.KUBENET, Network.OVERLAY})
+#: models whose pods take IPs from a pool's ``pod_subnet`` (rules A8, A9)
+POD_SUBNET_NETWORKS = frozenset({Network.POD_SUBNET, Network.POD_SUBNET_STATIC})
+#: models whose pods take no VNet IPs (a pod CIDR instead), so moving to overlay frees none
+NO_POD_VNET_IPS = POD_CIDR_NETWORKS
+
+# --- services and the API server (rules A11, A12; Part B §5) ---------------------------------
+
+#: AKS's default service CIDR (rule A11; KUB)
+DEFAULT_SERVICE_CIDR = "10.0.0.0/16"
+#: smallest IPv4 / IPv6 service CIDR prefix length AKS accepts (rule A11; IPP, DS)
+SERVICE_MIN_PREFIXLEN = {4: 12, 6: 108}
+#: service CIDR: network, broadcast, the kubernetes Service (.1) and DNS take 4 (rule A11)
+SERVICE_CIDR_RESERVED = 4
+#: the DNS service IP defaults to this offset in the service CIDR, the ".10" (rule A12; KUB)
+DNS_OFFSET = 10
+#: API server VNet integration reserves at least nine IPs in its delegated subnet (APIV)
+API_SERVER_SUBNET_IPS = 9
+
+
+@dataclass(frozen=True)
+class Surge:
+    """A node pool's ``max_surge``: an integer node count or a percentage of the pool."""
+
+    value: int
+    percent: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.value}%" if self.percent else str(self.value)
+
+
+DEFAULT_SURGE = Surge(DEFAULT_SURGE_PCT, percent=True)
+
+
+def parse_surge(text: str | int) -> Surge:
+    """Parse ``1`` or ``"33%"`` into a Surge.
+
+    >>> parse_surge("33%")
+    Surge(value=33, percent=True)
+
+    Raises:
+        ScenarioError: not a non-negative integer or percentage.
+    """
+    raw = str(text).strip()
+    percent = raw.endswith("%")
+    digits = raw[:-1].strip() if percent else raw
+    # str.isdigit() is also true for '²' and '٣', which int() rejects or reads as 3: ASCII only
+    if isinstance(text, bool) or not (digits.isascii() and digits.isdigit()):
+        raise ScenarioError(
+            f"{text!r} is not a surge: use a node count such as 1 or a percentage such as 33%"
+        )
+    return Surge(int(digits), percent)
+
+
+def default_max_pods(network: Network, os: OS = OS.LINUX) -> int:
+    """The max pods a pool gets when it sets none: the model's default, and for Windows at most
+    the 110 recommended, so that a default never raises a warning (rules A2, A19).
+
+    >>> default_max_pods(Network.OVERLAY), default_max_pods(Network.OVERLAY, OS.WINDOWS)
+    (250, 110)
+    """
+    pods = DEFAULT_MAX_PODS[network]
+    return min(pods, WINDOWS_MAX_PODS) if os is OS.WINDOWS else pods
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule, without its location: the caller says where (a field path, a cluster)."""
+
+    rule: str  # the rule id in docs/rules.md, e.g. "A7"
+    field: str  # the field it is about, relative to what was checked ("max_pods"; "" for all)
+    message: str  # what is wrong, with the numbers
+    fix: str  # what to change
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.fix}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def pool_violations(
+    who: str,
+    *,
+    network: Network,
+    dataplane: Dataplane,
+    os: OS,
+    nodes: int,
+    max_nodes: int | None,
+    max_pods: int,
+    max_pods_given: bool,
+    pods_in_use: int | None,
+    surge_nodes: int,
+    surge: str,
+) -> list[Violation]:
+    """The AKS rules one node pool must keep under *network* (rules A2, A7, A10, A23).
+
+    Args:
+        who: how messages name the pool, e.g. ``pool 'user'``.
+        max_pods: P as the pool will run it (its own or the default).
+        max_pods_given: whether the pool set max_pods itself (the fix names the field it set).
+        surge_nodes: S for the planning node count; *surge* is the max_surge as written.
+    """
+    out: list[Violation] = []
+    planning = nodes if max_nodes is None else max_nodes
+    pods = f"max_pods of {max_pods}" if max_pods_given else f"max_pods of {max_pods} (the default)"
+    if nodes == 0 and max_nodes is None:
+        out.append(
+            Violation(
+                "A10",
+                "nodes",
+                f"{who} has 0 nodes and no max_nodes",
+                "0 nodes is allowed only for an autoscaler pool: set max_nodes, or give 1 or more",
+            )
+        )
+    if max_nodes is not None and max_nodes < nodes:
+        out.append(
+            Violation(
+                "A10",
+                "max_nodes",
+                f"{who}: max_nodes {max_nodes:,} is below nodes ({nodes:,})",
+                "the autoscaler's maximum must be at least the current node count",
+            )
+        )
+    if not MIN_MAX_PODS <= max_pods <= MAX_MAX_PODS:
+        out.append(
+            Violation(
+                "A2",
+                "max_pods",
+                f"{who}: max pods {max_pods} is outside AKS's range {MIN_MAX_PODS}..{MAX_MAX_PODS}",
+                f"use max pods between {MIN_MAX_PODS} and {MAX_MAX_PODS}",
+            )
+        )
+    elif nodes > 0 and max_pods * nodes < MIN_PODS_PER_POOL:
+        # a pool scaled to zero (an autoscaler user pool) runs no pods to count
+        least = -(-MIN_PODS_PER_POOL // max_pods)
+        out.append(
+            Violation(
+                "A2",
+                "max_pods" if max_pods_given else "nodes",
+                f"{who}: {max_pods} max pods x {_plural(nodes, 'node')} = {max_pods * nodes} "
+                f"pods, below AKS's minimum of {MIN_PODS_PER_POOL} per pool",
+                f"use {least} or more nodes, or raise max_pods",
+            )
+        )
+    if pods_in_use is not None and pods_in_use > max_pods:
+        out.append(
+            Violation(
+                "A8",
+                "pods_in_use",
+                f"{who}: pods in use {pods_in_use} is above the pool's {pods}",
+                "pods in use per node cannot exceed max pods",
+            )
+        )
+    if planning + surge_nodes > POOL_MAX_NODES:
+        out.append(
+            Violation(
+                "A10",
+                "max_surge",
+                f"{who}: {planning:,} nodes + {_plural(surge_nodes, 'surge node')} ({surge}) = "
+                f"{planning + surge_nodes:,} during an upgrade, above AKS's limit of "
+                f"{POOL_MAX_NODES:,} per pool",
+                "lower max_surge or the node count, or split the pool",
+            )
+        )
+    if os is OS.WINDOWS:
+        if network is Network.KUBENET:
+            out.append(
+                Violation(
+                    "A7",
+                    "os",
+                    f"{who} runs Windows, which kubenet does not support",
+                    "use azure-cni-overlay",
+                )
+            )
+        elif dataplane is Dataplane.CILIUM:
+            out.append(
+                Violation(
+                    "A7",
+                    "os",
+                    f"{who} runs Windows, which the Cilium dataplane does not support (Linux only)",
+                    "use a Linux pool, or dataplane azure",
+                )
+            )
+        if max_pods > WINDOWS_MAX_PODS:
+            out.append(
+                Violation(
+                    "A2",
+                    "max_pods",
+                    f"{who}: Windows with {pods}, above the {WINDOWS_MAX_PODS} recommended",
+                    f"set max_pods: {WINDOWS_MAX_PODS}",
+                    Severity.WARNING,
+                )
+            )
+    return out
+
+
+def cluster_violations(
+    who: str,
+    *,
+    network: Network,
+    dataplane: Dataplane,
+    pools: int,
+    planning_nodes: int,
+    peak_nodes: int,
+    internal_lbs: int,
+) -> list[Violation]:
+    """The AKS rules a whole cluster must keep under *network* (rules A7, A10, A16, A21).
+
+    Args:
+        who: how messages name the cluster, e.g. ``prod-aks``.
+        planning_nodes: sum of N over its pools; *peak_nodes* sum of M (surge included).
+    """
+    out: list[Violation] = []
+    if pools > CLUSTER_MAX_POOLS:
+        out.append(
+            Violation(
+                "A10",
+                "node_pools",
+                f"{who} has {pools} node pools, above AKS's limit of {CLUSTER_MAX_POOLS}",
+                "merge pools or split the cluster",
+            )
+        )
+    if planning_nodes > CLUSTER_MAX_NODES:
+        out.append(
+            Violation(
+                "A10",
+                "node_pools",
+                f"{who} plans {planning_nodes:,} nodes (max_nodes where set), above AKS's limit "
+                f"of {CLUSTER_MAX_NODES:,} per cluster",
+                "split the workload across clusters",
+            )
+        )
+    if network is Network.KUBENET:
+        if dataplane is Dataplane.CILIUM:
+            out.append(
+                Violation(
+                    "A7",
+                    "dataplane",
+                    f"{who}: kubenet cannot run the Cilium dataplane",
+                    "use network azure-cni-overlay with cilium, or dataplane azure",
+                )
+            )
+        if peak_nodes > KUBENET_MAX_NODES:
+            out.append(
+                Violation(
+                    "A7",
+                    "node_pools",
+                    f"{who}: {peak_nodes:,} peak nodes exceed kubenet's "
+                    f"{KUBENET_MAX_NODES}-route limit",
+                    "use azure-cni-overlay or fewer nodes",
+                )
+            )
+        out.append(
+            Violation(
+                "A21",
+                "network",
+                f"{who}: kubenet retires on {KUBENET_RETIREMENT}",
+                "plan the move to azure-cni-overlay",
+                Severity.WARNING,
+            )
+        )
+    if internal_lbs > LB_SERVICE_LIMIT:
+        out.append(
+            Violation(
+                "A16",
+                "internal_lbs",
+                f"{who}: {internal_lbs} load-balanced Services exceed the Standard LB limit of "
+                f"{LB_SERVICE_LIMIT}",
+                "share load balancers via ingress",
+                Severity.WARNING,
+            )
+        )
+    return out
