@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,8 +20,9 @@ import typer
 from netaddr import IPNetwork
 
 from ipplan import __version__
-from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
 from ipplan.core.cidr import parse_network
+from ipplan.core.keys import SubnetKey
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import (
     DEFAULT_SURGE,
@@ -29,6 +31,7 @@ from ipplan.rules import (
     SMALLEST_SUBNET_PREFIXLEN,
     Dataplane,
     Network,
+    Severity,
     parse_surge,
 )
 
@@ -169,13 +172,13 @@ def compare(
     pool = NodePool(
         name="pool",
         nodes=nodes,
-        subnet=subnet or "nodes",
+        subnet=SubnetKey("", subnet or "nodes"),
         max_nodes=max_nodes,
         max_pods=max_pods,
         pods_in_use=pods_in_use,
         max_surge=surge,
         os=os,
-        pod_subnet=pod_subnet,
+        pod_subnet=None if pod_subnet is None else SubnetKey("", pod_subnet),
     )
     cluster = Cluster(
         name="cluster",
@@ -187,11 +190,13 @@ def compare(
         internal_lbs=internal_lbs,
     )
     subnets = {pool.subnet: Subnet(pool.subnet, _option_prefixlen("--subnet", subnet))}
-    if pod_subnet is not None:
-        subnets[pod_subnet] = Subnet(pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet))
+    if pool.pod_subnet is not None:
+        subnets[pool.pod_subnet] = Subnet(
+            pool.pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet)
+        )
     rows = []
     for model in models:
-        row = comparison_row(evaluate([cluster], subnets, model), "cluster")
+        row = asdict(comparison(evaluate([cluster], subnets, model), "cluster"))
         del row["cluster"]
         rows.append(row)
     typer.echo(_render(rows, output, _compare_notes(rows)), nl=False)
@@ -206,13 +211,19 @@ def parse_network_option(option: str, value: str) -> IPNetwork:
 
 
 def _compare_notes(rows: list[dict[str, object]]) -> list[str]:
-    """The limiting factor and problems of each model, spelled out under the table."""
+    """Room to grow, the pod density and the problems of each model, under the table."""
     notes = []
+    if len(rows) > 1 and any(r["max_pods_default"] for r in rows):
+        notes.append(
+            "max pods differ by model (each model's default: "
+            + ", ".join(f"{r['network']} {r['max_pods']}" for r in rows if r["max_pods_default"])
+            + "); give --max-pods to compare every model at one density"
+        )
     for row in rows:
         name = row["network"]
         if row["feasible"]:
             notes.append(
-                f"{name}: up to {row['max_nodes']:,} nodes; limited by {row['limiting_factor']}"
+                f"{name}: room for {row['room_nodes']:,} nodes; limited by {row['room_limited_by']}"
             )
         else:
             notes.append(f"{name}: INFEASIBLE: {row['problems']}")
@@ -234,7 +245,7 @@ _HEADERS = {
     "pod_subnet_min_prefix": "pod subnet",
     "pod_cidr_min_prefix": "pod CIDR",
     "vnet_ips": "VNet IPs",
-    "max_nodes_in_subnet": "nodes fit",
+    "room_nodes": "room",
     "subnet_utilization_pct": "used %",
     "feasible": "ok",
 }
@@ -323,11 +334,15 @@ def plan(
     for c in result.estimate.clusters:
         typer.echo(
             f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
-            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+            + (
+                ""
+                if c.room is None
+                else f"room for {c.room.nodes:,} nodes, limited by {c.room.limited_by}"
+            )
         )
     typer.echo(_runway(result))
     for problem in result.estimate.problems:
-        if problem.severity == "error":
+        if problem.severity is Severity.ERROR:
             typer.echo(f"INFEASIBLE: {problem}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}")
@@ -339,11 +354,7 @@ def _runway(result: Plan) -> str:
     """``runway (model): <first resource> runs out YYYY-MM (N months)``, from the forecast."""
     f = result.forecast
     models = "each cluster on its own model" if f.current == "current" else f.current
-    first = min(
-        (s for s in f.of(f.current) if s.capacity is not None and s.exhaustion_month is not None),
-        key=lambda s: (s.exhaustion_month or 0, s.resource.kind, s.resource.name),
-        default=None,
-    )
+    first = f.first_to_run_out(f.current)
     if first is None or first.exhaustion_month is None:
         return f"runway ({models}): nothing runs out before {f.months[-1]}"
     m = first.exhaustion_month
@@ -504,11 +515,7 @@ def check(
         typer.echo(line)
     if lines:
         raise typer.Exit(code=1)
-    first = min(
-        (s for s in forecast.of(forecast.current) if s.exhaustion_month is not None),
-        key=lambda s: (s.exhaustion_month or 0, s.resource.kind, s.resource.name),
-        default=None,
-    )
+    first = forecast.first_to_run_out(forecast.current)
     if first is None or first.exhaustion_month is None:
         then = f"nothing runs out before {forecast.months[-1]}"
     else:

@@ -20,10 +20,9 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ipplan.core.capacity import Estimate, comparison_row
+from ipplan.core.capacity import Comparison, Estimate, comparison
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
 from ipplan.core.plan import Plan, VNetPlan
-from ipplan.report.summary import cluster_problems, subnet_room
 from ipplan.rules import Network, Severity
 
 if TYPE_CHECKING:
@@ -236,7 +235,7 @@ RULE_WORDS = {
 
 def problem_rules(estimate: Estimate, cluster: str) -> list[str]:
     """The Part A rules *cluster* breaks under *estimate* (errors only), sorted."""
-    return sorted({p.rule for p in cluster_problems(estimate, cluster, Severity.ERROR)})
+    return sorted({p.rule for p in estimate.problems_of(cluster, Severity.ERROR)})
 
 
 def _why(rules: Sequence[str]) -> str:
@@ -275,8 +274,8 @@ def _bars(
 
 
 def comparison_figure(plan: Plan) -> Figure:
-    """Per cluster, every compared model side by side: VNet IPs, smallest node subnet, max nodes
-    the current node subnet holds; infeasible models hatched, with the rule they break."""
+    """Per cluster, every compared model side by side: VNet IPs, smallest node subnet, room to
+    grow (rule A18); infeasible models hatched, with the rule they break."""
     networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
     clusters = list(plan.clusters)
     sizes = plan.subnet_sizes
@@ -306,11 +305,13 @@ def comparison_figure(plan: Plan) -> Figure:
     unit = (width - left - 0.25 - 2 * gap) / 3.25  # widths 1.25 : 1 : 1
     for index, cluster in enumerate(clusters):
         top = height - 0.45 - index * band
-        rows = {n: comparison_row(plan.comparisons[n], cluster.name) for n in networks}
+        rows: dict[Network, Comparison] = {
+            n: comparison(plan.comparisons[n], cluster.name) for n in networks
+        }
         bad = {n: rules[cluster.name, n] for n in networks}
         current = sizes.get(cluster.node_pools[0].subnet) if cluster.node_pools else None
         now_prefix = current.prefixlen if current is not None else None
-        planned = _int(rows[networks[0]]["nodes"]) if networks else 0
+        planned = rows[networks[0]].nodes if networks else 0
         fig.text(
             0.08 / width,
             (top - 0.04) / height,
@@ -330,7 +331,7 @@ def comparison_figure(plan: Plan) -> Figure:
 
         # 1. VNet IPs consumed; the model names (and why a model is infeasible) label its rows
         ax = axes[0]
-        vnet_ips = [_int(rows[n]["vnet_ips"]) for n in networks]
+        vnet_ips = [rows[n].vnet_ips for n in networks]
         _bars(ax, networks, bad, vnet_ips, [_n(v) for v in vnet_ips])
         labels = [labelled[cluster.name, n] for n in networks]
         ax.set_yticks(ys, labels, fontsize=8.5)
@@ -345,8 +346,8 @@ def comparison_figure(plan: Plan) -> Figure:
         ax.set_title("VNet IPs consumed", loc="left")
         # 2. smallest node subnet, on a prefix axis: /29 is one step, each step doubles
         ax = axes[1]
-        prefixes = [_int(rows[n]["node_subnet_min_prefix"]) for n in networks]
-        ips = [_int(rows[n]["node_subnet_ips"]) for n in networks]
+        prefixes = [rows[n].node_subnet_min_prefix or 0 for n in networks]
+        ips = [rows[n].node_subnet_ips for n in networks]
         steps = [30 - p for p in prefixes]
         _bars(
             ax,
@@ -373,25 +374,23 @@ def comparison_figure(plan: Plan) -> Figure:
             )
         ax.set_xlabel("prefix length (each step right doubles the IPs)")
         ax.set_title("smallest node subnet", loc="left", pad=14)
-        # 3. max nodes in the current node subnet
+        # 3. room to grow (rule A18): the same number as clusters.csv and the CLI
         ax = axes[2]
-        room = [subnet_room(plan.comparisons[n], cluster.name) for n in networks]
-        fits = [r or 0 for r, _ in room]
-        in_subnet = room[0][1] if room else 0
-        _bars(ax, networks, bad, fits, [_n(r) if r else "does not fit" for r, _ in room])
-        ax.axvline(in_subnet, color="black", linestyle="--", linewidth=1.2)
+        room = [rows[n].room_nodes or 0 for n in networks]
+        _bars(ax, networks, bad, room, [_n(r) for r in room])
+        ax.axvline(planned, color="black", linestyle="--", linewidth=1.2)
         ax.annotate(
-            f"planned {in_subnet:,}",
-            (in_subnet, 1.0),
+            f"planned {planned:,}",
+            (planned, 1.0),
             xycoords=("data", "axes fraction"),
             ha="center",
             va="bottom",
             fontsize=8.5,
         )
-        ax.set_xlim(0, max(fits + [in_subnet, 1]) * 1.3)
+        ax.set_xlim(0, max(room + [planned, 1]) * 1.3)
         _few_ticks(ax.xaxis, 4)
-        ax.set_xlabel("nodes, all its pools (surge must fit too)")
-        ax.set_title("max nodes in the current node subnet", loc="left", pad=14)
+        ax.set_xlabel("nodes in the cluster when its first limit binds")
+        ax.set_title("room to grow", loc="left", pad=14)
         axes[0].set_title("VNet IPs consumed", loc="left", pad=14)
     return fig
 

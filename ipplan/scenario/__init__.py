@@ -34,6 +34,7 @@ from pydantic_core import ErrorDetails
 from ipplan.core.capacity import Growth, NodePool, surge_nodes, usable_ips
 from ipplan.core.cidr import AddressSpace, contains, find_overlaps, overlaps, parse_address
 from ipplan.core.cidr import parse_network as _parse_network
+from ipplan.core.keys import SubnetKey
 from ipplan.errors import CapacityError, CidrError, ScenarioError
 from ipplan.rules import (
     CLUSTER_MAX_NODES,
@@ -1125,13 +1126,15 @@ class _Builder:
         return NodePool(
             name=model.name,
             nodes=model.nodes,
-            subnet=model.subnet,
+            subnet=SubnetKey(cluster.vnet, model.subnet),
             max_nodes=model.max_nodes,
             max_pods=model.max_pods,
             pods_in_use=model.pods_in_use,
             max_surge=surge,
             os=model.os,
-            pod_subnet=model.pod_subnet,
+            pod_subnet=None
+            if model.pod_subnet is None
+            else SubnetKey(cluster.vnet, model.pod_subnet),
             growth=growth,
         )
 
