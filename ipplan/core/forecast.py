@@ -437,7 +437,8 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
             continue
         if retires:  # rule A21: a date, not a count
             lines.append(
-                f"{s.resource.label} for {s.resource.name}: unsupported from {forecast.months[m]}, "
+                f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from "
+                f"{forecast.months[m]}, "
                 f"{m} months of runway ({min_runway_months} required); {fix_for(s)}"
             )
             continue
