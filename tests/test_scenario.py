@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork
 
 from ipplan.core.capacity import Growth, NodePool
+from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
 from ipplan.rules import OS, Dataplane, Mode, Network, Surge
 from ipplan.scenario import (
@@ -152,15 +153,15 @@ def test_issue_example_parses_to_exact_values() -> None:
                     NodePool(
                         name="system",
                         nodes=3,
-                        subnet="aks-nodes",
+                        subnet=SubnetKey("spoke-prod", "aks-nodes"),
                         max_pods=110,
                         max_surge=Surge(1),
                     ),
                     NodePool(
                         name="user",
                         nodes=20,
-                        subnet="aks-nodes",
-                        pod_subnet="aks-pods",
+                        subnet=SubnetKey("spoke-prod", "aks-nodes"),
+                        pod_subnet=SubnetKey("spoke-prod", "aks-pods"),
                         max_nodes=60,
                         max_pods=50,
                         pods_in_use=35,
@@ -196,7 +197,7 @@ def test_defaults_come_from_the_rules() -> None:
         name="c",
         vnet="v",
         network=Network.OVERLAY,  # AKS's default (OVLH)
-        node_pools=(NodePool(name="p", nodes=3, subnet="n"),),
+        node_pools=(NodePool(name="p", nodes=3, subnet=SubnetKey("v", "n")),),
         dataplane=Dataplane.AZURE,
         pod_cidr=None,  # the plan uses 10.244.0.0/16 for kubenet/overlay
         service_cidr=IPNetwork("10.0.0.0/16"),
@@ -273,12 +274,20 @@ def test_counts_flags_and_growth() -> None:
         3,
     )
     assert spec.node_pools == (
-        NodePool(name="sys", nodes=3, subnet="n", max_surge=Surge(0)),
+        NodePool(name="sys", nodes=3, subnet=SubnetKey("v", "n"), max_surge=Surge(0)),
         NodePool(
-            name="spot", nodes=0, subnet="n", max_nodes=30, max_surge=Surge(100, percent=True)
+            name="spot",
+            nodes=0,
+            subnet=SubnetKey("v", "n"),
+            max_nodes=30,
+            max_surge=Surge(100, percent=True),
         ),
         NodePool(
-            name="web", nodes=3, subnet="n", max_pods=10, growth=Growth(percent_per_month=2.5)
+            name="web",
+            nodes=3,
+            subnet=SubnetKey("v", "n"),
+            max_pods=10,
+            growth=Growth(percent_per_month=2.5),
         ),
     )
 
