@@ -250,7 +250,8 @@ def test_compare_defaults_surge_10_percent_and_each_models_max_pods() -> None:
 
 
 def test_compare_windows() -> None:
-    # kubenet cannot run Windows; overlay's default 250 max pods is above Windows' 110
+    # kubenet cannot run Windows; a Windows pool without max pods gets min(250, 110) on overlay,
+    # so the default raises no warning (rule A19)
     code, out, _ = run("compare", "--nodes", "8", "--os", "windows", "--format", "json")
     assert code == 0
     rows = {r["network"]: r for r in json.loads(out)}
@@ -258,11 +259,8 @@ def test_compare_windows() -> None:
         False,
         "pool cluster/pool runs Windows, which kubenet does not support; use azure-cni-overlay",
     )
-    assert (rows["azure-cni-overlay"]["feasible"], rows["azure-cni-overlay"]["warnings"]) == (
-        True,
-        "pool cluster/pool: Windows with 250 max pods, above the recommended 110; "
-        "use max pods <= 110",
-    )
+    overlay = rows["azure-cni-overlay"]
+    assert (overlay["feasible"], overlay["max_pods"], overlay["warnings"]) == (True, 110, "")
 
 
 def test_compare_pod_subnet_and_internal_lbs() -> None:
@@ -306,7 +304,8 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--max-surge", "abc"],
-            "Error: 'abc' is not a surge: use a node count such as 1 or a percentage such as 33%",
+            "Error: --max-surge: 'abc' is not a surge; use a node count such as 1 or a percentage "
+            "such as 33%",
         ),
         (
             ["--network", "calico"],
@@ -320,23 +319,22 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--pod-cidr", "fd12:3456:789a::/64"],
-            "Error: --pod-cidr: fd12:3456:789a::/64 is IPv6; compare sizes the IPv4 ranges "
-            "(AKS has no IPv6-only clusters): give an IPv4 CIDR",
+            "Error: --pod-cidr: fd12:3456:789a::/64 is IPv6; give an IPv4 pod CIDR",
         ),
         (
             ["--subnet", "10.240.0.0/30"],
-            "Error: --subnet: 10.240.0.0/30 is a /30; Azure subnets are /2 to /29: "
+            "Error: --subnet: 10.240.0.0/30 is outside Azure's subnet sizes, /2 to /29; "
             "use a prefix in that range",
         ),
         (
             ["--pod-subnet", "0.0.0.0/1"],
-            "Error: --pod-subnet: 0.0.0.0/1 is a /1; Azure subnets are /2 to /29: "
-            "use a prefix in that range",
+            "Error: --pod-subnet: 0.0.0.0/1 overlaps 127.0.0.0/8 (loopback), which is not "
+            "allowed for a VNet; use another range",
         ),
         (
             ["--max-nodes", "40"],
-            "Error: --max-nodes 40 is below --nodes 50: the autoscaler maximum must be at least "
-            "the node count; use --max-nodes 50 or more",
+            "Error: --max-nodes: pool 'pool': max_nodes 40 is below nodes (50); the autoscaler's "
+            "maximum must be at least the current node count",
         ),
         (
             ["--service-cidr", "10.0.0.0"],
@@ -360,6 +358,119 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
     code, out, err = run(*IPP, *args)
     assert (code, out, err) == (2, "", message + "\n")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--pod-cidr", "10.240.0.0/16", "--subnet", "10.240.0.0/21"],
+            "--pod-cidr: 10.240.0.0/16 overlaps VNet 'vnet' (10.240.0.0/21, --subnet); use a range "
+            "used nowhere in your network, such as 10.244.0.0/16",
+        ),
+        (
+            ["--subnet", "10.244.0.0/21"],
+            "--pod-cidr: the default 10.244.0.0/16 overlaps VNet 'vnet' (10.244.0.0/21, --subnet); "
+            "use a range used nowhere in your network, such as 100.64.0.0/16",
+        ),
+        (
+            ["--pod-cidr", "100.64.0.0/16", "--service-cidr", "100.64.0.0/16"],
+            "--service-cidr: 100.64.0.0/16 overlaps the pod CIDR (100.64.0.0/16, --pod-cidr); use "
+            "a range used nowhere in your network, such as 10.0.0.0/16",
+        ),
+        (
+            ["--service-cidr", "10.240.0.0/16", "--subnet", "10.240.0.0/21"],
+            "--service-cidr: 10.240.0.0/16 overlaps the cluster's VNet 'vnet' (10.240.0.0/21, "
+            "--subnet); use a range used nowhere in your network, such as 10.0.0.0/16",
+        ),
+        (
+            ["--service-cidr", "10.0.0.0/8"],
+            "--service-cidr: 10.0.0.0/8 is larger than AKS allows for a service CIDR (/12); use a "
+            "/12 or smaller, such as a /16",
+        ),
+        (
+            ["--pods-in-use", "31"],
+            "--pods-in-use: pool 'pool': pods in use 31 is above the pool's max_pods of 30; pods "
+            "in use per node cannot exceed max pods",
+        ),
+        (
+            ["--nodes", "0"],
+            "--nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for an "
+            "autoscaler pool: set max_nodes, or give 1 or more",
+        ),
+        (
+            ["--subnet", "10.240.0.0/21", "--pod-subnet", "10.240.0.0/21"],
+            "--pod-subnet: '10.240.0.0/21' is also the pool's node subnet; pods need a subnet of "
+            "their own",
+        ),
+        (
+            ["--subnet", "10.240.0.0/21", "--pod-subnet", "10.240.1.0/24"],
+            "--pod-subnet: 10.240.1.0/24 overlaps subnet '10.240.0.0/21' (10.240.0.0/21, "
+            "subnets[0]); subnets of a VNet must not overlap",
+        ),
+        (
+            ["--nodes", "1", "--max-pods", "20"],
+            "--max-pods: pool 'pool': 20 max pods x 1 node = 20 pods, below AKS's minimum of 30 "
+            "per pool; use 2 or more nodes, or raise max_pods",
+        ),
+        (["--max-pods", "300"], "--max-pods: 300 is above AKS's limit of 250"),
+        (["--nodes", "2000"], "--nodes: 2000 is above AKS's limit of 1,000 nodes per pool"),
+        (
+            ["--nodes", "1000"],
+            "--max-surge: pool 'pool': 1,000 nodes + 1 surge node (1) = 1,001 during an upgrade, "
+            "above AKS's limit of 1,000 per pool; lower max_surge or the node count, or split the "
+            "pool",
+        ),
+        (
+            ["--network", "kubenet", "--dataplane", "cilium"],
+            "--dataplane: cluster 'cluster': kubenet cannot run the Cilium dataplane; use network "
+            "azure-cni-overlay with cilium, or dataplane azure",
+        ),
+        (
+            ["--network", "kubenet", "--os", "windows"],
+            "--os: pool 'pool' runs Windows, which kubenet does not support; use azure-cni-overlay",
+        ),
+        (
+            ["--os", "windows", "--dataplane", "cilium"],
+            "--os: pool 'pool' runs Windows, which the Cilium dataplane does not support (Linux "
+            "only); use a Linux pool, or dataplane azure",
+        ),
+        (
+            ["--pod-cidr", "172.16.0.0/12"],
+            "--pod-cidr: 172.16.0.0/12 overlaps 172.30.0.0/16 (reserved by AKS), which is not "
+            "allowed for a pod CIDR; use another range",
+        ),
+        (
+            ["--subnet", "169.254.0.0/24"],
+            "--subnet: 169.254.0.0/24 overlaps 169.254.0.0/16 (link-local), which is not allowed "
+            "for a VNet; use another range",
+        ),
+    ],
+    ids=[
+        "pod-cidr-overlaps-subnet",
+        "default-pod-cidr-overlaps-subnet",
+        "service-cidr-overlaps-pod-cidr",
+        "service-cidr-overlaps-subnet",
+        "service-cidr-too-large",
+        "pods-in-use-above-max-pods",
+        "zero-nodes-without-max-nodes",
+        "pod-subnet-is-node-subnet",
+        "pod-subnet-inside-node-subnet",
+        "below-30-pods-per-pool",
+        "max-pods-above-250",
+        "nodes-above-1000",
+        "surge-above-1000",
+        "kubenet-cilium",
+        "windows-kubenet",
+        "windows-cilium",
+        "pod-cidr-forbidden",
+        "subnet-link-local",
+    ],
+)
+def test_compare_rejects_what_a_scenario_file_rejects(args: list[str], message: str) -> None:
+    # rule A23: the options go through the scenario checks; the field path becomes the option
+    code, out, err = run(*IPP, *args)
+    assert (code, out, err) == (2, "", f"Error: {message}\n")
 
 
 def test_compare_static_29_pod_subnet_is_reported_not_a_crash() -> None:
