@@ -167,8 +167,8 @@ def test_sweep_writes_csv_and_heatmap(tmp_path: Path) -> None:
          "azure-cni-pod-subnet-static"),
         (["--nodes", "10", "--max-surge", "lots"], "--max-surge: 'lots' is not a surge: use a "
          "node count such as 1 or a percentage such as 33%"),
-        (["--nodes", "10", "--subnet", "10.0.0.0/30"], "--subnet: 10.0.0.0/30 is a /30; Azure "
-         "subnets are /2 to /29: use a prefix in that range"),
+        (["--nodes", "10", "--subnet", "10.0.0.0/30"], "--subnet: 10.0.0.0/30 is outside Azure's "
+         "subnet sizes, /2 to /29; use a prefix in that range"),
         (["--nodes", "10", "--out", "/nonexistent/x.csv"], "--out: folder /nonexistent does not "
          "exist: create it first"),
         (["--nodes", "0:1000000", "--max-pods", "10:250"], "the sweep has 1,205,001,205 rows, "

@@ -1,7 +1,7 @@
 """ipplan's command line: a thin typer shell over the library.
 
-Exit status: 0 ok; 1 a crash (a bug) or, for ``check``, a plan that falls short; 2 a problem
-the user can fix (one line on stderr); 130 interrupted.
+Exit status (:class:`ExitCode`): 0 ok; 1 a crash (a bug) or, for ``check``, a plan that falls
+short; 2 a problem the user can fix (one line on stderr); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,20 +20,21 @@ import typer
 from netaddr import IPNetwork
 
 from ipplan import __version__
+from ipplan.cli.compare_options import CompareOptions, check_compare_options
 from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
 from ipplan.core.cidr import parse_network
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import (
+    DEFAULT_SERVICE_CIDR,
     DEFAULT_SURGE,
-    LARGEST_SUBNET_PREFIXLEN,
     OS,
-    SMALLEST_SUBNET_PREFIXLEN,
     Dataplane,
     Network,
     Severity,
     parse_surge,
 )
+from ipplan.scenario.networks import subnet_size_problem
 
 if TYPE_CHECKING:
     from ipplan.core.plan import Plan
@@ -47,6 +48,15 @@ app = typer.Typer(
 )
 
 
+class ExitCode(IntEnum):
+    """ipplan's exit statuses; a crash (a bug) exits 1 as Python does."""
+
+    OK = 0
+    FALLS_SHORT = 1  # ``check``: a resource runs out within the runway, or a plan is infeasible
+    USER_ERROR = 2  # a problem the user can fix, said in one line on stderr
+    INTERRUPTED = 130  # Ctrl-C: typer exits with it
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Show an IpplanError as one line on stderr and exit with status 2."""
@@ -54,13 +64,13 @@ def user_errors() -> Iterator[None]:
         yield
     except IpplanError as err:
         typer.echo(f"Error: {err}", err=True)
-        raise typer.Exit(code=2) from None
+        raise typer.Exit(code=ExitCode.USER_ERROR) from None
 
 
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ipplan {__version__}")
-        raise typer.Exit()
+        raise typer.Exit(code=ExitCode.OK)
 
 
 @app.callback()
@@ -103,24 +113,18 @@ def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> in
             f"{option}: {value} is IPv6; compare sizes the IPv4 ranges "
             "(AKS has no IPv6-only clusters): give an IPv4 CIDR"
         )
+    problem = subnet_size_problem(network) if subnet else None
+    if problem:
+        raise ScenarioError(f"{option}: {problem}")
     prefixlen: int = network.prefixlen
-    if subnet and not LARGEST_SUBNET_PREFIXLEN <= prefixlen <= SMALLEST_SUBNET_PREFIXLEN:
-        raise ScenarioError(
-            f"{option}: {value} is a /{prefixlen}; Azure subnets are /{LARGEST_SUBNET_PREFIXLEN} "
-            f"to /{SMALLEST_SUBNET_PREFIXLEN}: use a prefix in that range"
-        )
     return prefixlen
-
-
-#: what-if node counts stop here: far past AKS's 5,000 per cluster, yet every prefix stays real
-_MAX_NODES = 1_000_000
 
 
 @app.command()
 @user_errors()
 def compare(
     nodes: int = typer.Option(
-        ..., min=0, max=_MAX_NODES, help="Node count of the pool (AKS allows 1,000 per pool)."
+        ..., min=0, help="Node count of the pool (AKS allows 1,000 per pool)."
     ),
     network: str = typer.Option(
         "all",
@@ -128,7 +132,7 @@ def compare(
         "azure-cni-pod-subnet, azure-cni-pod-subnet-static.",
     ),
     max_nodes: int | None = typer.Option(
-        None, min=1, max=_MAX_NODES, help="Autoscaler maximum; sizing uses it instead of --nodes."
+        None, min=1, help="Autoscaler maximum; sizing uses it instead of --nodes."
     ),
     max_pods: int | None = typer.Option(
         None,
@@ -150,7 +154,9 @@ def compare(
         None, help="Pod CIDR for kubenet/overlay (default 10.244.0.0/16)."
     ),
     pod_subnet: str | None = typer.Option(None, help="Pod subnet for the pod-subnet models."),
-    service_cidr: str = typer.Option("10.0.0.0/16", help="Service CIDR."),
+    service_cidr: str | None = typer.Option(
+        None, help=f"Service CIDR (default {DEFAULT_SERVICE_CIDR})."
+    ),
     internal_lbs: int = typer.Option(
         0, min=0, help="Internal load balancer frontends placed in the node subnet."
     ),
@@ -159,16 +165,29 @@ def compare(
     """Compare every network model for one node pool (quick what-if).
 
     Prints what each AKS network model needs for the pool: node and pod IPs, the smallest
-    subnets, the nodes a given subnet holds, and the limit that binds first.
+    subnets, the nodes a given subnet holds, and the limit that binds first. It rejects
+    what a scenario file would reject, naming the option.
     """
     models = _networks(network)
-    surge = parse_surge(max_surge)
-    if max_nodes is not None and max_nodes < nodes:
-        raise ScenarioError(
-            f"--max-nodes {max_nodes} is below --nodes {nodes}: the autoscaler maximum "
-            f"must be at least the node count; use --max-nodes {nodes} or more"
+    check_compare_options(
+        CompareOptions(
+            models=models,
+            nodes=nodes,
+            max_nodes=max_nodes,
+            max_pods=max_pods,
+            max_surge=max_surge,
+            pods_in_use=pods_in_use,
+            os=os,
+            dataplane=dataplane,
+            subnet=subnet,
+            pod_cidr=pod_cidr,
+            pod_subnet=pod_subnet,
+            service_cidr=service_cidr,
+            internal_lbs=internal_lbs,
         )
-    service = parse_network_option("--service-cidr", service_cidr)
+    )
+    surge = parse_surge(max_surge)
+    service = parse_network_option("--service-cidr", service_cidr or DEFAULT_SERVICE_CIDR)
     pool = NodePool(
         name="pool",
         nodes=nodes,
@@ -514,7 +533,7 @@ def check(
     for line in lines:
         typer.echo(line)
     if lines:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.FALLS_SHORT)
     first = forecast.first_to_run_out(forecast.current)
     if first is None or first.exhaustion_month is None:
         then = f"nothing runs out before {forecast.months[-1]}"

@@ -28,6 +28,7 @@ __all__ = [
     "check_vnet_overlaps",
     "cidr",
     "external_range",
+    "subnet_size_problem",
     "vnet",
 ]
 
@@ -105,6 +106,22 @@ def vnet(model: VNetModel, path: FieldPath, spaces: AddressSpaces) -> VNet:
     return VNet(name=model.name, address_space=tuple(prefixes), subnets=subnets)
 
 
+def subnet_size_problem(network: IPNetwork) -> str | None:
+    """What is wrong with an IPv4 subnet's size (rule A17: /2 to /29), or None.
+
+    >>> subnet_size_problem(IPNetwork("10.0.0.0/30"))
+    "10.0.0.0/30 is outside Azure's subnet sizes, /2 to /29; use a prefix in that range"
+    """
+    if network.version == 4 and not (
+        LARGEST_SUBNET_PREFIXLEN <= network.prefixlen <= SMALLEST_SUBNET_PREFIXLEN
+    ):
+        return (
+            f"{network} is outside Azure's subnet sizes, /{LARGEST_SUBNET_PREFIXLEN} "
+            f"to /{SMALLEST_SUBNET_PREFIXLEN}; use a prefix in that range"
+        )
+    return None
+
+
 def _subnet(model: SubnetModel, path: FieldPath, spaces: Sequence[IPNetwork]) -> SubnetSpec:
     given = [key for key in ("cidr", "prefix", "size") if getattr(model, key) is not None]
     if len(given) != 1:
@@ -123,15 +140,9 @@ def _subnet(model: SubnetModel, path: FieldPath, spaces: Sequence[IPNetwork]) ->
                 path=where,
                 value=str(network),
             )
-        if network.version == 4 and not (
-            LARGEST_SUBNET_PREFIXLEN <= network.prefixlen <= SMALLEST_SUBNET_PREFIXLEN
-        ):
-            raise ScenarioError(
-                f"{network} is outside Azure's subnet sizes, /{LARGEST_SUBNET_PREFIXLEN} "
-                f"to /{SMALLEST_SUBNET_PREFIXLEN}",
-                path=where,
-                value=str(network),
-            )
+        problem = subnet_size_problem(network)
+        if problem:
+            raise ScenarioError(problem, path=where, value=str(network))
         if not any(contains(space, network) for space in spaces):
             listed = ", ".join(map(str, spaces))
             raise ScenarioError(
