@@ -145,8 +145,8 @@ def test_sweep_writes_csv_and_heatmap(tmp_path: Path) -> None:
     assert stdout == f"wrote 12 rows to {out} and the heatmap to {tmp_path / 'sweep.png'}\n"
     lines = out.read_text().splitlines()
     assert lines[0].startswith("network,max_surge,max_pods,nodes,surge_nodes,peak_nodes,")
-    # kubenet, 30 pods, 10 nodes + 1 surge: 11 IPs (/28); pod CIDR 11 /24s -> /20; room (rule A18): a /24 holds
-    # 251 peak nodes -> 250 planned
+    # kubenet, 30 pods, 10 nodes + 1 surge: 11 IPs (/28); pod CIDR 11 /24s -> /20; room (A18):
+    # a /24 holds 251 peak nodes -> 250 planned
     assert lines[1] == "kubenet,1,30,10,1,11,11,28,,,20,11,250,node-subnet,True,True"
     # azure-cni, 110 pods, 30 nodes: 31 x 111 = 3,441 IPs -> /20; a /24 holds 2 peak -> 1 node
     assert lines[-1] == "azure-cni,1,110,30,1,31,3441,20,,,,3441,1,node-subnet,False,False"
