@@ -45,12 +45,12 @@ def export_terraform(
     The same scenario gives the same bytes; a failed run writes nothing.
     """
     from ipplan.core.plan import build_plan
-    from ipplan.export import TERRAFORM_FILES, terraform
+    from ipplan.export import TERRAFORM_FILES, terraform_files
     from ipplan.report.pack import write_report
     from ipplan.scenario import load_scenario
 
     plan = build_plan(load_scenario(scenario))
-    files = terraform(plan, everything=everything)
+    files = terraform_files(plan, everything=everything)
 
     def write(_: object, folder: Path) -> list[Path]:
         paths = []

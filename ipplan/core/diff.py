@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ipplan.core.capacity import Comparison, comparison
 from ipplan.core.forecast import Forecast, Series
-from ipplan.core.keys import Origin
+from ipplan.core.keys import Origin, ResourceKind
 from ipplan.core.plan import Plan, SubnetPlan
 from ipplan.rules import Severity
 
@@ -256,7 +256,9 @@ def _resources(old_f: Forecast, new_f: Forecast, min_runway_months: int) -> list
             never if old_runway is None else old_runway
         )
         why = ""
-        if shorter and new_runway is not None and new_runway < min_runway_months:
+        # short already (month 0) is the cluster's infeasibility, said once there, as check does
+        short_now = new_runway == 0 and s.resource.kind is not ResourceKind.RETIREMENT
+        if shorter and new_runway is not None and new_runway < min_runway_months and not short_now:
             then = "lasted past the horizon" if old_runway is None else f"had {old_runway}"
             why = (
                 f"{s.resource.label}: runs out {new_f.months[new_runway]}, {new_runway} months "

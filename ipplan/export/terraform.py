@@ -1,6 +1,6 @@
 """The plan as Terraform for the azurerm provider (rule A27), as text ``terraform fmt`` keeps.
 
-``terraform(plan)`` returns the files of a small root module, by name:
+``terraform_files(plan)`` returns the files of a small root module, by name:
 
 * ``network.tf``: an ``azurerm_subnet`` for each subnet ipplan allocated or sized, named by its
   Azure name, with ``address_prefixes`` and the delegation its kind needs. The VNets are read by
@@ -30,7 +30,7 @@ from ipplan.export.hcl import Attr, Block, Comment, Obj, Raw, identifier, quote,
 from ipplan.rules import DEFAULT_POD_CIDR, POD_CIDR_NETWORKS
 from ipplan.scenario import SubnetSpec
 
-__all__ = ["TERRAFORM_FILES", "delegation_for", "subnet_labels", "terraform"]
+__all__ = ["TERRAFORM_FILES", "delegation_for", "subnet_labels", "terraform_files"]
 
 #: the files ``terraform`` returns, in order
 TERRAFORM_FILES = ("network.tf", "outputs.tf", "variables.tf", "ipplan.auto.tfvars.json")
@@ -325,7 +325,7 @@ def _tfvars(plan: Plan) -> str:
     return json.dumps({"ipplan_clusters": clusters}, indent=2, sort_keys=True) + "\n"
 
 
-def terraform(plan: Plan, *, everything: bool = False) -> Mapping[str, str]:
+def terraform_files(plan: Plan, *, everything: bool = False) -> Mapping[str, str]:
     """The Terraform files for *plan*, by file name (:data:`TERRAFORM_FILES`).
 
     Args:
