@@ -57,8 +57,10 @@ class Diff:
 
     @property
     def moved_existing(self) -> tuple[Change, ...]:
-        """Existing subnets whose CIDR NEW changes: always called out."""
-        return tuple(c for c in self.changes if c.scope == "subnet" and c.change == "moved")
+        """Existing subnets whose CIDR NEW changes: always called out (a regression)."""
+        return tuple(
+            c for c in self.changes if c.scope == "subnet" and c.change == "moved" and c.regression
+        )
 
 
 def _direction(field: str, old: Value, new: Value) -> str:
@@ -150,7 +152,7 @@ def _subnets(old: Plan, new: Plan) -> list[Change]:
                     c.field,
                     c.old,
                     c.new,
-                    "moved" if existing else "changed",
+                    "moved",
                     why,
                 )
             changes.append(c)
