@@ -177,3 +177,15 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], where: str) -> None:
     code, out, err = run("diff", *args)
     assert (code, out) == (2, "")
     assert len(err.splitlines()) == 1 and err.startswith("Error: ") and where in err
+
+
+def test_the_readme_shows_the_real_diff() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `ipplan diff`", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    code, out, _ = run("diff", EXAMPLE, MORE_NODES, "--fail-on-regression")
+    assert code == 1
+    real = out.splitlines()
+    cut = shown.index("...")
+    assert shown[:cut] == real[:cut]
+    assert shown[cut + 1 :] == real[len(real) - (len(shown) - cut - 1) :]

@@ -233,3 +233,13 @@ def test_a_folder_with_other_files_is_left_alone(tmp_path: Path) -> None:
     assert code == 2 and stdout == ""
     assert len(stderr.splitlines()) == 1 and "main.tf" in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["main.tf"]
+
+
+def test_the_readme_shows_the_real_export(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## From plan to Terraform", 1)[1].split("\n## ", 1)[0]
+    blocks = section.split("```hcl\n")[1:]
+    files = terraform_files(build_plan(load_scenario(ROOT / "data" / "example.yaml")))
+    assert blocks[0].split("```", 1)[0] == files["network.tf"]
+    local = files["outputs.tf"].split("\n\n", 1)[0] + "\n"
+    assert blocks[1].split("```", 1)[0] == local

@@ -63,8 +63,8 @@ def export_terraform(
     written = write_report(plan, out, [write], known=TERRAFORM_FILES)
     resources = files["network.tf"].count('resource "azurerm_subnet"')
     typer.echo(
-        f"wrote {len(written)} files to {out}/: {resources} subnet"
-        f"{'' if resources == 1 else 's'} as azurerm_subnet resources"
+        f"wrote {len(written)} files to {out}/: {resources} azurerm_subnet resource"
+        f"{'' if resources == 1 else 's'}"
     )
     typer.echo("  " + "  ".join(p.name for p in written))
 
