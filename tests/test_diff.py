@@ -189,3 +189,22 @@ def test_the_readme_shows_the_real_diff() -> None:
     cut = shown.index("...")
     assert shown[:cut] == real[:cut]
     assert shown[cut + 1 :] == real[len(real) - (len(shown) - cut - 1) :]
+
+
+def test_an_allocated_subnet_that_lands_elsewhere_is_a_note_not_a_regression() -> None:
+    def scenario(subnets: list[dict[str, object]]) -> dict[str, object]:
+        return {
+            "name": "t",
+            "vnets": [{"name": "spoke", "address_space": ["10.20.0.0/16"], "subnets": subnets}],
+        }
+
+    old = build_plan(parse_scenario(scenario([{"name": "nodes", "prefix": 24}]), "old"))
+    # a /24 ahead of it in the VNet takes the first block, so best fit places nodes after it
+    wider = [{"name": "gateway", "cidr": "10.20.0.0/24"}, {"name": "nodes", "prefix": 24}]
+    new = build_plan(parse_scenario(scenario(wider), "new"))
+    result = diff(old, new)
+    assert result.regressions == ()
+    assert result.notes == (
+        "subnet spoke/nodes moves from 10.20.0.0/24 to 10.20.1.0/24: if it is deployed already, "
+        "pin it in NEW with cidr: 10.20.0.0/24 (Azure cannot move a subnet in use)",
+    )

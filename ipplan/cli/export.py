@@ -123,6 +123,7 @@ def diff(
         payload = {
             "changes": rows,
             "regressions": list(result.regressions),
+            "notes": list(result.notes),
             "min_runway_months": min_runway_months,
         }
         typer.echo(json.dumps(payload, indent=2))
@@ -149,6 +150,8 @@ def diff(
         ]
         typer.echo(_left_table(shown))
     if output is Format.TABLE:
+        for line in result.notes:
+            typer.echo(f"note: {line}")
         for line in result.regressions:
             typer.echo(f"REGRESSION: {line}")
         if rows and not result.regressions:

@@ -56,6 +56,17 @@ class Diff:
         return tuple(c.regression for c in self.changes if c.regression)
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """Subnets ipplan places that land elsewhere in NEW: no regression (the scenario says
+        they do not exist yet), but one deployed from OLD already would have to move."""
+        return tuple(
+            f"subnet {c.subject} moves from {c.old} to {c.new}: if it is deployed already, "
+            f"pin it in NEW with cidr: {c.old} (Azure cannot move a subnet in use)"
+            for c in self.changes
+            if c.scope == "subnet" and c.change == "moved" and not c.regression
+        )
+
+    @property
     def moved_existing(self) -> tuple[Change, ...]:
         """Existing subnets whose CIDR NEW changes: always called out (a regression)."""
         return tuple(
@@ -282,9 +293,13 @@ def _resources(old_f: Forecast, new_f: Forecast, min_runway_months: int) -> list
 
 
 def _scenario(old: Plan, new: Plan) -> list[Change]:
+    """Warnings NEW adds that are not a cluster's (those are in its rows), without the file name
+    (OLD and NEW are different files)."""
+
     def strip(plan: Plan) -> list[str]:
         prefix = f"{plan.scenario.source}: "
-        return [w.removeprefix(prefix) for w in plan.warnings]
+        clusters = {str(p) for p in plan.estimate.problems}
+        return [w.removeprefix(prefix) for w in plan.warnings if w not in clusters]
 
     had = set(strip(old))
     return [
