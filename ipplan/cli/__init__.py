@@ -617,4 +617,4 @@ def sweep(
     typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")
 
 
-import ipplan.cli.export  # noqa: E402, F401  (registers export and diff on the app)
+from ipplan.cli import diff, export  # noqa: E402, F401  (each registers its commands on app)
