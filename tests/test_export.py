@@ -243,3 +243,39 @@ def test_the_readme_shows_the_real_export(tmp_path: Path) -> None:
     assert blocks[0].split("```", 1)[0] == files["network.tf"]
     local = files["outputs.tf"].split("\n\n", 1)[0] + "\n"
     assert blocks[1].split("```", 1)[0] == local
+
+
+def test_an_out_that_is_a_file_is_one_line_and_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "network.tf"
+    out.write_text("# mine\n", encoding="utf-8")
+    code, stdout, stderr = run("export", "terraform", "data/example.yaml", "--out", str(out))
+    assert (code, stdout) == (2, "")
+    assert len(stderr.splitlines()) == 1 and "is a file" in stderr
+    assert out.read_text(encoding="utf-8") == "# mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network.tf"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_the_tfvars_hold_the_same_map_as_the_locals(path: Path) -> None:
+    plan = build_plan(load_scenario(path))
+    files = terraform_files(plan)
+    local = parse(files["outputs.tf"])["locals"][0]["clusters"]
+    tfvars = json.loads(files["ipplan.auto.tfvars.json"])["ipplan_clusters"]
+    labels = {label: key for key, label in subnet_labels(plan).items()}
+
+    def name(ref: str | None) -> str | None:
+        # "${azurerm_subnet.<label>.id}" or "${data.azurerm_subnet.<label>.id}" -> subnet name
+        return None if ref is None else labels[ref.rsplit(".", 2)[-2]].name
+
+    assert sorted(local) == sorted(tfvars) == sorted(c.name for c in plan.scenario.clusters)
+    for cluster, facts in local.items():
+        given = tfvars[cluster]
+        for field in ("network", "pod_cidr", "service_cidr", "dns_service_ip"):
+            assert facts[field] == given[field]
+        assert {
+            pool: {
+                "vnet_subnet_name": name(ids["vnet_subnet_id"]),
+                "pod_subnet_name": name(ids["pod_subnet_id"]),
+            }
+            for pool, ids in facts["node_pools"].items()
+        } == given["node_pools"]
