@@ -208,3 +208,12 @@ def test_an_allocated_subnet_that_lands_elsewhere_is_a_note_not_a_regression() -
         "subnet spoke/nodes moves from 10.20.0.0/24 to 10.20.1.0/24: if it is deployed already, "
         "pin it in NEW with cidr: 10.20.0.0/24 (Azure cannot move a subnet in use)",
     )
+
+
+@pytest.mark.parametrize("name", ["example", "enterprise", "kubenet-migration"])
+def test_the_same_scenario_in_another_file_is_no_change(name: str, tmp_path: Path) -> None:
+    # warnings name their file; the diff compares what they say, not where
+    copy = tmp_path / f"{name}.yaml"
+    copy.write_text((ROOT / "data" / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("diff", f"data/{name}.yaml", str(copy), "--fail-on-regression")
+    assert (code, out) == (0, f"no change from data/{name}.yaml to {copy}\n")

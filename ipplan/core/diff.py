@@ -12,7 +12,7 @@ cannot move a subnet in use, rule A22).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ipplan.core.capacity import Comparison, comparison
 from ipplan.core.forecast import Forecast, Series
@@ -102,19 +102,7 @@ def _fields(
 
 def _with_direction(changes: Iterable[Change]) -> list[Change]:
     return [
-        Change(
-            c.scope,
-            c.subject,
-            c.model,
-            c.field,
-            c.old,
-            c.new,
-            _direction(c.field, c.old, c.new),
-            c.regression,
-        )
-        if not c.change
-        else c
-        for c in changes
+        c if c.change else replace(c, change=_direction(c.field, c.old, c.new)) for c in changes
     ]
 
 
@@ -156,16 +144,7 @@ def _subnets(old: Plan, new: Plan) -> list[Change]:
                     if existing
                     else ""
                 )
-                c = Change(
-                    c.scope,
-                    c.subject,
-                    "",
-                    c.field,
-                    c.old,
-                    c.new,
-                    "moved",
-                    why,
-                )
+                c = replace(c, change="moved", regression=why)
             changes.append(c)
     return changes
 
@@ -223,16 +202,8 @@ def _clusters(old: Plan, new: Plan, old_f: Forecast, new_f: Forecast) -> list[Ch
         for c in _fields("cluster", name, model, b, a):
             if c.field == "feasible" and c.old is True:
                 problems = "; ".join(_issues(new, name, Severity.ERROR))
-                c = Change(
-                    c.scope,
-                    c.subject,
-                    c.model,
-                    c.field,
-                    c.old,
-                    c.new,
-                    "changed",
-                    f"cluster {name} ({model}) is feasible in OLD, not in NEW: {problems}",
-                )
+                why = f"cluster {name} ({model}) is feasible in OLD, not in NEW: {problems}"
+                c = replace(c, change="changed", regression=why)
             changes.append(c)
         for severity, field in ((Severity.ERROR, "problem"), (Severity.WARNING, "warning")):
             had = set(_issues(old, name, severity))

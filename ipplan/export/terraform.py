@@ -153,7 +153,7 @@ def _network(plan: Plan, everything: bool) -> str:
             items.append(Block("data", ("azurerm_virtual_network", label), body))
     for subnet in sorted((*exported, *read), key=lambda s: labels[s.key]):
         vnet_name = Raw(f"{vnet_ref}.{vnet_labels[subnet.vnet]}.name")
-        if subnet in read:
+        if not _exported(subnet, everything):  # read: an existing subnet a node pool uses
             body = [
                 Comment(f"{subnet.key}: existing {subnet.cidr}, used by a node pool"),
                 Attr("name", Raw(quote(subnet.name))),
