@@ -280,7 +280,19 @@ def _scenario(old: Plan, new: Plan) -> list[Change]:
 
 def diff(old: Plan, new: Plan, min_runway_months: int = 12) -> Diff:
     """Compare *new* with *old* (rule A27); forecasts run over the longer of the two horizons,
-    at least *min_runway_months*."""
+    at least *min_runway_months*.
+
+    >>> from ipplan.core.plan import build_plan
+    >>> from ipplan.scenario import parse_scenario
+    >>> def plan(cidr):
+    ...     vnet = {"name": "v", "address_space": ["10.1.0.0/16"],
+    ...             "subnets": [{"name": "gw", "cidr": cidr}]}
+    ...     return build_plan(parse_scenario({"name": "t", "vnets": [vnet]}, source="t"))
+    >>> diff(plan("10.1.0.0/27"), plan("10.1.0.0/27")).changes
+    ()
+    >>> diff(plan("10.1.0.0/27"), plan("10.1.1.0/27")).regressions[0][:52]
+    'existing subnet v/gw moves from 10.1.0.0/27 to 10.1.'
+    """
     horizon = max(
         old.scenario.planning.horizon_months,
         new.scenario.planning.horizon_months,
