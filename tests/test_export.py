@@ -72,7 +72,19 @@ def test_every_example_exports_one_resource_per_subnet_with_its_allocated_prefix
         body = resources[labels[key]]
         assert body["name"] == row["subnet"]
         assert body["address_prefixes"] == [row["cidr"]]
-        assert "delegation" not in body  # no kinds in data/ yet: no subnet needs one
+        # the kind implies the delegation (rule A24); a subnet without one has none
+        spec = next(
+            s
+            for v in plan.scenario.vnets
+            if v.name == key.vnet
+            for s in v.subnets
+            if s.name == key.name
+        )
+        service = delegation_for(tf._kind(spec))
+        if service is None:
+            assert "delegation" not in body
+        else:
+            assert [d["service_delegation"][0]["name"] for d in body["delegation"]] == [service]
     assert labels[key] == identifier(f"{key.vnet}_{key.name}")
     assert sorted(p.name for p in out.iterdir()) == sorted(tf.TERRAFORM_FILES)
 
