@@ -157,8 +157,8 @@ def _network(plan: Plan, everything: bool) -> str:
             body = [
                 Comment(f"{subnet.key}: existing {subnet.cidr}, used by a node pool"),
                 Attr("name", Raw(quote(subnet.name))),
-                Attr("virtual_network_name", vnet_name),
                 Attr("resource_group_name", rg),
+                Attr("virtual_network_name", vnet_name),
             ]
             items.append(Block("data", ("azurerm_subnet", labels[subnet.key]), body))
             continue
