@@ -10,7 +10,19 @@ from typer.testing import CliRunner
 
 from ipplan.cli import ExitCode, app
 
-COMMANDS = ["compare", "plan", "validate", "schema", "check", "sweep", "import", "import azure"]
+COMMANDS = [
+    "compare",
+    "plan",
+    "validate",
+    "schema",
+    "check",
+    "sweep",
+    "diff",
+    "import",
+    "import azure",
+    "export",
+    "export terraform",
+]
 
 
 def test_main_help_lists_every_command_on_one_full_line() -> None:
@@ -24,7 +36,9 @@ def test_main_help_lists_every_command_on_one_full_line() -> None:
         "schema",
         "check",
         "sweep",
+        "diff",
         "import",
+        "export",
     ]
     assert not any(line.endswith("...") for line in listed)  # typer cuts long first lines
 

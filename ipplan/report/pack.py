@@ -11,7 +11,7 @@ import csv
 import io
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -403,8 +403,9 @@ def report_files() -> set[str]:
     return {*TABLES, *CHARTS, "summary.md", "summary.html"}
 
 
-def _check_replaceable(folder: Path) -> None:
-    """Refuse to replace anything but a missing, empty or earlier report folder.
+def _check_replaceable(folder: Path, known: Collection[str] | None = None) -> None:
+    """Refuse to replace anything but a missing, empty or earlier report folder (one holding
+    only files named in *known*, by default the review pack's).
 
     Raises:
         OutputError: *folder* is a file, or holds files an ipplan report does not.
@@ -413,7 +414,7 @@ def _check_replaceable(folder: Path) -> None:
         return
     if not folder.is_dir():
         raise OutputError(f"{folder}: is a file, not a report folder; give --out a folder")
-    known = report_files()
+    known = report_files() if known is None else known
     foreign = sorted(p.name for p in folder.iterdir() if p.name not in known)
     if foreign:
         raise OutputError(
@@ -424,17 +425,21 @@ def _check_replaceable(folder: Path) -> None:
 
 
 def write_report(
-    plan: Plan, folder: Path, writers: list[Callable[[Plan, Path], list[Path]]] | None = None
+    plan: Plan,
+    folder: Path,
+    writers: list[Callable[[Plan, Path], list[Path]]] | None = None,
+    known: Collection[str] | None = None,
 ) -> list[Path]:
     """Write the whole review pack to *folder*, atomically: a failed run leaves it untouched.
 
     Everything is written to a temporary sibling folder first, which then replaces *folder*.
-    Only a missing, empty or earlier report folder is ever replaced.
+    Only a missing, empty or earlier report folder is ever replaced: one that holds only files
+    named in *known* (by default the review pack's; ``ipplan export`` gives its own).
 
     Raises:
         OutputError: *folder* is a file or holds other files, or the disk refused a write.
     """
-    _check_replaceable(folder)
+    _check_replaceable(folder, known)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
