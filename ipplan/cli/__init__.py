@@ -359,8 +359,10 @@ app.add_typer(import_app, name="import")
 
 
 def _read_json_file(path: Path) -> tuple[str, str]:
+    from ipplan.scenario.bounds import MAX_AZURE_BYTES, read_text_bounded
+
     try:
-        return str(path), path.read_text(encoding="utf-8-sig")
+        return str(path), read_text_bounded(path, str(path), MAX_AZURE_BYTES, "utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(
             f"{path}: not UTF-8 text: give the JSON that `az ... -o json` prints"

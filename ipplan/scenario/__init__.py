@@ -63,6 +63,7 @@ from ipplan.rules import (
     Network,
     parse_surge,
 )
+from ipplan.scenario.bounds import json_load_bounded, read_text_bounded, yaml_load_bounded
 
 __all__ = [
     "ClusterSpec",
@@ -356,7 +357,7 @@ def load_scenario(path: str | Path) -> Scenario:
     source = str(path)
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_text_bounded(file, source)
     except FileNotFoundError:
         raise ScenarioError(f"{source}: no such file; give the path of a scenario file") from None
     except IsADirectoryError:
@@ -371,7 +372,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{source}: the file is empty; start from data/example.yaml")
     if file.suffix.lower() == ".json":
         try:
-            data = json.loads(text, object_pairs_hook=_reject_duplicates)
+            data = json_load_bounded(text, source, object_pairs_hook=_reject_duplicates)
         except json.JSONDecodeError as err:
             raise ScenarioError(
                 f"{source}: line {err.lineno}: {err.msg} (column {err.colno}); fix the JSON there"
@@ -380,7 +381,7 @@ def load_scenario(path: str | Path) -> Scenario:
             raise ScenarioError(f"{source}: {err}") from None
     else:
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml_load_bounded(text, source, _Loader)
         except yaml.MarkedYAMLError as err:
             raise ScenarioError(f"{source}: {_yaml_problem(err)}") from None
         except yaml.reader.ReaderError as err:

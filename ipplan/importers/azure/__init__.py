@@ -54,6 +54,7 @@ from ipplan.core.cidr import parse_address, parse_network
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Network, parse_surge
 from ipplan.scenario import Planning, parse_scenario
+from ipplan.scenario.bounds import json_load_bounded
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -218,7 +219,7 @@ class _Node:
 def _load(source: str, text: str, hint: str) -> list[_Node]:
     """The resource objects in one file, unwrapped from lists, list bodies and REST examples."""
     try:
-        document = json.loads(text)
+        document = json_load_bounded(text, source)
     except json.JSONDecodeError as err:
         raise ScenarioError(
             f"{source}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg}): {hint}"
