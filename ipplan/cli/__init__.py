@@ -9,19 +9,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from netaddr import IPNetwork
 
+# typer vendors click (0.26+) and exports neither the usage error class nor the command classes
+# it raises them from; these are what make a rejected option one line
+from typer._click.core import Context
+from typer._click.exceptions import BadParameter, ClickException, MissingParameter, UsageError
+from typer.core import TyperCommand, TyperGroup
+
 from ipplan import __version__
 from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
 from ipplan.core.cidr import parse_network
-from ipplan.errors import IpplanError, ScenarioError
+from ipplan.errors import IpplanError, ScenarioError, one_line
 from ipplan.rules import (
     DEFAULT_SURGE,
     LARGEST_SUBNET_PREFIXLEN,
@@ -35,7 +42,68 @@ from ipplan.rules import (
 if TYPE_CHECKING:
     from ipplan.core.plan import Plan
 
+
+def _usage_line(err: UsageError, command: str, args: Sequence[str]) -> ClickException:
+    """A usage error as one ``Error:`` line (exit 2) that quotes the value given, instead of
+    typer's usage screen of four lines."""
+    message = one_line(err.format_message(), 300)
+    if isinstance(err, BadParameter) and not isinstance(err, MissingParameter) and err.param:
+        opts = [o for o in getattr(err.param, "opts", []) if o.startswith("-")]
+        value = next(
+            (
+                args[i + 1] if arg in opts else arg.split("=", 1)[1]
+                for i, arg in enumerate(args)
+                if (arg in opts and i + 1 < len(args)) or arg.split("=", 1)[0] in opts
+            ),
+            None,
+        )
+        if opts and value is not None:
+            shown = repr(value if len(value) <= 40 else value[:37] + "...")
+            reason = one_line(err.message, 200).rstrip(".")
+            message = f"{opts[-1]}: {one_line(shown)} is invalid: {reason[:1].lower()}{reason[1:]}"
+    # the program is ipplan however it was started (python -m ipplan, a test runner)
+    command = " ".join(["ipplan", *command.split()[1:]])
+    line = ClickException(f"{message.rstrip('.')}; see '{command} --help'")
+    line.exit_code = 2
+    return line
+
+
+class _Command(TyperCommand):
+    """A command whose usage errors are one line (see _usage_line)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        given = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as err:
+            name = f"{parent.command_path} {info_name}" if parent else str(info_name)
+            raise _usage_line(err, name, given) from None
+
+
+class _Group(TyperGroup):
+    """A command group whose usage errors are one line (see _usage_line)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        given = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as err:
+            name = f"{parent.command_path} {info_name}" if parent else str(info_name)
+            raise _usage_line(err, name, given) from None
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as err:
+            raise _usage_line(err, ctx.command_path, args) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -46,11 +114,15 @@ app = typer.Typer(
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Show an IpplanError as one line on stderr and exit with status 2."""
+    """Show an IpplanError as one line on stderr and exit with status 2.
+
+    The line is escaped (no newline, control character or terminal escape from a file or an
+    option gets through) and at most MAX_MESSAGE_CHARS long.
+    """
     try:
         yield
     except IpplanError as err:
-        typer.echo(f"Error: {err}", err=True)
+        typer.echo(f"Error: {one_line(str(err))}", err=True)
         raise typer.Exit(code=2) from None
 
 
@@ -113,7 +185,7 @@ def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> in
 _MAX_NODES = 1_000_000
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def compare(
     nodes: int = typer.Option(
@@ -159,7 +231,10 @@ def compare(
     subnets, the nodes a given subnet holds, and the limit that binds first.
     """
     models = _networks(network)
-    surge = parse_surge(max_surge)
+    try:
+        surge = parse_surge(max_surge)
+    except ScenarioError as err:
+        raise ScenarioError(f"--max-surge: {err}") from None
     if max_nodes is not None and max_nodes < nodes:
         raise ScenarioError(
             f"--max-nodes {max_nodes} is below --nodes {nodes}: the autoscaler maximum "
@@ -284,7 +359,7 @@ def _table(rows: Sequence[Mapping[str, object]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def plan(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
@@ -351,6 +426,7 @@ def _runway(result: Plan) -> str:
 
 
 import_app = typer.Typer(
+    cls=_Group,
     rich_markup_mode=None,
     no_args_is_help=True,
     help="Build a scenario file from what is already deployed.",
@@ -371,24 +447,66 @@ def _read_json_file(path: Path) -> tuple[str, str]:
         raise ScenarioError(f"{path}: cannot read it ({err.strerror})") from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write *text* to a temporary file beside *path*, then rename it: never a half-written file."""
-    import os
+def _quote(text: str) -> str:
+    """*text* quoted for a one-line message: escaped, and cut to 60 characters."""
+    return one_line(repr(text if len(text) <= 60 else text[:57] + "..."))
 
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size:,} bytes"
+
+
+def _file_target(option: str, path: Path, example: str) -> Path:
+    """The file *option* names, ready to be replaced: a symlink is followed (on purpose: the
+    link keeps pointing at the new file), and anything but a regular file or a new name in an
+    existing folder is refused, so a device such as /dev/full is never replaced by a file.
+
+    Raises:
+        ScenarioError: *path* names a folder, a device, socket or pipe, or a missing folder.
+    """
+    if str(path) in ("", ".") or path.name in ("", ".", ".."):
+        raise ScenarioError(
+            f"{option}: {_quote(str(path))} names a folder, not a file; give a file name such as "
+            f"{example}"
+        )
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise ScenarioError(
+            f"{option}: {path} is a folder; give a file name such as {target / example}"
+        )
+    if target.exists() and not target.is_file():
+        raise ScenarioError(
+            f"{option}: {path} is not a regular file (a device, socket or pipe), and ipplan "
+            f"replaces what it writes; give a file name such as {example}"
+        )
+    if not target.parent.is_dir():
+        where = path.parent if Path(os.path.realpath(path.parent)) == target.parent else target
+        raise ScenarioError(f"{option}: folder {where} does not exist: create it first")
+    return target
+
+
+def _write_atomically(path: Path, data: str | bytes, option: str) -> None:
+    """Write *data* to ``.NAME.<pid>.tmp`` beside *path*, then rename it over *path*: never a
+    half-written file, and a full disk leaves the earlier one as it was."""
+    from ipplan.report.pack import remove_stale
+
+    remove_stale(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with tmp.open("xb") as handle:
+            handle.write(raw)
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
-        raise ScenarioError(f"{path}: cannot write it ({err.strerror})") from None
+        reason = " ".join(str(err.strerror or err).split())
+        raise ScenarioError(f"{option}: cannot write {path} ({reason})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-@import_app.command("azure")
+@import_app.command("azure", cls=_Command)
 @user_errors()
 def import_azure(
     vnets: list[Path] = typer.Option(
@@ -434,7 +552,7 @@ def import_azure(
     if output is None:
         typer.echo(result.text, nl=False)
     else:
-        _write_atomically(output, result.text)
+        _write_atomically(_file_target("-o", output, "scenario.yaml"), result.text, "-o")
         data = result.scenario
         subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
         pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
@@ -445,10 +563,10 @@ def import_azure(
             f"({_count(pools, 'node pool')})"
         )
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {one_line(note)}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
@@ -469,7 +587,7 @@ def validate(
         typer.echo(f"warning: {warning}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editors."""
     from ipplan.scenario import scenario_schema
@@ -481,7 +599,7 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def check(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
@@ -519,7 +637,7 @@ def check(
     typer.echo(f"ok: every resource lasts {min_runway_months} months or more; {then}")
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def sweep(
     nodes: str = typer.Option(
@@ -538,18 +656,24 @@ def sweep(
     out: Path = typer.Option(
         Path("sweep.csv"), "--out", help="The CSV; the heatmap goes beside it as .png."
     ),
+    max_csv_mb: int = typer.Option(
+        1024, "--max-csv-mb", min=1, help="Refuse a sweep whose CSV could be larger (MiB)."
+    ),
 ) -> None:
     """What-if grid over node counts, max pods, surge and models.
 
     For every combination: node and pod IPs, the smallest prefixes, max nodes in --subnet.
     Writes a CSV and, beside it, a heatmap PNG of the smallest node subnet.
     """
+    import shutil
     import sys
     import time
 
+    from ipplan.report.pack import remove_stale
     from ipplan.sweep import (
         MAX_NODES,
         MAX_ROWS,
+        Heatmap,
         Progress,
         SweepSpec,
         parse_int_list,
@@ -569,25 +693,49 @@ def sweep(
             f"the sweep has {spec.rows:,} rows, above {MAX_ROWS:,}: "
             "use larger steps or fewer values"
         )
-    if not out.parent.is_dir():
-        raise ScenarioError(f"--out: folder {out.parent} does not exist: create it first")
+    target = _file_target("--out", out, "sweep.csv")
+    picture = _file_target("--out", target.with_suffix(".png"), "sweep.csv")
+    if picture == target:
+        raise ScenarioError(
+            f"--out: {_quote(str(out))} is where the heatmap goes; give the CSV a name ending "
+            "in .csv"
+        )
+    size = spec.csv_bytes
+    if size > max_csv_mb * 2**20:
+        raise ScenarioError(
+            f"--out: the sweep's {spec.rows:,} rows could take up to {_mib(size)} of CSV, above "
+            f"--max-csv-mb {max_csv_mb:,}; use larger steps or fewer values, or raise "
+            f"--max-csv-mb to {-(-size // 2**20):,}"
+        )
+    free = shutil.disk_usage(target.parent).free
+    if size > free:
+        raise ScenarioError(
+            f"--out: the sweep's {spec.rows:,} rows could take up to {_mib(size)} of CSV, and "
+            f"{target.parent} has {_mib(free)} free; free some space or use larger steps"
+        )
+
+    def heatmap(heat: Heatmap) -> None:
+        from ipplan.report.chart import png, sweep_figure
+
+        title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
+            f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
+        )
+        image = png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
+        _write_atomically(picture, image, "--out")
+
     started = time.perf_counter()
     progress = Progress(sys.stderr)
+    remove_stale(picture)
+    remove_stale(target)
     try:
-        heat = write_sweep(spec, out, progress)
+        write_sweep(spec, target, progress, then=heatmap)
     except OSError as err:
-        raise ScenarioError(f"--out: cannot write {out}: {err.strerror}") from None
+        reason = " ".join(str(err.strerror or err).split())
+        raise ScenarioError(f"--out: cannot write {out}: {reason}") from None
     finally:
         progress.close()
     seconds = time.perf_counter() - started
-    picture = out.with_suffix(".png")
-    from ipplan.report.chart import png, sweep_figure
-
-    title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
-        f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
-    )
-    picture.write_bytes(
-        png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
-    )
+    beside = out.with_suffix(".png")
+    picture = beside if Path(os.path.realpath(beside)) == picture else picture
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
     typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")

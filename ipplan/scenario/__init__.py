@@ -166,7 +166,7 @@ def _check_surge(value: object) -> object:
         raise ValueError(
             f"{_show(value)} is not a surge; use a node count such as 1 or a percentage such as 33%"
         )
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdigit() and len(value) <= 40:
         raise ValueError(
             f"{value!r} is not a surge; write {value.strip()} without quotes for a node count, "
             f"or {value.strip()}% for a percentage"
@@ -177,12 +177,14 @@ def _check_surge(value: object) -> object:
         raise ValueError(str(err).replace(": use", "; use")) from None
     if isinstance(value, str) and not re.fullmatch(r"[0-9]+%", value):
         # parse_surge forgives spaces; the format does not, and pydantic would blame a union branch
-        raise ValueError(f"{value!r} is not a surge; write {surge} (no spaces)")
+        raise ValueError(f"{_show(value)} is not a surge; write {surge} (no spaces)")
     return value
 
 
-_Name = Annotated[StrictStr, Field(min_length=1)]
-_Cidr = Annotated[StrictStr, Field(min_length=1, examples=["10.20.0.0/16"])]
+# names and CIDRs are quoted in messages: their bounds keep every message one readable line
+# (Azure names are at most 80 characters; the longest IPv6 CIDR, 43)
+_Name = Annotated[StrictStr, Field(min_length=1, max_length=128)]
+_Cidr = Annotated[StrictStr, Field(min_length=1, max_length=64, examples=["10.20.0.0/16"])]
 _Count = Annotated[StrictInt, Field(ge=0)]
 _Rate = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 
@@ -285,7 +287,7 @@ class ClusterModel(_Model):
     pod_cidr: _Cidr | None = None
     """kubenet / overlay pod range (default 10.244.0.0/16)."""
     service_cidr: _Cidr = DEFAULT_SERVICE_CIDR
-    dns_service_ip: StrictStr | None = None
+    dns_service_ip: Annotated[StrictStr, Field(max_length=64)] | None = None
     """Default: the .10 of service_cidr."""
     private_cluster: StrictBool = False
     """A private cluster's API endpoint takes 1 IP in the first pool's subnet."""
@@ -671,24 +673,45 @@ def _path(loc: Iterable[int | str]) -> str:
 
 def _show(value: object) -> str:
     """A value as the user wrote it, on one line and at most 60 characters."""
-    text = repr(value) if isinstance(value, str) else _flow(value)
+    text = repr(value[:61]) if isinstance(value, str) else _flow(value, 61)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _flow(value: object) -> str:
-    """YAML flow style: ``{name: x, cidrs: [10.0.0.0/8]}``."""
+def _flow(value: object, budget: int = 61, depth: int = 0) -> str:
+    """YAML flow style: ``{name: x, cidrs: [10.0.0.0/8]}``.
+
+    Stops once past *budget* characters (the caller cuts there), and shows what is nested more
+    than 10 deep as ``...``: a huge or deep value costs no more than a short one.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flow(item) for item in value) + "]"
-    if isinstance(value, str) and not (value.isprintable() and value.strip() == value and value):
-        return repr(value)  # keeps the message on one line and shows the spaces
+    if isinstance(value, int) and value.bit_length() > 4 * budget:  # str() refuses 4,300 digits
+        digits = int(value.bit_length() * 0.30103)  # log10(2): a digit or so short
+        return str(value // 10 ** max(digits - budget, 0))[:budget] + "..."
+    if isinstance(value, dict | list | tuple):
+        if depth >= 10:
+            return "..."
+        dict_ = isinstance(value, dict)
+        text = "{" if dict_ else "["
+        for i, item in enumerate(value.items() if isinstance(value, dict) else value):
+            if len(text) > budget:
+                return text
+            text += ", " if i else ""
+            if dict_:
+                key, item_value = item
+                text += _flow(key, budget - len(text), depth + 1) + ": "
+                text += _flow(item_value, budget - len(text), depth + 1)
+            else:
+                text += _flow(item, budget - len(text), depth + 1)
+        return text + ("}" if dict_ else "]")
+    if isinstance(value, str):
+        value = value[: max(budget, 0) + 1]
+        if not (value.isprintable() and value.strip() == value and value):
+            return repr(value)  # keeps the message on one line and shows the spaces
     return str(value)
 
 
