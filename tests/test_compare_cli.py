@@ -306,8 +306,8 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--max-surge", "abc"],
-            "Error: --max-surge: 'abc' is not a surge: use a node count such as 1 or a percentage such "
-            "as 33%",
+            "Error: --max-surge: 'abc' is not a surge: use a node count such as 1 or a "
+            "percentage such as 33%",
         ),
         (
             ["--network", "calico"],
