@@ -63,7 +63,14 @@ from ipplan.rules import (
     Network,
     parse_surge,
 )
-from ipplan.scenario.bounds import json_load_bounded, read_text_bounded, yaml_load_bounded
+from ipplan.scenario.bounds import (
+    MAX_NODES_PER_MONTH,
+    MAX_PERCENT_PER_MONTH,
+    check_planned_nodes,
+    json_load_bounded,
+    read_text_bounded,
+    yaml_load_bounded,
+)
 
 __all__ = [
     "ClusterSpec",
@@ -244,10 +251,11 @@ class ExternalModel(_Model):
 class GrowthModel(_Model):
     """How a node pool grows: give exactly one of nodes_per_month or percent_per_month."""
 
-    nodes_per_month: _Rate | None = None
+    nodes_per_month: Annotated[_Rate, Field(le=MAX_NODES_PER_MONTH)] | None = None
     """Linear growth: nodes added each month."""
-    percent_per_month: _Rate | None = None
-    """Compound growth: percent added each month."""
+    percent_per_month: Annotated[_Rate, Field(le=MAX_PERCENT_PER_MONTH)] | None = None
+    """Compound growth: percent added each month. Either rate may take the scenario to at most
+    1,000,000 planning nodes at the horizon's end, all pools together (200 x AKS's limit)."""
 
 
 class NodePoolModel(_Model):
@@ -515,8 +523,14 @@ _BOUNDS: dict[str, tuple[str, str]] = {
     "used_ips": ("is negative; use 0 for none", "is above {limit}"),
     "internal_lbs": ("is negative; use 0 for none", "is above {limit}"),
     "private_endpoints": ("is negative; use 0 for none", "is above {limit}"),
-    "nodes_per_month": ("is negative; use 0 for no growth", "is above {limit}"),
-    "percent_per_month": ("is negative; use 0 for no growth", "is above {limit}"),
+    "nodes_per_month": (
+        "is negative; use 0 for no growth",
+        "is above ipplan's bound of {limit} nodes a month (a pool holds at most 1,000)",
+    ),
+    "percent_per_month": (
+        "is negative; use 0 for no growth",
+        "is above ipplan's bound of {limit}% a month",
+    ),
 }
 
 _PATTERNS = {
@@ -612,6 +626,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
         below = kind.startswith("greater")
         limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
         phrases = _BOUNDS.get(field, ("is below the minimum of {limit}", "is above {limit}"))
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
         shown_limit = f"{limit:,}" if isinstance(limit, int) else limit
         message = f"{shown} " + phrases[0 if below else 1].format(limit=shown_limit)
     elif kind == "string_pattern_mismatch":
@@ -780,6 +796,15 @@ class _Builder:
         clusters = tuple(
             self.cluster(c, f"clusters[{i}]", by_name) for i, c in enumerate(model.clusters)
         )
+        pools = [
+            (f"clusters[{i}].node_pools[{j}]", p)
+            for i, c in enumerate(clusters)
+            for j, p in enumerate(c.node_pools)
+        ]
+        end = f"{planning.start_year + (planning.start_month - 1 + planning.horizon_months) // 12}"
+        end += f"-{(planning.start_month - 1 + planning.horizon_months) % 12 + 1:02d}"
+        if too_many := check_planned_nodes(pools, planning.horizon_months, end):
+            raise _Problem(*too_many)
         self.check_subnet_roles(planning.compare)
         for i, vnet in enumerate(model.vnets):
             self.allocate_fixed(vnet, vnets[i], f"vnets[{i}]")

@@ -15,20 +15,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ipplan.core.capacity import NodePool, planning_nodes
+from ipplan.core.forecast import grown_nodes
 from ipplan.errors import ScenarioError
 
 __all__ = [
     "MAX_AZURE_BYTES",
     "MAX_DEPTH",
     "MAX_INT_CHARS",
+    "MAX_NODES_PER_MONTH",
+    "MAX_PERCENT_PER_MONTH",
+    "MAX_PLANNED_NODES",
     "MAX_SCENARIO_BYTES",
     "MAX_VALUES",
+    "check_planned_nodes",
     "json_load_bounded",
     "read_text_bounded",
     "yaml_load_bounded",
@@ -264,3 +270,64 @@ def _find(data: Any, target: _LongInt, path: str) -> str | None:
         if found is not None:
             return found
     return None
+
+
+# ----- how far a scenario may grow
+
+#: most planning nodes a scenario may reach at the horizon's end, all pools together: 200 times
+#: AKS's 5,000 per cluster, so a growth that leaves every AKS limit behind is still a plan in
+#: which everything runs out, while every IP count stays below 2^32 (2 x 10^6 peak nodes x 267
+#: IPs) and so every prefix length stays a real one
+MAX_PLANNED_NODES = 1_000_000
+#: the steepest growth rates the format takes: a pool cannot plausibly add more
+MAX_NODES_PER_MONTH = 100_000
+MAX_PERCENT_PER_MONTH = 1000
+
+
+def check_planned_nodes(
+    pools: Sequence[tuple[str, NodePool]], horizon_months: int, end: str
+) -> tuple[str, str] | None:
+    """``(path, message)`` for the first pool at which the scenario's planning nodes at the
+    horizon's end pass MAX_PLANNED_NODES, else None.
+
+    Args:
+        pools: each pool with its field path (``clusters[0].node_pools[1]``), in file order.
+        horizon_months: the forecast's last month; growth never shrinks a pool, so that month
+            holds the most nodes.
+        end: the last month's label, for the message.
+
+    >>> from ipplan.core.capacity import Growth
+    >>> pool = NodePool("p", 10, "s", growth=Growth(percent_per_month=1000))
+    >>> check_planned_nodes([("clusters[0].node_pools[0]", pool)], 12, "2027-12")[1][:44]
+    'growth {percent_per_month: 1000} takes the s'
+    """
+    total = 0
+    for path, pool in pools:
+        grown = grown_nodes(planning_nodes(pool), pool.growth, horizon_months)
+        total += grown
+        if total <= MAX_PLANNED_NODES:
+            continue
+        growth = pool.growth
+        if growth is not None and grown > planning_nodes(pool):
+            rates = {"nodes_per_month": growth.nodes_per_month}
+            rates = rates if growth.nodes_per_month else {}
+            if growth.percent_per_month:
+                rates["percent_per_month"] = growth.percent_per_month
+            shown = ", ".join(f"{key}: {value:g}" for key, value in rates.items())
+            return (
+                f"{path}.growth",
+                f"growth {{{shown}}} takes the scenario to {_count(total)} planning nodes by "
+                f"{end}, above ipplan's bound of {MAX_PLANNED_NODES:,} (200 x AKS's 5,000 per "
+                "cluster); lower the rate or planning.horizon_months",
+            )
+        return (
+            path,
+            f"pool {pool.name!r} takes the scenario to {_count(total)} planning nodes, above "
+            f"ipplan's bound of {MAX_PLANNED_NODES:,} (200 x AKS's 5,000 per cluster); split the "
+            "estate into several scenarios",
+        )
+    return None
+
+
+def _count(nodes: int) -> str:
+    return f"{nodes:,}" if nodes < 10**12 else f"{float(nodes):.3g}"

@@ -51,7 +51,7 @@ import yaml
 from netaddr import IPNetwork
 
 from ipplan.core.cidr import parse_address, parse_network
-from ipplan.errors import IpplanError, ScenarioError
+from ipplan.errors import IpplanError, ScenarioError, one_line
 from ipplan.rules import DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, Network, parse_surge
 from ipplan.scenario import Planning, parse_scenario
 from ipplan.scenario.bounds import json_load_bounded
@@ -1295,7 +1295,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _comment(pad: str, text: str) -> str:
-    return f"{pad}# {' '.join(text.split())}"
+    # escaped: a terminal escape or U+2028 in an Azure name would break the YAML (and the screen)
+    return f"{pad}# {one_line(' '.join(text.split()), limit=10_000)}"
 
 
 def _lines(entry: _Entry, indent: int, in_dropped: bool = False) -> list[str]:
