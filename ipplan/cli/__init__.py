@@ -58,7 +58,7 @@ def _usage_line(err: UsageError, command: str, args: Sequence[str]) -> ClickExce
             None,
         )
         if opts and value is not None:
-            shown = repr(value if len(value) <= 40 else value[:37] + "...")
+            shown = repr(value) if len(value) <= 40 else repr(value[:37]) + "..."
             reason = one_line(err.message, 200).rstrip(".")
             message = f"{opts[-1]}: {one_line(shown)} is invalid: {reason[:1].lower()}{reason[1:]}"
     # the program is ipplan however it was started (python -m ipplan, a test runner)
@@ -469,7 +469,15 @@ def _file_target(option: str, path: Path, example: str) -> Path:
             f"{option}: {_quote(str(path))} names a folder, not a file; give a file name such as "
             f"{example}"
         )
-    target = Path(os.path.realpath(path))
+    try:
+        return _checked_target(option, path, example)
+    except OSError as err:  # a name too long, a loop of links, no permission
+        reason = " ".join(str(err.strerror or err).split())
+        raise ScenarioError(f"{option}: cannot write {path} ({reason})") from None
+
+
+def _checked_target(option: str, path: Path, example: str) -> Path:
+    target = Path(os.path.realpath(path, strict=False))
     if target.is_dir():
         raise ScenarioError(
             f"{option}: {path} is a folder; give a file name such as {target / example}"

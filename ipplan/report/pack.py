@@ -516,14 +516,11 @@ def write_report(
         OutputError: *folder* is a file or holds other files, or the disk refused a write.
     """
     target = report_target(folder)
-    try:
-        recover(target)
-    except OSError as err:
-        raise OutputError(f"{folder}: cannot write the report there ({_reason(err)})") from None
-    _check_replaceable(target)
     temp = target.with_name(f".{target.name}.{os.getpid()}.new")
     old = target.with_name(f".{target.name}.{os.getpid()}.old")
     try:
+        recover(target)
+        _check_replaceable(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(temp, ignore_errors=True)
         temp.mkdir()  # the umask's mode, not mkdtemp's 0700
