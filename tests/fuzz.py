@@ -425,6 +425,7 @@ def scenario_case(outcome: Outcome, space: Workspace, rng: random.Random, index:
         return
     outcome.cases += 1
     what = f"{source.name} mutant {index} ({file.stat().st_size:,} bytes): {_head(file)}"
+    failures = sum(outcome.counts.values())
     checked = run("validate", str(file))
     check(outcome, checked, f"validate {what}")
     planned = space.plan(outcome, file, f"plan {what}")
@@ -432,6 +433,17 @@ def scenario_case(outcome: Outcome, space: Workspace, rng: random.Random, index:
         outcome.fail("validate ok, plan crashed", what)
     if checked.code == 2 and planned.code == 0:
         outcome.fail("validate refused, plan ok", what)
+    _keep(file, failures < sum(outcome.counts.values()))
+
+
+#: where the input of a failed case is kept, to replay it
+FAILURES = Path(tempfile.gettempdir()) / "ipplan-fuzz-failures"
+
+
+def _keep(file: Path, failed: bool) -> None:
+    if failed:
+        FAILURES.mkdir(exist_ok=True)
+        shutil.copy(file, FAILURES / f"{os.getpid()}-{file.name}")
     file.unlink()
 
 
@@ -478,6 +490,7 @@ def azure_case(outcome: Outcome, space: Workspace, rng: random.Random, index: in
     else:
         args = ["import", "azure", "--vnets", str(file), "-o", str(out)]
     what = f"import azure {fixture.name} mutant {index}: {_head(file)}"
+    failures = sum(outcome.counts.values())
     result = run(*args)
     check(outcome, result, what)
     if result.code == 0:
@@ -489,7 +502,7 @@ def azure_case(outcome: Outcome, space: Workspace, rng: random.Random, index: in
     elif out.exists():
         outcome.fail("failed import wrote its file", what)
     out.unlink(missing_ok=True)
-    file.unlink()
+    _keep(file, failures < sum(outcome.counts.values()))
 
 
 NODE_ARGS = ["0", "1", "50", "1000", "1000000", "1000001", "-1", "abc", "9" * 5000, "1e3", "", "3"]
@@ -722,6 +735,7 @@ def main(argv: list[str] | None = None) -> int:
             print(", ".join(f"{n} {kind}" for kind, n in sorted(outcome.counts.items())))
             for kind, example in sorted(outcome.examples.items()):
                 print(f"  {kind}: {example}")
+            print(f"  the failing inputs are in {FAILURES}/")
         sys.stdout.flush()
     return 1 if failed else 0
 

@@ -324,7 +324,7 @@ def _cell(key: str, value: object) -> str:
         return f"/{value}"
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return one_line(str(value), 200)  # names come from files: no control character gets out
 
 
 def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> str:
@@ -397,16 +397,18 @@ def plan(
     typer.echo("")
     for c in result.estimate.clusters:
         typer.echo(
-            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
-            f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+            one_line(
+                f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+                f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+            )
         )
-    typer.echo(_runway(result))
+    typer.echo(one_line(_runway(result)))
     for problem in result.estimate.problems:
         if problem.severity == "error":
-            typer.echo(f"INFEASIBLE: {problem}")
+            typer.echo(one_line(f"INFEASIBLE: {problem}"))
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}")
-    typer.echo(f"\nwrote {len(written)} files to {folder}/:")
+        typer.echo(one_line(f"warning: {warning}"))
+    typer.echo(f"\nwrote {len(written)} files to {one_line(str(folder))}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
 
 
@@ -565,7 +567,8 @@ def import_azure(
         subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
         pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
         typer.echo(
-            f"wrote {output}: {_count(len(data['vnets']), 'VNet')} ({_count(subnets, 'subnet')}), "
+            f"wrote {one_line(str(output))}: {_count(len(data['vnets']), 'VNet')} "
+            f"({_count(subnets, 'subnet')}), "
             f"{_count(len(data.get('external', [])), 'external range')}, "
             f"{_count(len(data.get('clusters', [])), 'cluster')} "
             f"({_count(pools, 'node pool')})"
@@ -588,11 +591,11 @@ def validate(
     scenario = load_scenario(file)
     pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
     typer.echo(
-        f"ok: {scenario.name} ({_count(len(scenario.vnets), 'vnet')}, "
+        f"ok: {one_line(scenario.name)} ({_count(len(scenario.vnets), 'vnet')}, "
         f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
     )
     for warning in scenario.warnings:
-        typer.echo(f"warning: {warning}")
+        typer.echo(one_line(f"warning: {warning}"))
 
 
 @app.command(cls=_Command)
@@ -629,7 +632,7 @@ def check(
     forecast = result.forecast_for(horizon, own_only=True)
     lines = shortfalls(forecast, result.estimate.problems, min_runway_months)
     for line in lines:
-        typer.echo(line)
+        typer.echo(one_line(line))
     if lines:
         raise typer.Exit(code=1)
     first = min(
@@ -642,7 +645,7 @@ def check(
     else:
         month = forecast.months[first.exhaustion_month]
         then = f"first to run out: {first.resource.label} in {month}"
-    typer.echo(f"ok: every resource lasts {min_runway_months} months or more; {then}")
+    typer.echo(one_line(f"ok: every resource lasts {min_runway_months} months or more; {then}"))
 
 
 @app.command(cls=_Command)
@@ -746,4 +749,4 @@ def sweep(
     beside = out.with_suffix(".png")
     picture = beside if Path(os.path.realpath(beside)) == picture else picture
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
-    typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")
+    typer.echo(one_line(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}"))
