@@ -654,6 +654,34 @@ def path_cases(outcome: Outcome, space: Workspace) -> None:
         outcome.fail("symlinked report left something behind", str(sorted(root.iterdir())))
 
 
+def kill_cases(outcome: Outcome, space: Workspace, rng: random.Random, count: int) -> None:
+    """SIGKILL ``ipplan plan`` at a random moment: the earlier report survives (in place, or as
+    the .old sibling the next run puts back), and the next run leaves nothing hidden behind."""
+    from ipplan.report.pack import report_files
+
+    example = str(ROOT / "data" / "example.yaml")
+    folder = space.root / "killed" / "report"
+    folder.parent.mkdir()
+    assert run("plan", example, "--out", str(folder)).code == 0
+    expected = sorted(report_files())
+    for _ in range(count):
+        outcome.cases += 1
+        command = [sys.executable, "-m", "ipplan", "plan", example, "--out", str(folder)]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.0))
+        process.kill()
+        process.wait()
+        olds = list(folder.parent.glob(".report.*.old"))
+        survivor = folder if folder.is_dir() else olds[0] if olds else None
+        if survivor is None or sorted(p.name for p in survivor.iterdir()) != expected:
+            outcome.fail("a kill lost the earlier report", str(sorted(folder.parent.iterdir())))
+        again = run("plan", example, "--out", str(folder))
+        check(outcome, again, "plan after a kill", ok=(0,))
+        left = sorted(p.name for p in folder.parent.iterdir())
+        if left != ["report"] or sorted(p.name for p in folder.iterdir()) != expected:
+            outcome.fail("the run after a kill left something behind", str(left))
+
+
 def run_seed(seed: int, scenarios: int, azure: int, args: int, paths: bool = True) -> Outcome:
     """Every case of one seed, in this process."""
     rng = random.Random(seed)
@@ -669,6 +697,7 @@ def run_seed(seed: int, scenarios: int, azure: int, args: int, paths: bool = Tru
             case(outcome, space, rng, index)
     if paths:
         path_cases(outcome, space)
+        kill_cases(outcome, space, rng, 5)
     return outcome
 
 

@@ -92,6 +92,21 @@ def test_growth_up_to_the_bound_plans_and_everything_runs_out(tmp_path: Path) ->
     assert "runway (azure-cni-overlay): cluster node limit example-aks runs out 2027-02" in out
 
 
+def test_check_bounds_its_longer_horizon_like_validate(tmp_path: Path) -> None:
+    path = tmp_path / "grow.yaml"
+    path.write_text(EXAMPLE.read_text().replace("{nodes_per_month: 1}", "{percent_per_month: 5}"))
+    assert run("validate", str(path))[0] == 0
+    code, _, err = run("check", str(path), "--min-runway-months", "1200")
+    assert (code, err) == (
+        2,
+        f"Error: --min-runway-months 1200: {path}: clusters[0].node_pools[1].growth: growth "
+        "{percent_per_month: 5} takes the scenario to 1.07e+27 planning nodes by 2127-01, above "
+        "ipplan's bound of 1,000,000 (200 x AKS's 5,000 per cluster); lower the rate or "
+        "--min-runway-months\n",
+    )
+    assert run("check", str(path), "--min-runway-months", "100000000")[0] == 2  # not a hang
+
+
 # ----- class 4: the sweep's arithmetic is exact --------------------------------------------
 
 

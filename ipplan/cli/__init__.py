@@ -615,7 +615,11 @@ def _count(count: int, noun: str) -> str:
 def check(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
     min_runway_months: int = typer.Option(
-        12, "--min-runway-months", min=0, help="Months every resource must last."
+        12,
+        "--min-runway-months",
+        min=0,
+        max=1200,
+        help="Months every resource must last (at most 1,200: a century of forecast).",
     ),
 ) -> None:
     """Gate a CI pipeline on a scenario's runway.
@@ -628,7 +632,23 @@ def check(
     from ipplan.scenario import load_scenario
 
     result = build_plan(load_scenario(scenario))
-    horizon = max(result.scenario.planning.horizon_months, min_runway_months)
+    planning = result.scenario.planning
+    horizon = max(planning.horizon_months, min_runway_months)
+    if horizon > planning.horizon_months:  # the scenario's growth bound, over the longer horizon
+        from ipplan.core.forecast import month_label
+        from ipplan.scenario.bounds import check_planned_nodes
+
+        pools = [
+            (f"clusters[{i}].node_pools[{j}]", p)
+            for i, c in enumerate(result.scenario.clusters)
+            for j, p in enumerate(c.node_pools)
+        ]
+        end = month_label(planning.start_year, planning.start_month, horizon)
+        if too_many := check_planned_nodes(pools, horizon, end):
+            raise ScenarioError(
+                f"--min-runway-months {min_runway_months}: {scenario}: {too_many[0]}: "
+                f"{too_many[1].replace('planning.horizon_months', '--min-runway-months')}"
+            )
     forecast = result.forecast_for(horizon, own_only=True)
     lines = shortfalls(forecast, result.estimate.problems, min_runway_months)
     for line in lines:

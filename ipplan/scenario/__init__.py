@@ -34,6 +34,7 @@ from pydantic_core import ErrorDetails
 from ipplan.core.capacity import Growth, NodePool, surge_nodes, usable_ips
 from ipplan.core.cidr import AddressSpace, contains, find_overlaps, overlaps, parse_address
 from ipplan.core.cidr import parse_network as _parse_network
+from ipplan.core.forecast import month_label
 from ipplan.errors import CapacityError, CidrError, ScenarioError
 from ipplan.rules import (
     CLUSTER_MAX_NODES,
@@ -801,8 +802,7 @@ class _Builder:
             for i, c in enumerate(clusters)
             for j, p in enumerate(c.node_pools)
         ]
-        end = f"{planning.start_year + (planning.start_month - 1 + planning.horizon_months) // 12}"
-        end += f"-{(planning.start_month - 1 + planning.horizon_months) % 12 + 1:02d}"
+        end = month_label(planning.start_year, planning.start_month, planning.horizon_months)
         if too_many := check_planned_nodes(pools, planning.horizon_months, end):
             raise _Problem(*too_many)
         self.check_subnet_roles(planning.compare)
