@@ -191,6 +191,38 @@ GROWTH = [
 ]
 
 
+#: keys to add: the format's own (so that a field the examples leave out meets hostile values
+#: too) and some it does not know
+FIELDS = [
+    "used_ips",
+    "internal_lbs",
+    "private_endpoints",
+    "private_cluster",
+    "max_nodes",
+    "max_pods",
+    "pods_in_use",
+    "pod_subnet",
+    "pod_cidr",
+    "service_cidr",
+    "dns_service_ip",
+    "dataplane",
+    "os",
+    "max_surge",
+    "growth",
+    "size",
+    "prefix",
+    "cidr",
+    "compare",
+    "headroom_pct",
+    "warn_at_pct",
+    "horizon_months",
+    "external",
+    "nmae",
+    "x" * 300,
+    "\x1b",
+]
+
+
 def mutate_data(data: Any, rng: random.Random) -> Any:
     """A structural mutant of *data* (a deep copy): one to three edits."""
     data = copy.deepcopy(data)
@@ -203,9 +235,7 @@ def mutate_data(data: Any, rng: random.Random) -> Any:
         elif kind < 0.6 and isinstance(value, dict) and value:
             del value[rng.choice(list(value))]
         elif kind < 0.7 and isinstance(value, dict):
-            value[rng.choice(["nmae", "extra", "x" * 300, "growth", "max_surge", "\x1b"])] = (
-                _hostile(rng)
-            )
+            value[rng.choice(FIELDS)] = _hostile(rng)
         elif kind < 0.8 and isinstance(value, list) and value:
             value.extend(copy.deepcopy(value[:1]) * rng.choice([1, 10, 150]))
         elif kind < 0.9:

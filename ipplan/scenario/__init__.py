@@ -58,6 +58,7 @@ from ipplan.rules import (
     POOL_MAX_NODES,
     SERVICE_MIN_PREFIXLEN,
     SMALLEST_SUBNET_PREFIXLEN,
+    VNET_MAX_IPS,
     VNET_RESERVED_RANGES,
     WINDOWS_MAX_PODS,
     Dataplane,
@@ -229,7 +230,7 @@ class SubnetModel(_Model):
     """Prefix length for ipplan to allocate in the VNet, such as 22."""
     size: Literal["auto"] | None = None
     """auto: sized for its node pools' peak at the horizon's end plus headroom, then allocated."""
-    used_ips: _Count = 0
+    used_ips: Annotated[_Count, Field(le=1 << (32 - LARGEST_SUBNET_PREFIXLEN))] = 0
     """IPs in use by things ipplan does not model (VMs, gateways, endpoints)."""
 
 
@@ -300,9 +301,9 @@ class ClusterModel(_Model):
     """Default: the .10 of service_cidr."""
     private_cluster: StrictBool = False
     """A private cluster's API endpoint takes 1 IP in the first pool's subnet."""
-    internal_lbs: _Count = 0
+    internal_lbs: Annotated[_Count, Field(le=VNET_MAX_IPS)] = 0
     """Internal load balancer frontends, in the first pool's subnet."""
-    private_endpoints: _Count = 0
+    private_endpoints: Annotated[_Count, Field(le=VNET_MAX_IPS)] = 0
     """Private endpoints, in the first pool's subnet."""
     node_pools: list[NodePoolModel] = Field(min_length=1, max_length=CLUSTER_MAX_POOLS)
 
@@ -521,9 +522,18 @@ _BOUNDS: dict[str, tuple[str, str]] = {
     ),
     "headroom_pct": ("is negative; use 0 for none", "is above the limit of {limit}%"),
     "warn_at_pct": ("is below {limit}%", "is above {limit}%"),
-    "used_ips": ("is negative; use 0 for none", "is above {limit}"),
-    "internal_lbs": ("is negative; use 0 for none", "is above {limit}"),
-    "private_endpoints": ("is negative; use 0 for none", "is above {limit}"),
+    "used_ips": (
+        "is negative; use 0 for none",
+        "is above {limit}, the addresses of Azure's largest subnet (a /2)",
+    ),
+    "internal_lbs": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each frontend takes one)",
+    ),
+    "private_endpoints": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each endpoint takes one)",
+    ),
     "nodes_per_month": (
         "is negative; use 0 for no growth",
         "is above ipplan's bound of {limit} nodes a month (a pool holds at most 1,000)",
