@@ -269,14 +269,24 @@ def test_a_full_disk_during_the_heatmap_leaves_the_earlier_pair(
     assert _files(tmp_path) == before
 
 
-def test_a_full_disk_writing_the_sweep_png_is_one_line(tmp_path: Path) -> None:
-    if not Path("/dev/full").exists():
-        pytest.skip("no /dev/full")
-    # a CSV that fits and a PNG on a full disk: the temporary file is where the bytes go
-    picture = tmp_path / ".s.png.tmp"
-    picture.symlink_to("/dev/full")
-    code, _, err = run("sweep", "--nodes", "10", "--max-pods", "30", "--out", str(tmp_path / "s"))
-    assert code in (0, 2) and "Traceback" not in err
+def test_a_full_disk_during_the_csv_leaves_the_earlier_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "s.csv"
+    assert run("sweep", "--nodes", "10:50:10", "--max-pods", "30", "--out", str(out))[0] == 0
+    before = _files(tmp_path)
+    import ipplan.sweep as sweep
+
+    real = sweep.format_csv
+
+    def full(*args: object) -> bytes:
+        real(*args)  # type: ignore[arg-type]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sweep, "format_csv", full)
+    code, _, err = run("sweep", "--nodes", "10:90:10", "--max-pods", "30", "--out", str(out))
+    assert (code, err) == (2, f"Error: --out: cannot write {out}: No space left on device\n")
+    assert _files(tmp_path) == before
 
 
 def test_a_killed_run_is_repaired_by_the_next(tmp_path: Path) -> None:
