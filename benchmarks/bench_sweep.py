@@ -25,13 +25,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
-from ipplan.rules import Network, Surge
-from ipplan.sweep import SweepSpec, evaluate_grid, write_sweep
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
+from ipplan.core.keys import SubnetKey
+from ipplan.rules import Network, Severity, Surge
+from ipplan.sweep import ROOM_LIMITS, SweepSpec, evaluate_grid, write_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SURGES = (Surge(10, percent=True), Surge(1))
@@ -84,21 +86,32 @@ def e2_pairs() -> tuple[int, float]:
 
 
 def check_against_scalar(nodes: np.ndarray, pods: np.ndarray) -> None:
+    """Each sampled row equals ``ipplan compare``'s (its defaults: the /16 pod CIDR); the
+    sweep's feasible ignores the pod CIDR (rule A6), and room_limit is the room's limit kind."""
     fields = ("peak_nodes", "node_subnet_ips", "node_subnet_min_prefix", "pod_subnet_ips")
-    fields += ("pod_subnet_min_prefix", "vnet_ips", "max_nodes_in_subnet", "feasible")
+    fields += ("pod_subnet_min_prefix", "vnet_ips", "room_nodes", "room_limit", "feasible")
+    key = SubnetKey("", "s")
     for network in Network:
         for surge in SURGES:
             grid = evaluate_grid(nodes, pods, surge, network, 20)
+            room_codes = np.broadcast_to(grid["room_limit"], nodes.shape)  # type: ignore[arg-type]
             for i, (n, p) in enumerate(zip(nodes.tolist(), pods.tolist(), strict=True)):
-                pool = NodePool("p", n, "s", max_pods=p, max_surge=surge)
-                cluster = Cluster("c", network, (pool,), pod_cidr_prefixlen=8)
-                row = comparison_row(evaluate([cluster], {"s": Subnet("s", 20)}), "c")
-                for key in fields:
-                    value = grid[key]
+                pool = NodePool("p", n, key, max_pods=p, max_surge=surge)
+                estimate = evaluate([Cluster("c", network, (pool,))], {key: Subnet(key, 20)})
+                row = asdict(comparison(estimate, "c"))
+                room = estimate.clusters[0].room
+                row["room_limit"] = None if room is None else room.limit
+                row["feasible"] = not any(
+                    e.severity is Severity.ERROR and e.rule != "A6" for e in estimate.problems
+                )
+                for name in fields:
+                    value = grid[name]
                     got = None if value is None else value[i].item()
-                    if got != row[key]:
+                    if name == "room_limit":
+                        got = ROOM_LIMITS[int(room_codes[i])]
+                    if got != row[name]:
                         sys.exit(
-                            f"MISMATCH {network} {surge} N={n} P={p} {key}: {got} != {row[key]}"
+                            f"MISMATCH {network} {surge} N={n} P={p} {name}: {got} != {row[name]}"
                         )
 
 

@@ -262,7 +262,8 @@ def pool_violations(
     """
     out: list[Violation] = []
     planning = nodes if max_nodes is None else max_nodes
-    pods = f"max_pods of {max_pods}" if max_pods_given else f"max_pods of {max_pods} (the default)"
+    default = f"{network}'s default" + (" for Windows" if os is OS.WINDOWS else "")
+    pods = f"max_pods of {max_pods}" if max_pods_given else f"max_pods of {max_pods} ({default})"
     if nodes == 0 and max_nodes is None:
         out.append(
             Violation(

@@ -577,6 +577,8 @@ def args_case(outcome: Outcome, space: Workspace, rng: random.Random, index: int
         return
     rows = out.read_text().splitlines()
     header = rows[0].split(",")
+    # the room to grow is the subnet's when one is given: compare is asked about the same one
+    subnet = args[args.index("--subnet") :][:2] if "--subnet" in args else []
     for line in rng.sample(rows[1:], min(3, len(rows) - 1)):
         row = dict(zip(header, line.split(","), strict=True))
         if row["max_pods"] in ("",) or int(row["nodes"]) == 0:
@@ -591,13 +593,20 @@ def args_case(outcome: Outcome, space: Workspace, rng: random.Random, index: int
             row["max_surge"],
             "--network",
             row["network"],
+            *subnet,
             "--format",
             "json",
         )
         if compared.code != 0:
             continue
         expected = json.loads(compared.stdout)[0]
-        for key in ("surge_nodes", "peak_nodes", "node_subnet_ips", "node_subnet_min_prefix"):
+        for key in (
+            "surge_nodes",
+            "peak_nodes",
+            "node_subnet_ips",
+            "node_subnet_min_prefix",
+            "room_nodes",  # rule A18: the sweep's room is compare's
+        ):
             if str(expected[key]) != row[key]:
                 outcome.fail(
                     "sweep disagrees with compare",

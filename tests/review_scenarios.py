@@ -5,6 +5,7 @@ from __future__ import annotations
 from netaddr import IPNetwork
 
 from ipplan.core.capacity import Growth, NodePool
+from ipplan.core.keys import SubnetKey
 from ipplan.rules import Network, Surge
 from ipplan.scenario import ClusterSpec, ExternalRange, Planning, Scenario, SubnetSpec, VNet
 
@@ -41,16 +42,22 @@ def small(pods_prefixlen: int | None = None) -> Scenario:
                 "spoke-prod",
                 Network.OVERLAY,
                 (
-                    NodePool("system", 3, "aks-nodes", max_pods=110, max_surge=Surge(1)),
+                    NodePool(
+                        "system",
+                        3,
+                        SubnetKey("spoke-prod", "aks-nodes"),
+                        max_pods=110,
+                        max_surge=Surge(1),
+                    ),
                     NodePool(
                         "user",
                         20,
-                        "aks-nodes",
+                        SubnetKey("spoke-prod", "aks-nodes"),
                         max_nodes=60,
                         max_pods=50,
                         pods_in_use=35,
                         max_surge=Surge(33, percent=True),
-                        pod_subnet="aks-pods",
+                        pod_subnet=SubnetKey("spoke-prod", "aks-pods"),
                         growth=Growth(nodes_per_month=2),
                     ),
                 ),
@@ -109,15 +116,21 @@ def big() -> Scenario:
                 "spoke-web",
                 Network.POD_SUBNET,
                 (
-                    NodePool("system", 3, "web-nodes", max_surge=Surge(1), pod_subnet="web-pods"),
+                    NodePool(
+                        "system",
+                        3,
+                        SubnetKey("spoke-web", "web-nodes"),
+                        max_surge=Surge(1),
+                        pod_subnet=SubnetKey("spoke-web", "web-pods"),
+                    ),
                     NodePool(
                         "frontend",
                         30,
-                        "web-nodes",
+                        SubnetKey("spoke-web", "web-nodes"),
                         max_nodes=80,
                         max_pods=60,
                         pods_in_use=40,
-                        pod_subnet="web-pods",
+                        pod_subnet=SubnetKey("spoke-web", "web-pods"),
                         growth=Growth(percent_per_month=3),
                     ),
                 ),
@@ -127,7 +140,15 @@ def big() -> Scenario:
                 "legacy",
                 "spoke-legacy",
                 Network.KUBENET,
-                (NodePool("default", 150, "legacy-nodes", max_surge=Surge(1), growth=Growth(4)),),
+                (
+                    NodePool(
+                        "default",
+                        150,
+                        SubnetKey("spoke-legacy", "legacy-nodes"),
+                        max_surge=Surge(1),
+                        growth=Growth(4),
+                    ),
+                ),
                 pod_cidr=IPNetwork("10.244.0.0/16"),
             ),
             ClusterSpec(
@@ -135,8 +156,16 @@ def big() -> Scenario:
                 "spoke-data",
                 Network.AZURE_CNI,
                 (
-                    NodePool("system", 3, "data-nodes", max_surge=Surge(1)),
-                    NodePool("spark", 40, "data-nodes", max_pods=30, growth=Growth(1.5)),
+                    NodePool(
+                        "system", 3, SubnetKey("spoke-data", "data-nodes"), max_surge=Surge(1)
+                    ),
+                    NodePool(
+                        "spark",
+                        40,
+                        SubnetKey("spoke-data", "data-nodes"),
+                        max_pods=30,
+                        growth=Growth(1.5),
+                    ),
                 ),
                 private_cluster=True,
             ),

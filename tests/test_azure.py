@@ -739,7 +739,7 @@ def test_a_pool_ipplan_would_reject_is_left_out_and_the_cluster_kept() -> None:
         "subnets": [{"name": "b", "cidr": "10.10.1.0/24"}],
     }
     problem = _rejected({"vnets": [vnet], "clusters": [cluster]}, "clusters[0].node_pools[0]")
-    assert problem.startswith("os: 'windows' ")
+    assert problem.startswith("os: pool 'win' runs Windows, which the Cilium dataplane")
     assert result.notes[1:] == (f"node pool win of cluster c: {problem}: {REJECTED}",)
 
 

@@ -7,6 +7,9 @@ check it without running the code. usable(p) = 2^(32-p) - 5:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,8 +19,10 @@ from ipplan.core.capacity import (
     Estimate,
     NodePool,
     Problem,
+    Room,
     Subnet,
     SubnetDemand,
+    comparison,
     dynamic_pod_ips,
     evaluate,
     min_prefixlen,
@@ -30,28 +35,48 @@ from ipplan.core.capacity import (
     surge_nodes,
     usable_ips,
 )
+from ipplan.core.keys import ResourceKind, SubnetKey
 from ipplan.errors import ScenarioError
-from ipplan.rules import OS, Dataplane, Network, Severity, Surge, parse_surge
+from ipplan.rules import OS, Dataplane, Mode, Network, Severity, Surge, parse_surge
 
 KUBENET, CNI, OVERLAY = Network.KUBENET, Network.AZURE_CNI, Network.OVERLAY
 DYNAMIC, STATIC = Network.POD_SUBNET, Network.POD_SUBNET_STATIC
 ONE, NO_SURGE = Surge(1), Surge(0)
 
 
-def pool(name: str = "p", nodes: int = 3, subnet: str = "nodes", **kw: object) -> NodePool:
-    return NodePool(name=name, nodes=nodes, subnet=subnet, **kw)  # type: ignore[arg-type]
+def key(name: str, vnet: str = "") -> SubnetKey:
+    return SubnetKey(vnet, name)
+
+
+def pool(
+    name: str = "p", nodes: int = 3, subnet: str | SubnetKey = "nodes", **kw: object
+) -> NodePool:
+    if isinstance(kw.get("pod_subnet"), str):
+        kw["pod_subnet"] = key(str(kw["pod_subnet"]))
+    where = key(subnet) if isinstance(subnet, str) else subnet
+    return NodePool(name=name, nodes=nodes, subnet=where, **kw)  # type: ignore[arg-type]
 
 
 def cluster(network: Network, *pools: NodePool, **kw: object) -> Cluster:
     return Cluster("c", network, tuple(pools), **kw)  # type: ignore[arg-type]
 
 
-def sized(**prefixes: int) -> dict[str, Subnet]:
-    return {name: Subnet(name, prefixlen) for name, prefixlen in prefixes.items()}
+def sized(**prefixes: int) -> dict[SubnetKey, Subnet]:
+    return {key(name): Subnet(key(name), prefixlen) for name, prefixlen in prefixes.items()}
 
 
 def subnet_of(estimate: Estimate, name: str) -> SubnetDemand:
-    return next(s for s in estimate.subnets if s.name == name)
+    return next(s for s in estimate.subnets if s.key.name == name and not s.key.for_cluster)
+
+
+def room_of(demand: SubnetDemand) -> int | None:
+    """Room to grow of a subnet's pools (rule A18), in nodes."""
+    return None if demand.room is None else demand.room.nodes
+
+
+def subject(p: Problem) -> str:
+    """What a problem is about, as the tests name it."""
+    return p.cluster or (p.subnet.name if p.subnet else "") or (p.vnet or "")
 
 
 def errors(estimate: Estimate) -> list[Problem]:
@@ -64,11 +89,11 @@ def warnings(estimate: Estimate) -> list[Problem]:
 
 RETIREMENT = Problem(
     KUBENET,
-    "c",
-    "A7",
+    "A21",
     "c: kubenet retires on 2028-03-31",
     "plan the move to azure-cni-overlay",
     Severity.WARNING,
+    cluster="c",
 )
 
 
@@ -97,7 +122,7 @@ def test_vector3_a_24_holds_8_azure_cni_nodes_at_30_pods() -> None:
     # LEG/KUB: floor(251 / (1 + 30)) = 8 (8 * 31 = 248 <= 251; 9 * 31 = 279 > 251);
     # 8 * 30 = 240 pods
     est = evaluate([cluster(CNI, pool(nodes=1, max_pods=30, max_surge=NO_SURGE))], sized(nodes=24))
-    assert subnet_of(est, "nodes").max_nodes == 8
+    assert room_of(subnet_of(est, "nodes")) == 8
     at_max = pool_demand("c", pool(nodes=8, max_pods=30, max_surge=NO_SURGE), CNI)
     assert (at_max.node_subnet_ips, at_max.max_pods_total) == (248, 240)
 
@@ -105,7 +130,7 @@ def test_vector3_a_24_holds_8_azure_cni_nodes_at_30_pods() -> None:
 def test_vector4_a_24_holds_251_kubenet_nodes_27610_pods() -> None:
     # KUB: usable(/24) = 251 nodes, one IP each; 251 * 110 = 27,610 pods
     est = evaluate([cluster(KUBENET, pool(nodes=1, max_surge=NO_SURGE))], sized(nodes=24))
-    assert subnet_of(est, "nodes").max_nodes == 251
+    assert room_of(subnet_of(est, "nodes")) == 251
     at_max = pool_demand("c", pool(nodes=251, max_surge=NO_SURGE), KUBENET)
     assert (at_max.node_subnet_ips, at_max.max_pods, at_max.max_pods_total) == (251, 110, 27610)
 
@@ -169,7 +194,7 @@ def test_vector12_dynamic_24_pod_subnet_holds_15_nodes() -> None:
     for max_pods in (10, 16):
         p = pool(nodes=3, max_pods=max_pods, max_surge=NO_SURGE, pod_subnet="pods")
         est = evaluate([cluster(DYNAMIC, p)], sized(pods=24))
-        assert subnet_of(est, "pods").max_nodes == 15
+        assert room_of(subnet_of(est, "pods")) == 15
         assert subnet_of(est, "pods").peak_ips == 48  # 3 nodes * 16
 
 
@@ -193,10 +218,10 @@ def test_vector15_max_pods_10_needs_3_nodes() -> None:
     assert errors(est) == [
         Problem(
             OVERLAY,
-            "c/p",
             "A2",
-            "pool c/p: 2 node(s) x 10 max pods = 20 pods, below AKS's minimum of 30 per pool",
-            "use at least 3 nodes or more max pods",
+            "pool c/p: 10 max pods x 2 nodes = 20 pods, below AKS's minimum of 30 per pool",
+            "use 3 or more nodes, or raise max_pods",
+            cluster="c",
         )
     ]
     assert not est.feasible
@@ -213,7 +238,7 @@ def test_vector16_max_pods_20_fails_on_1_node_passes_on_3() -> None:
     # Azure/AKS #931: 1 x 20 = 20 < 30 fails (ceil(30 / 20) = 2 nodes needed); 3 x 20 = 60 passes
     est = evaluate([cluster(CNI, pool(nodes=1, max_pods=20))])
     assert [(p.rule, p.fix) for p in errors(est)] == [
-        ("A2", "use at least 2 nodes or more max pods")
+        ("A2", "use 2 or more nodes, or raise max_pods")
     ]
     assert evaluate([cluster(CNI, pool(nodes=3, max_pods=20))]).feasible
 
@@ -235,10 +260,10 @@ def test_max_pods_range_10_to_250() -> None:
 
 def test_vector19_api_server_subnet_takes_9_ips() -> None:
     # APIV: at least 9 IPs in a delegated subnet, minimum /28 (usable 11 >= 9; /29 holds 3)
-    est = evaluate([cluster(OVERLAY, pool(), api_server_subnet="api")], sized(api=28))
+    est = evaluate([cluster(OVERLAY, pool(), api_server_subnet=key("api"))], sized(api=28))
     api = subnet_of(est, "api")
     assert (api.role, api.peak_ips, api.min_prefixlen, api.usable_ips) == ("other", 9, 28, 11)
-    assert (api.headroom_ips, api.utilization_pct, api.max_nodes) == (2, 81.8, None)  # 9/11
+    assert (api.headroom_ips, api.utilization_pct, room_of(api)) == (2, 81.8, None)  # 9/11
 
 
 def test_vector23_overlay_pod_cidr_nodes() -> None:
@@ -265,10 +290,10 @@ def test_vector23_overlay_pod_cidr_in_the_estimate() -> None:
     assert errors(over) == [
         Problem(
             OVERLAY,
-            "c",
             "A6",
             "c: pod CIDR /18 holds 64 nodes (one /24 each), 65 needed at peak",
             "use a /17 or larger",
+            cluster="c",
         )
     ]
 
@@ -279,10 +304,10 @@ def test_pod_cidr_longer_than_24_is_an_error() -> None:
     assert errors(est) == [
         Problem(
             KUBENET,
-            "c",
             "A6",
             "c: pod CIDR /25 is smaller than the /24 each node takes",
             "use a /22 or larger",
+            cluster="c",
         )
     ]
 
@@ -322,17 +347,20 @@ def test_kubenet_400_route_limit() -> None:
     est = evaluate([cluster(KUBENET, big, pod_cidr_prefixlen=15)])
     route = Problem(
         KUBENET,
-        "c",
         "A7",
         "c: 412 peak nodes exceed kubenet's 400-route limit",
         "use azure-cni-overlay or fewer nodes",
+        cluster="c",
     )
     assert errors(est) == [route]
     assert str(route) == (
         "kubenet: c: 412 peak nodes exceed kubenet's 400-route limit; "
         "use azure-cni-overlay or fewer nodes"
     )
-    assert est.clusters[0].limiting_factor == "kubenet route table (400 routes)"
+    room = est.clusters[0].room
+    # room: n + min(12, n) <= 400 -> n = 388; the /15 pod CIDR holds 512 (n + 12 <= 512 -> 500)
+    assert room is not None
+    assert (room.growth_pool_nodes, room.limited_by) == (388, "kubenet route table (400 routes)")
     # 388 + 12 = 400 exactly: fits, with only the retirement warning
     ok = evaluate([cluster(KUBENET, pool(nodes=388, max_surge=Surge(12)), pod_cidr_prefixlen=15)])
     assert (ok.feasible, ok.problems) == (True, (RETIREMENT,))
@@ -360,10 +388,10 @@ def test_kubenet_and_cilium_is_infeasible() -> None:
     assert errors(est) == [
         Problem(
             KUBENET,
-            "c",
             "A7",
             "c: kubenet cannot run the Cilium dataplane",
-            "use azure-cni-overlay with Cilium",
+            "use network azure-cni-overlay with cilium, or dataplane azure",
+            cluster="c",
         )
     ]
     # Cilium changes no IP math on the Azure CNI IPAM modes (CIL, UPD)
@@ -380,10 +408,10 @@ def test_windows_pool_on_kubenet_is_infeasible() -> None:
     assert errors(est) == [
         Problem(
             KUBENET,
-            "c/win",
             "A7",
             "pool c/win runs Windows, which kubenet does not support",
             "use azure-cni-overlay",
+            cluster="c",
         )
     ]
 
@@ -391,22 +419,26 @@ def test_windows_pool_on_kubenet_is_infeasible() -> None:
 def test_windows_pool_with_cilium_is_infeasible() -> None:
     win = pool("win", max_pods=30, os=OS.WINDOWS)
     est = evaluate([cluster(OVERLAY, pool("sys"), win, dataplane=Dataplane.CILIUM)])
-    assert [(p.subject, p.rule, p.message) for p in errors(est)] == [
-        ("c/win", "A7", "pool c/win runs Windows, which the Cilium dataplane does not support")
+    assert [(subject(p), p.rule, p.message) for p in errors(est)] == [
+        (
+            "c",
+            "A7",
+            "pool c/win runs Windows, which the Cilium dataplane does not support (Linux only)",
+        )
     ]
 
 
 def test_windows_over_110_pods_is_a_warning() -> None:
-    # QUO/OVL: Windows <= 110 recommended; overlay's default 250 is above it
-    est = evaluate([cluster(OVERLAY, pool("sys"), pool("win", os=OS.WINDOWS))])
+    # QUO/OVL: Windows <= 110 recommended; a Windows pool that sets 250 itself is above it
+    est = evaluate([cluster(OVERLAY, pool("sys"), pool("win", max_pods=250, os=OS.WINDOWS))])
     assert est.problems == (
         Problem(
             OVERLAY,
-            "c/win",
             "A2",
-            "pool c/win: Windows with 250 max pods, above the recommended 110",
-            "use max pods <= 110",
+            "pool c/win: Windows with max_pods of 250, above the 110 recommended",
+            "set max_pods: 110",
             Severity.WARNING,
+            cluster="c",
         ),
     )
     assert est.feasible
@@ -421,10 +453,10 @@ def test_vnet_limit_azure_cni_infeasible_overlay_fine() -> None:
     assert errors(est) == [
         Problem(
             CNI,
-            "vnet",
             "A15",
             "VNet (cluster) needs 65,762 private IPs, above Azure's 65,536 per VNet",
             "use azure-cni-overlay or split across VNets",
+            vnet="",
         )
     ]
     assert evaluate([cluster(CNI, pool(nodes=261, max_pods=250, max_surge=NO_SURGE))]).feasible
@@ -455,7 +487,8 @@ def test_vnet_limit_counts_a_static_block_once() -> None:
     assert (d.static_blocks, d.pod_subnet_ips, d.vnet_ips) == (16000, 256000, 17000)
     assert static.feasible
     # static pod subnet: 2^(28-p) - 2 >= 16,000 -> 2^14 = 16,384 -> /14 (a /15 holds 8,190)
-    assert subnet_of(static, "c/pods").min_prefixlen == 14
+    # the cluster's own pod subnet (no pod_subnet named): unsized, keyed for cluster c
+    assert static.subnet(SubnetKey("", "pods", for_cluster="c")).min_prefixlen == 14
     # dynamic: 1,000 + 1,000 * 250 = 251,000 > 65,536
     dynamic = evaluate([cluster(DYNAMIC, p)])
     assert [(e.rule, e.message) for e in errors(dynamic)] == [
@@ -469,11 +502,11 @@ def test_pool_over_1000_nodes_with_surge() -> None:
     assert errors(est) == [
         Problem(
             OVERLAY,
-            "c/p",
             "A10",
-            "pool c/p: 950 nodes + 95 surge = 1,045, "
-            "above AKS's 1,000 nodes per pool in an upgrade",
-            "split the pool or lower max_surge",
+            "pool c/p: 950 nodes + 95 surge nodes (10%) = 1,045 during an upgrade, "
+            "above AKS's limit of 1,000 per pool",
+            "lower max_surge or the node count, or split the pool",
+            cluster="c",
         )
     ]
     # 909 + ceil(90.9) = 909 + 91 = 1,000: fits
@@ -487,10 +520,10 @@ def test_cluster_over_5000_nodes() -> None:
     assert errors(est) == [
         Problem(
             OVERLAY,
-            "c",
             "A10",
-            "c plans 5,400 nodes, above AKS's limit of 5,000 per cluster",
+            "c plans 5,400 nodes (max_nodes where set), above AKS's limit of 5,000 per cluster",
             "split the workload across clusters",
+            cluster="c",
         )
     ]
     # 5 x 900 + 500 = 5,000: fits
@@ -655,9 +688,16 @@ def test_two_pools_share_one_subnet_overlay() -> None:
         59,
         27,
     )
-    # 32 / 59 = 54.24%; a grows while b stays at 21: M_a <= 59 - 21 = 38 -> N + ceil(N/10) <= 38
-    # -> N = 34 (34 + 4 = 38; 35 + 4 = 39)
-    assert (s.utilization_pct, s.max_nodes) == (54.2, 34)
+    # 32 / 59 = 54.24%. Room (rule A18): a is the system pool (first, no mode), so b grows while
+    # a stays at 11: M_b <= 59 - 11 = 48 -> N + 1 <= 48 -> N_b = 47; the /16 pod CIDR (11 + 48
+    # <= 256) and 1,000 per pool do not bind. Room counts the subnet's pools: 10 + 47 = 57
+    assert (s.utilization_pct, room_of(s)) == (54.2, 57)
+    assert s.room is not None
+    assert (s.room.growth_pool, s.room.growth_pool_nodes, s.room.limit) == (
+        "c/b",
+        47,
+        ResourceKind.NODE_SUBNET,
+    )
 
 
 def test_two_pools_share_one_subnet_azure_cni() -> None:
@@ -668,20 +708,25 @@ def test_two_pools_share_one_subnet_azure_cni() -> None:
     # now: 10 x 31 + 20 x 51 = 310 + 1,020 = 1,330; 1,412 / 2,043 = 69.11%; headroom 631
     assert (s.now_ips, s.peak_ips, s.min_prefixlen) == (1330, 1412, 21)
     assert (s.utilization_pct, s.headroom_ips) == (69.1, 631)
-    # a grows: 31 x M_a <= 2,043 - 1,071 = 972 -> M_a <= 31 -> N = 28 (28 + 3 = 31; 29 + 3 = 32)
-    assert s.max_nodes == 28
+    # b (the user pool) grows while a stays at 341: 51 x M_b <= 2,043 - 341 = 1,702
+    # -> M_b <= 33 (33 x 51 = 1,683; 34 x 51 = 1,734) -> N_b + 1 <= 33 -> N_b = 32;
+    # VNet 341 + 1,683 = 2,024 <= 65,536. Room: 10 + 32 = 42
+    assert room_of(s) == 42
     # the same pools in a /22 (1,019 usable): infeasible
     small = evaluate([cluster(CNI, a, b)], sized(nodes=22))
     assert errors(small) == [
         Problem(
             CNI,
-            "nodes",
             "A3",
             "node subnet nodes (/22, 1,019 usable IPs) needs 1,412 IPs at peak",
             "use a /21 or larger, or fewer nodes or max pods",
+            cluster="c",
+            subnet=key("nodes"),
         )
     ]
-    assert subnet_of(small, "nodes").max_nodes == 0  # b alone (1,071) is over 1,019
+    # b grows from 0: 51 x M_b <= 1,019 - 341 = 678 -> M_b <= 13 (663; 14 x 51 = 714)
+    # -> N_b = 12; room 10 + 12 = 22 (the plan's own 20 nodes of b do not fit)
+    assert room_of(subnet_of(small, "nodes")) == 22
 
 
 def test_one_pool_per_subnet() -> None:
@@ -698,7 +743,7 @@ def test_one_pool_per_subnet() -> None:
     )
     assert (sb.peak_ips, sb.min_prefixlen, sb.headroom_ips, sb.utilization_pct) == (21, 27, 6, 77.8)
     # sa: N + ceil(N/10) <= 11 -> N = 10; sb: N + 1 <= 27 -> N = 26
-    assert (sa.max_nodes, sb.max_nodes) == (10, 26)
+    assert (room_of(sa), room_of(sb)) == (10, 26)
     row = est.clusters[0]
     # 30 planned, 32 peak; max pods total 10 x 250 + 20 x 250 = 7,500
     assert (row.planning_nodes, row.peak_nodes, row.node_subnet_ips, row.max_pods_total) == (
@@ -730,20 +775,20 @@ def test_private_cluster_and_internal_lbs_use_the_first_pools_subnet() -> None:
     # sa: 11 + 6 = 17 -> /27 (27; /28 = 11); sb: 21 only
     assert (sa.now_ips, sa.peak_ips, sa.min_prefixlen, sb.peak_ips) == (16, 17, 27, 21)
     # sa: N + ceil(N/10) + 6 <= 27 -> M <= 21 -> N = 19 (19 + 2 = 21; 20 + 2 = 22)
-    assert sa.max_nodes == 19
+    assert room_of(sa) == 19
     # a subnet's other users (Subnet.other_ips) count too: 27 - 6 - 5 = 16 -> N = 14 (14 + 2)
-    est = evaluate([c], {"sa": Subnet("sa", 27, other_ips=5)})
-    assert (subnet_of(est, "sa").peak_ips, subnet_of(est, "sa").max_nodes) == (22, 14)
+    est = evaluate([c], {key("sa"): Subnet(key("sa"), 27, other_ips=5)})
+    assert (subnet_of(est, "sa").peak_ips, room_of(subnet_of(est, "sa"))) == (22, 14)
 
 
 def test_api_server_subnet_shared_by_two_clusters() -> None:
     # APIV: 9 IPs each; 18 > 11 (/28) -> /27 (27)
-    c1 = Cluster("c1", OVERLAY, (pool(),), api_server_subnet="api")
-    c2 = Cluster("c2", OVERLAY, (pool(subnet="n2"),), api_server_subnet="api")
+    c1 = Cluster("c1", OVERLAY, (pool(),), api_server_subnet=key("api"))
+    c2 = Cluster("c2", OVERLAY, (pool(subnet="n2"),), api_server_subnet=key("api"))
     est = evaluate([c1, c2], sized(api=28))
     api = subnet_of(est, "api")
     assert (api.peak_ips, api.min_prefixlen) == (18, 27)
-    assert [(p.subject, p.rule, p.message) for p in errors(est)] == [
+    assert [(subject(p), p.rule, p.message) for p in errors(est)] == [
         ("api", "A3", "other subnet api (/28, 11 usable IPs) needs 18 IPs at peak")
     ]
 
@@ -763,8 +808,10 @@ def test_dynamic_pod_subnet_shared_by_two_pools() -> None:
         23,
         17,
     )
-    # 490 / 507 = 96.65%; a grows: 30 M_a <= 507 - 160 = 347 -> M_a <= 11 -> N = 10
-    assert (s.utilization_pct, s.max_nodes) == (96.6, 10)
+    # 490 / 507 = 96.65%. b (the user pool; a is the first, the system pool) grows, surge 0:
+    # 32 N_b <= 507 - 330 = 177 -> N_b = 5 (160; 6 x 32 = 192); the node subnet is unsized.
+    # Room: 10 + 5 = 15
+    assert (s.utilization_pct, room_of(s)) == (96.6, 15)
     # node subnet: 11 + 5 = 16 IPs; VNet: 16 + 490 = 506
     assert subnet_of(est, "nodes").peak_ips == 16
     assert est.clusters[0].vnet_ips == 506
@@ -786,8 +833,9 @@ def test_static_pod_subnet_shared_by_two_pools() -> None:
         992,
         80,
     )
-    # 912 / 992 = 91.94%; a grows: 2 M_a <= 62 - 35 = 27 -> M_a <= 13 -> N = 12
-    assert (s.utilization_pct, s.max_nodes) == (91.9, 12)
+    # 912 / 992 = 91.94%. b (the user pool) grows, surge 0: 7 N_b <= 62 - 22 = 40 blocks
+    # -> N_b = 5 (35; 6 x 7 = 42). Room: 10 + 5 = 15
+    assert (s.utilization_pct, room_of(s)) == (91.9, 15)
     # VNet: 16 node IPs + 57 blocks counted once each = 73
     assert est.clusters[0].vnet_ips == 73
     assert [d.static_blocks for d in est.pools] == [22, 35]
@@ -802,7 +850,7 @@ def test_static_pod_subnet_shared_by_two_pools() -> None:
     ]
 
 
-# ----- property: a subnet's max_nodes is exactly the largest node count that fits --------------
+# ----- property: room is exactly the largest growth-pool count every limit allows --------------
 
 surges = st.one_of(
     st.builds(Surge, st.integers(0, 20)),
@@ -815,6 +863,15 @@ def _peak(nodes: int, surge: Surge) -> int:
     return nodes + min(extra, nodes)
 
 
+#: rule A18's search range: 5,000 per cluster bounds every growth pool
+_SEARCH = range(5001)
+
+
+def _largest_brute(holds: Callable[[int], bool]) -> int:
+    """The largest n in 0..5,000 for which every limit holds, by trying every n; 0 if none."""
+    return max((n for n in _SEARCH if holds(n)), default=0)
+
+
 @given(
     prefixlen=st.integers(16, 29),
     network=st.sampled_from(list(Network)),
@@ -824,7 +881,7 @@ def _peak(nodes: int, surge: Surge) -> int:
     shared=st.booleans(),
     other_ips=st.integers(0, 20),
 )
-def test_node_subnet_max_nodes_is_the_largest_fit(
+def test_node_subnet_room_is_the_largest_count_every_limit_allows(
     prefixlen: int,
     network: Network,
     pods: tuple[int, int],
@@ -837,23 +894,50 @@ def test_node_subnet_max_nodes_is_the_largest_fit(
     second = pool("b", nodes=second_nodes, max_pods=pods[1], max_surge=surge[1])
     second = second if shared else pool("b", nodes=second_nodes, subnet="other")
     est = evaluate(
-        [cluster(network, first, second)], {"nodes": Subnet("nodes", prefixlen, other_ips)}
+        [cluster(network, first, second)],
+        {key("nodes"): Subnet(key("nodes"), prefixlen, other_ips)},
     )
     usable = 2 ** (32 - prefixlen) - 5
+    # b is the user pool (a, the first, is the system pool): in a shared subnet b grows; alone
+    # in "nodes", a is the only pool there and grows itself (rule A18)
+    p_b = pods[1] if shared else {KUBENET: 110, CNI: 30, OVERLAY: 250}.get(network, 110)
+    s_b = surge[1] if shared else Surge(10, percent=True)
+    max_pods, surges_ = (pods[0], p_b), (surge[0], s_b)
+    grown = 1 if shared else 0
 
-    def ips(n: int, p: int) -> int:  # rule A3: one IP per node, 1 + P for azure-cni
-        return n * (1 + p) if network is CNI else n
+    def per_node_ips(i: int) -> int:  # rule A3: one IP per node, 1 + P for azure-cni
+        return 1 + max_pods[i] if network is CNI else 1
 
-    def requirement(n: int) -> int:
-        shared_ips = ips(_peak(second_nodes, surge[1]), pods[1]) if shared else 0
-        return other_ips + ips(_peak(n, surge[0]), pods[0]) + shared_ips
+    def vnet_per_node(i: int) -> int:  # rule A15: node IP plus VNet pod IPs / static blocks
+        if network is DYNAMIC:
+            return 1 + max(16, max_pods[i])  # rule A8 with U = P
+        if network is STATIC:
+            return 1 + -(-(max_pods[i] + 1) // 16)  # rule A9: a block counts once
+        return per_node_ips(i)
 
-    best = subnet_of(est, "nodes").max_nodes
-    assert best is not None
-    if requirement(0) > usable:
-        assert best == 0
-    else:
-        assert requirement(best) <= usable < requirement(best + 1)
+    def holds(n: int) -> bool:
+        counts = [3, second_nodes]
+        counts[grown] = n
+        peaks = [_peak(counts[i], surges_[i]) for i in (0, 1)]
+        in_subnet = (0, 1) if shared else (0,)
+        subnet_ips = other_ips + sum(peaks[i] * per_node_ips(i) for i in in_subnet)
+        vnet = other_ips + sum(peaks[i] * vnet_per_node(i) for i in (0, 1))
+        return (
+            subnet_ips <= usable  # rule A5
+            and (network not in (KUBENET, OVERLAY) or sum(peaks) <= 256)  # A6, default /16
+            and (network is not KUBENET or sum(peaks) <= 400)  # A7
+            and peaks[grown] <= 1000  # A10, with surge
+            and sum(counts) <= 5000  # A10
+            and vnet <= 65536  # A15
+        )
+
+    room = subnet_of(est, "nodes").room
+    assert room is not None
+    best = _largest_brute(holds)
+    assert room.growth_pool == ("c/b" if shared else "c/a")
+    assert room.growth_pool_nodes == best
+    # the subnet's pools' planning nodes: the other pool in it as planned, plus the grown one
+    assert room.nodes == best + (3 if shared else 0)
 
 
 @given(
@@ -864,7 +948,7 @@ def test_node_subnet_max_nodes_is_the_largest_fit(
     surge=st.tuples(surges, surges),
     second_nodes=st.integers(0, 300),
 )
-def test_pod_subnet_max_nodes_is_the_largest_fit(
+def test_pod_subnet_room_is_the_largest_count_every_limit_allows(
     prefixlen: int,
     static: bool,
     pods: tuple[int, int],
@@ -893,33 +977,35 @@ def test_pod_subnet_max_nodes_is_the_largest_fit(
     # static: blocks against 2^(28-p) - 2 blocks; dynamic: IPs against usable(p)
     capacity = max(2 ** (28 - prefixlen) - 2, 0) if static else 2 ** (32 - prefixlen) - 5
 
-    def requirement(n: int) -> int:
-        return _peak(n, surge[0]) * per_node(0) + _peak(second_nodes, surge[1]) * per_node(1)
+    def holds(n: int) -> bool:  # b, the user pool, grows; a (3 nodes) stays as planned
+        peaks = (_peak(3, surge[0]), _peak(n, surge[1]))
+        pod = peaks[0] * per_node(0) + peaks[1] * per_node(1)
+        # VNet (rule A15): one IP per node (the node subnet is unsized) plus the pod IPs, a
+        # static block counted once
+        return pod <= capacity and peaks[1] <= 1000 and 3 + n <= 5000 and sum(peaks) + pod <= 65536
 
-    best = subnet_of(est, "s").max_nodes
-    assert best is not None
-    if requirement(0) > capacity:
-        assert best == 0
-    else:
-        assert requirement(best) <= capacity < requirement(best + 1)
+    room = subnet_of(est, "s").room
+    assert room is not None
+    best = _largest_brute(holds)
+    assert (room.growth_pool, room.growth_pool_nodes, room.nodes) == ("c/b", best, 3 + best)
 
 
 def test_vnet_over_the_limit_without_a_cluster_in_it() -> None:
     # a VNet only other users fill (70,000 IPs in a /15: 131,067 usable) is over 65,536 too; the
     # cluster lives in another VNet, so the problem names the VNet and the evaluated model
-    c = cluster(OVERLAY, pool(), vnet="v1")
-    est = evaluate([c], {"big": Subnet("big", 15, other_ips=70000, vnet="v2")})
-    assert [(p.network, p.subject, p.rule, p.message) for p in errors(est)] == [
+    c = cluster(OVERLAY, pool(subnet=key("nodes", "v1")), vnet="v1")
+    est = evaluate([c], {key("big", "v2"): Subnet(key("big", "v2"), 15, other_ips=70000)})
+    assert [(p.network, subject(p), p.rule, p.message) for p in errors(est)] == [
         (OVERLAY, "v2", "A15", "VNet v2 needs 70,000 private IPs, above Azure's 65,536 per VNet")
     ]
 
 
 def test_no_clusters_no_problems_and_no_crash() -> None:
     # an estate with no AKS cluster: its subnets are still rows, but no model to judge them
-    est = evaluate([], {"big": Subnet("big", 14, other_ips=70000, vnet="hub")})
+    est = evaluate([], {key("big", "hub"): Subnet(key("big", "hub"), 14, other_ips=70000)})
     big = subnet_of(est, "big")
     # /14: 2^18 - 5 = 262,139 usable; 70,000 used -> /15 would hold 131,067
-    assert (big.peak_ips, big.usable_ips, big.min_prefixlen, big.max_nodes) == (
+    assert (big.peak_ips, big.usable_ips, big.min_prefixlen, room_of(big)) == (
         70000,
         262139,
         15,
@@ -938,10 +1024,159 @@ def test_cluster_room_grows_the_largest_pool_not_the_system_pool() -> None:
         sized(nodes=22),
     )
     (row,) = est.clusters
-    assert (row.max_nodes, row.limiting_factor) == (363, "kubenet route table (400 routes)")
+    assert row.room is not None
+    assert (row.room.nodes, row.room.limited_by) == (363, "kubenet route table (400 routes)")
 
 
 def test_a_pool_scaled_to_zero_is_not_held_to_the_30_pod_minimum() -> None:
     # rule A2 counts `nodes`; an autoscaler user pool at 0 nodes has no pods to count
     est = evaluate([cluster(OVERLAY, pool(nodes=0, max_nodes=10, max_pods=10))])
     assert [p.rule for p in est.problems] == []
+
+
+# ----- rule A18: room to grow, hand-computed ---------------------------------------------------
+
+
+def test_room_grows_the_user_pool_not_the_system_pool() -> None:
+    # overlay in a /24 (251 usable), default surge 10%. system 3 + ceil(0.3) = 4 peak; the user
+    # pool (20 nodes) grows: 4 + n + ceil(n/10) <= 251 -> n + ceil(n/10) <= 247 -> n = 224
+    # (224 + 23 = 247; 225 + 23 = 248). The /16 pod CIDR allows 4 + M <= 256 -> n = 229, so the
+    # node subnet binds. Room: 3 + 224 = 227 nodes; the growth pool's own count is 224
+    system, user = pool("system", nodes=3), pool("user", nodes=20)
+    est = evaluate([cluster(OVERLAY, system, user)], sized(nodes=24))
+    want = Room(
+        227, "c/user", 224, ResourceKind.NODE_SUBNET, "node subnet nodes (/24, 251 usable IPs)"
+    )
+    assert est.clusters[0].room == want
+    assert subnet_of(est, "nodes").room == want  # both pools are in the subnet
+    row = comparison(est, "c")
+    assert (row.room_nodes, row.room_growth_pool, row.room_growth_pool_nodes) == (
+        227,
+        "c/user",
+        224,
+    )
+    assert row.room_limited_by == "node subnet nodes (/24, 251 usable IPs)"
+
+
+def test_room_with_mode_on_some_pools() -> None:
+    # once one pool says its mode, the pools that do not are user pools (rule A18): the first
+    # pool (8 nodes, no mode) is a user pool here, "sys" (30, mode system) is not; users p0 (8)
+    # and p2 (5): p0 grows. Surge 1; /25 = 123 usable; peaks sys 31, p2 6:
+    # 31 + 6 + n + 1 <= 123 -> n = 85 (the /16 pod CIDR: 37 + n + 1 <= 256 -> 218).
+    # Room: 85 + 30 + 5 = 120
+    pools = (
+        pool("p0", nodes=8, max_surge=ONE),
+        pool("sys", nodes=30, max_surge=ONE, mode=Mode.SYSTEM),
+        pool("p2", nodes=5, max_surge=ONE),
+    )
+    room = evaluate([cluster(OVERLAY, *pools)], sized(nodes=25)).clusters[0].room
+    assert room is not None
+    assert (room.nodes, room.growth_pool, room.growth_pool_nodes, room.limit) == (
+        120,
+        "c/p0",
+        85,
+        ResourceKind.NODE_SUBNET,
+    )
+    # ties go to the first listed: u1 (mode user, 5) and u2 (no mode, 5); peaks sys 11, u1 6,
+    # u2 6: u1 grows: 11 + 6 + n + 1 <= 123 -> n = 105; room 10 + 105 + 5 = 120
+    tied = (
+        pool("sys", nodes=10, max_surge=ONE, mode=Mode.SYSTEM),
+        pool("u1", nodes=5, max_surge=ONE, mode=Mode.USER),
+        pool("u2", nodes=5, max_surge=ONE),
+    )
+    room = evaluate([cluster(OVERLAY, *tied)], sized(nodes=25)).clusters[0].room
+    assert room is not None
+    assert (room.nodes, room.growth_pool, room.growth_pool_nodes) == (120, "c/u1", 105)
+
+
+@pytest.mark.parametrize(
+    ("system_surge", "grown", "nodes"),
+    [
+        # system 3 + 1 = 4 peak: n + ceil(n/10) <= 400 - 4 = 396 -> n = 360 (360 + 36 = 396;
+        # 361 + 37 = 398); room 3 + 360 = 363
+        (ONE, 360, 363),
+        # system 3 + 3 = 6 peak: n + ceil(n/10) <= 394 -> n = 358 (358 + 36 = 394; 359 + 36 =
+        # 395); room 3 + 358 = 361
+        (Surge(3), 358, 361),
+        # system 3 + 0 = 3 peak: n + ceil(n/10) <= 397 -> n = 360 (396; 361 + 37 = 398)
+        (NO_SURGE, 360, 363),
+    ],
+)
+def test_kubenet_room_stops_at_400_routes_minus_the_other_pools_peak(
+    system_surge: Surge, grown: int, nodes: int
+) -> None:
+    # the subnet alone allows 470 nodes of the user pool (surge 10%): a /22 (1,019 usable) with
+    # 498 IPs of other users; with the system pool at 4 peak: 4 + 498 + 470 + 47 = 1,019 fits
+    # exactly, 471 + 48 = 519 -> 1,021 does not. The /14 pod CIDR holds 1,024 nodes.
+    subnets = {key("nodes"): Subnet(key("nodes"), 22, other_ips=498)}
+    system = pool("system", nodes=3, max_surge=system_surge)
+    user = pool("user", nodes=20)
+    overlay = evaluate(
+        [cluster(OVERLAY, pool("system", nodes=3, max_surge=ONE), user, pod_cidr_prefixlen=14)],
+        subnets,
+    )
+    room = overlay.clusters[0].room
+    assert room is not None  # overlay has no route table: the subnet's 470 is the answer
+    assert (room.growth_pool_nodes, room.limit) == (470, ResourceKind.NODE_SUBNET)
+    est = evaluate([cluster(KUBENET, system, user, pod_cidr_prefixlen=14)], subnets)
+    room = est.clusters[0].room
+    assert room is not None
+    assert (room.nodes, room.growth_pool, room.growth_pool_nodes) == (nodes, "c/user", grown)
+    assert (room.limit, room.limited_by) == (
+        ResourceKind.KUBENET_ROUTES,
+        "kubenet route table (400 routes)",
+    )
+    # never past 400 routes: the grown pool's peak plus the system pool's peak
+    assert _peak(grown, Surge(10, percent=True)) + _peak(3, system_surge) <= 400
+    assert subnet_of(est, "nodes").room == room  # both pools are in the subnet
+
+
+def test_room_of_a_subnet_shared_by_two_clusters() -> None:
+    # overlay, surge 1, one /24 (251 usable) shared: c1/a 10 nodes (11 peak), c2/b 30 (31 peak).
+    # Each cluster's lone pool is a user pool; the subnet's growth pool is the larger, c2/b:
+    # 11 + n + 1 <= 251 -> n = 239 (c2's /16 pod CIDR: n + 1 <= 256 -> 255).
+    # The subnet's room counts its pools: 10 (c1/a as planned) + 239 = 249
+    c1 = Cluster("c1", OVERLAY, (pool("a", nodes=10, subnet="shared", max_surge=ONE),))
+    c2 = Cluster("c2", OVERLAY, (pool("b", nodes=30, subnet="shared", max_surge=ONE),))
+    est = evaluate([c1, c2], sized(shared=24))
+    room = subnet_of(est, "shared").room
+    assert room is not None
+    assert (room.nodes, room.growth_pool, room.growth_pool_nodes, room.limit) == (
+        249,
+        "c2/b",
+        239,
+        ResourceKind.NODE_SUBNET,
+    )
+    # each cluster's own room is its own nodes: c1/a grows beside c2/b's 31:
+    # 31 + n + 1 <= 251 -> n = 219; c2/b: 239 as above
+    rooms = {c.name: c.room for c in est.clusters}
+    assert {name: (r.nodes, r.growth_pool) for name, r in rooms.items() if r} == {
+        "c1": (219, "c1/a"),
+        "c2": (239, "c2/b"),
+    }
+
+
+def test_windows_pool_without_max_pods_gets_110_under_overlay_and_no_warning() -> None:
+    # rule A19: min(model default, 110): overlay min(250, 110) = 110; azure-cni min(30, 110) =
+    # 30; pod subnet min(110, 110) = 110. A default never raises the Windows warning (A2)
+    win = pool("win", os=OS.WINDOWS)
+    est = evaluate([cluster(OVERLAY, pool("sys"), win)])
+    assert est.problems == ()
+    d = est.pools[1]
+    # 3 nodes x 110 = 330 pods planned
+    assert (d.max_pods, d.max_pods_default, d.max_pods_total) == (110, True, 330)
+    got = {n: pool_demand("c", win, n).max_pods for n in (CNI, OVERLAY, DYNAMIC, STATIC)}
+    assert got == {CNI: 30, OVERLAY: 110, DYNAMIC: 110, STATIC: 110}
+    # the largest P of the cluster under overlay: the Linux pool's 250
+    assert (comparison(est, "c").max_pods, comparison(est, "c").max_pods_default) == (250, True)
+
+
+def test_cluster_vnet_ips_include_its_load_balancer_and_endpoint_ips() -> None:
+    # overlay: a 10 + 1 = 11, b 20 + 1 = 21 peak node IPs; 3 ILB + 2 private endpoints + 1
+    # private API endpoint = 6; an API server subnet takes 9: 32 + 6 + 9 = 47
+    a = pool("a", nodes=10, subnet="sa")
+    b = pool("b", nodes=20, subnet="sb", max_surge=ONE)
+    c = cluster(OVERLAY, a, b, private_cluster=True, internal_lbs=3, private_endpoints=2)
+    assert evaluate([c]).clusters[0].vnet_ips == 38  # 32 + 6
+    with_api = replace(c, api_server_subnet=key("api"))
+    assert evaluate([with_api]).clusters[0].vnet_ips == 47

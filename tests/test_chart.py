@@ -93,7 +93,7 @@ def test_comparison(plan: Plan) -> None:
     assert [ax.get_title(loc="left") for ax in fig.axes] == [
         "VNet IPs consumed",
         "smallest node subnet",
-        "max nodes in the current node subnet",
+        "room to grow",
     ]
     assert vnet.get_xlabel() == "VNet private IPs consumed at peak (IPs)"
     assert [t.get_text() for t in vnet.get_yticklabels()] == [
@@ -103,14 +103,18 @@ def test_comparison(plan: Plan) -> None:
         "azure-cni-pod-subnet",
         "azure-cni-pod-subnet-static",
     ]
-    assert [t.get_text() for t in vnet.texts] == [" 84", " 4,524", " 84", " 4,364", " 432"]
+    # VNet IPs count the cluster's 4 ILB frontends and private API endpoint too (rule A15)
+    assert [t.get_text() for t in vnet.texts] == [" 89", " 4,529", " 89", " 4,369", " 437"]
     assert [t.get_text() for t in smallest.texts][:2] == [" /25 (89 IPs)", " /19 (4,529 IPs)"]
+    # room to grow (rule A18), as in clusters.csv: the user pool grows to 181 (181 + 60 surge =
+    # 241 of the 242 IPs the system pool and other consumers leave), + 3 system nodes = 184;
+    # under azure-cni the planned pools already overflow the /24, so the user pool reaches 0
     assert [t.get_text() for t in fits.texts] == [
-        " 225",
-        " does not fit",
-        " 225",
-        " 225",
-        " 225",
+        " 184",
+        " 3",
+        " 184",
+        " 184",
+        " 184",
         "planned 63",
     ]
     # one bar per model, in the model's colour; the infeasible one hatched
@@ -147,14 +151,15 @@ def test_forecast(pinned: Plan) -> None:
         "azure-cni-pod-subnet-static\n",
     ]
     assert [ax.get_xlabel() for ax in fig.axes] == [
-        "node subnet (IPs)\nspoke-prod/aks-nodes",
+        "kubenet support (retires 2028-03-31) (months)\nprod-aks",
         "node subnet (IPs)\nspoke-prod/aks-nodes",
         "node subnet (IPs)\nspoke-prod/aks-nodes",
         "pod subnet (IPs)\nspoke-prod/aks-pods",
         "pod subnet (IPs)\nspoke-prod/aks-pods",
     ]
     # required, capacity and warn level; plus the exhaustion month where it runs out
-    assert [len(ax.get_lines()) for ax in fig.axes] == [3, 4, 3, 4, 4]
+    # kubenet's panel is its retirement (rule A21), which runs out in 2028-04
+    assert [len(ax.get_lines()) for ax in fig.axes] == [4, 4, 3, 4, 4]
     overlay = fig.axes[2]
     required = overlay.get_lines()[0]
     assert required.get_color() == MODEL_COLORS["azure-cni-overlay"]

@@ -145,11 +145,11 @@ def test_sweep_writes_csv_and_heatmap(tmp_path: Path) -> None:
     assert stdout == f"wrote 12 rows to {out} and the heatmap to {tmp_path / 'sweep.png'}\n"
     lines = out.read_text().splitlines()
     assert lines[0].startswith("network,max_surge,max_pods,nodes,surge_nodes,peak_nodes,")
-    # kubenet, 30 pods, 10 nodes + 1 surge: 11 IPs (/28); pod CIDR 11 /24s -> /20; a /24 holds
-    # 251 peak nodes -> 250 planned
-    assert lines[1] == "kubenet,1,30,10,1,11,11,28,,,20,11,250,True,True"
+    # kubenet, 30 pods, 10 nodes + 1 surge: 11 IPs (/28); pod CIDR 11 /24s -> /20; room (A18):
+    # a /24 holds 251 peak nodes -> 250 planned
+    assert lines[1] == "kubenet,1,30,10,1,11,11,28,,,20,11,250,node-subnet,True,True"
     # azure-cni, 110 pods, 30 nodes: 31 x 111 = 3,441 IPs -> /20; a /24 holds 2 peak -> 1 node
-    assert lines[-1] == "azure-cni,1,110,30,1,31,3441,20,,,,3441,1,False,False"
+    assert lines[-1] == "azure-cni,1,110,30,1,31,3441,20,,,,3441,1,node-subnet,False,False"
     assert (tmp_path / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -167,8 +167,8 @@ def test_sweep_writes_csv_and_heatmap(tmp_path: Path) -> None:
          "azure-cni-pod-subnet-static"),
         (["--nodes", "10", "--max-surge", "lots"], "--max-surge: 'lots' is not a surge: use a "
          "node count such as 1 or a percentage such as 33%"),
-        (["--nodes", "10", "--subnet", "10.0.0.0/30"], "--subnet: 10.0.0.0/30 is a /30; Azure "
-         "subnets are /2 to /29: use a prefix in that range"),
+        (["--nodes", "10", "--subnet", "10.0.0.0/30"], "--subnet: 10.0.0.0/30 is outside Azure's "
+         "subnet sizes, /2 to /29; use a prefix in that range"),
         (["--nodes", "10", "--out", "/nonexistent/x.csv"], "--out: folder /nonexistent does not "
          "exist: create it first"),
         (["--nodes", "0:1000000", "--max-pods", "10:250"], "the sweep has 1,205,001,205 rows, "

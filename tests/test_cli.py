@@ -8,7 +8,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from ipplan.cli import app
+from ipplan.cli import ExitCode, app
 
 COMMANDS = ["compare", "plan", "validate", "schema", "check", "sweep", "import", "import azure"]
 
@@ -59,3 +59,25 @@ def test_no_arguments_shows_help_and_exits_2() -> None:
     result = CliRunner().invoke(app, [], prog_name="ipplan")
     assert result.exit_code == 2
     assert "Usage: ipplan" in result.output
+
+
+def test_exit_codes_are_the_documented_ones() -> None:
+    assert {code.name: int(code) for code in ExitCode} == {
+        "OK": 0,
+        "FALLS_SHORT": 1,
+        "USER_ERROR": 2,
+        "INTERRUPTED": 130,
+    }
+    result = CliRunner().invoke(app, ["validate", "no-such-file.yaml"])
+    assert result.exit_code == ExitCode.USER_ERROR
+
+
+def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ipplan.cli
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ipplan.cli, "check_compare_options", interrupted)
+    result = CliRunner().invoke(app, ["compare", "--nodes", "3"])
+    assert result.exit_code == ExitCode.INTERRUPTED

@@ -45,27 +45,29 @@ def test_compare_table() -> None:
     assert (code, err) == (0, "")
     assert out == (
         "network                      nodes  surge  peak  max pods  node IPs  node subnet"
-        "  pod IPs  pod subnet  pod CIDR  VNet IPs  nodes fit  used %   ok\n"
+        "  pod IPs  pod subnet  pod CIDR  VNet IPs  room  used %   ok\n"
         "---------------------------  -----  -----  ----  --------  --------  -----------"
-        "  -------  ----------  --------  --------  ---------  ------  ---\n"
+        "  -------  ----------  --------  --------  ----  ------  ---\n"
         "kubenet                         50      1    51        30        51          /26"
-        "        -           -       /18        51      2,042     2.5  yes\n"
+        "        -           -       /18        51   255     2.5  yes\n"
         "azure-cni                       50      1    51        30     1,581          /21"
-        "        -           -         -     1,581         64    77.4  yes\n"
+        "        -           -         -     1,581    64    77.4  yes\n"
         "azure-cni-overlay               50      1    51        30        51          /26"
-        "        -           -       /18        51      2,042     2.5  yes\n"
+        "        -           -       /18        51   255     2.5  yes\n"
         "azure-cni-pod-subnet            50      1    51        30        51          /26"
-        "    1,530         /21         -     1,581      2,042     2.5  yes\n"
+        "    1,530         /21         -     1,581   999     2.5  yes\n"
         "azure-cni-pod-subnet-static     50      1    51        30        51          /26"
-        "    1,632         /21         -       153      2,042     2.5  yes\n"
+        "    1,632         /21         -       153   999     2.5  yes\n"
         "\n"
-        "kubenet: up to 255 nodes; limited by pod CIDR /16 (256 nodes at one /24 each)\n"
+        "kubenet: room for 255 nodes; limited by pod CIDR /16 (256 nodes at one /24 each)\n"
         "kubenet: warning: cluster: kubenet retires on 2028-03-31; "
         "plan the move to azure-cni-overlay\n"
-        "azure-cni: up to 64 nodes; limited by node subnet 10.240.0.0/21 (2,043 usable IPs)\n"
-        "azure-cni-overlay: up to 255 nodes; limited by pod CIDR /16 (256 nodes at one /24 each)\n"
-        "azure-cni-pod-subnet: up to 999 nodes; limited by AKS nodes per pool (1,000 with surge)\n"
-        "azure-cni-pod-subnet-static: up to 999 nodes; "
+        "azure-cni: room for 64 nodes; limited by node subnet 10.240.0.0/21 (2,043 usable IPs)\n"
+        "azure-cni-overlay: room for 255 nodes; "
+        "limited by pod CIDR /16 (256 nodes at one /24 each)\n"
+        "azure-cni-pod-subnet: room for 999 nodes; "
+        "limited by AKS nodes per pool (1,000 with surge)\n"
+        "azure-cni-pod-subnet-static: room for 999 nodes; "
         "limited by AKS nodes per pool (1,000 with surge)\n"
     )
 
@@ -77,11 +79,11 @@ def test_compare_table_infeasible_model_says_why() -> None:
     assert (code, err) == (0, "")
     assert out == (
         "network    nodes  surge  peak  max pods  node IPs  node subnet  pod IPs  pod subnet"
-        "  pod CIDR  VNet IPs  nodes fit  used %  ok\n"
+        "  pod CIDR  VNet IPs  room  used %  ok\n"
         "---------  -----  -----  ----  --------  --------  -----------  -------  ----------"
-        "  --------  --------  ---------  ------  --\n"
+        "  --------  --------  ----  ------  --\n"
         "azure-cni     50      1    51        30     1,581          /21        -           -"
-        "         -     1,581         31   155.2  NO\n"
+        "         -     1,581    31   155.2  NO\n"
         "\n"
         "azure-cni: INFEASIBLE: node subnet 10.240.0.0/22 (1,019 usable IPs) needs 1,581 IPs "
         "at peak; use a /21 or larger, or fewer nodes or max pods\n"
@@ -91,22 +93,24 @@ def test_compare_table_infeasible_model_says_why() -> None:
 def test_compare_csv() -> None:
     code, out, err = run(*IPP_21, "--format", "csv")
     assert (code, err) == (0, "")
+    # room (rule A18) is the compare table's number: the pod CIDR binds kubenet and overlay
+    # (N + 1 <= 256 -> 255), the /21 azure-cni (31 (N + 1) <= 2,043 -> 64), 1,000 per pool the rest
     assert out.splitlines() == [
-        "network,nodes,surge_nodes,peak_nodes,max_pods,node_subnet_ips,node_subnet_min_prefix,"
-        "pod_subnet_ips,pod_subnet_min_prefix,pod_cidr_min_prefix,vnet_ips,max_pods_total,"
-        "max_nodes_in_subnet,subnet_utilization_pct,max_nodes,limiting_factor,feasible,problems,"
-        "warnings",
-        "kubenet,50,1,51,30,51,26,,,18,51,1500,2042,2.5,255,"
+        "network,nodes,surge_nodes,peak_nodes,max_pods,max_pods_default,node_subnet_ips,"
+        "node_subnet_min_prefix,pod_subnet_ips,pod_subnet_min_prefix,pod_cidr_min_prefix,vnet_ips,"
+        "max_pods_total,subnet_utilization_pct,room_nodes,room_growth_pool,room_growth_pool_nodes,"
+        "room_limited_by,feasible,problems,warnings",
+        "kubenet,50,1,51,30,False,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
         "pod CIDR /16 (256 nodes at one /24 each),True,,"
         "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
-        "azure-cni,50,1,51,30,1581,21,,,,1581,1500,64,77.4,64,"
+        "azure-cni,50,1,51,30,False,1581,21,,,,1581,1500,77.4,64,cluster/pool,64,"
         '"node subnet 10.240.0.0/21 (2,043 usable IPs)",True,,',
-        "azure-cni-overlay,50,1,51,30,51,26,,,18,51,1500,2042,2.5,255,"
+        "azure-cni-overlay,50,1,51,30,False,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
         "pod CIDR /16 (256 nodes at one /24 each),True,,",
-        "azure-cni-pod-subnet,50,1,51,30,51,26,1530,21,,1581,1500,2042,2.5,999,"
+        "azure-cni-pod-subnet,50,1,51,30,False,51,26,1530,21,,1581,1500,2.5,999,cluster/pool,999,"
         '"AKS nodes per pool (1,000 with surge)",True,,',
-        "azure-cni-pod-subnet-static,50,1,51,30,51,26,1632,21,,153,1500,2042,2.5,999,"
-        '"AKS nodes per pool (1,000 with surge)",True,,',
+        "azure-cni-pod-subnet-static,50,1,51,30,False,51,26,1632,21,,153,1500,2.5,999,cluster/pool,"
+        '999,"AKS nodes per pool (1,000 with surge)",True,,',
     ]
     # a CSV reader sees not-applicable as empty cells
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -127,6 +131,7 @@ def _row(network: str, **values: object) -> dict[str, object]:
         "surge_nodes": 1,
         "peak_nodes": 51,
         "max_pods": 30,
+        "max_pods_default": False,
         "node_subnet_ips": 51,
         "node_subnet_min_prefix": 26,
         "pod_subnet_ips": None,
@@ -134,10 +139,11 @@ def _row(network: str, **values: object) -> dict[str, object]:
         "pod_cidr_min_prefix": None,
         "vnet_ips": 51,
         "max_pods_total": 1500,
-        "max_nodes_in_subnet": 2042,
         "subnet_utilization_pct": 2.5,
-        "max_nodes": 999,
-        "limiting_factor": "AKS nodes per pool (1,000 with surge)",
+        "room_nodes": 999,
+        "room_growth_pool": "cluster/pool",
+        "room_growth_pool_nodes": 999,
+        "room_limited_by": "AKS nodes per pool (1,000 with surge)",
         "feasible": True,
         "problems": "",
         "warnings": "",
@@ -156,8 +162,9 @@ def test_compare_json() -> None:
         _row(
             "kubenet",
             pod_cidr_min_prefix=18,
-            max_nodes=255,
-            limiting_factor=POD_CIDR_16,
+            room_nodes=255,
+            room_growth_pool_nodes=255,
+            room_limited_by=POD_CIDR_16,
             warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
         ),
         _row(
@@ -165,16 +172,17 @@ def test_compare_json() -> None:
             node_subnet_ips=1581,
             node_subnet_min_prefix=21,
             vnet_ips=1581,
-            max_nodes_in_subnet=64,
             subnet_utilization_pct=77.4,
-            max_nodes=64,
-            limiting_factor="node subnet 10.240.0.0/21 (2,043 usable IPs)",
+            room_nodes=64,
+            room_growth_pool_nodes=64,
+            room_limited_by="node subnet 10.240.0.0/21 (2,043 usable IPs)",
         ),
         _row(
             "azure-cni-overlay",
             pod_cidr_min_prefix=18,
-            max_nodes=255,
-            limiting_factor=POD_CIDR_16,
+            room_nodes=255,
+            room_growth_pool_nodes=255,
+            room_limited_by=POD_CIDR_16,
         ),
         _row("azure-cni-pod-subnet", pod_subnet_ips=1530, pod_subnet_min_prefix=21, vnet_ips=1581),
         _row(
@@ -189,13 +197,13 @@ def test_compare_json() -> None:
 
 
 def test_compare_json_without_a_subnet_has_null_subnet_columns() -> None:
-    # no --subnet: nothing to fit into, so max_nodes_in_subnet and utilization are not applicable
+    # no --subnet: nothing to fit into, so utilization is not applicable
     code, out, _ = run(*IPP, "--network", "azure-cni", "--format", "json")
     assert code == 0
     (row,) = json.loads(out)
-    assert (row["max_nodes_in_subnet"], row["subnet_utilization_pct"]) == (None, None)
+    assert row["subnet_utilization_pct"] is None
     # 1,000 peak nodes x 31 = 31,000 <= 65,536 VNet IPs, so the pool limit binds: 999
-    assert (row["node_subnet_ips"], row["max_nodes"]) == (1581, 999)
+    assert (row["node_subnet_ips"], row["room_nodes"]) == (1581, 999)
 
 
 def test_compare_kubenet_route_limit() -> None:
@@ -217,15 +225,16 @@ def test_compare_kubenet_route_limit() -> None:
         surge_nodes=12,
         peak_nodes=412,
         max_pods=110,
+        max_pods_default=True,
         node_subnet_ips=412,
         node_subnet_min_prefix=23,
         pod_cidr_min_prefix=15,
         vnet_ips=412,
         max_pods_total=44000,
-        max_nodes_in_subnet=None,
         subnet_utilization_pct=None,
-        max_nodes=388,
-        limiting_factor="kubenet route table (400 routes)",
+        room_nodes=388,
+        room_growth_pool_nodes=388,
+        room_limited_by="kubenet route table (400 routes)",
         feasible=False,
         problems="cluster: 412 peak nodes exceed kubenet's 400-route limit; "
         "use azure-cni-overlay or fewer nodes",
@@ -250,7 +259,8 @@ def test_compare_defaults_surge_10_percent_and_each_models_max_pods() -> None:
 
 
 def test_compare_windows() -> None:
-    # kubenet cannot run Windows; overlay's default 250 max pods is above Windows' 110
+    # kubenet cannot run Windows; a Windows pool without max pods gets min(250, 110) on overlay,
+    # so the default raises no warning (rule A19)
     code, out, _ = run("compare", "--nodes", "8", "--os", "windows", "--format", "json")
     assert code == 0
     rows = {r["network"]: r for r in json.loads(out)}
@@ -258,11 +268,8 @@ def test_compare_windows() -> None:
         False,
         "pool cluster/pool runs Windows, which kubenet does not support; use azure-cni-overlay",
     )
-    assert (rows["azure-cni-overlay"]["feasible"], rows["azure-cni-overlay"]["warnings"]) == (
-        True,
-        "pool cluster/pool: Windows with 250 max pods, above the recommended 110; "
-        "use max pods <= 110",
-    )
+    overlay = rows["azure-cni-overlay"]
+    assert (overlay["feasible"], overlay["max_pods"], overlay["warnings"]) == (True, 110, "")
 
 
 def test_compare_pod_subnet_and_internal_lbs() -> None:
@@ -286,8 +293,9 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         330,
         23,
     )
-    # node subnet: N + 1 + 3 <= 11 -> N = 7; 14 / 11 = 127.27%
-    assert (row["max_nodes_in_subnet"], row["subnet_utilization_pct"]) == (7, 127.3)
+    # room: the node subnet N + 1 + 3 <= 11 -> N = 7 binds before the pod subnet (30 (N + 1)
+    # <= 251 -> N = 7 too; the node subnet is listed first); 14 / 11 = 127.27%
+    assert (row["room_nodes"], row["subnet_utilization_pct"]) == (7, 127.3)
     assert row["feasible"] is False
     assert row["problems"] == (
         "node subnet 10.240.0.0/28 (11 usable IPs) needs 14 IPs at peak; "
@@ -306,8 +314,8 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--max-surge", "abc"],
-            "Error: --max-surge: 'abc' is not a surge: use a node count such as 1 or a "
-            "percentage such as 33%",
+            "Error: --max-surge: 'abc' is not a surge; use a node count such as 1 or a percentage "
+            "such as 33%",
         ),
         (
             ["--network", "calico"],
@@ -321,23 +329,22 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--pod-cidr", "fd12:3456:789a::/64"],
-            "Error: --pod-cidr: fd12:3456:789a::/64 is IPv6; compare sizes the IPv4 ranges "
-            "(AKS has no IPv6-only clusters): give an IPv4 CIDR",
+            "Error: --pod-cidr: fd12:3456:789a::/64 is IPv6; give an IPv4 pod CIDR",
         ),
         (
             ["--subnet", "10.240.0.0/30"],
-            "Error: --subnet: 10.240.0.0/30 is a /30; Azure subnets are /2 to /29: "
+            "Error: --subnet: 10.240.0.0/30 is outside Azure's subnet sizes, /2 to /29; "
             "use a prefix in that range",
         ),
         (
             ["--pod-subnet", "0.0.0.0/1"],
-            "Error: --pod-subnet: 0.0.0.0/1 is a /1; Azure subnets are /2 to /29: "
-            "use a prefix in that range",
+            "Error: --pod-subnet: 0.0.0.0/1 overlaps 127.0.0.0/8 (loopback), which is not "
+            "allowed for a VNet; use another range",
         ),
         (
             ["--max-nodes", "40"],
-            "Error: --max-nodes 40 is below --nodes 50: the autoscaler maximum must be at least "
-            "the node count; use --max-nodes 50 or more",
+            "Error: --max-nodes: pool 'pool': max_nodes 40 is below nodes (50); the autoscaler's "
+            "maximum must be at least the current node count",
         ),
         (
             ["--service-cidr", "10.0.0.0"],
@@ -361,6 +368,119 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
     code, out, err = run(*IPP, *args)
     assert (code, out, err) == (2, "", message + "\n")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--pod-cidr", "10.240.0.0/16", "--subnet", "10.240.0.0/21"],
+            "--pod-cidr: 10.240.0.0/16 overlaps VNet 'vnet' (10.240.0.0/21, --subnet); use a range "
+            "used nowhere in your network, such as 10.244.0.0/16",
+        ),
+        (
+            ["--subnet", "10.244.0.0/21"],
+            "--pod-cidr: the default 10.244.0.0/16 overlaps VNet 'vnet' (10.244.0.0/21, --subnet); "
+            "use a range used nowhere in your network, such as 100.64.0.0/16",
+        ),
+        (
+            ["--pod-cidr", "100.64.0.0/16", "--service-cidr", "100.64.0.0/16"],
+            "--service-cidr: 100.64.0.0/16 overlaps the pod CIDR (100.64.0.0/16, --pod-cidr); use "
+            "a range used nowhere in your network, such as 10.0.0.0/16",
+        ),
+        (
+            ["--service-cidr", "10.240.0.0/16", "--subnet", "10.240.0.0/21"],
+            "--service-cidr: 10.240.0.0/16 overlaps the cluster's VNet 'vnet' (10.240.0.0/21, "
+            "--subnet); use a range used nowhere in your network, such as 10.0.0.0/16",
+        ),
+        (
+            ["--service-cidr", "10.0.0.0/8"],
+            "--service-cidr: 10.0.0.0/8 is larger than AKS allows for a service CIDR (/12); use a "
+            "/12 or smaller, such as a /16",
+        ),
+        (
+            ["--pods-in-use", "31"],
+            "--pods-in-use: pool 'pool': pods in use 31 is above the pool's max_pods of 30; pods "
+            "in use per node cannot exceed max pods",
+        ),
+        (
+            ["--nodes", "0"],
+            "--nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for an "
+            "autoscaler pool: set max_nodes, or give 1 or more",
+        ),
+        (
+            ["--subnet", "10.240.0.0/21", "--pod-subnet", "10.240.0.0/21"],
+            "--pod-subnet: '10.240.0.0/21' is also the pool's node subnet; pods need a subnet of "
+            "their own",
+        ),
+        (
+            ["--subnet", "10.240.0.0/21", "--pod-subnet", "10.240.1.0/24"],
+            "--pod-subnet: 10.240.1.0/24 overlaps subnet '10.240.0.0/21' (10.240.0.0/21, "
+            "subnets[0]); subnets of a VNet must not overlap",
+        ),
+        (
+            ["--nodes", "1", "--max-pods", "20"],
+            "--max-pods: pool 'pool': 20 max pods x 1 node = 20 pods, below AKS's minimum of 30 "
+            "per pool; use 2 or more nodes, or raise max_pods",
+        ),
+        (["--max-pods", "300"], "--max-pods: 300 is above AKS's limit of 250"),
+        (["--nodes", "2000"], "--nodes: 2000 is above AKS's limit of 1,000 nodes per pool"),
+        (
+            ["--nodes", "1000"],
+            "--max-surge: pool 'pool': 1,000 nodes + 1 surge node (1) = 1,001 during an upgrade, "
+            "above AKS's limit of 1,000 per pool; lower max_surge or the node count, or split the "
+            "pool",
+        ),
+        (
+            ["--network", "kubenet", "--dataplane", "cilium"],
+            "--dataplane: cluster 'cluster': kubenet cannot run the Cilium dataplane; use network "
+            "azure-cni-overlay with cilium, or dataplane azure",
+        ),
+        (
+            ["--network", "kubenet", "--os", "windows"],
+            "--os: pool 'pool' runs Windows, which kubenet does not support; use azure-cni-overlay",
+        ),
+        (
+            ["--os", "windows", "--dataplane", "cilium"],
+            "--os: pool 'pool' runs Windows, which the Cilium dataplane does not support (Linux "
+            "only); use a Linux pool, or dataplane azure",
+        ),
+        (
+            ["--pod-cidr", "172.16.0.0/12"],
+            "--pod-cidr: 172.16.0.0/12 overlaps 172.30.0.0/16 (reserved by AKS), which is not "
+            "allowed for a pod CIDR; use another range",
+        ),
+        (
+            ["--subnet", "169.254.0.0/24"],
+            "--subnet: 169.254.0.0/24 overlaps 169.254.0.0/16 (link-local), which is not allowed "
+            "for a VNet; use another range",
+        ),
+    ],
+    ids=[
+        "pod-cidr-overlaps-subnet",
+        "default-pod-cidr-overlaps-subnet",
+        "service-cidr-overlaps-pod-cidr",
+        "service-cidr-overlaps-subnet",
+        "service-cidr-too-large",
+        "pods-in-use-above-max-pods",
+        "zero-nodes-without-max-nodes",
+        "pod-subnet-is-node-subnet",
+        "pod-subnet-inside-node-subnet",
+        "below-30-pods-per-pool",
+        "max-pods-above-250",
+        "nodes-above-1000",
+        "surge-above-1000",
+        "kubenet-cilium",
+        "windows-kubenet",
+        "windows-cilium",
+        "pod-cidr-forbidden",
+        "subnet-link-local",
+    ],
+)
+def test_compare_rejects_what_a_scenario_file_rejects(args: list[str], message: str) -> None:
+    # rule A23: the options go through the scenario checks; the field path becomes the option
+    code, out, err = run(*IPP, *args)
+    assert (code, out, err) == (2, "", f"Error: {message}\n")
 
 
 def test_compare_static_29_pod_subnet_is_reported_not_a_crash() -> None:

@@ -17,12 +17,15 @@ from ipplan.core.forecast import (
     month_label,
     shortfalls,
 )
+from ipplan.core.keys import ResourceKind, SubnetKey
 from ipplan.rules import Network, Severity, Surge
+
+NODES, OLD = SubnetKey("spoke", "nodes"), SubnetKey("spoke", "old")
 
 
 def _forecast(
     clusters: list[Cluster],
-    subnets: dict[str, Subnet],
+    subnets: dict[SubnetKey, Subnet],
     networks: tuple[Network, ...] = (),
     horizon: int = 6,
     warn: int = 80,
@@ -82,12 +85,12 @@ def test_month_labels_roll_over_years() -> None:
 POOL = NodePool(
     "user",
     10,
-    "spoke/nodes",
+    NODES,
     max_surge=Surge(10, percent=True),
     growth=Growth(nodes_per_month=5),
 )
 CLUSTER = Cluster("aks", Network.OVERLAY, (POOL,), vnet="spoke")
-SUBNETS = {"spoke/nodes": Subnet("spoke/nodes", 27, vnet="spoke")}
+SUBNETS = {NODES: Subnet(NODES, 27)}
 
 
 def test_surge_is_recomputed_every_month() -> None:
@@ -121,8 +124,14 @@ def test_every_model_and_unsized_pod_subnets_are_na() -> None:
     routes = _one(f, "kubenet-routes", "kubenet")
     assert (routes.capacity, routes.required[0], routes.resource.unit) == (400, 11, "routes")
     pods = _one(f, "pod-subnet", "azure-cni-pod-subnet-static")
-    # no pod subnet in the plan: nobody sized it, so it cannot run out
-    assert (pods.resource.name, pods.capacity, pods.status) == ("aks/pods", None, "n/a")
+    # no pod subnet in the plan: nobody sized it, so it cannot run out; its key is the
+    # cluster's own placeholder, which never equals a real subnet's
+    assert (pods.resource.name, pods.capacity, pods.status) == (
+        "aks's pod subnet (none in the plan)",
+        None,
+        "n/a",
+    )
+    assert pods.resource.subnet == SubnetKey("spoke", "pods", for_cluster="aks")
     assert (pods.warn_month, pods.exhaustion_month, pods.utilization_pct(0)) == (None, None, None)
     # 110 default max pods: ceil(111/16) = 7 blocks of 16 per node; 11 peak nodes at month 0
     assert pods.required[0] == 11 * 7 * 16
@@ -131,11 +140,26 @@ def test_every_model_and_unsized_pod_subnets_are_na() -> None:
     assert not any(
         s.model == "azure-cni-pod-subnet-static" and s.resource.kind == "pod-cidr" for s in f.series
     )
+    # rule A21: kubenet's retirement is a resource of the kubenet model only. Supported months
+    # from 2027-11 to 2028-03: (2028 x 12 + 3) - (2027 x 12 + 11) = 4; required = the month
+    # index 0..6; warn: 100 m >= 80 x 4 = 320 -> m = 4; runs out: m > 4 -> month 5, 2028-04
+    retire = _one(f, "retirement", "kubenet")
+    assert (retire.resource.name, retire.resource.clusters, retire.resource.unit) == (
+        "aks",
+        ("aks",),
+        "months",
+    )
+    assert (retire.capacity, retire.required) == (4, (0, 1, 2, 3, 4, 5, 6))
+    assert (retire.warn_month, retire.exhaustion_month, retire.status) == (4, 5, "runs out")
+    assert f.months[5] == "2028-04"
+    assert [s.model for s in f.series if s.resource.kind is ResourceKind.RETIREMENT] == ["kubenet"]
+    # under kubenet the /27 node subnet still runs out first: month 3 (28 > 27), before month 5
+    assert f.first_to_run_out("kubenet") == _one(f, "node-subnet", "kubenet")
 
 
 def test_mixed_models_are_labelled_current() -> None:
-    other = Cluster("legacy", Network.KUBENET, (NodePool("p", 395, "spoke/old"),), vnet="spoke")
-    subnets = {**SUBNETS, "spoke/old": Subnet("spoke/old", 23, vnet="spoke")}
+    other = Cluster("legacy", Network.KUBENET, (NodePool("p", 395, OLD),), vnet="spoke")
+    subnets = {**SUBNETS, OLD: Subnet(OLD, 23)}
     f = _forecast([CLUSTER, other], subnets, networks=(Network.OVERLAY,), horizon=1)
     assert (f.models, f.current) == ((CURRENT, "azure-cni-overlay"), CURRENT)
     # 395 nodes + 10% surge (40) = 435 routes: short at month 0, and an error of rule A7;
@@ -148,6 +172,15 @@ def test_mixed_models_are_labelled_current() -> None:
     assert [p.rule for p in f.problems["azure-cni-overlay"]] == ["A6"]
     vnet = _one(f, "vnet-ips")
     assert vnet.resource.clusters == ("aks", "legacy")
+    # rule A21: the kubenet cluster's retirement, 4 months away, lasts the 1-month horizon
+    retire = _one(f, "retirement")
+    assert (retire.resource.name, retire.capacity, retire.required, retire.status) == (
+        "legacy",
+        4,
+        (0, 1),
+        "ok",
+    )
+    assert not any(s.resource.kind == "retirement" for s in f.of("azure-cni-overlay"))
 
 
 def test_evaluates_once_per_distinct_month(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,7 +192,7 @@ def test_evaluates_once_per_distinct_month(monkeypatch: pytest.MonkeyPatch) -> N
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(forecast_module, "evaluate", counting)
-    slow = NodePool("p", 10, "spoke/nodes", growth=Growth(nodes_per_month=0.25))
+    slow = NodePool("p", 10, NODES, growth=Growth(nodes_per_month=0.25))
     cluster = Cluster("aks", Network.OVERLAY, (slow,), vnet="spoke")
     f = _forecast([cluster], SUBNETS, networks=(Network.OVERLAY, Network.KUBENET), horizon=8)
     # 10 + floor(m/4): 10 for months 0-3, 11 for 4-7, 12 for 8: 3 evaluations per model
@@ -169,7 +202,8 @@ def test_evaluates_once_per_distinct_month(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_binding_prefers_the_first_to_run_out_then_the_fullest() -> None:
     def series(kind: str, required: tuple[int, ...], capacity: int, exhausted: int | None):
-        return Series("m", Resource(kind, kind, ("c",)), capacity, required, None, exhausted)
+        resource = Resource(ResourceKind(kind), kind, ("c",))
+        return Series("m", resource, capacity, required, None, exhausted)
 
     f = Forecast(
         months=("2027-01", "2027-02"),
@@ -191,8 +225,8 @@ def test_binding_prefers_the_first_to_run_out_then_the_fullest() -> None:
 
 def test_shortfalls_list_errors_then_short_runway() -> None:
     f = _forecast([CLUSTER], SUBNETS, horizon=12)
-    problem = Problem(Network.OVERLAY, "aks", "A6", "pod CIDR too small", "use a /15")
-    warning = Problem(Network.OVERLAY, "aks", "A7", "w", "f", Severity.WARNING)
+    problem = Problem(Network.OVERLAY, "A6", "pod CIDR too small", "use a /15", cluster="aks")
+    warning = Problem(Network.OVERLAY, "A7", "w", "f", Severity.WARNING, cluster="aks")
     assert shortfalls(f, [problem, warning], 12) == [
         "INFEASIBLE: azure-cni-overlay: pod CIDR too small; use a /15",
         "node subnet spoke/nodes: runs out 2028-02, 3 months of runway (12 required): "
@@ -214,15 +248,32 @@ def test_shortfalls_list_errors_then_short_runway() -> None:
     ],
 )
 def test_fix_for(kind: str, need: int, expected: str) -> None:
-    series = Series("m", Resource(kind, "x", ("c",)), 1, (0, need), None, 1)
+    series = Series("m", Resource(ResourceKind(kind), "x", ("c",)), 1, (0, need), None, 1)
     assert fix_for(series) == expected
 
 
 def test_fix_for_vnet_ips_suggests_overlay_only_where_it_helps() -> None:
     # kubenet and overlay pods take pod-CIDR addresses, not VNet IPs: overlay frees nothing
     for model in ("kubenet", "azure-cni-overlay", "azure-cni", CURRENT):
-        series = Series(model, Resource("vnet-ips", "v", ("c",)), 65_536, (0, 70_000), None, 1)
+        vnet = Resource(ResourceKind.VNET_IPS, "v", ("c",))
+        series = Series(model, vnet, 65_536, (0, 70_000), None, 1)
         expected = "fix: spread the clusters over more VNets"
         if model in ("azure-cni", CURRENT):
             expected = "fix: azure-cni-overlay, or spread the clusters over more VNets"
         assert fix_for(series) == expected
+
+
+def test_shortfalls_count_kubenet_retirement_as_runway() -> None:
+    # rule A21: a kubenet cluster whose resources all last: the node subnet /24 holds 251, the
+    # pool 10 nodes + 1 surge = 11. From 2027-11 kubenet has 4 months (to 2028-03); it is
+    # unsupported from month 5 = 2028-04: 5 months of runway, below a 12-month gate
+    pool = NodePool("user", 10, NODES)
+    kubenet = Cluster("aks", Network.KUBENET, (pool,), vnet="spoke")
+    f = _forecast([kubenet], {NODES: Subnet(NODES, 24)})
+    assert shortfalls(f, [], 12) == [
+        "kubenet support (retires 2028-03-31) for aks: unsupported from 2028-04, 5 months of "
+        "runway (12 required); fix: move to azure-cni-overlay before 2028-03-31"
+    ]
+    assert shortfalls(f, [], 5) == []  # 5 months is enough for a 5-month gate
+    binding = f.binding("kubenet", "aks")
+    assert binding is not None and binding.resource.kind is ResourceKind.RETIREMENT

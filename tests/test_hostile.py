@@ -89,7 +89,7 @@ def test_growth_up_to_the_bound_plans_and_everything_runs_out(tmp_path: Path) ->
     assert run("validate", str(path))[0] == 0
     code, out, _ = run("plan", str(path), "--out", str(tmp_path / "r"))
     assert code == 0
-    assert "runway (azure-cni-overlay): cluster node limit example-aks runs out 2027-02" in out
+    assert "runway (azure-cni-overlay): node subnet spoke/aks-nodes runs out 2027-02" in out
 
 
 def test_check_bounds_its_longer_horizon_like_validate(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_sweep_agrees_with_compare_at_huge_surges(tmp_path: Path, surge: str) ->
     code, _, err = run(
         "sweep",
         "--nodes",
-        "1000",
+        "500",
         "--max-pods",
         "30",
         "--network",
@@ -130,11 +130,11 @@ def test_sweep_agrees_with_compare_at_huge_surges(tmp_path: Path, surge: str) ->
     )
     assert code == 0, err
     row = next(csv.DictReader(io.StringIO(out.read_text())))
-    assert (row["surge_nodes"], row["peak_nodes"]) == ("1000", "2000")
-    code, text, _ = run(
+    assert (row["surge_nodes"], row["peak_nodes"]) == ("500", "1000")
+    code, text, _ = run(  # a peak of at most 1,000: compare refuses what a scenario refuses
         "compare",
         "--nodes",
-        "1000",
+        "500",
         "--network",
         "kubenet",
         "--max-surge",
@@ -143,7 +143,7 @@ def test_sweep_agrees_with_compare_at_huge_surges(tmp_path: Path, surge: str) ->
         "csv",
     )
     compared = next(csv.DictReader(io.StringIO(text)))
-    assert (compared["surge_nodes"], compared["peak_nodes"]) == ("1000", "2000")
+    assert (compared["surge_nodes"], compared["peak_nodes"]) == ("500", "1000")
 
 
 def test_a_surge_of_5000_digits_is_one_line() -> None:
@@ -172,7 +172,7 @@ def test_a_sweep_whose_csv_could_pass_the_bound_says_how_to_lift_it(tmp_path: Pa
     code, _, err = run(
         "sweep",
         "--nodes",
-        "0:1000000",
+        "1:1000000",
         "--max-pods",
         "10:48",
         "--network",
@@ -182,9 +182,9 @@ def test_a_sweep_whose_csv_could_pass_the_bound_says_how_to_lift_it(tmp_path: Pa
     )
     assert (code, err) == (
         2,
-        "Error: --out: the sweep's 195,000,195 rows could take up to 22,502 MiB of CSV, above "
+        "Error: --out: the sweep's 195,000,000 rows could take up to 24,362 MiB of CSV, above "
         "--max-csv-mb 1,024; use larger steps or fewer values, or raise --max-csv-mb to "
-        "22,502\n",
+        "24,362\n",
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -194,7 +194,7 @@ def test_the_csv_bound_is_an_upper_bound(tmp_path: Path) -> None:
     from ipplan.sweep import SweepSpec, write_sweep
 
     spec = SweepSpec(
-        tuple(range(0, 5001, 7)), (10, 30, 250), (Surge(1), Surge(2**40, True)), tuple(Network), 24
+        tuple(range(1, 5001, 7)), (10, 30, 250), (Surge(1), Surge(2**40, True)), tuple(Network), 24
     )
     write_sweep(spec, tmp_path / "s.csv")
     assert (tmp_path / "s.csv").stat().st_size <= spec.csv_bytes
@@ -373,9 +373,9 @@ def test_import_azure_escapes_names_on_screen_and_in_the_yaml(tmp_path: Path, na
     ("args", "message"),
     [
         (
-            ["compare", "--nodes", "99999999999"],
-            "Error: --nodes: '99999999999' is invalid: input should be less than or equal to "
-            "1000000; see 'ipplan compare --help'\n",
+            ["check", str(EXAMPLE), "--min-runway-months", "99999999999"],
+            "Error: --min-runway-months: '99999999999' is invalid: input should be less than or "
+            "equal to 1200; see 'ipplan check --help'\n",
         ),
         (
             ["compare", "--nodes", "9" * 5000],
@@ -394,8 +394,13 @@ def test_import_azure_escapes_names_on_screen_and_in_the_yaml(tmp_path: Path, na
             "'ipplan compare --help'\n",
         ),
         (["nope"], "Error: No such command 'nope'; see 'ipplan --help'\n"),
+        (  # compare bounds its counts through the scenario checks (rule A23)
+            ["compare", "--nodes", "9" * 4000],
+            "Error: --nodes: 999999999999999999999999999999999999999999999999999999999... is above "
+            "AKS's limit of 1,000 nodes per pool\n",
+        ),
     ],
-    ids=["range", "digits", "newline", "unknown-option", "unknown-command"],
+    ids=["range", "digits", "newline", "unknown-option", "unknown-command", "scenario-bound"],
 )
 def test_option_errors_are_one_line_quoting_the_value(args: list[str], message: str) -> None:
     assert run(*args) == (2, "", message)

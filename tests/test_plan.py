@@ -8,6 +8,7 @@ import pytest
 from netaddr import IPNetwork
 
 from ipplan.core.capacity import Growth, NodePool
+from ipplan.core.keys import SubnetKey
 from ipplan.core.plan import build_plan
 from ipplan.errors import ScenarioError
 from ipplan.rules import Network, Surge
@@ -39,22 +40,26 @@ def _scenario(
     )
 
 
+def K(name: str) -> SubnetKey:  # noqa: N802 - a subnet of the test VNet
+    return SubnetKey("spoke", name)
+
+
 SUBNETS = (
     SubnetSpec("gateway", cidr=IPNetwork("10.20.0.0/27"), used_ips=9),
     SubnetSpec("aks-nodes", prefixlen=22),
     SubnetSpec("aks-pods", auto=True),
 )
 POOLS = (
-    NodePool("system", 3, "aks-nodes", max_pods=110, max_surge=Surge(1)),
+    NodePool("system", 3, K("aks-nodes"), max_pods=110, max_surge=Surge(1)),
     NodePool(
         "user",
         20,
-        "aks-nodes",
+        K("aks-nodes"),
         max_nodes=60,
         max_pods=50,
         pods_in_use=35,
         max_surge=Surge(33, percent=True),
-        pod_subnet="aks-pods",
+        pod_subnet=K("aks-pods"),
         growth=Growth(nodes_per_month=2),
     ),
 )
@@ -91,17 +96,19 @@ def test_auto_pod_subnet_of_overlay_cluster_is_sized_from_compared_pod_subnet_mo
 
 def test_auto_node_subnet_uses_peak_plus_headroom() -> None:
     subnets = (SubnetSpec("nodes", auto=True),)
-    pools = (NodePool("p", 50, "nodes", max_pods=30, max_surge=Surge(1)),)
+    pools = (NodePool("p", 50, K("nodes"), max_pods=30, max_surge=Surge(1)),)
     plan = build_plan(_scenario(subnets, pools, Network.AZURE_CNI))
     # 51 x 31 = 1,581 + 5 (API endpoint, 4 ILBs) = 1,586; x 1.2 = 1,903.2 -> /21 (2,043 usable)
     (row,) = plan.subnets
     assert (str(row.cidr), row.peak_ips, row.usable_ips) == ("10.20.0.0/21", 1586, 2043)
-    assert row.max_nodes == 64  # (64 + 1) x 31 + 5 = 2,020 <= 2,043 < (65 + 1) x 31 + 5
+    assert (
+        row.room is not None and row.room.nodes == 64
+    )  # (64 + 1) x 31 + 5 = 2,020 <= 2,043 < (65 + 1) x 31 + 5
 
 
 def test_a_subnet_that_does_not_fit_names_the_subnet_and_the_room_left() -> None:
     subnets = (SubnetSpec("big", cidr=IPNetwork("10.20.0.0/17")), SubnetSpec("more", prefixlen=16))
-    pools = (NodePool("p", 3, "big"),)
+    pools = (NodePool("p", 3, K("big")),)
     with pytest.raises(ScenarioError) as err:
         build_plan(_scenario(subnets, pools))
     assert str(err.value) == (
@@ -112,7 +119,7 @@ def test_a_subnet_that_does_not_fit_names_the_subnet_and_the_room_left() -> None
 
 def test_comparison_marks_the_subnet_too_small_for_azure_cni() -> None:
     subnets = (SubnetSpec("nodes", cidr=IPNetwork("10.20.0.0/24")),)
-    pools = (NodePool("p", 20, "nodes", max_pods=30, max_surge=Surge(1)),)
+    pools = (NodePool("p", 20, K("nodes"), max_pods=30, max_surge=Surge(1)),)
     plan = build_plan(_scenario(subnets, pools))
     assert plan.feasible  # overlay: 21 + 5 consumers = 26 IPs in a /24
     cni = plan.comparisons[Network.AZURE_CNI]
@@ -141,7 +148,7 @@ def test_dual_stack_vnet_keeps_one_address_space_per_ip_version() -> None:
 
 def test_auto_size_that_does_not_fit_says_where_its_size_came_from() -> None:
     subnets = (SubnetSpec("nodes", cidr=IPNetwork("10.20.0.0/17")), SubnetSpec("pods", auto=True))
-    pools = (NodePool("p", 900, "nodes", max_pods=250, pod_subnet="pods"),)
+    pools = (NodePool("p", 900, K("nodes"), max_pods=250, pod_subnet=K("pods")),)
     with pytest.raises(ScenarioError) as err:
         build_plan(_scenario(subnets, pools, Network.POD_SUBNET))
     # 900 + 90 surge = 990 nodes x 250 = 247,500 IPs; + 20% = 297,000 -> /13, larger than the /16

@@ -139,10 +139,11 @@ def test_an_auto_subnet_lasts_the_horizon_of_its_growing_pools(tmp_path: Path) -
     write_csv(plan, tmp_path)
     assert _row(tmp_path, "subnets.csv", "spoke,nodes,") == (
         # today: 3 + 10 = 13 nodes now; 4 + 20 + ceil(10% x 20) = 26 at peak (a /27 would
-        # hold it), 26 / 123 = 21.1%, 97 spare; max nodes: the system pool grown beside the
-        # user pool's 22, 123 - 22 = 101 = N + 1 surge -> 100
+        # hold it), 26 / 123 = 21.1%, 97 spare; room (rule A18) grows the user pool beside the
+        # system pool's 4 at peak: 123 - 4 = 119 = 108 + ceil(10.8) (109 + 11 = 120 does not
+        # fit), so 108 + 3 system nodes = 111, bound by the subnet
         "spoke,nodes,10.1.0.0/25,25,sized,node,aks/system aks/user,128,123,0,13,26,27,21.1,97,"
-        "100,ok"
+        '111,aks/user,"node subnet spoke/nodes (/25, 123 usable IPs)",ok'
     )
     # 79 of 123 in 2029-01 (64.2%), below the 80% warn level: it never warns or runs out
     assert _row(tmp_path, "exhaustion.csv", "azure-cni-overlay,spoke/nodes,") == (

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork
 
 from ipplan.core.capacity import Growth, NodePool
+from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
-from ipplan.rules import OS, Dataplane, Network, Surge
+from ipplan.rules import OS, Dataplane, Mode, Network, Surge
 from ipplan.scenario import (
     ClusterSpec,
     ExternalRange,
@@ -152,15 +153,15 @@ def test_issue_example_parses_to_exact_values() -> None:
                     NodePool(
                         name="system",
                         nodes=3,
-                        subnet="aks-nodes",
+                        subnet=SubnetKey("spoke-prod", "aks-nodes"),
                         max_pods=110,
                         max_surge=Surge(1),
                     ),
                     NodePool(
                         name="user",
                         nodes=20,
-                        subnet="aks-nodes",
-                        pod_subnet="aks-pods",
+                        subnet=SubnetKey("spoke-prod", "aks-nodes"),
+                        pod_subnet=SubnetKey("spoke-prod", "aks-pods"),
                         max_nodes=60,
                         max_pods=50,
                         pods_in_use=35,
@@ -196,7 +197,7 @@ def test_defaults_come_from_the_rules() -> None:
         name="c",
         vnet="v",
         network=Network.OVERLAY,  # AKS's default (OVLH)
-        node_pools=(NodePool(name="p", nodes=3, subnet="n"),),
+        node_pools=(NodePool(name="p", nodes=3, subnet=SubnetKey("v", "n")),),
         dataplane=Dataplane.AZURE,
         pod_cidr=None,  # the plan uses 10.244.0.0/16 for kubenet/overlay
         service_cidr=IPNetwork("10.0.0.0/16"),
@@ -273,12 +274,20 @@ def test_counts_flags_and_growth() -> None:
         3,
     )
     assert spec.node_pools == (
-        NodePool(name="sys", nodes=3, subnet="n", max_surge=Surge(0)),
+        NodePool(name="sys", nodes=3, subnet=SubnetKey("v", "n"), max_surge=Surge(0)),
         NodePool(
-            name="spot", nodes=0, subnet="n", max_nodes=30, max_surge=Surge(100, percent=True)
+            name="spot",
+            nodes=0,
+            subnet=SubnetKey("v", "n"),
+            max_nodes=30,
+            max_surge=Surge(100, percent=True),
         ),
         NodePool(
-            name="web", nodes=3, subnet="n", max_pods=10, growth=Growth(percent_per_month=2.5)
+            name="web",
+            nodes=3,
+            subnet=SubnetKey("v", "n"),
+            max_pods=10,
+            growth=Growth(percent_per_month=2.5),
         ),
     )
 
@@ -320,10 +329,12 @@ def test_warnings_in_file_order() -> None:
         },
     ]
     assert parse_scenario(data, source="t").warnings == (
-        "t: clusters[0].network: kubenet retires on 2028-03-31; plan a move to azure-cni-overlay",
-        "t: clusters[1].network: kubenet retires on 2028-03-31; plan a move to azure-cni-overlay",
-        "t: clusters[2].node_pools[1].max_pods: the pool's max_pods of 200 is above the 110 "
-        "recommended for Windows nodes; set max_pods: 110",
+        "t: clusters[0].network: cluster 'a': kubenet retires on 2028-03-31; plan the move to "
+        "azure-cni-overlay",
+        "t: clusters[1].network: cluster 'b': kubenet retires on 2028-03-31; plan the move to "
+        "azure-cni-overlay",
+        "t: clusters[2].node_pools[1].max_pods: pool 'win': Windows with max_pods of 200, above "
+        "the 110 recommended; set max_pods: 110",
         "t: clusters[1]: kubenet cluster 'b' shares subnet 'k' with clusters[0]; AKS advises one "
         "kubenet cluster per subnet",
     )
@@ -335,6 +346,57 @@ def test_windows_pool_within_110_max_pods_does_not_warn() -> None:
         {"name": "win", "subnet": "n", "nodes": 2, "os": "windows", "max_pods": 110}
     )
     assert parse_scenario(data, source="t").warnings == ()
+
+
+def test_windows_pool_without_max_pods_gets_at_most_110_and_no_warning() -> None:
+    # rule A19: overlay's default 250 would be above Windows' 110; the default is min(250, 110)
+    data = minimal()
+    data["clusters"][0]["node_pools"].append(
+        {"name": "win", "subnet": "n", "nodes": 2, "os": "windows", "pods_in_use": 111}
+    )
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(data, source="t")
+    assert str(err.value) == (
+        "t: clusters[0].node_pools[1].pods_in_use: pool 'win': pods in use 111 is above the "
+        "pool's max_pods of 110 (azure-cni-overlay's default for Windows); pods in use per node "
+        "cannot exceed max pods"
+    )
+    del data["clusters"][0]["node_pools"][1]["pods_in_use"]
+    assert parse_scenario(data, source="t").warnings == ()
+
+
+def test_pool_mode_is_passed_to_the_capacity_model() -> None:
+    data = minimal()
+    data["clusters"][0]["node_pools"][0]["mode"] = "user"
+    data["clusters"][0]["node_pools"].append({"name": "sys", "subnet": "n", "nodes": 3})
+    pools = parse_scenario(data, source="t").clusters[0].node_pools
+    assert [(pool.name, pool.mode) for pool in pools] == [("p", Mode.USER), ("sys", None)]
+
+
+def test_a_problem_is_located_by_its_fields() -> None:
+    data = minimal()
+    data["clusters"][0]["node_pools"][0]["max_nodes"] = 2
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(data, source="t")
+    problem = err.value
+    assert (problem.source, problem.path, problem.value) == (
+        "t",
+        ("clusters", 0, "node_pools", 0, "max_nodes"),
+        "2",
+    )
+    assert str(problem) == f"t: clusters[0].node_pools[0].max_nodes: {problem.message}"
+
+
+def test_a_problem_names_the_fields_it_cites() -> None:
+    data = minimal()
+    data["clusters"][0]["pod_cidr"] = "10.0.0.0/8"
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(data, source="t")
+    assert err.value.refs == (("vnets", 0, "address_space", 0),)
+    assert err.value.cited(lambda ref: f"<{ref[0]}>") == (
+        "10.0.0.0/8 overlaps VNet 'v' (10.1.0.0/16, <vnets>); use a range used nowhere in your "
+        "network, such as 10.244.0.0/16"
+    )
 
 
 # ----- bad input: each case changes minimal() in one place
@@ -383,18 +445,19 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
     (
         "max-pods-x-nodes",
         lambda d: d["clusters"][0]["node_pools"][0].update(max_pods=10, nodes=2),
-        P + "max_pods: 10 max pods × 2 nodes = 20 pods",
+        P + "max_pods: pool 'p': 10 max pods x 2 nodes = 20 pods",
     ),
     (
         "max-pods-x-1-node",
         lambda d: d["clusters"][0]["node_pools"][0].update(max_pods=20, nodes=1),
-        P + "max_pods: 20 max pods × 1 node = 20 pods, below AKS's minimum of 30 per pool; use 2 "
-        "or more nodes",
+        P + "max_pods: pool 'p': 20 max pods x 1 node = 20 pods, below AKS's minimum of 30 per "
+        "pool; use 2 or more nodes, or raise max_pods",
     ),
     (
         "zero-nodes-without-max-nodes",
         lambda d: d["clusters"][0]["node_pools"][0].update(nodes=0),
-        P + "nodes: 0 nodes is allowed only for an autoscaler pool; set max_nodes",
+        P + "nodes: pool 'p' has 0 nodes and no max_nodes; 0 nodes is allowed only for an "
+        "autoscaler pool: set max_nodes, or give 1 or more",
     ),
     (
         "pods-in-use-default",
@@ -402,14 +465,19 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
             d["clusters"][0].update(network="azure-cni")
             or d["clusters"][0]["node_pools"][0].update(pods_in_use=31)
         ),
-        P + "pods_in_use: 31 is above the pool's max_pods of 30 (azure-cni's default)",
+        P + "pods_in_use: pool 'p': pods in use 31 is above the pool's max_pods of 30 "
+        "(azure-cni's default); pods in use per node cannot exceed max pods",
     ),
     (
         "max-nodes-0",
         _set(f"{POOL}.max_nodes", 0),
         P + "max_nodes: 0 is below 1; give the autoscaler's maximum node count",
     ),
-    ("max-nodes-below", _set(f"{POOL}.max_nodes", 2), P + "max_nodes: 2 is below nodes (3)"),
+    (
+        "max-nodes-below",
+        _set(f"{POOL}.max_nodes", 2),
+        P + "max_nodes: pool 'p': max_nodes 2 is below nodes (3)",
+    ),
     (
         "surge-percent-text",
         _set(f"{POOL}.max_surge", "33 percent"),
@@ -425,8 +493,8 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
     (
         "surge-over-1000",
         lambda d: d["clusters"][0]["node_pools"][0].update(nodes=1000, max_surge=1),
-        P + "max_surge: 1 adds 1 node to 1,000 during an upgrade: 1,001 is above AKS's limit of "
-        "1,000 per pool",
+        P + "max_surge: pool 'p': 1,000 nodes + 1 surge node (1) = 1,001 during an upgrade, above "
+        "AKS's limit of 1,000 per pool; lower max_surge or the node count, or split the pool",
     ),
     ("growth-empty", _set(f"{POOL}.growth", {}), P + "growth: {} has no rate; give exactly one"),
     (
@@ -553,7 +621,8 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
     (
         "kubenet-cilium",
         lambda d: d["clusters"][0].update(network="kubenet", dataplane="cilium"),
-        "clusters[0].dataplane: 'cilium' does not run on kubenet",
+        "clusters[0].dataplane: cluster 'c': kubenet cannot run the Cilium dataplane; use network "
+        "azure-cni-overlay with cilium, or dataplane azure",
     ),
     (
         "dataplane",
@@ -624,8 +693,8 @@ BAD: list[tuple[str, Callable[[Data], None], str]] = [
         "pod-cidr-contains-vnet",
         _set("clusters.0.pod_cidr", "10.0.0.0/8"),
         "clusters[0].pod_cidr: 10.0.0.0/8 overlaps VNet 'v' (10.1.0.0/16, "
-        "vnets[0].address_space[0]); set pod_cidr to a range used nowhere in your network, such "
-        "as 10.244.0.0/16",
+        "vnets[0].address_space[0]); use a range used nowhere in your network, such as "
+        "10.244.0.0/16",
     ),
     (
         "external-inside-vnet",
@@ -778,6 +847,7 @@ def test_schema_describes_the_format() -> None:
         "max_nodes",
         "max_pods",
         "max_surge",
+        "mode",
         "name",
         "nodes",
         "os",

@@ -56,7 +56,7 @@ def test_recommend_keeps_a_current_model_that_lasts(plan: Plan) -> None:
     assert not any(s.grows for s in rec.sizes)
     # kubenet lasts too, but retires: ranked below every model that merely means a migration
     assert [o.model for o in rec.others][-1] is Network.KUBENET
-    assert rec.others[-1].warnings == ("prod-aks: kubenet retires on 2028-03-31 (A7)",)
+    assert rec.others[-1].warnings == ("prod-aks: kubenet retires on 2028-03-31 (A21)",)
 
 
 def test_recommend_moves_off_a_model_that_hits_a_limit_or_cannot_grow(estate: Plan) -> None:
@@ -100,15 +100,24 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
         "| spoke-prod/aks-nodes | 10.20.1.0/24 | allocated | node | 251 | 28 | 89 | 35.5 | /25 "
         "| ok |" in text
     )
+    # VNet IPs (A15) count the cluster's 4 ILB frontends and private API endpoint: 4,524 + 5
     assert (
-        "| prod-aks | azure-cni | NO (A3) | 4,524 | /19 | does not fit | node subnet "
-        "spoke-prod/aks-nodes | 2027-01 |" in text
+        "| prod-aks | azure-cni | NO (A3) | 110 | 4,529 | /19 | 3 | node subnet "
+        "spoke-prod/aks-nodes (/24, 251 usable IPs) | node subnet spoke-prod/aks-nodes | 2027-01 |"
+        in text
     )
-    # a /24 less 5 other IPs and the user pool's 80 at peak leaves 166 for the system pool and
-    # its surge of 1: 165 + the user pool's 60 planned = 225 nodes
+    # room (rule A18) grows the user pool, not the 3-node system pool: a /24 (251) less 5 other
+    # IPs and the system pool's 4 at peak leaves 242; the user pool at n has n + ceil(0.33 n):
+    # 181 + 60 = 241 fits, 182 + 61 = 243 does not, so 181 + the system pool's 3 = 184 nodes
     assert (
-        "| prod-aks | azure-cni-overlay (current) | yes | 84 | /25 | 225 | node subnet "
-        "spoke-prod/aks-nodes | lasts past 2030-01 |" in text
+        "| prod-aks | azure-cni-overlay (current) | yes | 110 | 89 | /25 | 184 | node subnet "
+        "spoke-prod/aks-nodes (/24, 251 usable IPs) | node subnet spoke-prod/aks-nodes | "
+        "lasts past 2030-01 |" in text
+    )
+    # kubenet's first resource to run out is its retirement (rule A21): 2028-04
+    assert (
+        "| prod-aks | kubenet | yes | 110 | 89 | /25 | 184 | node subnet spoke-prod/aks-nodes "
+        "(/24, 251 usable IPs) | kubenet support (retires 2028-03-31) prod-aks | 2028-04 |" in text
     )
     # only the charts that exist are referenced
     assert re.findall(r"!\[[^]]*\]\(([^)]+)\)", text) == ["utilization.png", "forecast.png"]
@@ -135,8 +144,8 @@ def test_markdown_lists_every_shortfall_with_its_fix(estate: Plan) -> None:
 def test_markdown_carries_the_scenario_warnings() -> None:
     text = summary_markdown(build_plan(load_scenario(Path("data/kubenet-migration.yaml"))))
     assert (
-        "- warning: data/kubenet-migration.yaml: clusters[0].network: kubenet retires on "
-        "2028-03-31; plan a move to azure-cni-overlay\n" in text
+        "- warning: data/kubenet-migration.yaml: clusters[0].network: cluster 'fabrikam-prod': "
+        "kubenet retires on 2028-03-31; plan the move to azure-cni-overlay\n" in text
     )
     assert "**Verdict: fits today; the first resource runs out in 2027-08**" in text
 
@@ -201,7 +210,8 @@ def test_forecast_and_exhaustion_tables(tmp_path: Path) -> None:
         "2027-01,2027-01,0,short now,example-aks" in exhaustion
     )
     assert (
-        "azure-cni-pod-subnet,example-aks/pods,pod-subnet,IPs,example-aks,,6380,11660,,,n/a,n/a,,"
+        "azure-cni-pod-subnet,example-aks's pod subnet (none in the plan),pod-subnet,IPs,"
+        "example-aks,,6380,11660,,,n/a,n/a,,"
         "n/a," in exhaustion
     )
     assert (
@@ -242,11 +252,13 @@ def test_growing_a_subnet_says_whether_it_can_grow_in_place() -> None:
     # kubenet-migration: aks-subnet 10.50.0.0/23 needs a /22 by 2029-01 (502 IPs + 20% = 603 >
     # 507 usable in a /23); 10.50.0.0/22 would also cover ingress at 10.50.2.0/27
     text = summary_markdown(build_plan(load_scenario(data / "kubenet-migration.yaml")), [])
+    # rule A22: aks-subnet exists (cidr) and holds nodes, so Azure will not resize it
     assert (
-        "today /23: grow it into a new /22 (growing in place to 10.50.0.0/22 would cover "
-        "ingress 10.50.2.0/27)"
+        "now /23: Azure cannot resize a subnet in use: add a new /22 node subnet and a new node "
+        "pool in it, move the workload of fabrikam-prod/system, fabrikam-prod/apps, "
+        "fabrikam-prod/batch, then delete the old pool"
     ) in text
-    # enterprise: dev-nodes 10.120.0.0/26 needs a /25 (96 IPs + 25% = 120 > 59); the rest of
-    # 10.120.0.0/25 is free, so it grows in place
+    # enterprise: dev-nodes is a prefix: 26 that ipplan allocates (96 IPs + 25% = 120 > 59), so
+    # the fix is to ask for the larger prefix
     text = summary_markdown(build_plan(load_scenario(data / "enterprise.yaml")), [])
-    assert "today /26: grow it in place to 10.120.0.0/25" in text
+    assert "now /26: ipplan allocates it: ask for a /25 (prefix)" in text

@@ -28,7 +28,7 @@ EXPECTED: dict[str, str] = {
     "auto-subnet-unused.yaml": "vnets[0].subnets[2].size: 'auto', but no node pool uses subnet",
     "cidr-invalid-octet.yaml": "vnets[0].subnets[0].cidr: '10.20.300.0/27' is not a valid CIDR",
     "cidr-no-prefix-length.yaml": "vnets[0].subnets[0].cidr: '10.20.0.0' is not a CIDR: give a",
-    "cluster-above-5000-nodes.yaml": "clusters[0].node_pools: 5,403 nodes in all (max_nodes where",
+    "cluster-above-5000-nodes.yaml": "clusters[0].node_pools: cluster 'aks' plans 5,403 nodes (max",
     "cluster-duplicate-name.yaml": "clusters[1].name: 'aks' is already the name of clusters[0]",
     "compare-unknown-model.yaml": "planning.compare[1]: 'overlay' is not a network model",
     "dns-ip-first-address.yaml": "clusters[0].dns_service_ip: 172.16.0.1 is the service CIDR's",
@@ -49,8 +49,8 @@ EXPECTED: dict[str, str] = {
     "json-syntax-error.json": "line 3: Expecting ',' delimiter (column 2)",
     "json-top-level-list.json": "the top level is a list [], not a mapping",
     "json-unknown-key.json": "clusters[0]: 'networks' is not a cluster key",
-    "kubenet-cilium.yaml": "clusters[0].dataplane: 'cilium' does not run on kubenet",
-    "max-nodes-below-nodes.yaml": "clusters[0].node_pools[1].max_nodes: 5 is below nodes (10)",
+    "kubenet-cilium.yaml": "clusters[0].dataplane: cluster 'aks': kubenet cannot run the",
+    "max-nodes-below-nodes.yaml": "clusters[0].node_pools[1].max_nodes: pool 'user': max_nodes",
     "max-pods-above-250.yaml": "clusters[0].node_pools[1].max_pods: 300 is above AKS's limit of",
     "max-pods-below-10.yaml": "clusters[0].node_pools[1].max_pods: 5 is below AKS's minimum of 10",
     "max-surge-invalid.yaml": "clusters[0].node_pools[1].max_surge: 'lots' is not a surge",
@@ -68,15 +68,15 @@ EXPECTED: dict[str, str] = {
     "planning-missing-start.yaml": "planning: required key 'start' is missing",
     "planning-start-is-a-date.yaml": "planning.start: 2027-01-01 is a date, not a month",
     "planning-start-not-a-month.yaml": "planning.start: '2027-13' is not a month",
-    "pod-cidr-default-overlaps-vnet.yaml": "clusters[0].pod_cidr: the default 10.244.0.0/16 (no",
+    "pod-cidr-default-overlaps-vnet.yaml": "clusters[0].pod_cidr: the default 10.244.0.0/16 over",
     "pod-cidr-forbidden.yaml": "clusters[0].pod_cidr: 172.16.0.0/12 overlaps 172.30.0.0/16",
     "pod-cidr-overlaps-external.yaml": "clusters[0].pod_cidr: 192.168.0.0/16 overlaps external",
     "pod-cidr-smaller-than-24.yaml": "clusters[0].pod_cidr: 100.64.0.0/25 is smaller than one",
     "pod-subnet-is-a-node-subnet.yaml": "clusters[0].node_pools[1].pod_subnet: 'aks-pods' is the",
     "pod-subnet-missing.yaml": "clusters[0].node_pools[0]: pool 'system' has no pod_subnet, but",
     "pod-subnet-same-as-node-subnet.yaml": "clusters[0].node_pools[1].pod_subnet: 'aks-nodes' is",
-    "pods-in-use-above-max-pods.yaml": "clusters[0].node_pools[1].pods_in_use: 60 is above the",
-    "pods-per-pool-below-30.yaml": "clusters[0].node_pools[1].max_pods: 20 max pods × 1 node = 20",
+    "pods-in-use-above-max-pods.yaml": "clusters[0].node_pools[1].pods_in_use: pool 'user': pods",
+    "pods-per-pool-below-30.yaml": "clusters[0].node_pools[1].max_pods: pool 'user': 20 max",
     "pool-duplicate-name.yaml": "clusters[0].node_pools[1].name: 'system' is already the name of",
     "pool-name-yaml-boolean.yaml": "clusters[0].node_pools[1].name: false is not text (YAML reads",
     "prefix-larger-than-vnet.yaml": "vnets[0].subnets[1].prefix: 15 is larger than the VNet's",
@@ -97,7 +97,7 @@ EXPECTED: dict[str, str] = {
     "subnet-size-not-auto.yaml": "vnets[0].subnets[1].size: 'big' is not a size",
     "subnet-smaller-than-29.yaml": "vnets[0].subnets[0].cidr: 10.20.0.0/30 is outside Azure's",
     "subnets-overlap.yaml": "vnets[0].subnets[2].cidr: 10.20.0.16/28 overlaps subnet 'gateway'",
-    "surge-above-pool-limit.yaml": "clusters[0].node_pools[1].max_surge: 10% adds 100 nodes to",
+    "surge-above-pool-limit.yaml": "clusters[0].node_pools[1].max_surge: pool 'user': 1,000",
     "too-many-node-pools.yaml": "clusters[0].node_pools: 101 node pools is above AKS's limit of",
     "top-level-list.yaml": "the top level is a list [{name: bad}], not a mapping",
     "unknown-key-no-match.yaml": "clusters[0].node_pools[1]: 'colour' is not a node pool key",
@@ -111,12 +111,12 @@ EXPECTED: dict[str, str] = {
     "vnet-link-local.yaml": "vnets[0].address_space[0]: 169.254.0.0/16 is 169.254.0.0/16",
     "vnet-overlaps-external.yaml": "vnets[0].address_space[0]: 10.20.0.0/16 overlaps external",
     "vnets-overlap.yaml": "vnets[1].address_space[0]: 10.20.128.0/17 overlaps VNet 'spoke'",
-    "windows-cilium.yaml": "clusters[0].node_pools[1].os: 'windows' cannot run with dataplane",
+    "windows-cilium.yaml": "clusters[0].node_pools[1].os: pool 'user' runs Windows",
     "yaml-bad-indent.yaml": "line 6, column 4: expected <block end>, but found '<block mapping",
     "yaml-duplicate-key.yaml": "line 15: duplicate key 'nodes'",
     "yaml-tab-indent.yaml": "line 11: a tab",
     "yaml-unclosed-bracket.yaml": "line 6, column 12: expected ',' or ']', but got ':' (while",
-    "zero-nodes-without-max-nodes.yaml": "clusters[0].node_pools[1].nodes: 0 nodes is allowed only",
+    "zero-nodes-without-max-nodes.yaml": "clusters[0].node_pools[1].nodes: pool 'user' has 0 nodes",
 }
 
 
@@ -199,14 +199,15 @@ def test_validate_prints_warnings_after_ok(tmp_path: Path) -> None:
         "    node_pools:\n"
         "      - {name: sys, subnet: n, nodes: 3}\n"
         "      - {name: win, subnet: n, nodes: 2, os: windows}\n"
+        "      - {name: win200, subnet: n, nodes: 2, os: windows, max_pods: 200}\n"
     )
     result = run_ipplan("validate", str(path))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        "ok: w (1 vnet, 1 cluster, 2 node pools)",
-        f"warning: {path}: clusters[0].node_pools[1].max_pods: the pool's max_pods of 250 "
-        "(azure-cni-overlay's default) is above the 110 recommended for Windows nodes; "
-        "set max_pods: 110",
+        "ok: w (1 vnet, 1 cluster, 3 node pools)",
+        # a Windows pool without max_pods gets 110, not overlay's 250: no warning (rule A19)
+        f"warning: {path}: clusters[0].node_pools[2].max_pods: pool 'win200': Windows with "
+        "max_pods of 200, above the 110 recommended; set max_pods: 110",
     ]
 
 

@@ -1,7 +1,7 @@
 """ipplan's command line: a thin typer shell over the library.
 
-Exit status: 0 ok; 1 a crash (a bug) or, for ``check``, a plan that falls short; 2 a problem
-the user can fix (one line on stderr); 130 interrupted.
+Exit status (:class:`ExitCode`): 0 ok; 1 a crash (a bug) or, for ``check``, a plan that falls
+short; 2 a problem the user can fix (one line on stderr); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import StrEnum
+from dataclasses import asdict
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,18 +27,21 @@ from typer._click.exceptions import BadParameter, ClickException, MissingParamet
 from typer.core import TyperCommand, TyperGroup
 
 from ipplan import __version__
-from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison_row, evaluate
+from ipplan.cli.compare_options import CompareOptions, check_compare_options
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
 from ipplan.core.cidr import parse_network
-from ipplan.errors import IpplanError, ScenarioError, one_line
+from ipplan.core.keys import SubnetKey
+from ipplan.errors import FieldPath, IpplanError, ScenarioError, one_line
 from ipplan.rules import (
+    DEFAULT_SERVICE_CIDR,
     DEFAULT_SURGE,
-    LARGEST_SUBNET_PREFIXLEN,
     OS,
-    SMALLEST_SUBNET_PREFIXLEN,
     Dataplane,
     Network,
+    Severity,
     parse_surge,
 )
+from ipplan.scenario.networks import subnet_size_problem
 
 if TYPE_CHECKING:
     from ipplan.core.plan import Plan
@@ -112,6 +116,15 @@ app = typer.Typer(
 )
 
 
+class ExitCode(IntEnum):
+    """ipplan's exit statuses; a crash (a bug) exits 1 as Python does."""
+
+    OK = 0
+    FALLS_SHORT = 1  # ``check``: a resource runs out within the runway, or a plan is infeasible
+    USER_ERROR = 2  # a problem the user can fix, said in one line on stderr
+    INTERRUPTED = 130  # Ctrl-C: typer exits with it
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Show an IpplanError as one line on stderr and exit with status 2.
@@ -123,13 +136,13 @@ def user_errors() -> Iterator[None]:
         yield
     except IpplanError as err:
         typer.echo(f"Error: {one_line(str(err))}", err=True)
-        raise typer.Exit(code=2) from None
+        raise typer.Exit(code=ExitCode.USER_ERROR) from None
 
 
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ipplan {__version__}")
-        raise typer.Exit()
+        raise typer.Exit(code=ExitCode.OK)
 
 
 @app.callback()
@@ -172,24 +185,18 @@ def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> in
             f"{option}: {value} is IPv6; compare sizes the IPv4 ranges "
             "(AKS has no IPv6-only clusters): give an IPv4 CIDR"
         )
+    problem = subnet_size_problem(network) if subnet else None
+    if problem:
+        raise ScenarioError(f"{option}: {problem}")
     prefixlen: int = network.prefixlen
-    if subnet and not LARGEST_SUBNET_PREFIXLEN <= prefixlen <= SMALLEST_SUBNET_PREFIXLEN:
-        raise ScenarioError(
-            f"{option}: {value} is a /{prefixlen}; Azure subnets are /{LARGEST_SUBNET_PREFIXLEN} "
-            f"to /{SMALLEST_SUBNET_PREFIXLEN}: use a prefix in that range"
-        )
     return prefixlen
-
-
-#: what-if node counts stop here: far past AKS's 5,000 per cluster, yet every prefix stays real
-_MAX_NODES = 1_000_000
 
 
 @app.command(cls=_Command)
 @user_errors()
 def compare(
     nodes: int = typer.Option(
-        ..., min=0, max=_MAX_NODES, help="Node count of the pool (AKS allows 1,000 per pool)."
+        ..., min=0, help="Node count of the pool (AKS allows 1,000 per pool)."
     ),
     network: str = typer.Option(
         "all",
@@ -197,7 +204,7 @@ def compare(
         "azure-cni-pod-subnet, azure-cni-pod-subnet-static.",
     ),
     max_nodes: int | None = typer.Option(
-        None, min=1, max=_MAX_NODES, help="Autoscaler maximum; sizing uses it instead of --nodes."
+        None, min=1, help="Autoscaler maximum; sizing uses it instead of --nodes."
     ),
     max_pods: int | None = typer.Option(
         None,
@@ -219,7 +226,9 @@ def compare(
         None, help="Pod CIDR for kubenet/overlay (default 10.244.0.0/16)."
     ),
     pod_subnet: str | None = typer.Option(None, help="Pod subnet for the pod-subnet models."),
-    service_cidr: str = typer.Option("10.0.0.0/16", help="Service CIDR."),
+    service_cidr: str | None = typer.Option(
+        None, help=f"Service CIDR (default {DEFAULT_SERVICE_CIDR})."
+    ),
     internal_lbs: int = typer.Option(
         0, min=0, help="Internal load balancer frontends placed in the node subnet."
     ),
@@ -228,29 +237,39 @@ def compare(
     """Compare every network model for one node pool (quick what-if).
 
     Prints what each AKS network model needs for the pool: node and pod IPs, the smallest
-    subnets, the nodes a given subnet holds, and the limit that binds first.
+    subnets, the nodes a given subnet holds, and the limit that binds first. It rejects
+    what a scenario file would reject, naming the option.
     """
     models = _networks(network)
-    try:
-        surge = parse_surge(max_surge)
-    except ScenarioError as err:
-        raise ScenarioError(f"--max-surge: {err}") from None
-    if max_nodes is not None and max_nodes < nodes:
-        raise ScenarioError(
-            f"--max-nodes {max_nodes} is below --nodes {nodes}: the autoscaler maximum "
-            f"must be at least the node count; use --max-nodes {nodes} or more"
+    check_compare_options(
+        CompareOptions(
+            models=models,
+            nodes=nodes,
+            max_nodes=max_nodes,
+            max_pods=max_pods,
+            max_surge=max_surge,
+            pods_in_use=pods_in_use,
+            os=os,
+            dataplane=dataplane,
+            subnet=subnet,
+            pod_cidr=pod_cidr,
+            pod_subnet=pod_subnet,
+            service_cidr=service_cidr,
+            internal_lbs=internal_lbs,
         )
-    service = parse_network_option("--service-cidr", service_cidr)
+    )
+    surge = parse_surge(max_surge)
+    service = parse_network_option("--service-cidr", service_cidr or DEFAULT_SERVICE_CIDR)
     pool = NodePool(
         name="pool",
         nodes=nodes,
-        subnet=subnet or "nodes",
+        subnet=SubnetKey("", subnet or "nodes"),
         max_nodes=max_nodes,
         max_pods=max_pods,
         pods_in_use=pods_in_use,
         max_surge=surge,
         os=os,
-        pod_subnet=pod_subnet,
+        pod_subnet=None if pod_subnet is None else SubnetKey("", pod_subnet),
     )
     cluster = Cluster(
         name="cluster",
@@ -262,11 +281,13 @@ def compare(
         internal_lbs=internal_lbs,
     )
     subnets = {pool.subnet: Subnet(pool.subnet, _option_prefixlen("--subnet", subnet))}
-    if pod_subnet is not None:
-        subnets[pod_subnet] = Subnet(pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet))
+    if pool.pod_subnet is not None:
+        subnets[pool.pod_subnet] = Subnet(
+            pool.pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet)
+        )
     rows = []
     for model in models:
-        row = comparison_row(evaluate([cluster], subnets, model), "cluster")
+        row = asdict(comparison(evaluate([cluster], subnets, model), "cluster"))
         del row["cluster"]
         rows.append(row)
     typer.echo(_render(rows, output, _compare_notes(rows)), nl=False)
@@ -281,13 +302,19 @@ def parse_network_option(option: str, value: str) -> IPNetwork:
 
 
 def _compare_notes(rows: list[dict[str, object]]) -> list[str]:
-    """The limiting factor and problems of each model, spelled out under the table."""
+    """Room to grow, the pod density and the problems of each model, under the table."""
     notes = []
+    if len(rows) > 1 and any(r["max_pods_default"] for r in rows):
+        notes.append(
+            "max pods differ by model (each model's default: "
+            + ", ".join(f"{r['network']} {r['max_pods']}" for r in rows if r["max_pods_default"])
+            + "); give --max-pods to compare every model at one density"
+        )
     for row in rows:
         name = row["network"]
         if row["feasible"]:
             notes.append(
-                f"{name}: up to {row['max_nodes']:,} nodes; limited by {row['limiting_factor']}"
+                f"{name}: room for {row['room_nodes']:,} nodes; limited by {row['room_limited_by']}"
             )
         else:
             notes.append(f"{name}: INFEASIBLE: {row['problems']}")
@@ -309,7 +336,7 @@ _HEADERS = {
     "pod_subnet_min_prefix": "pod subnet",
     "pod_cidr_min_prefix": "pod CIDR",
     "vnet_ips": "VNet IPs",
-    "max_nodes_in_subnet": "nodes fit",
+    "room_nodes": "room",
     "subnet_utilization_pct": "used %",
     "feasible": "ok",
 }
@@ -338,7 +365,7 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
     shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
-    return _table(shown) + "\n\n" + "\n".join(notes) + "\n"
+    return _table(shown) + "\n\n" + "\n".join(one_line(note) for note in notes) + "\n"
 
 
 def _table(rows: Sequence[Mapping[str, object]]) -> str:
@@ -399,12 +426,16 @@ def plan(
         typer.echo(
             one_line(
                 f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
-                f"room for {c.max_nodes:,} nodes, limited by {c.limiting_factor}"
+                + (
+                    ""
+                    if c.room is None
+                    else f"room for {c.room.nodes:,} nodes, limited by {c.room.limited_by}"
+                )
             )
         )
     typer.echo(one_line(_runway(result)))
     for problem in result.estimate.problems:
-        if problem.severity == "error":
+        if problem.severity is Severity.ERROR:
             typer.echo(one_line(f"INFEASIBLE: {problem}"))
     for warning in result.warnings:
         typer.echo(one_line(f"warning: {warning}"))
@@ -416,11 +447,7 @@ def _runway(result: Plan) -> str:
     """``runway (model): <first resource> runs out YYYY-MM (N months)``, from the forecast."""
     f = result.forecast
     models = "each cluster on its own model" if f.current == "current" else f.current
-    first = min(
-        (s for s in f.of(f.current) if s.capacity is not None and s.exhaustion_month is not None),
-        key=lambda s: (s.exhaustion_month or 0, s.resource.kind, s.resource.name),
-        default=None,
-    )
+    first = f.first_to_run_out(f.current)
     if first is None or first.exhaustion_month is None:
         return f"runway ({models}): nothing runs out before {f.months[-1]}"
     m = first.exhaustion_month
@@ -639,7 +666,7 @@ def check(
         from ipplan.scenario.bounds import check_planned_nodes
 
         pools = [
-            (f"clusters[{i}].node_pools[{j}]", p)
+            (FieldPath(["clusters", i, "node_pools", j]), p)
             for i, c in enumerate(result.scenario.clusters)
             for j, p in enumerate(c.node_pools)
         ]
@@ -654,12 +681,8 @@ def check(
     for line in lines:
         typer.echo(one_line(line))
     if lines:
-        raise typer.Exit(code=1)
-    first = min(
-        (s for s in forecast.of(forecast.current) if s.exhaustion_month is not None),
-        key=lambda s: (s.exhaustion_month or 0, s.resource.kind, s.resource.name),
-        default=None,
-    )
+        raise typer.Exit(code=ExitCode.FALLS_SHORT)
+    first = forecast.first_to_run_out(forecast.current)
     if first is None or first.exhaustion_month is None:
         then = f"nothing runs out before {forecast.months[-1]}"
     else:
@@ -707,6 +730,7 @@ def sweep(
         Heatmap,
         Progress,
         SweepSpec,
+        check_sweep,
         parse_int_list,
         parse_surges,
         write_sweep,
@@ -724,6 +748,7 @@ def sweep(
             f"the sweep has {spec.rows:,} rows, above {MAX_ROWS:,}: "
             "use larger steps or fewer values"
         )
+    check_sweep(spec)  # the rules first (rule A23), then where and how much it writes
     target = _file_target("--out", out, "sweep.csv")
     picture = _file_target("--out", target.with_suffix(".png"), "sweep.csv")
     if picture == target:

@@ -1,13 +1,16 @@
 """The AKS IP capacity model: what each network model consumes (stdlib only).
 
-Every number here is a rule of ``aks-ip-rules.md`` Part A; the constants cite it.
+Every number here is a rule of the project's rules document (docs/rules.md); the constants
+and checks live in :mod:`ipplan.rules`. Room to grow (rule A18) is computed here, once, and
+every report renders it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
+from ipplan.core.keys import ResourceKind, Role, SubnetKey
 from ipplan.rules import (
     API_SERVER_SUBNET_IPS,
     AZURE_RESERVED_IPS,
@@ -41,19 +44,22 @@ from ipplan.rules import (
 )
 
 __all__ = [
+    "COMPARISON_COLUMNS",
     "Cluster",
     "ClusterDemand",
+    "Comparison",
     "Estimate",
     "Growth",
     "NodePool",
     "PoolDemand",
     "Problem",
+    "Room",
     "Subnet",
     "SubnetDemand",
-    "COMPARISON_COLUMNS",
-    "comparison_row",
+    "comparison",
     "dynamic_pod_ips",
     "evaluate",
+    "growth_pool",
     "max_pods_for",
     "min_prefixlen",
     "planning_nodes",
@@ -117,13 +123,13 @@ class NodePool:
 
     name: str
     nodes: int
-    subnet: str
+    subnet: SubnetKey
     max_nodes: int | None = None
     max_pods: int | None = None
     pods_in_use: int | None = None
     max_surge: Surge = DEFAULT_SURGE
     os: OS = OS.LINUX
-    pod_subnet: str | None = None
+    pod_subnet: SubnetKey | None = None
     growth: Growth | None = None
     mode: Mode | None = None  # None: the first pool of the cluster is the system pool (rule A18)
 
@@ -141,33 +147,51 @@ class Cluster:
     private_cluster: bool = False
     internal_lbs: int = 0  # internal LB frontends, placed in the first pool's subnet
     private_endpoints: int = 0  # private endpoints placed in the first pool's subnet
-    api_server_subnet: str | None = None  # API server VNet integration subnet key, if any
-    vnet: str = ""  # key of the VNet for the 65,536 private-IP limit
+    api_server_subnet: SubnetKey | None = None  # API server VNet integration subnet, if any
+    vnet: str = ""  # the VNet, for the 65,536 private-IP limit
+
+    @property
+    def other_ips(self) -> int:
+        """IPs of the cluster's other consumers in its first pool's subnet (rule A3): internal
+        load balancer frontends, private endpoints and a private cluster's API endpoint (PRIV)."""
+        return self.internal_lbs + self.private_endpoints + int(self.private_cluster)
 
 
 @dataclass(frozen=True)
 class Subnet:
     """A subnet as the capacity model sees it: its size (None while unsized), IPs used by others."""
 
-    name: str
+    key: SubnetKey
     prefixlen: int | None = None
     other_ips: int = 0
-    vnet: str = ""
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A violated rule, as data: which rule, the numbers, and the fix."""
+    """A violated rule, as data: which rule, the numbers, the fix, and what it is about."""
 
     network: Network
-    subject: str  # the cluster, pool or subnet it is about
-    rule: str  # the aks-ip-rules.md Part A rule, e.g. "A7"
+    rule: str  # the rule id in docs/rules.md, e.g. "A7"
     message: str
     fix: str
     severity: Severity = Severity.ERROR
+    cluster: str = ""  # the cluster it is about ("" for a subnet or VNet shared by several)
+    subnet: SubnetKey | None = None  # the subnet it is about, if any
+    vnet: str | None = None  # the VNet it is about (rule A15), if any
 
     def __str__(self) -> str:
         return f"{self.network}: {self.message}; {self.fix}"
+
+
+@dataclass(frozen=True)
+class Room:
+    """Room to grow (rule A18): how far the growth pool can go before the first limit binds."""
+
+    nodes: int  # planning nodes in all (of the cluster, or of the subnet's pools) at that point
+    growth_pool: str  # "cluster/pool": the pool growth lands on
+    growth_pool_nodes: int  # the growth pool's own largest planning node count
+    limit: ResourceKind  # which limit binds
+    limited_by: str  # that limit, in words with its numbers
 
 
 @dataclass(frozen=True)
@@ -177,14 +201,15 @@ class PoolDemand:
     cluster: str
     pool: str
     network: Network
-    subnet: str
-    pod_subnet: str | None
+    subnet: SubnetKey
+    pod_subnet: SubnetKey | None
     os: OS
     nodes: int  # today's count
     planning_nodes: int  # autoscaler maximum when set, else nodes (N)
     surge_nodes: int  # S
     peak_nodes: int  # M = N + S
     max_pods: int  # P
+    max_pods_default: bool  # P is the model's default (the pool sets none; rule A20)
     pods_in_use: int  # U
     node_subnet_ips: int  # at peak: M, or M * (1 + P) for azure-cni
     node_subnet_ips_now: int  # today's nodes, no surge
@@ -196,14 +221,18 @@ class PoolDemand:
     max_pods_total: int  # planning nodes * max pods
     vnet_ips: int  # private VNet IPs (a static /28 block counts as one)
 
+    @property
+    def label(self) -> str:
+        """``cluster/pool``."""
+        return f"{self.cluster}/{self.pool}"
+
 
 @dataclass(frozen=True)
 class SubnetDemand:
     """What a subnet must hold; sizes are None while the subnet is unsized."""
 
-    name: str
-    vnet: str
-    role: str  # "node", "pod" or "other"
+    key: SubnetKey
+    role: Role  # node, pod or other
     now_ips: int
     peak_ips: int
     min_prefixlen: int
@@ -211,8 +240,13 @@ class SubnetDemand:
     usable_ips: int | None
     utilization_pct: float | None  # peak / usable, one decimal
     headroom_ips: int | None  # usable - peak
-    max_nodes: int | None  # first pool's node count the subnet holds, others as planned
+    room: Room | None  # the subnet's pools' room to grow (rule A18); None: no pool or unsized
     static: bool = False  # a static-block pod subnet: counted in /28 blocks (rule A9)
+
+    @property
+    def vnet(self) -> str:
+        """The VNet the subnet is in."""
+        return self.key.vnet
 
 
 @dataclass(frozen=True)
@@ -230,7 +264,7 @@ class ClusterDemand:
     max_pods_total: int
     node_subnet_ips: int
     pod_subnet_ips: int | None
-    vnet_ips: int
+    vnet_ips: int  # nodes, pods and the cluster's other consumers (rule A15)
     pod_cidr_prefixlen: int | None
     pod_cidr_min_prefixlen: int | None
     pod_cidr_max_nodes: int | None
@@ -238,8 +272,7 @@ class ClusterDemand:
     service_ips: int  # ClusterIP addresses left in the service CIDR
     node_port_limit: int
     lb_service_limit: int
-    max_nodes: int | None  # most nodes (largest pool grown) before any limit binds
-    limiting_factor: str  # which limit binds first, in words
+    room: Room | None  # room to grow (rule A18); None when not computed or no pool
 
 
 @dataclass(frozen=True)
@@ -255,6 +288,34 @@ class Estimate:
     def feasible(self) -> bool:
         """True when no hard limit is broken."""
         return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    def cluster(self, name: str) -> ClusterDemand:
+        """The cluster called *name*."""
+        return next(c for c in self.clusters if c.name == name)
+
+    def subnet(self, key: SubnetKey) -> SubnetDemand:
+        """The subnet *key*."""
+        return next(s for s in self.subnets if s.key == key)
+
+    def pools_of(self, cluster: str) -> tuple[PoolDemand, ...]:
+        """The pools of *cluster*, in order."""
+        return tuple(d for d in self.pools if d.cluster == cluster)
+
+    def problems_of(self, cluster: str, severity: Severity | None = None) -> tuple[Problem, ...]:
+        """The problems that concern *cluster*: its own, its subnets' and its VNet's."""
+        row = self.cluster(cluster)
+        pools = self.pools_of(cluster)
+        keys = {d.subnet for d in pools} | {d.pod_subnet for d in pools if d.pod_subnet}
+        return tuple(
+            p
+            for p in self.problems
+            if (severity is None or p.severity is severity)
+            and (
+                p.cluster == cluster
+                or p.subnet in keys
+                or (p.vnet is not None and p.vnet == row.vnet)
+            )
+        )
 
 
 def planning_nodes(pool: NodePool) -> int:
@@ -344,7 +405,8 @@ def pool_demand(cluster: str, pool: NodePool, network: Network) -> PoolDemand:
         pod_per_node = STATIC_BLOCK_IPS * static_blocks(p)
     pod_subnet = None
     if network in POD_SUBNET_NETWORKS:
-        pod_subnet = pool.pod_subnet or f"{cluster}/pods"
+        # a pool that names no pod subnet gets its cluster's unsized one (a comparison)
+        pod_subnet = pool.pod_subnet or SubnetKey(pool.subnet.vnet, "pods", for_cluster=cluster)
     node_ips = m * per_node
     if pod_per_node is None:
         vnet_ips = node_ips
@@ -362,6 +424,7 @@ def pool_demand(cluster: str, pool: NodePool, network: Network) -> PoolDemand:
         surge_nodes=s,
         peak_nodes=m,
         max_pods=p,
+        max_pods_default=pool.max_pods is None,
         pods_in_use=u,
         node_subnet_ips=node_ips,
         node_subnet_ips_now=pool.nodes * per_node,
@@ -404,9 +467,9 @@ class _Use:
 
 def _uses(
     clusters: Sequence[Cluster], demands: Sequence[Sequence[PoolDemand]]
-) -> dict[str, list[_Use]]:
-    """Every subnet key's consumers (rule A3): nodes, pods, and the other consumers."""
-    uses: dict[str, list[_Use]] = {}
+) -> dict[SubnetKey, list[_Use]]:
+    """Every subnet's consumers (rule A3): nodes, pods, and the other consumers."""
+    uses: dict[SubnetKey, list[_Use]] = {}
     for cluster, pools in zip(clusters, demands, strict=True):
         for d in pools:
             uses.setdefault(d.subnet, []).append(
@@ -417,7 +480,7 @@ def _uses(
                 now = d.pod_subnet_ips_now or 0
                 uses.setdefault(d.pod_subnet, []).append(_Use(now, d.pod_subnet_ips, kind))
         # ILB frontends, private endpoints and the private API endpoint: first pool's subnet (PRIV)
-        extra = cluster.internal_lbs + cluster.private_endpoints + int(cluster.private_cluster)
+        extra = cluster.other_ips
         if extra and cluster.node_pools:
             uses[cluster.node_pools[0].subnet].append(_Use(extra, extra, "other"))
         if cluster.api_server_subnet is not None:
@@ -426,13 +489,13 @@ def _uses(
     return uses
 
 
-def _subnet_demand(
-    key: str, subnet: Subnet, uses: Sequence[_Use], max_nodes: int | None
-) -> SubnetDemand:
+def _subnet_demand(key: SubnetKey, subnet: Subnet, uses: Sequence[_Use]) -> SubnetDemand:
     kinds = {u.kind for u in uses}
     now = subnet.other_ips + sum(u.now for u in uses)
     peak = subnet.other_ips + sum(u.peak for u in uses)
-    role = "node" if "node" in kinds else "pod" if kinds & {"static", "dynamic"} else "other"
+    role = (
+        Role.NODE if "node" in kinds else Role.POD if kinds & {"static", "dynamic"} else Role.OTHER
+    )
     if "static" in kinds:
         # static pod subnets are counted in /28 blocks (rule A9); IPs are blocks * 16
         blocks = -(-peak // STATIC_BLOCK_IPS)
@@ -446,8 +509,7 @@ def _subnet_demand(
         min_p = min_prefixlen(peak)
         usable = None if subnet.prefixlen is None else usable_ips(subnet.prefixlen)
     return SubnetDemand(
-        name=key,
-        vnet=subnet.vnet,
+        key=key,
         role=role,
         now_ips=now,
         peak_ips=peak,
@@ -456,7 +518,7 @@ def _subnet_demand(
         usable_ips=usable,
         utilization_pct=None if not usable else round(100 * peak / usable, 1),
         headroom_ips=None if usable is None else usable - peak,
-        max_nodes=max_nodes,
+        room=None,
         static="static" in kinds,
     )
 
@@ -467,9 +529,8 @@ def _pool_problems(
     """The rulebook's pool and cluster rules for one cluster under *network*."""
     out: list[Problem] = []
     for pool, d in zip(cluster.node_pools, pools, strict=True):
-        who = f"pool {cluster.name}/{d.pool}"
         for v in pool_violations(
-            who,
+            f"pool {d.label}",
             network=network,
             dataplane=cluster.dataplane,
             os=d.os,
@@ -481,9 +542,7 @@ def _pool_problems(
             surge_nodes=d.surge_nodes,
             surge=str(pool.max_surge),
         ):
-            out.append(
-                Problem(network, f"{cluster.name}/{d.pool}", v.rule, v.message, v.fix, v.severity)
-            )
+            out.append(Problem(network, v.rule, v.message, v.fix, v.severity, cluster.name))
     for v in cluster_violations(
         cluster.name,
         network=network,
@@ -493,7 +552,7 @@ def _pool_problems(
         peak_nodes=sum(d.peak_nodes for d in pools),
         internal_lbs=cluster.internal_lbs,
     ):
-        out.append(Problem(network, cluster.name, v.rule, v.message, v.fix, v.severity))
+        out.append(Problem(network, v.rule, v.message, v.fix, v.severity, cluster.name))
     return out
 
 
@@ -508,7 +567,7 @@ def _subnet_fits(demand: SubnetDemand, extra_ips: int) -> bool:
 
 
 def vnet_private_ips(subnets: Iterable[SubnetDemand]) -> dict[str, int]:
-    """Private IPs at peak per VNet key; a static /28 block counts as one (rule A15)."""
+    """Private IPs at peak per VNet; a static /28 block counts as one (rule A15)."""
     totals: dict[str, int] = {}
     for sd in subnets:
         ips = -(-sd.peak_ips // STATIC_BLOCK_IPS) if sd.static else sd.peak_ips
@@ -516,9 +575,30 @@ def vnet_private_ips(subnets: Iterable[SubnetDemand]) -> dict[str, int]:
     return totals
 
 
+def growth_pool(pools: Sequence[NodePool]) -> int | None:
+    """The index of the pool growth lands on (rule A18): the user pool with the most planning
+    nodes, the first on ties. Without any ``mode`` the first pool is the system pool; once some
+    pool says its mode, the pools that don't are user pools; a lone pool grows itself.
+
+    >>> k = SubnetKey("v", "s")
+    >>> growth_pool([NodePool("system", 3, k), NodePool("a", 20, k), NodePool("b", 20, k)])
+    1
+    >>> growth_pool([NodePool("big", 30, k, mode=Mode.SYSTEM), NodePool("small", 5, k)])
+    1
+    """
+    if not pools:
+        return None
+    if any(p.mode is not None for p in pools):
+        users = [i for i, p in enumerate(pools) if p.mode is not Mode.SYSTEM]
+    else:
+        users = list(range(1, len(pools)))
+    candidates = users or list(range(len(pools)))
+    return max(candidates, key=lambda i: (planning_nodes(pools[i]), -i))
+
+
 def evaluate(
     clusters: Sequence[Cluster],
-    subnets: Mapping[str, Subnet] | None = None,
+    subnets: Mapping[SubnetKey, Subnet] | None = None,
     network: Network | None = None,
     limits: bool = True,
 ) -> Estimate:
@@ -529,43 +609,49 @@ def evaluate(
         subnets: sizes and other users of the subnets, by key; a key the pools use but that is
             missing here is an unsized subnet (only its smallest prefix is computed).
         network: evaluate every cluster under this model instead of its own (comparison).
-        limits: also find how many nodes each subnet and cluster holds (``max_nodes``, the
-            limiting factor): most of the cost; a month-by-month forecast does without.
+        limits: also find each cluster's and subnet's room to grow (rule A18): most of the
+            cost; a month-by-month forecast does without.
     """
     subnets = dict(subnets or {})
     clusters = [c if network is None else replace(c, network=network) for c in clusters]
     demands = [[pool_demand(c.name, p, c.network) for p in c.node_pools] for c in clusters]
     uses = _uses(clusters, demands)
     for key in uses:
-        subnets.setdefault(key, Subnet(key, vnet=_vnet_of(key, clusters)))
+        subnets.setdefault(key, Subnet(key))
     subnet_rows = {
-        key: _subnet_demand(key, subnets[key], uses.get(key, []), None) for key in sorted(subnets)
+        key: _subnet_demand(key, subnets[key], uses.get(key, [])) for key in sorted(subnets)
     }
+    vnet_ips = vnet_private_ips(subnet_rows.values())
     problems: list[Problem] = []
     cluster_rows: list[ClusterDemand] = []
     for cluster, pools in zip(clusters, demands, strict=True):
         problems += _pool_problems(cluster, cluster.network, pools)
-        row, more = _cluster_demand(cluster, pools, subnet_rows, limits)
-        cluster_rows.append(row)
-        problems += more
-    # each subnet's node count: its first pool grown, the others as planned (rule A5)
-    for key, sd in subnet_rows.items() if limits else ():
-        first = _first_user(key, clusters, demands)
-        if first is not None and sd.usable_ips is not None:
-            subnet_rows[key] = replace(sd, max_nodes=_grow(first, sd, key, sd.usable_ips + 1))
-    vnet_ips = vnet_private_ips(subnet_rows.values())
+        problems += _pod_cidr_problems(cluster, pools)
+        problems += _static_problems(cluster, pools, subnet_rows)
+        room = None
+        index = growth_pool(cluster.node_pools)
+        if limits and index is not None:
+            room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips)
+        cluster_rows.append(_cluster_demand(cluster, pools, room))
+    if limits:
+        for key, sd in subnet_rows.items():
+            subnet_rows[key] = replace(
+                sd, room=_subnet_room(key, clusters, demands, subnet_rows, vnet_ips)
+            )
     for sd in subnet_rows.values():
         if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
-            net = _network_of(sd.name, clusters, demands)
-            rule = "A9" if sd.static else "A8" if sd.role == "pod" else "A3"
-            fix = f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods"
+            found = _first_user(sd.key, clusters, demands)
+            net = clusters[0].network if found is None else found[0].network
+            owner = "" if found is None else found[0].name
+            rule = "A9" if sd.static else "A8" if sd.role is Role.POD else "A3"
             problems.append(
                 Problem(
                     net,
-                    sd.name,
                     rule,
                     f"{sd.role} subnet {_label(sd)} needs {sd.peak_ips:,} IPs at peak",
-                    fix,
+                    f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods",
+                    cluster=owner if _shared_by(sd.key, demands) == 1 else "",
+                    subnet=sd.key,
                 )
             )
     for vnet, ips in sorted(vnet_ips.items()):
@@ -579,11 +665,11 @@ def evaluate(
             problems.append(
                 Problem(
                     net,
-                    vnet or "vnet",
                     "A15",
                     f"VNet {vnet or '(cluster)'} "
                     f"needs {ips:,} private IPs, above Azure's {VNET_MAX_IPS:,} per VNet",
                     fix,
+                    vnet=vnet,
                 )
             )
     return Estimate(
@@ -594,131 +680,96 @@ def evaluate(
     )
 
 
-_Member = tuple[Cluster, NodePool, PoolDemand]
-
-
-def _members(clusters: Sequence[Cluster], demands: Sequence[Sequence[PoolDemand]]) -> list[_Member]:
-    return [
-        (c, p, d)
-        for c, pools in zip(clusters, demands, strict=True)
-        for p, d in zip(c.node_pools, pools, strict=True)
-    ]
+def _shared_by(key: SubnetKey, demands: Sequence[Sequence[PoolDemand]]) -> int:
+    """How many clusters' pools use subnet *key*."""
+    return sum(1 for pools in demands if any(key in (d.subnet, d.pod_subnet) for d in pools))
 
 
 def _first_user(
-    key: str, clusters: Sequence[Cluster], demands: Sequence[Sequence[PoolDemand]]
-) -> tuple[_Member, bool] | None:
-    """The first pool whose node subnet (False) or pod subnet (True) is *key*."""
-    for member in _members(clusters, demands):
-        if member[2].subnet == key:
-            return member, False
-        if member[2].pod_subnet == key:
-            return member, True
+    key: SubnetKey, clusters: Sequence[Cluster], demands: Sequence[Sequence[PoolDemand]]
+) -> tuple[Cluster, int] | None:
+    """The cluster and index of the first pool whose node or pod subnet is *key*."""
+    for cluster, pools in zip(clusters, demands, strict=True):
+        for i, d in enumerate(pools):
+            if key in (d.subnet, d.pod_subnet):
+                return cluster, i
     return None
 
 
-def _vnet_of(key: str, clusters: Sequence[Cluster]) -> str:
-    for c in clusters:
-        pods = {p.pod_subnet or f"{c.name}/pods" for p in c.node_pools}
-        if key in {p.subnet for p in c.node_pools} | pods | {c.api_server_subnet}:
-            return c.vnet
-    return ""
+def _pod_cidr_problems(cluster: Cluster, pools: Sequence[PoolDemand]) -> list[Problem]:
+    """Rule A6: one /24 of the pod CIDR per node at peak."""
+    if cluster.network not in POD_CIDR_NETWORKS:
+        return []
+    prefixlen = cluster.pod_cidr_prefixlen or DEFAULT_POD_CIDR_PREFIXLEN
+    peak = sum(d.peak_nodes for d in pools)
+    need = pod_cidr_min_prefixlen(peak)
+    if prefixlen > POD_CIDR_NODE_PREFIXLEN:
+        message = f"{cluster.name}: pod CIDR /{prefixlen} is smaller than the /24 each node takes"
+    elif peak > pod_cidr_nodes(prefixlen):
+        message = (
+            f"{cluster.name}: pod CIDR /{prefixlen} holds {pod_cidr_nodes(prefixlen):,} nodes "
+            f"(one /24 each), {peak:,} needed at peak"
+        )
+    else:
+        return []
+    return [
+        Problem(cluster.network, "A6", message, f"use a /{need} or larger", cluster=cluster.name)
+    ]
 
 
-def _network_of(
-    key: str, clusters: Sequence[Cluster], demands: Sequence[Sequence[PoolDemand]]
-) -> Network:
-    found = _first_user(key, clusters, demands)
-    return clusters[0].network if found is None else found[0][0].network
-
-
-def _contribution(member: _Member, n: int, pod: bool) -> int:
-    cluster, pool, _ = member
-    d = pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)
-    return (d.pod_subnet_ips or 0) if pod else d.node_subnet_ips
-
-
-def _grow(found: tuple[_Member, bool], demand: SubnetDemand, key: str, high: int) -> int:
-    """Largest planning node count of the subnet's first pool that still fits (rule A5)."""
-    member, pod = found
-    base = _contribution(member, member[2].planning_nodes, pod)
-    return _largest(lambda n: _subnet_fits(demand, _contribution(member, n, pod) - base), high)
+def _static_problems(
+    cluster: Cluster, pools: Sequence[PoolDemand], subnet_rows: Mapping[SubnetKey, SubnetDemand]
+) -> list[Problem]:
+    """Rule A9: a static pod subnet is a /12 to a /28."""
+    out = []
+    for key in dict.fromkeys(d.pod_subnet for d in pools if d.static_blocks is not None):
+        sd = subnet_rows[key] if key is not None else None
+        if sd is None or sd.prefixlen is None:
+            continue
+        if not STATIC_MIN_PREFIXLEN <= sd.prefixlen <= STATIC_MAX_PREFIXLEN:
+            out.append(
+                Problem(
+                    cluster.network,
+                    "A9",
+                    f"static pod subnet {sd.key} is a /{sd.prefixlen}; static block allocation "
+                    f"needs /{STATIC_MIN_PREFIXLEN} to /{STATIC_MAX_PREFIXLEN}",
+                    f"use a /{max(sd.min_prefixlen, STATIC_MIN_PREFIXLEN)}",
+                    cluster=cluster.name,
+                    subnet=sd.key,
+                )
+            )
+    return out
 
 
 def _cluster_demand(
-    cluster: Cluster,
-    pools: Sequence[PoolDemand],
-    subnet_rows: Mapping[str, SubnetDemand],
-    limits: bool = True,
-) -> tuple[ClusterDemand, list[Problem]]:
-    """A cluster's totals, its pod CIDR (rule A6), and the node count at which a limit binds."""
+    cluster: Cluster, pools: Sequence[PoolDemand], room: Room | None
+) -> ClusterDemand:
+    """A cluster's totals and its pod CIDR (rule A6)."""
     network = cluster.network
-    problems: list[Problem] = []
     peak = sum(d.peak_nodes for d in pools)
-    planned = sum(d.planning_nodes for d in pools)
     cidr_prefixlen = cidr_min = cidr_nodes = None
     if network in POD_CIDR_NETWORKS:
         cidr_prefixlen = cluster.pod_cidr_prefixlen or DEFAULT_POD_CIDR_PREFIXLEN
         cidr_min = pod_cidr_min_prefixlen(peak)
-        if cidr_prefixlen > POD_CIDR_NODE_PREFIXLEN:
-            cidr_nodes = 0
-            problems.append(
-                Problem(
-                    network,
-                    cluster.name,
-                    "A6",
-                    f"{cluster.name}: pod "
-                    f"CIDR /{cidr_prefixlen} is smaller than the /24 each node takes",
-                    f"use a /{cidr_min} or larger",
-                )
-            )
-        else:
-            cidr_nodes = pod_cidr_nodes(cidr_prefixlen)
-            if peak > cidr_nodes:
-                problems.append(
-                    Problem(
-                        network,
-                        cluster.name,
-                        "A6",
-                        f"{cluster.name}: "
-                        f"pod CIDR /{cidr_prefixlen} holds {cidr_nodes:,} nodes (one /24 each), "
-                        f"{peak:,} needed at peak",
-                        f"use a /{cidr_min} or larger",
-                    )
-                )
-    for key in sorted({d.pod_subnet or "" for d in pools if d.static_blocks is not None}):
-        sd = subnet_rows[key]
-        if sd.prefixlen is not None and not (
-            STATIC_MIN_PREFIXLEN <= sd.prefixlen <= STATIC_MAX_PREFIXLEN
-        ):
-            problems.append(
-                Problem(
-                    network,
-                    sd.name,
-                    "A9",
-                    f"static pod subnet {sd.name} is a "
-                    f"/{sd.prefixlen}; static block allocation needs /{STATIC_MIN_PREFIXLEN} to "
-                    f"/{STATIC_MAX_PREFIXLEN}",
-                    f"use a /{max(sd.min_prefixlen, STATIC_MIN_PREFIXLEN)}",
-                )
-            )
-    max_nodes, factor = (
-        _binding_limit(cluster, pools, subnet_rows, cidr_nodes) if limits else (None, "")
-    )
+        cidr_nodes = (
+            0 if cidr_prefixlen > POD_CIDR_NODE_PREFIXLEN else pod_cidr_nodes(cidr_prefixlen)
+        )
     pod_ips = [d.pod_subnet_ips for d in pools if d.pod_subnet_ips is not None]
-    row = ClusterDemand(
+    others = cluster.other_ips if pools else 0
+    api = API_SERVER_SUBNET_IPS if cluster.api_server_subnet is not None else 0
+    return ClusterDemand(
         name=cluster.name,
         network=network,
         dataplane=cluster.dataplane,
         vnet=cluster.vnet,
         pools=len(pools),
         nodes=sum(d.nodes for d in pools),
-        planning_nodes=planned,
+        planning_nodes=sum(d.planning_nodes for d in pools),
         peak_nodes=peak,
         max_pods_total=sum(d.max_pods_total for d in pools),
         node_subnet_ips=sum(d.node_subnet_ips for d in pools),
         pod_subnet_ips=sum(pod_ips) if pod_ips else None,
-        vnet_ips=sum(d.vnet_ips for d in pools),
+        vnet_ips=sum(d.vnet_ips for d in pools) + others + api,
         pod_cidr_prefixlen=cidr_prefixlen,
         pod_cidr_min_prefixlen=cidr_min,
         pod_cidr_max_nodes=cidr_nodes,
@@ -726,34 +777,65 @@ def _cluster_demand(
         service_ips=max(cluster.service_cidr_size - SERVICE_CIDR_RESERVED, 0),
         node_port_limit=NODE_PORT_LIMIT,
         lb_service_limit=LB_SERVICE_LIMIT,
-        max_nodes=max_nodes,
-        limiting_factor=factor,
+        room=room,
     )
-    return row, problems
 
 
 def _label(demand: SubnetDemand) -> str:
-    """``nodes (/21, 2,043 usable IPs)``; the prefix is left out when the name already has it."""
+    """``v/nodes (/21, 2,043 usable IPs)``; the prefix is left out when the name already has it."""
     size = f"{demand.usable_ips:,} usable IPs"
-    if demand.name.endswith(f"/{demand.prefixlen}"):
-        return f"{demand.name} ({size})"
-    return f"{demand.name} (/{demand.prefixlen}, {size})"
+    if str(demand.key).endswith(f"/{demand.prefixlen}"):
+        return f"{demand.key} ({size})"
+    return f"{demand.key} (/{demand.prefixlen}, {size})"
 
 
-def _binding_limit(
+def _subnet_room(
+    key: SubnetKey,
+    clusters: Sequence[Cluster],
+    demands: Sequence[Sequence[PoolDemand]],
+    subnet_rows: Mapping[SubnetKey, SubnetDemand],
+    vnet_ips: Mapping[str, int],
+) -> Room | None:
+    """Room to grow of the pools in subnet *key* (rule A18): the same search as a cluster's,
+    its growth pool chosen among them; None when no pool uses the subnet."""
+    members = [
+        (c, i)
+        for c, pools in zip(clusters, demands, strict=True)
+        for i, d in enumerate(pools)
+        if key in (d.subnet, d.pod_subnet)
+    ]
+    if not members:
+        return None
+    users = [(c, i) for c, i in members if _is_user(c, i)]
+    pick = max(users or members, key=lambda m: planning_nodes(m[0].node_pools[m[1]]))
+    # max() keeps the first of equals, so ties go to the first listed (rule A18)
+    cluster, index = pick
+    pools = demands[[c.name for c in clusters].index(cluster.name)]
+    here = [i for c, i in members if c is cluster]
+    others = sum(planning_nodes(c.node_pools[i]) for c, i in members if c is not cluster)
+    room = _room(cluster, pools, here, index, subnet_rows, vnet_ips)
+    return replace(room, nodes=room.nodes + others)
+
+
+def _is_user(cluster: Cluster, index: int) -> bool:
+    """Whether pool *index* of *cluster* is a user pool (rule A18)."""
+    pools = cluster.node_pools
+    if any(p.mode is not None for p in pools):
+        return pools[index].mode is not Mode.SYSTEM
+    return index > 0 or len(pools) == 1
+
+
+def _room(
     cluster: Cluster,
     pools: Sequence[PoolDemand],
-    subnet_rows: Mapping[str, SubnetDemand],
-    cidr_nodes: int | None,
-) -> tuple[int | None, str]:
-    """Grow the largest pool until a limit binds: (the cluster's node count then, that limit).
-
-    The largest pool (most planning nodes, the first on ties) is where growth usually lands;
-    growing a three-node system pool would understate the room of a cluster.
-    """
-    if not pools:
-        return None, "no node pools"
-    grown = max(range(len(pools)), key=lambda i: (pools[i].planning_nodes, -i))
+    counted: Sequence[int],
+    grown: int,
+    subnet_rows: Mapping[SubnetKey, SubnetDemand],
+    vnet_ips: Mapping[str, int],
+) -> Room:
+    """Grow pool *grown* of *cluster* until one of its model's limits binds (rule A18); the
+    other pools stay as planned. ``nodes`` counts the planning nodes of the pools in *counted*
+    (the whole cluster, or the pools in one subnet) with the grown pool at its largest count."""
     pool, base = cluster.node_pools[grown], pools[grown]
 
     def at(n: int) -> PoolDemand:
@@ -761,12 +843,13 @@ def _binding_limit(
 
     others_peak = sum(d.peak_nodes for d in pools) - base.peak_nodes
     others_planned = sum(d.planning_nodes for d in pools) - base.planning_nodes
-    others_vnet = sum(d.vnet_ips for d in pools) - base.vnet_ips
-    limits: list[tuple[str, Callable[[int], bool]]] = []
+    vnet_now = vnet_ips.get(cluster.vnet, 0)
+    limits: list[tuple[ResourceKind, str, Callable[[int], bool]]] = []
     node_sd = subnet_rows[base.subnet]
     if node_sd.usable_ips is not None:
         limits.append(
             (
+                ResourceKind.NODE_SUBNET,
                 f"node subnet {_label(node_sd)}",
                 lambda n: _subnet_fits(node_sd, at(n).node_subnet_ips - base.node_subnet_ips),
             )
@@ -775,107 +858,132 @@ def _binding_limit(
         pod_sd = subnet_rows[base.pod_subnet]
         limits.append(
             (
+                ResourceKind.POD_SUBNET,
                 f"pod subnet {_label(pod_sd)}",
                 lambda n: _subnet_fits(
                     pod_sd, (at(n).pod_subnet_ips or 0) - (base.pod_subnet_ips or 0)
                 ),
             )
         )
-    if cidr_nodes is not None:
+    if cluster.network in POD_CIDR_NETWORKS:
+        prefixlen = cluster.pod_cidr_prefixlen or DEFAULT_POD_CIDR_PREFIXLEN
+        cidr_nodes = 0 if prefixlen > POD_CIDR_NODE_PREFIXLEN else pod_cidr_nodes(prefixlen)
         limits.append(
             (
-                f"pod CIDR /{cluster.pod_cidr_prefixlen or DEFAULT_POD_CIDR_PREFIXLEN} "
-                f"({cidr_nodes:,} nodes at one /24 each)",
+                ResourceKind.POD_CIDR,
+                f"pod CIDR /{prefixlen} ({cidr_nodes:,} nodes at one /24 each)",
                 lambda n: others_peak + at(n).peak_nodes <= cidr_nodes,
             )
         )
     if cluster.network is Network.KUBENET:
         limits.append(
             (
+                ResourceKind.KUBENET_ROUTES,
                 f"kubenet route table ({KUBENET_MAX_NODES} routes)",
                 lambda n: others_peak + at(n).peak_nodes <= KUBENET_MAX_NODES,
             )
         )
     limits.append(
         (
-            f"VNet private IPs ({VNET_MAX_IPS:,})",
-            lambda n: others_vnet + at(n).vnet_ips <= VNET_MAX_IPS,
+            ResourceKind.VNET_IPS,
+            f"VNet {cluster.vnet} private IPs ({VNET_MAX_IPS:,})"
+            if cluster.vnet
+            else f"VNet private IPs ({VNET_MAX_IPS:,})",
+            lambda n: vnet_now + at(n).vnet_ips - base.vnet_ips <= VNET_MAX_IPS,
         )
     )
     limits.append(
         (
+            ResourceKind.POOL_NODES,
             f"AKS nodes per pool ({POOL_MAX_NODES:,} with surge)",
             lambda n: at(n).peak_nodes <= POOL_MAX_NODES,
         )
     )
     limits.append(
         (
+            ResourceKind.CLUSTER_NODES,
             f"AKS nodes per cluster ({CLUSTER_MAX_NODES:,})",
             lambda n: others_planned + n <= CLUSTER_MAX_NODES,
         )
     )
-    best = min((_largest(fits, CLUSTER_MAX_NODES + 1), i) for i, (_, fits) in enumerate(limits))
-    return others_planned + best[0], limits[best[1]][0]
+    best, which = min(
+        (_largest(fits, CLUSTER_MAX_NODES + 1), i) for i, (_, _, fits) in enumerate(limits)
+    )
+    kind, words, _ = limits[which]
+    counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
+    return Room(
+        nodes=counted_others + best,
+        growth_pool=base.label,
+        growth_pool_nodes=best,
+        limit=kind,
+        limited_by=words,
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One cluster under one network model: the row of ``ipplan compare`` and comparison.csv."""
+
+    cluster: str
+    network: Network
+    nodes: int  # planning nodes in all
+    surge_nodes: int
+    peak_nodes: int
+    max_pods: int | None  # the largest P of its pools under this model
+    max_pods_default: bool  # some pool runs this model's default P (it sets no max_pods; A20)
+    node_subnet_ips: int
+    node_subnet_min_prefix: int | None
+    pod_subnet_ips: int | None
+    pod_subnet_min_prefix: int | None
+    pod_cidr_min_prefix: int | None
+    vnet_ips: int
+    max_pods_total: int
+    subnet_utilization_pct: float | None  # the first pool's node subnet at peak
+    room_nodes: int | None  # rule A18: the cluster's nodes with its growth pool grown
+    room_growth_pool: str | None
+    room_growth_pool_nodes: int | None
+    room_limited_by: str | None
+    feasible: bool
+    problems: str
+    warnings: str
 
 
 #: the columns of a comparison row, in order (``ipplan compare`` and comparison.csv)
-COMPARISON_COLUMNS = (
-    "cluster",
-    "network",
-    "nodes",
-    "surge_nodes",
-    "peak_nodes",
-    "max_pods",
-    "node_subnet_ips",
-    "node_subnet_min_prefix",
-    "pod_subnet_ips",
-    "pod_subnet_min_prefix",
-    "pod_cidr_min_prefix",
-    "vnet_ips",
-    "max_pods_total",
-    "max_nodes_in_subnet",
-    "subnet_utilization_pct",
-    "max_nodes",
-    "limiting_factor",
-    "feasible",
-    "problems",
-    "warnings",
-)
+COMPARISON_COLUMNS = tuple(f.name for f in fields(Comparison))
 
 
-def comparison_row(estimate: Estimate, cluster: str) -> dict[str, object]:
-    """One cluster of *estimate* as a comparison row: ints, None where not applicable."""
-    row = next(c for c in estimate.clusters if c.name == cluster)
-    pools = [d for d in estimate.pools if d.cluster == cluster]
-    subnets = {s.name: s for s in estimate.subnets}
-    node_subnets = [subnets[k] for k in dict.fromkeys(d.subnet for d in pools)]
-    pod_subnets = [subnets[k] for k in dict.fromkeys(d.pod_subnet for d in pools if d.pod_subnet)]
-    own = {cluster, row.vnet or "vnet"} | {s.name for s in node_subnets + pod_subnets}
-    mine = [p for p in estimate.problems if p.subject in own or p.subject.startswith(f"{cluster}/")]
+def comparison(estimate: Estimate, cluster: str) -> Comparison:
+    """One cluster of *estimate* as a comparison row."""
+    row = estimate.cluster(cluster)
+    pools = estimate.pools_of(cluster)
+    node_subnets = [estimate.subnet(k) for k in dict.fromkeys(d.subnet for d in pools)]
+    pod_keys = dict.fromkeys(d.pod_subnet for d in pools if d.pod_subnet)
+    pod_subnets = [estimate.subnet(k) for k in pod_keys if k is not None]
+    mine = estimate.problems_of(cluster)
     first = node_subnets[0] if node_subnets else None
-    return {
-        "cluster": cluster,
-        "network": str(row.network),
-        "nodes": row.planning_nodes,
-        "surge_nodes": sum(d.surge_nodes for d in pools),
-        "peak_nodes": row.peak_nodes,
-        "max_pods": max((d.max_pods for d in pools), default=None),
-        "node_subnet_ips": sum(s.peak_ips for s in node_subnets),
-        "node_subnet_min_prefix": min((s.min_prefixlen for s in node_subnets), default=None),
-        "pod_subnet_ips": sum(s.peak_ips for s in pod_subnets) if pod_subnets else None,
-        "pod_subnet_min_prefix": min((s.min_prefixlen for s in pod_subnets), default=None),
-        "pod_cidr_min_prefix": row.pod_cidr_min_prefixlen,
-        "vnet_ips": row.vnet_ips,
-        "max_pods_total": row.max_pods_total,
-        "max_nodes_in_subnet": None if first is None else first.max_nodes,
-        "subnet_utilization_pct": None if first is None else first.utilization_pct,
-        "max_nodes": row.max_nodes,
-        "limiting_factor": row.limiting_factor,
-        "feasible": not any(p.severity is Severity.ERROR for p in mine),
-        "problems": "; ".join(
-            f"{p.message}; {p.fix}" for p in mine if p.severity is Severity.ERROR
-        ),
-        "warnings": "; ".join(
-            f"{p.message}; {p.fix}" for p in mine if p.severity is Severity.WARNING
-        ),
-    }
+    room = row.room
+    errors = [p for p in mine if p.severity is Severity.ERROR]
+    return Comparison(
+        cluster=cluster,
+        network=row.network,
+        nodes=row.planning_nodes,
+        surge_nodes=sum(d.surge_nodes for d in pools),
+        peak_nodes=row.peak_nodes,
+        max_pods=max((d.max_pods for d in pools), default=None),
+        max_pods_default=any(d.max_pods_default for d in pools),
+        node_subnet_ips=sum(s.peak_ips for s in node_subnets),
+        node_subnet_min_prefix=min((s.min_prefixlen for s in node_subnets), default=None),
+        pod_subnet_ips=sum(s.peak_ips for s in pod_subnets) if pod_subnets else None,
+        pod_subnet_min_prefix=min((s.min_prefixlen for s in pod_subnets), default=None),
+        pod_cidr_min_prefix=row.pod_cidr_min_prefixlen,
+        vnet_ips=row.vnet_ips,
+        max_pods_total=row.max_pods_total,
+        subnet_utilization_pct=None if first is None else first.utilization_pct,
+        room_nodes=None if room is None else room.nodes,
+        room_growth_pool=None if room is None else room.growth_pool,
+        room_growth_pool_nodes=None if room is None else room.growth_pool_nodes,
+        room_limited_by=None if room is None else room.limited_by,
+        feasible=not errors,
+        problems="; ".join(f"{p.message}; {p.fix}" for p in errors),
+        warnings="; ".join(f"{p.message}; {p.fix}" for p in mine if p.severity is Severity.WARNING),
+    )

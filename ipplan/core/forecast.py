@@ -35,9 +35,11 @@ from ipplan.core.capacity import (
     planning_nodes,
     vnet_private_ips,
 )
+from ipplan.core.keys import ResourceKind, Role, SubnetKey
 from ipplan.rules import (
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
+    KUBENET_RETIREMENT,
     POD_CIDR_NODE_PREFIXLEN,
     POOL_MAX_NODES,
     VNET_MAX_IPS,
@@ -56,20 +58,22 @@ __all__ = [
     "grown_nodes",
     "month_label",
     "shortfalls",
+    "supported_months",
 ]
 
 #: the label of the scenario's own models when its clusters use different ones
 CURRENT = "current"
 
 #: resource kind -> (unit, words for people)
-KINDS: dict[str, tuple[str, str]] = {
-    "node-subnet": ("IPs", "node subnet"),
-    "pod-subnet": ("IPs", "pod subnet"),
-    "pod-cidr": ("nodes", "pod CIDR"),
-    "vnet-ips": ("IPs", "VNet private IPs"),
-    "kubenet-routes": ("routes", "kubenet route table"),
-    "cluster-nodes": ("nodes", "cluster node limit"),
-    "pool-nodes": ("nodes", "pool node limit (with surge)"),
+KINDS: dict[ResourceKind, tuple[str, str]] = {
+    ResourceKind.NODE_SUBNET: ("IPs", "node subnet"),
+    ResourceKind.POD_SUBNET: ("IPs", "pod subnet"),
+    ResourceKind.POD_CIDR: ("nodes", "pod CIDR"),
+    ResourceKind.VNET_IPS: ("IPs", "VNet private IPs"),
+    ResourceKind.KUBENET_ROUTES: ("routes", "kubenet route table"),
+    ResourceKind.CLUSTER_NODES: ("nodes", "AKS nodes per cluster"),
+    ResourceKind.POOL_NODES: ("nodes", "AKS nodes per pool, with surge,"),
+    ResourceKind.RETIREMENT: ("months", f"kubenet support (retires {KUBENET_RETIREMENT})"),
 }
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -116,9 +120,10 @@ def grown_nodes(nodes: int, growth: Growth | None, month: int) -> int:
 class Resource:
     """Something that can run out: a subnet, a pod CIDR, a VNet or an AKS limit."""
 
-    kind: str  # a key of KINDS
-    name: str  # subnet key, cluster, cluster/pool or VNet
+    kind: ResourceKind
+    name: str  # the subnet, cluster, cluster/pool or VNet, for people
     clusters: tuple[str, ...]  # the clusters that depend on it
+    subnet: SubnetKey | None = None  # the subnet, for a node or pod subnet
 
     @property
     def unit(self) -> str:
@@ -206,6 +211,18 @@ class Forecast:
 
         return min(candidates, key=key)
 
+    def first_to_run_out(self, model: str) -> Series | None:
+        """The first resource of *model* to run out within the horizon; None when none does."""
+        return min(
+            (
+                s
+                for s in self.of(model)
+                if s.capacity is not None and s.exhaustion_month is not None
+            ),
+            key=lambda s: (s.exhaustion_month or 0, _KIND_ORDER[s.resource.kind], s.resource.name),
+            default=None,
+        )
+
     def feasible(self, model: str) -> bool:
         """True when *model* breaks no hard limit at month 0."""
         return not self.problems.get(model)
@@ -219,35 +236,59 @@ def _grow(cluster: Cluster, counts: Sequence[int]) -> Cluster:
     return replace(cluster, node_pools=pools)
 
 
+_SUBNET_KINDS = {Role.NODE: ResourceKind.NODE_SUBNET, Role.POD: ResourceKind.POD_SUBNET}
+
+
 def _measure(estimate: Estimate) -> dict[Resource, tuple[int, int | None]]:
     """Every resource of one evaluation: (required, capacity)."""
-    users: dict[str, list[str]] = {}
+    users: dict[SubnetKey, list[str]] = {}
     for pool in estimate.pools:
         for key in (pool.subnet, pool.pod_subnet):
             if key is not None:
                 users.setdefault(key, []).append(pool.cluster)
     out: dict[Resource, tuple[int, int | None]] = {}
     for sd in estimate.subnets:
-        if sd.role in ("node", "pod"):
-            clusters = tuple(dict.fromkeys(users.get(sd.name, [])))
-            out[Resource(f"{sd.role}-subnet", sd.name, clusters)] = (sd.peak_ips, sd.usable_ips)
+        if sd.role in _SUBNET_KINDS:
+            clusters = tuple(dict.fromkeys(users.get(sd.key, [])))
+            resource = Resource(_SUBNET_KINDS[sd.role], str(sd.key), clusters, sd.key)
+            out[resource] = (sd.peak_ips, sd.usable_ips)
     for vnet, ips in vnet_private_ips(estimate.subnets).items():
         clusters = tuple(c.name for c in estimate.clusters if c.vnet == vnet)
         if clusters:
-            out[Resource("vnet-ips", vnet, clusters)] = (ips, VNET_MAX_IPS)
+            out[Resource(ResourceKind.VNET_IPS, vnet, clusters)] = (ips, VNET_MAX_IPS)
     for c in estimate.clusters:
         mine = (c.name,)
         if c.pod_cidr_max_nodes is not None:
-            out[Resource("pod-cidr", c.name, mine)] = (c.peak_nodes, c.pod_cidr_max_nodes)
+            out[Resource(ResourceKind.POD_CIDR, c.name, mine)] = (
+                c.peak_nodes,
+                c.pod_cidr_max_nodes,
+            )
         if c.route_limit is not None:
-            out[Resource("kubenet-routes", c.name, mine)] = (c.peak_nodes, KUBENET_MAX_NODES)
-        out[Resource("cluster-nodes", c.name, mine)] = (c.planning_nodes, CLUSTER_MAX_NODES)
+            out[Resource(ResourceKind.KUBENET_ROUTES, c.name, mine)] = (
+                c.peak_nodes,
+                KUBENET_MAX_NODES,
+            )
+        out[Resource(ResourceKind.CLUSTER_NODES, c.name, mine)] = (
+            c.planning_nodes,
+            CLUSTER_MAX_NODES,
+        )
     for p in estimate.pools:
-        out[Resource("pool-nodes", f"{p.cluster}/{p.pool}", (p.cluster,))] = (
+        out[Resource(ResourceKind.POOL_NODES, p.label, (p.cluster,))] = (
             p.peak_nodes,
             POOL_MAX_NODES,
         )
     return out
+
+
+def supported_months(start_year: int, start_month: int) -> int:
+    """Months from the start month to the last month kubenet is supported (rule A21): its
+    retirement, 2028-03-31, is the end of 2028-03; negative once the start is past it.
+
+    >>> supported_months(2027, 1), supported_months(2028, 3), supported_months(2028, 5)
+    (14, 0, -2)
+    """
+    year, month, _ = (int(part) for part in KUBENET_RETIREMENT.split("-"))
+    return (year * 12 + month) - (start_year * 12 + start_month)
 
 
 def _series(
@@ -266,7 +307,7 @@ def _series(
 
 def forecast(
     clusters: Sequence[Cluster],
-    subnets: Mapping[str, Subnet],
+    subnets: Mapping[SubnetKey, Subnet],
     *,
     networks: Sequence[Network],
     start_year: int,
@@ -287,9 +328,10 @@ def forecast(
         warn_at_pct: utilization that counts as a warning.
 
     >>> from ipplan.core.capacity import (NodePool)
-    >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
+    >>> key = SubnetKey("", "nodes")
+    >>> pool = NodePool("user", 20, key, growth=Growth(nodes_per_month=10))
     >>> cluster = Cluster("aks", Network.OVERLAY, (pool,))
-    >>> f = forecast([cluster], {"nodes": Subnet("nodes", 26)}, networks=[Network.OVERLAY],
+    >>> f = forecast([cluster], {key: Subnet(key, 26)}, networks=[Network.OVERLAY],
     ...              start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)
     >>> s = f.binding("azure-cni-overlay", "aks")
     >>> s.resource.label, s.capacity, s.required[:4], f.months[s.exhaustion_month]
@@ -327,6 +369,13 @@ def forecast(
             capacity = months[0][resource][1]
             required = tuple(month.get(resource, (0, None))[0] for month in months)
             series.append(_series(label, resource, capacity, required, warn_at_pct))
+        # rule A21: kubenet's retirement runs out like any other resource
+        retiring = [c.name for c in clusters if (network or c.network) is Network.KUBENET]
+        supported = supported_months(start_year, start_month)
+        elapsed = tuple(range(horizon_months + 1))
+        for name in retiring:
+            resource = Resource(ResourceKind.RETIREMENT, name, (name,))
+            series.append(_series(label, resource, supported, elapsed, warn_at_pct))
     return Forecast(
         months=tuple(month_label(start_year, start_month, m) for m in range(horizon_months + 1)),
         models=tuple(label for label, _ in models),
@@ -340,7 +389,8 @@ def forecast(
 def fix_for(series: Series) -> str:
     """What to do about *series* running out, from its requirement at the horizon.
 
-    >>> s = Series("kubenet", Resource("node-subnet", "v/nodes", ("c",)), 251, (200, 300), 0, 1)
+    >>> node_subnet = Resource(ResourceKind.NODE_SUBNET, "v/nodes", ("c",))
+    >>> s = Series("kubenet", node_subnet, 251, (200, 300), 0, 1)
     >>> fix_for(s)
     'fix: a /23 holds the 300 IPs needed at the horizon'
     """
@@ -354,6 +404,8 @@ def fix_for(series: Series) -> str:
         return f"fix: a pod CIDR /{prefixlen} holds the {need:,} nodes needed at the horizon"
     if kind == "kubenet-routes":
         return "fix: move to azure-cni-overlay (no route table)"
+    if kind == "retirement":
+        return f"fix: move to azure-cni-overlay before {KUBENET_RETIREMENT}"
     if kind == "vnet-ips":
         if series.model in (Network.KUBENET, Network.OVERLAY):  # their pods take no VNet IPs
             return "fix: spread the clusters over more VNets"
@@ -369,8 +421,9 @@ def shortfalls(
     runway. A resource short already is an error in *problems*, so it is not repeated.
 
     >>> from ipplan.core.capacity import (NodePool)
-    >>> pool = NodePool("user", 20, "nodes", growth=Growth(nodes_per_month=10))
-    >>> f = forecast([Cluster("aks", Network.OVERLAY, (pool,))], {"nodes": Subnet("nodes", 26)},
+    >>> key = SubnetKey("", "nodes")
+    >>> pool = NodePool("user", 20, key, growth=Growth(nodes_per_month=10))
+    >>> f = forecast([Cluster("aks", Network.OVERLAY, (pool,))], {key: Subnet(key, 26)},
     ...              networks=[], start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)
     >>> shortfalls(f, [], 12)
     ['node subnet nodes: runs out 2027-05, 4 months of runway (12 required): 66 of 59 IPs \
@@ -379,7 +432,15 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
     lines = [f"INFEASIBLE: {p}" for p in problems if p.severity is Severity.ERROR]
     for s in forecast.of(forecast.current):
         m = s.exhaustion_month
-        if s.capacity is None or m is None or m == 0 or m >= min_runway_months:
+        retires = s.resource.kind is ResourceKind.RETIREMENT
+        if s.capacity is None or m is None or m >= min_runway_months or (m == 0 and not retires):
+            continue
+        if retires:  # rule A21: a date, not a count
+            lines.append(
+                f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from "
+                f"{forecast.months[m]}, "
+                f"{m} months of runway ({min_runway_months} required); {fix_for(s)}"
+            )
             continue
         lines.append(
             f"{s.resource.label}: runs out {forecast.months[m]}, {m} months of runway "

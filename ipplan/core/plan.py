@@ -14,6 +14,7 @@ from netaddr import IPNetwork
 from ipplan.core.capacity import (
     Cluster,
     Estimate,
+    Room,
     Subnet,
     SubnetDemand,
     evaluate,
@@ -23,12 +24,13 @@ from ipplan.core.capacity import (
 )
 from ipplan.core.cidr import AddressSpace
 from ipplan.core.forecast import Forecast, forecast, grown_nodes, month_label
+from ipplan.core.keys import Origin, Role, Status, SubnetKey
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import AZURE_RESERVED_IPS, POD_CIDR_NETWORKS, STATIC_BLOCK_IPS, Network, Severity
 from ipplan.rules import DEFAULT_POD_CIDR as DEFAULT_POD_CIDR_TEXT
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
-__all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "subnet_key"]
+__all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan"]
 
 #: kubenet and overlay pod CIDR when none is given (KUB, OVLH)
 DEFAULT_POD_CIDR = IPNetwork(DEFAULT_POD_CIDR_TEXT)
@@ -38,11 +40,10 @@ DEFAULT_POD_CIDR = IPNetwork(DEFAULT_POD_CIDR_TEXT)
 class SubnetPlan:
     """One subnet after allocation, with what its users need of it."""
 
-    vnet: str
-    name: str
+    key: SubnetKey
     cidr: IPNetwork
-    origin: str  # "existing", "allocated" (a prefix was asked for) or "sized" (size: auto)
-    role: str  # "node", "pod", "other" or "unused"
+    origin: Origin  # existing, allocated (a prefix was asked for) or sized (size: auto)
+    role: Role
     users: tuple[str, ...]  # cluster/pool names that use it
     used_ips: int  # in use by things ipplan does not model
     now_ips: int
@@ -51,13 +52,18 @@ class SubnetPlan:
     usable_ips: int
     utilization_pct: float
     headroom_ips: int
-    max_nodes: int | None
-    status: str  # "ok", "warn" (at or above warn_at_pct), "full" (peak above usable), "unused"
+    room: Room | None  # its pools' room to grow (rule A18)
+    status: Status
 
     @property
-    def key(self) -> str:
-        """The subnet's key in the capacity model: ``vnet/name``."""
-        return subnet_key(self.vnet, self.name)
+    def vnet(self) -> str:
+        """The subnet's VNet."""
+        return self.key.vnet
+
+    @property
+    def name(self) -> str:
+        """The subnet's name in its VNet."""
+        return self.key.name
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Block:
     """A block of a VNet's address map: a subnet or a maximal free block."""
 
     cidr: IPNetwork
-    kind: str  # "existing", "allocated", "sized" or "free"
+    kind: Origin  # existing, allocated, sized or free
     name: str  # the subnet's name, "" for free blocks
 
 
@@ -91,7 +97,7 @@ class Plan:
     subnets: tuple[SubnetPlan, ...]
     vnets: tuple[VNetPlan, ...]
     clusters: tuple[Cluster, ...]  # as the capacity model sees them, subnet keys qualified
-    subnet_sizes: Mapping[str, Subnet]  # capacity model view of every subnet, by key
+    subnet_sizes: Mapping[SubnetKey, Subnet]  # capacity model view of every subnet, by key
     estimate: Estimate  # every cluster under its own model
     comparisons: Mapping[Network, Estimate]  # every cluster under each model of planning.compare
     warnings: tuple[str, ...]
@@ -123,20 +129,8 @@ class Plan:
         )
 
 
-def subnet_key(vnet: str, subnet: str) -> str:
-    """A subnet's key: names are unique only within their VNet."""
-    return f"{vnet}/{subnet}"
-
-
 def _capacity_cluster(spec: ClusterSpec) -> Cluster:
-    pools = tuple(
-        replace(
-            pool,
-            subnet=subnet_key(spec.vnet, pool.subnet),
-            pod_subnet=None if pool.pod_subnet is None else subnet_key(spec.vnet, pool.pod_subnet),
-        )
-        for pool in spec.node_pools
-    )
+    pools = spec.node_pools
     pod_cidr = spec.pod_cidr
     if pod_cidr is None and spec.network in POD_CIDR_NETWORKS:
         pod_cidr = DEFAULT_POD_CIDR
@@ -158,9 +152,9 @@ def _where(scenario: Scenario, vnet_index: int, subnet_index: int) -> str:
     return f"{scenario.source}: vnets[{vnet_index}].subnets[{subnet_index}]"
 
 
-def _auto_prefixlen(estimate: Estimate, key: str, headroom_pct: int) -> int:
+def _auto_prefixlen(estimate: Estimate, key: SubnetKey, headroom_pct: int) -> int:
     """The prefix ``size: auto`` gets: peak IPs plus headroom, in IPs or static /28 blocks."""
-    demand = next(d for d in estimate.subnets if d.name == key)
+    demand = estimate.subnet(key)
     if demand.static:
         blocks = -(-demand.peak_ips // STATIC_BLOCK_IPS)
         return static_min_prefixlen(-(-blocks * (100 + headroom_pct) // 100))
@@ -168,7 +162,7 @@ def _auto_prefixlen(estimate: Estimate, key: str, headroom_pct: int) -> int:
 
 
 def _auto_size(
-    own: Estimate, others: list[Estimate], key: str, headroom_pct: int
+    own: Estimate, others: list[Estimate], key: SubnetKey, headroom_pct: int
 ) -> tuple[int, int] | None:
     """(prefix, peak IPs) for an auto subnet, from the cluster's own model; if only compared
     models use it (the pod subnet of an overlay cluster, say), from the largest of their needs;
@@ -181,11 +175,11 @@ def _auto_size(
     return min(sizes, default=None)
 
 
-def _peak(estimate: Estimate, key: str) -> int:
-    return next(d.peak_ips for d in estimate.subnets if d.name == key)
+def _peak(estimate: Estimate, key: SubnetKey) -> int:
+    return estimate.subnet(key).peak_ips
 
 
-def _users(estimate: Estimate, key: str) -> bool:
+def _users(estimate: Estimate, key: SubnetKey) -> bool:
     return any(key in (p.subnet, p.pod_subnet) for p in estimate.pools)
 
 
@@ -200,16 +194,16 @@ def _grown(cluster: Cluster, months: int) -> Cluster:
 
 def _allocate(
     scenario: Scenario, clusters: tuple[Cluster, ...]
-) -> tuple[dict[str, tuple[IPNetwork, str]], list[list[AddressSpace]]]:
+) -> tuple[dict[SubnetKey, tuple[IPNetwork, Origin]], list[list[AddressSpace]]]:
     """Reserve existing subnets, then allocate asked-for and auto-sized ones, largest first.
 
     A dual-stack VNet gets one address space per IP version; a request longer than /32 is IPv6.
     """
-    placed: dict[str, tuple[IPNetwork, str]] = {}
+    placed: dict[SubnetKey, tuple[IPNetwork, Origin]] = {}
     spaces: list[list[AddressSpace]] = []
     # auto sizes come from the capacity model with those subnets still unsized
     fixed = {
-        subnet_key(v.name, s.name): Subnet(subnet_key(v.name, s.name), None, s.used_ips, v.name)
+        SubnetKey(v.name, s.name): Subnet(SubnetKey(v.name, s.name), None, s.used_ips)
         for v in scenario.vnets
         for s in v.subnets
         if s.auto
@@ -230,13 +224,13 @@ def _allocate(
         spaces.append(list(by_version.values()))
         requests: list[tuple[int, int, SubnetSpec, str]] = []
         for si, spec in enumerate(vnet.subnets):
-            key = subnet_key(vnet.name, spec.name)
+            key = SubnetKey(vnet.name, spec.name)
             if spec.cidr is not None:
                 try:
                     by_version[spec.cidr.version].reserve(spec.cidr)
                 except (IpplanError, KeyError) as err:
                     raise ScenarioError(f"{_where(scenario, vi, si)}.cidr: {err}") from None
-                placed[key] = (spec.cidr, "existing")
+                placed[key] = (spec.cidr, Origin.EXISTING)
             elif spec.auto:
                 sized = _auto_size(own, others, key, headroom)
                 if sized is None:
@@ -282,9 +276,9 @@ def _allocate(
                     f"{_where(scenario, vi, si)}.prefix: /{prefixlen} is an IPv{version} prefix "
                     f"but VNet {vnet.name!r} has no IPv{version} address space"
                 ) from None
-            placed[subnet_key(vnet.name, spec.name)] = (
+            placed[SubnetKey(vnet.name, spec.name)] = (
                 network,
-                "sized" if spec.auto else "allocated",
+                Origin.SIZED if spec.auto else Origin.ALLOCATED,
             )
     return placed, spaces
 
@@ -300,18 +294,18 @@ def build_plan(scenario: Scenario) -> Plan:
     vnet_specs: dict[str, VNet] = {v.name: v for v in scenario.vnets}
     # the capacity model sizes IPv4 subnets; an IPv6 /64 of a dual-stack VNet is listed as is
     sizes = {
-        key: Subnet(key, int(cidr.prefixlen), _used_ips(vnet_specs, key), key.split("/", 1)[0])
+        key: Subnet(key, int(cidr.prefixlen), _used_ips(vnet_specs, key))
         for key, (cidr, _) in placed.items()
         if cidr.version == 4
     }
     estimate = evaluate(clusters, sizes)
     comparisons = {net: evaluate(clusters, sizes, net) for net in scenario.planning.compare}
-    users: dict[str, list[str]] = {}
+    users: dict[SubnetKey, list[str]] = {}
     for pool in estimate.pools:
         for key in (pool.subnet, pool.pod_subnet):
             if key is not None:
-                users.setdefault(key, []).append(f"{pool.cluster}/{pool.pool}")
-    demands = {d.name: d for d in estimate.subnets}
+                users.setdefault(key, []).append(pool.label)
+    demands = {d.key: d for d in estimate.subnets}
     warn_at = scenario.planning.warn_at_pct
     subnets = [
         _subnet_plan(key, cidr, origin, demands.get(key), users.get(key, []), vnet_specs, scenario)
@@ -331,11 +325,11 @@ def build_plan(scenario: Scenario) -> Plan:
         if p.severity is Severity.WARNING and p.rule not in {"A2", "A7"}
     ]
     warnings += [
-        f"subnet {s.vnet}/{s.name} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "
+        f"subnet {s.key} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "
         f"above the {warn_at}% warning level; a /{min_prefixlen(100 * s.peak_ips // warn_at + 1)} "
         f"would stay below it"
         for s in subnets
-        if s.status == "warn"
+        if s.status is Status.WARN
     ]
     return Plan(
         scenario=scenario,
@@ -350,40 +344,38 @@ def build_plan(scenario: Scenario) -> Plan:
 
 
 def _subnet_plan(
-    key: str,
+    key: SubnetKey,
     cidr: IPNetwork,
-    origin: str,
+    origin: Origin,
     demand: SubnetDemand | None,
     users: list[str],
     vnets: Mapping[str, VNet],
     scenario: Scenario,
 ) -> SubnetPlan:
     """One row of subnets.csv: the subnet, what it must hold, and its status."""
-    vnet, name = key.split("/", 1)
     used = _used_ips(vnets, key)
     if demand is None:  # IPv6: Azure reserves 5 addresses here too
         demand = SubnetDemand(
-            key, vnet, "other", used, used, int(cidr.prefixlen), None, None, None, None, None
+            key, Role.OTHER, used, used, int(cidr.prefixlen), None, None, None, None, None
         )
     usable = demand.usable_ips
     if usable is None:
         usable = int(cidr.size) - AZURE_RESERVED_IPS
     peak = demand.peak_ips
-    unused = not users and demand.role == "other" and peak == 0
+    unused = not users and demand.role is Role.OTHER and peak == 0
     if peak > usable:
-        status = "full"
+        status = Status.FULL
     elif unused:
-        status = "unused"
+        status = Status.UNUSED
     elif 100 * peak >= scenario.planning.warn_at_pct * usable:
-        status = "warn"
+        status = Status.WARN
     else:
-        status = "ok"
+        status = Status.OK
     return SubnetPlan(
-        vnet=vnet,
-        name=name,
+        key=key,
         cidr=cidr,
         origin=origin,
-        role="unused" if unused else demand.role,
+        role=Role.UNUSED if unused else demand.role,
         users=tuple(dict.fromkeys(users)),
         used_ips=used,
         now_ips=demand.now_ips,
@@ -392,26 +384,24 @@ def _subnet_plan(
         usable_ips=usable,
         utilization_pct=round(100 * peak / usable, 1) if usable > 0 else 0.0,
         headroom_ips=usable - peak,
-        max_nodes=demand.max_nodes,
+        room=demand.room,
         status=status,
     )
 
 
-def _used_ips(vnets: Mapping[str, VNet], key: str) -> int:
-    vnet, name = key.split("/", 1)
-    return next(s.used_ips for s in vnets[vnet].subnets if s.name == name)
+def _used_ips(vnets: Mapping[str, VNet], key: SubnetKey) -> int:
+    return next(s.used_ips for s in vnets[key.vnet].subnets if s.name == key.name)
 
 
 def _vnet_plan(
-    vnet: VNet, spaces: list[AddressSpace], placed: Mapping[str, tuple[IPNetwork, str]]
+    vnet: VNet, spaces: list[AddressSpace], placed: Mapping[SubnetKey, tuple[IPNetwork, Origin]]
 ) -> VNetPlan:
-    mine = {
-        cidr: (origin, key.split("/", 1)[1])
+    blocks = [
+        Block(cidr, origin, key.name)
         for key, (cidr, origin) in placed.items()
-        if key.split("/", 1)[0] == vnet.name
-    }
-    blocks = [Block(cidr, origin, name) for cidr, (origin, name) in mine.items()]
-    blocks += [Block(cidr, "free", "") for space in spaces for cidr in space.free_blocks()]
+        if key.vnet == vnet.name
+    ]
+    blocks += [Block(cidr, Origin.FREE, "") for space in spaces for cidr in space.free_blocks()]
     blocks.sort(key=lambda b: b.cidr.sort_key())
     first = spaces[0]  # IPv4 when the VNet has it: the space AKS subnets are sized in
     return VNetPlan(

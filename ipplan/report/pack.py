@@ -13,14 +13,15 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipplan.core.capacity import COMPARISON_COLUMNS, comparison_row
+from ipplan.core.capacity import COMPARISON_COLUMNS, comparison
 from ipplan.core.forecast import Forecast, Resource
 from ipplan.core.plan import Plan
 from ipplan.errors import OutputError
+from ipplan.rules import DEFAULT_POD_CIDR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,7 +109,9 @@ def _subnets(plan: Plan) -> _Table:
             "min_prefix": s.min_prefixlen,
             "utilization_pct": s.utilization_pct,
             "headroom_ips": s.headroom_ips,
-            "max_nodes": s.max_nodes,
+            "room_nodes": None if s.room is None else s.room.nodes,
+            "room_growth_pool": None if s.room is None else s.room.growth_pool,
+            "room_limited_by": None if s.room is None else s.room.limited_by,
             "status": s.status,
         }
         for s in plan.subnets
@@ -169,8 +172,8 @@ def _node_pools(plan: Plan) -> _Table:
             "pool": d.pool,
             "network": str(d.network),
             "os": str(d.os),
-            "subnet": d.subnet,
-            "pod_subnet": d.pod_subnet,
+            "subnet": str(d.subnet),
+            "pod_subnet": None if d.pod_subnet is None else str(d.pod_subnet),
             "nodes": d.nodes,
             "planning_nodes": d.planning_nodes,
             "max_surge": surges[(d.cluster, d.pool)],
@@ -198,10 +201,10 @@ def _clusters(plan: Plan) -> _Table:
     rows: list[dict[str, object]] = []
     for c in plan.estimate.clusters:
         spec = specs[c.name]
-        row = comparison_row(plan.estimate, c.name)
+        row = comparison(plan.estimate, c.name)
         pod_cidr = spec.pod_cidr
         if pod_cidr is None and c.pod_cidr_prefixlen is not None:
-            pod_cidr = "10.244.0.0/16"
+            pod_cidr = DEFAULT_POD_CIDR
         rows.append(
             {
                 "cluster": c.name,
@@ -227,11 +230,13 @@ def _clusters(plan: Plan) -> _Table:
                 "lb_service_limit": c.lb_service_limit,
                 "internal_lbs": spec.internal_lbs,
                 "private_cluster": spec.private_cluster,
-                "max_nodes": c.max_nodes,
-                "limiting_factor": c.limiting_factor,
-                "feasible": row["feasible"],
-                "problems": row["problems"],
-                "warnings": row["warnings"],
+                "room_nodes": row.room_nodes,
+                "room_growth_pool": row.room_growth_pool,
+                "room_growth_pool_nodes": row.room_growth_pool_nodes,
+                "room_limited_by": row.room_limited_by,
+                "feasible": row.feasible,
+                "problems": row.problems,
+                "warnings": row.warnings,
             }
         )
     rows.sort(key=lambda r: str(r["cluster"]))
@@ -243,11 +248,11 @@ def _comparison(plan: Plan) -> _Table:
     rows: list[dict[str, object]] = []
     for network, estimate in plan.comparisons.items():
         for c in estimate.clusters:
-            row = comparison_row(estimate, c.name)
+            row = asdict(comparison(estimate, c.name))
             row["current"] = own[c.name] is network
             rows.append(row)
-    order = {n: i for i, n in enumerate(plan.scenario.planning.compare)}
-    rows.sort(key=lambda r: (str(r["cluster"]), order[r["network"]]))  # type: ignore[index]
+    order = {str(n): i for i, n in enumerate(plan.scenario.planning.compare)}
+    rows.sort(key=lambda r: (str(r["cluster"]), order[str(r["network"])]))
     return _frame(rows, [*COMPARISON_COLUMNS, "current"])
 
 

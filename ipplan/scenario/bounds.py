@@ -23,7 +23,7 @@ import yaml
 
 from ipplan.core.capacity import NodePool, planning_nodes
 from ipplan.core.forecast import grown_nodes
-from ipplan.errors import ScenarioError
+from ipplan.errors import FieldPath, ScenarioError
 
 __all__ = [
     "MAX_AZURE_BYTES",
@@ -285,8 +285,8 @@ MAX_PERCENT_PER_MONTH = 1000
 
 
 def check_planned_nodes(
-    pools: Sequence[tuple[str, NodePool]], horizon_months: int, end: str
-) -> tuple[str, str] | None:
+    pools: Sequence[tuple[FieldPath, NodePool]], horizon_months: int, end: str
+) -> tuple[FieldPath, str] | None:
     """``(path, message)`` for the first pool at which the scenario's planning nodes at the
     horizon's end pass MAX_PLANNED_NODES, else None.
 
@@ -298,7 +298,8 @@ def check_planned_nodes(
 
     >>> from ipplan.core.capacity import Growth
     >>> pool = NodePool("p", 10, "s", growth=Growth(percent_per_month=1000))
-    >>> check_planned_nodes([("clusters[0].node_pools[0]", pool)], 12, "2027-12")[1][:44]
+    >>> where = FieldPath(["clusters", 0, "node_pools", 0])
+    >>> check_planned_nodes([(where, pool)], 12, "2027-12")[1][:44]
     'growth {percent_per_month: 1000} takes the s'
     """
     total = 0
@@ -315,7 +316,7 @@ def check_planned_nodes(
                 rates["percent_per_month"] = growth.percent_per_month
             shown = ", ".join(f"{key}: {value:g}" for key, value in rates.items())
             return (
-                f"{path}.growth",
+                path / "growth",
                 f"growth {{{shown}}} takes the scenario to {_count(total)} planning nodes by "
                 f"{end}, above ipplan's bound of {MAX_PLANNED_NODES:,} (200 x AKS's 5,000 per "
                 "cluster); lower the rate or planning.horizon_months",

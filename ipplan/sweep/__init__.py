@@ -1,11 +1,15 @@
 """``ipplan sweep``: the capacity model over a grid of what-ifs, vectorised with numpy.
 
 Every row is one node pool (nodes x max pods x surge x network model) in one cluster with no
-other consumers, as ``ipplan compare`` sees it. The arithmetic is the capacity model's, in exact
-int64 column maths: no float log2 anywhere. Bit lengths come from ``np.frexp`` on integers below
-2^53 (exactly representable, so the exponent *is* the bit length). The results equal
-:func:`ipplan.core.capacity.evaluate` row for row (tests check a sample), except that ``feasible``
-ignores the pod CIDR: its smallest prefix is a column of its own.
+other consumers, as ``ipplan compare`` sees it with its defaults (the pod CIDR is the default /16,
+no pod subnet is sized). The arithmetic is the capacity model's, in exact integer column maths:
+no float log2 anywhere. Bit lengths come from ``np.frexp`` on integers below 2^53 (exactly
+representable, so the exponent *is* the bit length). The results equal
+:func:`ipplan.core.capacity.evaluate` and :func:`~ipplan.core.capacity.comparison` row for row
+(tests check a sample), except that ``feasible`` ignores the pod CIDR: its smallest prefix is a
+column of its own. ``room_nodes`` is rule A18's room to grow, the same number as compare's: the
+pool (the cluster's only one) grows until the first limit binds, and ``room_limit`` names that
+limit's kind (compare's ``room_limited_by`` says it in words, with the subnet's name).
 
 The CSV is formatted by numpy too (digits scattered into one byte buffer), because a million
 rows through the csv module or pandas takes far longer than computing them.
@@ -22,10 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from ipplan.core.keys import ResourceKind
 from ipplan.errors import ScenarioError
 from ipplan.rules import (
     AZURE_RESERVED_IPS,
     CLUSTER_MAX_NODES,
+    DEFAULT_POD_CIDR_PREFIXLEN,
     KUBENET_MAX_NODES,
     MAX_MAX_PODS,
     MIN_MAX_PODS,
@@ -49,9 +55,11 @@ __all__ = [
     "MAX_CSV_MB",
     "MAX_NODES",
     "MAX_ROWS",
+    "ROOM_LIMITS",
     "Heatmap",
     "Progress",
     "SweepSpec",
+    "check_sweep",
     "evaluate_grid",
     "format_csv",
     "parse_int_list",
@@ -74,7 +82,8 @@ COLUMNS = (
     "pod_subnet_min_prefix",
     "pod_cidr_min_prefix",
     "vnet_ips",
-    "max_nodes_in_subnet",
+    "room_nodes",
+    "room_limit",
     "fits_subnet",
     "feasible",
 )
@@ -84,6 +93,16 @@ MAX_NODES = 1_000_000
 MAX_ROWS = 200_000_000
 #: the default bound on the CSV's size, in MiB (``--max-csv-mb`` lifts it)
 MAX_CSV_MB = 1024
+#: what ``room_limit`` codes 0, 1, ... name: the limits of rule A18 in the order the capacity
+#: model tries them (its ties go to the first), as :class:`ipplan.core.keys.ResourceKind` values
+ROOM_LIMITS = (
+    ResourceKind.NODE_SUBNET,
+    ResourceKind.POD_CIDR,
+    ResourceKind.KUBENET_ROUTES,
+    ResourceKind.VNET_IPS,
+    ResourceKind.POOL_NODES,
+    ResourceKind.CLUSTER_NODES,
+)
 
 _I64 = np.int64
 #: the grid's integer type when every value fits in 31 bits, as it does for nodes <= MAX_NODES
@@ -100,7 +119,7 @@ class SweepSpec:
     max_pods: tuple[int, ...]
     surges: tuple[Surge, ...]
     networks: tuple[Network, ...]
-    subnet_prefixlen: int | None = None  # the node subnet whose max nodes are computed
+    subnet_prefixlen: int | None = None  # the node subnet: room and fits_subnet test it
 
     @property
     def rows(self) -> int:
@@ -112,16 +131,20 @@ class SweepSpec:
         """An upper bound on the CSV's size: every row as wide as its widest possible cells.
 
         >>> SweepSpec((1000,), (30,), (Surge(1),), (Network.KUBENET,)).csv_bytes
-        276
+        292
         """
         most_nodes = max(self.nodes, default=0)
         ips = len(str(2 * most_nodes * (max(self.max_pods, default=0) + 1 + STATIC_BLOCK_IPS)))
         nodes = len(str(most_nodes))
+        peak = len(str(2 * most_nodes))  # N + S, at most 2N
         surge = max((len(str(s)) for s in self.surges), default=0)
         network = max((len(n.value) for n in self.networks), default=0)
+        room = len(str(CLUSTER_MAX_NODES + 1))  # the binary search's ceiling
+        limit = max(len(label) for label in _ROOM_LABELS)
         # network, surge, max pods, nodes, surge and peak nodes, node IPs and prefix, pod IPs
-        # and prefix, pod CIDR prefix, VNet IPs, max nodes in subnet, fits, feasible, commas
-        row = network + surge + 3 + 3 * nodes + ips + 2 + ips + 2 + 2 + ips + ips + 5 + 5 + 15
+        # and prefix, pod CIDR prefix, VNet IPs, room nodes and limit, fits, feasible, commas
+        row = network + surge + 3 + 2 * nodes + peak + ips + 2 + ips + 2 + 2 + ips + room + limit
+        row += 5 + 5 + len(COLUMNS)
         return len(",".join(COLUMNS)) + 1 + self.rows * row
 
 
@@ -211,13 +234,16 @@ def evaluate_grid(
 
     *nodes* and *max_pods* broadcast against each other: pass a row and a column for a grid,
     or two equal-length arrays for arbitrary pairs. Max pods in use is max pods (rule A8's
-    worst case), surge is one value, the pool is the cluster's only one.
+    worst case), surge is one value, the pool is the cluster's only one. ``room_limit`` is a code
+    into :data:`ROOM_LIMITS`.
 
     >>> out = evaluate_grid(np.array([50]), np.array([30]), Surge(1), Network.AZURE_CNI, 24)
     >>> int(out["node_subnet_ips"][0]), int(out["node_subnet_min_prefix"][0])  # rule A vector 1
     (1581, 21)
-    >>> int(out["max_nodes_in_subnet"][0]), bool(out["feasible"][0])  # a /24 holds 7 + 1 surge
+    >>> int(out["room_nodes"][0]), bool(out["feasible"][0])  # a /24 holds 7 + 1 surge
     (7, False)
+    >>> str(ROOM_LIMITS[int(out["room_limit"][0])])
+    'node-subnet'
     """
     kind = _int_type(nodes, max_pods)
     n = nodes.astype(kind)
@@ -240,13 +266,11 @@ def evaluate_grid(
         "pod_subnet_ips": None,
         "pod_subnet_min_prefix": None,
         "pod_cidr_min_prefix": None,
-        "max_nodes_in_subnet": None,
         "fits_subnet": None,
     }
     vnet_ips = node_ips
     if network is Network.POD_SUBNET:  # rule A8 with U = P: max(16, min(16*ceil(.5+P/16), P))
-        batches = (p + POD_IP_BATCH // 2 + POD_IP_BATCH - 1) // POD_IP_BATCH
-        per_pod = np.maximum(POD_IP_BATCH, np.minimum(POD_IP_BATCH * batches, p))
+        per_pod = _dynamic_pod_ips(p)
         pod_ips = m * per_pod
         out["pod_subnet_ips"], out["pod_subnet_min_prefix"] = pod_ips, _min_prefixlen(pod_ips)
         vnet_ips = node_ips + pod_ips
@@ -258,10 +282,10 @@ def evaluate_grid(
     if network in POD_CIDR_NETWORKS:  # rule A6: a /24 per node
         out["pod_cidr_min_prefix"] = POD_CIDR_NODE_PREFIXLEN - _bit_length(np.maximum(m - 1, 0))
     out["vnet_ips"] = vnet_ips
-    feasible = (  # rules A2, A10, A15; A7 below
+    feasible = (  # rules A2, A10 (0 nodes needs max_nodes, which a sweep row has not), A15; A7
         (p >= MIN_MAX_PODS)
         & (p <= MAX_MAX_PODS)
-        & (n >= 1)  # rule A10: 0 nodes only for an autoscaler pool, and a sweep row is none
+        & (n >= 1)
         & (p * n >= MIN_PODS_PER_POOL)
         & (n <= CLUSTER_MAX_NODES)
         & (m <= POOL_MAX_NODES)
@@ -275,15 +299,102 @@ def evaluate_grid(
         fits = node_ips <= usable
         out["fits_subnet"] = fits
         feasible = feasible & fits
-        # rule A5: the largest N whose (N + S(N)) * per_node fits; S is monotone, so solve
-        limit = usable // per_node.astype(_I64)  # most peak nodes (a /2 needs 64 bits)
-        if surge.percent:
-            out["max_nodes_in_subnet"] = 100 * limit // (100 + min(surge.value, 100))
-        else:
-            k = surge.value
-            out["max_nodes_in_subnet"] = np.where(limit >= 2 * k, limit - k, limit // 2)
     out["feasible"] = feasible
+    out["room_nodes"], out["room_limit"] = _room(p, surge, network, subnet_prefixlen)
     return out
+
+
+def _dynamic_pod_ips(p: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Rule A8 with U = P: max(16, min(16 * ceil(0.5 + P/16), P)) pod-subnet IPs per node."""
+    batches = (p + POD_IP_BATCH // 2 + POD_IP_BATCH - 1) // POD_IP_BATCH
+    ips: np.ndarray[Any, Any] = np.maximum(POD_IP_BATCH, np.minimum(POD_IP_BATCH * batches, p))
+    return ips
+
+
+def _room(
+    p: np.ndarray[Any, Any], surge: Surge, network: Network, subnet_prefixlen: int | None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Rule A18's room to grow and the code of the limit that binds, per max pods in *p*.
+
+    The pool is its cluster's only one and has no other consumers beside it, so its room
+    depends on max pods alone, not on its node count: it is computed once per distinct max pods
+    (a table over p's range when that is smaller than p) and looked up.
+    """
+    if p.size == 0:
+        return np.zeros(p.shape, _INT), np.zeros(p.shape, np.int8)
+    low, high = int(p.min()), int(p.max())
+    if high - low + 1 >= p.size:
+        return _room_of(p, surge, network, subnet_prefixlen)
+    nodes, codes = _room_of(np.arange(low, high + 1, dtype=_INT), surge, network, subnet_prefixlen)
+    index = p - low
+    return nodes[index], codes[index]
+
+
+def _room_of(
+    p: np.ndarray[Any, Any], surge: Surge, network: Network, subnet_prefixlen: int | None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each limit's largest N in [0, 5,000 + 1] by a vectorised binary search; the smallest of
+    them is the room, the first limit (in :data:`ROOM_LIMITS` order) reaching it binds."""
+    q = p.astype(_I64)
+
+    # S = min(k, N): the same for any k (or q%) past the search's ceiling (or 100%), so clamp
+    # them before they meet int64 (a 18-digit surge times 5,001 nodes would overflow)
+    value = min(surge.value, 100) if surge.percent else min(surge.value, CLUSTER_MAX_NODES + 1)
+
+    def peak(n: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:  # M = N + S (rule A1)
+        if surge.percent:
+            extra: np.ndarray[Any, Any] = (n * value + 99) // 100
+        else:
+            extra = np.full_like(n, value)
+        peaks: np.ndarray[Any, Any] = n + np.minimum(extra, n)
+        return peaks
+
+    cni = network is Network.AZURE_CNI
+    per_node = 1 + q if cni else np.ones_like(q)  # node-subnet IPs per node (rule A3)
+    if network is Network.POD_SUBNET:  # VNet IPs per node (rule A15): a block counts once
+        per_vnet = per_node + _dynamic_pod_ips(q)
+    elif network is Network.POD_SUBNET_STATIC:
+        per_vnet = per_node + (q + STATIC_BLOCK_IPS) // STATIC_BLOCK_IPS
+    else:
+        per_vnet = per_node
+    limits: list[tuple[ResourceKind, Callable[[np.ndarray[Any, Any]], np.ndarray[Any, Any]]]] = []
+    if subnet_prefixlen is not None:
+        usable = (1 << (32 - subnet_prefixlen)) - AZURE_RESERVED_IPS
+        limits.append((ResourceKind.NODE_SUBNET, lambda n: peak(n) * per_node <= usable))
+    if network in POD_CIDR_NETWORKS:  # compare's default pod CIDR, one /24 per node (rule A6)
+        cidr_nodes = 1 << (POD_CIDR_NODE_PREFIXLEN - DEFAULT_POD_CIDR_PREFIXLEN)
+        limits.append((ResourceKind.POD_CIDR, lambda n: peak(n) <= cidr_nodes))
+    if network is Network.KUBENET:
+        limits.append((ResourceKind.KUBENET_ROUTES, lambda n: peak(n) <= KUBENET_MAX_NODES))
+    limits.append((ResourceKind.VNET_IPS, lambda n: peak(n) * per_vnet <= VNET_MAX_IPS))
+    limits.append((ResourceKind.POOL_NODES, lambda n: peak(n) <= POOL_MAX_NODES))
+    limits.append((ResourceKind.CLUSTER_NODES, lambda n: n <= CLUSTER_MAX_NODES))
+    best = np.full(q.shape, CLUSTER_MAX_NODES + 1, dtype=_I64)
+    code = np.zeros(q.shape, dtype=np.int8)
+    for kind, fits in limits:
+        largest = _largest(fits, q.shape, CLUSTER_MAX_NODES + 1)
+        tighter = largest < best  # strictly: ties stay with the earlier limit, as in the model
+        best = np.where(tighter, largest, best)
+        code = np.where(tighter, ROOM_LIMITS.index(kind), code).astype(np.int8)
+    return best.astype(_INT), code
+
+
+def _largest(
+    fits: Callable[[np.ndarray[Any, Any]], np.ndarray[Any, Any]],
+    shape: tuple[int, ...],
+    high: int,
+) -> np.ndarray[Any, Any]:
+    """Per element, the largest n in [0, high] with fits(n), for a fits that turns false once;
+    0 where fits(0) is false. A binary search in lockstep: ceil(log2(high + 1)) array steps."""
+    low = np.zeros(shape, dtype=_I64)
+    top = np.full(shape, high, dtype=_I64)
+    while bool(np.any(low < top)):
+        mid = (low + top + 1) // 2
+        ok = fits(mid)
+        low = np.where(ok, mid, low)
+        top = np.where(ok, top, mid - 1)
+    found: np.ndarray[Any, Any] = np.where(fits(np.zeros(shape, dtype=_I64)), low, 0)
+    return found
 
 
 def _int_type(nodes: np.ndarray[Any, Any], max_pods: np.ndarray[Any, Any]) -> type[Any]:
@@ -437,7 +548,12 @@ def run_sweep(
     Args:
         write: receives the CSV text in pieces (e.g. a binary file's ``write``).
         progress: called with (rows done, rows in all) after each block.
+
+    Raises:
+        ScenarioError: a node count of 0 (rule A10: only an autoscaler pool, with a max_nodes,
+            may have 0 nodes; a sweep row has none, and ``ipplan compare`` rejects it too).
     """
+    check_sweep(spec)
     write((",".join(COLUMNS) + "\n").encode("ascii"))
     nodes = np.array(spec.nodes, dtype=_I64)
     first = spec.surges[0]
@@ -492,8 +608,23 @@ def _row_columns(
             columns.append((constant, [""]))
             continue
         flat = np.broadcast_to(value, shape).reshape(rows)
-        columns.append(_bools(flat) if value.dtype == np.bool_ else flat)
+        if name == "room_limit":
+            columns.append((flat, _ROOM_LABELS))
+        else:
+            columns.append(_bools(flat) if value.dtype == np.bool_ else flat)
     return columns
+
+
+_ROOM_LABELS = tuple(str(kind) for kind in ROOM_LIMITS)
+
+
+def check_sweep(spec: SweepSpec) -> None:
+    """Reject what ``ipplan compare`` and a scenario reject (rule A23): a pool of 0 nodes."""
+    if spec.nodes and min(spec.nodes) == 0:
+        raise ScenarioError(
+            "--nodes: 0 nodes is allowed only for an autoscaler pool (with max_nodes), which a "
+            "sweep row is not: use node counts of 1 or more, e.g. 1:1000"
+        )
 
 
 class Progress:
@@ -537,7 +668,11 @@ def write_sweep(
     heatmap there): when it raises, *path* is left as it was. The temporary file is
     ``.NAME.<pid>.tmp`` beside *path* (``ipplan sweep`` removes those of killed runs with
     :func:`ipplan.report.pack.remove_stale`).
+
+    Raises:
+        ScenarioError: as :func:`run_sweep`, before any file is created.
     """
+    check_sweep(spec)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with temp.open("wb") as out:

@@ -1,0 +1,185 @@
+"""``compare``'s options as a one-cluster scenario, so that compare rejects exactly what a
+scenario file rejects (rule A23): the same checks, the same messages, named by option.
+
+The scenario holds one VNet made of the subnets given (or, with none, a range that overlaps
+nothing given), one cluster on the model compared (azure-cni-overlay, AKS's default, when all
+are) and one node pool. A problem at a field is reported at the option that set it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ipplan.core.cidr import contains, overlaps, parse_network
+from ipplan.errors import CidrError, FieldPath, ScenarioError
+from ipplan.rules import (
+    DEFAULT_POD_CIDR,
+    DEFAULT_SERVICE_CIDR,
+    MAX_SURGE_DIGITS,
+    OS,
+    POD_SUBNET_NETWORKS,
+    Dataplane,
+    Network,
+)
+from ipplan.scenario import parse_scenario
+from ipplan.scenario.types import DEFAULT_START
+
+__all__ = ["CompareOptions", "check_compare_options"]
+
+_CLUSTER = FieldPath(["clusters", 0])
+_POOL = _CLUSTER / "node_pools" / 0
+#: the VNet's range when no subnet is given: the first that overlaps no range given
+_SPARE_RANGES = ("10.240.0.0/16", "172.16.0.0/16", "192.168.0.0/16", "100.100.0.0/16")
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """What ``compare`` was given; None for an option left out."""
+
+    models: Sequence[Network]
+    nodes: int
+    max_nodes: int | None = None
+    max_pods: int | None = None
+    max_surge: str = ""
+    pods_in_use: int | None = None
+    os: OS = OS.LINUX
+    dataplane: Dataplane = Dataplane.AZURE
+    subnet: str | None = None
+    pod_cidr: str | None = None
+    pod_subnet: str | None = None
+    service_cidr: str | None = None
+    internal_lbs: int = 0
+
+
+@dataclass
+class _Scenario:
+    """The scenario data, and which option each field came from."""
+
+    data: dict[str, Any]
+    options: dict[FieldPath, str] = field(default_factory=dict)
+
+    def option(self, path: FieldPath) -> str | None:
+        """The option that set *path*, or the field that holds it."""
+        for end in range(len(path), 0, -1):
+            option = self.options.get(FieldPath(path[:end]))
+            if option is not None:
+                return option
+        return None
+
+
+def check_compare_options(options: CompareOptions) -> None:
+    """Raise what scenario validation says about the options, at the option's name.
+
+    Raises:
+        ScenarioError: ``--pod-cidr: 10.240.0.0/16 overlaps ...``, as a scenario file would.
+    """
+    scenario = _scenario(options)
+    try:
+        parse_scenario(scenario.data, source="")
+    except ScenarioError as err:
+        message = err.cited(lambda ref: scenario.option(ref) or str(ref))
+        option = scenario.option(err.path)
+        raise ScenarioError(f"{option}: {message}" if option else message) from None
+
+
+def _network(text: str) -> object:
+    try:
+        return parse_network(text)
+    except CidrError:
+        return text  # the scenario check says what is wrong with it
+
+
+def _scenario(options: CompareOptions) -> _Scenario:
+    network = options.models[0] if len(options.models) == 1 else Network.OVERLAY
+    out = _Scenario({"name": "compare", "planning": {"start": DEFAULT_START}})
+    out.data["planning"]["compare"] = [str(model) for model in options.models]
+    pool: dict[str, Any] = {"name": "pool", "subnet": "nodes", "nodes": options.nodes}
+    subnets: list[dict[str, Any]] = []
+    given = [  # (option, CIDR) of the subnets given
+        (option, text)
+        for option, text in (("--subnet", options.subnet), ("--pod-subnet", options.pod_subnet))
+        if text is not None
+    ]
+    node_subnet = None
+    if options.subnet is not None:
+        node_subnet = options.subnet
+        subnets.append({"name": node_subnet, "cidr": options.subnet})
+        out.options[FieldPath(["vnets", 0, "subnets", 0])] = "--subnet"
+    else:
+        subnets.append({"name": "nodes", "size": "auto"})
+    pool["subnet"] = node_subnet or "nodes"
+    if options.pod_subnet is not None:
+        same = node_subnet is not None and _network(node_subnet) == _network(options.pod_subnet)
+        pod_subnet = node_subnet if same else options.pod_subnet
+        if not same:
+            out.options[FieldPath(["vnets", 0, "subnets", len(subnets)])] = "--pod-subnet"
+            subnets.append({"name": pod_subnet, "cidr": options.pod_subnet})
+        pool["pod_subnet"] = pod_subnet
+    elif network in POD_SUBNET_NETWORKS:
+        subnets.append({"name": "pods", "size": "auto"})
+        pool["pod_subnet"] = "pods"
+    out.data["vnets"] = [
+        {"name": "vnet", "address_space": _address_space(options, given, out), "subnets": subnets}
+    ]
+    for key in ("max_nodes", "max_pods", "pods_in_use"):
+        if getattr(options, key) is not None:
+            pool[key] = getattr(options, key)
+    surge = options.max_surge.strip()
+    # a count as YAML would read it; past MAX_SURGE_DIGITS the text, for the surge check to refuse
+    # (int() itself refuses 4,300 digits)
+    count = surge.isascii() and surge.isdigit() and len(surge) <= MAX_SURGE_DIGITS
+    pool["max_surge"] = int(surge) if count else options.max_surge
+    pool["os"] = str(options.os)
+    cluster: dict[str, Any] = {
+        "name": "cluster",
+        "vnet": "vnet",
+        "network": str(network),
+        "dataplane": str(options.dataplane),
+        "internal_lbs": options.internal_lbs,
+        "node_pools": [pool],
+    }
+    for key in ("pod_cidr", "service_cidr"):
+        if getattr(options, key) is not None:
+            cluster[key] = getattr(options, key)
+    out.data["clusters"] = [cluster]
+    for key in ("pod_cidr", "service_cidr", "dataplane", "network", "internal_lbs"):
+        out.options[_CLUSTER / key] = f"--{key.replace('_', '-')}"
+    out.options[_CLUSTER / "node_pools"] = "--nodes"
+    for key in ("nodes", "max_nodes", "max_pods", "pods_in_use", "max_surge", "os"):
+        out.options[_POOL / key] = f"--{key.replace('_', '-')}"
+    out.options[_POOL / "subnet"] = "--subnet"
+    out.options[_POOL / "pod_subnet"] = "--pod-subnet"
+    return out
+
+
+def _address_space(
+    options: CompareOptions, given: list[tuple[str, str]], out: _Scenario
+) -> list[str]:
+    """The subnets given, less those inside another; else a range that overlaps nothing given."""
+    networks = [(option, text, _network(text)) for option, text in given]
+    space: list[str] = []
+    kept: list[object] = []
+    for option, text, network in networks:
+        if network in kept or any(
+            other != network and _contains(other, network) for _, _, other in networks
+        ):
+            continue  # the same range twice, or a range inside another: the VNet holds it
+        out.options[FieldPath(["vnets", 0, "address_space", len(space)])] = option
+        space.append(text)
+        kept.append(network)
+    if space:
+        return space
+    texts = (options.pod_cidr, options.service_cidr, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR)
+    taken = [_network(text) for text in texts if text is not None]
+    free = [
+        spare
+        for spare in _SPARE_RANGES
+        if not any(not isinstance(n, str) and overlaps(spare, n) for n in taken)
+    ]
+    return [(free or _SPARE_RANGES)[0]]
+
+
+def _contains(outer: object, inner: object) -> bool:
+    return not isinstance(outer, str) and not isinstance(inner, str) and contains(outer, inner)

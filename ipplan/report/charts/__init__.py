@@ -1,0 +1,1 @@
+"""One module per chart of the review pack; ``style`` holds what they share."""

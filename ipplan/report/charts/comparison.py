@@ -1,0 +1,148 @@
+"""comparison.png: every network model side by side per cluster."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ipplan.core.capacity import Comparison, comparison
+from ipplan.core.plan import Plan
+from ipplan.rules import Network
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+from ipplan.report.charts.style import (
+    _DPI,
+    ALERT,
+    _bars,
+    _few_ticks,
+    _figure,
+    _n,
+    _text_px,
+    _why,
+    problem_rules,
+)
+
+
+def comparison_figure(plan: Plan) -> Figure:
+    """Per cluster, every compared model side by side: VNet IPs, smallest node subnet, room to
+    grow (rule A18); infeasible models hatched, with the rule they break."""
+    networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
+    clusters = list(plan.clusters)
+    sizes = plan.subnet_sizes
+    rules = {
+        (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
+    }
+    labelled = {
+        (c.name, n): f"{n}{'  (current)' if n is c.network else ''}"
+        + (f"\nINFEASIBLE: {_why(rules[c.name, n])}" if rules[c.name, n] else "")
+        for c in clusters
+        for n in networks
+    }
+    # laid out by hand in inches: a layout engine would double the rendering time
+    left = max((_text_px(t, 8.5) for t in labelled.values()), default=0) / _DPI + 0.2
+    header, title, bottom, gap = 0.32, 0.42, 0.62, 0.45
+    plot_h = 0.5 * len(networks)
+    band = header + title + plot_h + bottom
+    width, height = 13.5, 0.45 + band * len(clusters)
+    fig = _figure(width, height, layout=False)
+    fig.suptitle(
+        f"{plan.scenario.name}: the network models side by side, at upgrade peak "
+        "(hatched = infeasible)",
+        fontweight="bold",
+        y=1 - 0.1 / height,
+        va="top",
+    )
+    unit = (width - left - 0.25 - 2 * gap) / 3.25  # widths 1.25 : 1 : 1
+    for index, cluster in enumerate(clusters):
+        top = height - 0.45 - index * band
+        rows: dict[Network, Comparison] = {
+            n: comparison(plan.comparisons[n], cluster.name) for n in networks
+        }
+        bad = {n: rules[cluster.name, n] for n in networks}
+        current = sizes.get(cluster.node_pools[0].subnet) if cluster.node_pools else None
+        now_prefix = current.prefixlen if current is not None else None
+        planned = rows[networks[0]].nodes if networks else 0
+        fig.text(
+            0.08 / width,
+            (top - 0.04) / height,
+            f"cluster {cluster.name}: {cluster.network} today, {planned:,} planned nodes; "
+            f"node subnet {cluster.node_pools[0].subnet if cluster.node_pools else '-'}"
+            + (f" (/{now_prefix})" if now_prefix else ""),
+            fontweight="bold",
+            fontsize=10.5,
+            va="top",
+        )
+        y = (top - header - title - plot_h) / height
+        x, axes = left, []
+        for share in (1.25, 1.0, 1.0):
+            axes.append(fig.add_axes((x / width, y, share * unit / width, plot_h / height)))
+            x += share * unit + gap
+        ys = list(range(len(networks)))[::-1]
+
+        # 1. VNet IPs consumed; the model names (and why a model is infeasible) label its rows
+        ax = axes[0]
+        vnet_ips = [rows[n].vnet_ips for n in networks]
+        _bars(ax, networks, bad, vnet_ips, [_n(v) for v in vnet_ips])
+        labels = [labelled[cluster.name, n] for n in networks]
+        ax.set_yticks(ys, labels, fontsize=8.5)
+        for tick, n in zip(ax.get_yticklabels(), networks, strict=True):
+            if bad[n]:
+                tick.set_color(ALERT)
+            if n is cluster.network:
+                tick.set_fontweight("bold")
+        ax.set_xlim(0, max(vnet_ips + [1]) * 1.3)
+        _few_ticks(ax.xaxis, 4)
+        ax.set_xlabel("VNet private IPs consumed at peak (IPs)")
+        ax.set_title("VNet IPs consumed", loc="left")
+        # 2. smallest node subnet, on a prefix axis: /29 is one step, each step doubles
+        ax = axes[1]
+        prefixes = [rows[n].node_subnet_min_prefix or 0 for n in networks]
+        ips = [rows[n].node_subnet_ips for n in networks]
+        steps = [30 - p for p in prefixes]
+        _bars(
+            ax,
+            networks,
+            bad,
+            steps,
+            [f"/{p} ({_n(i)} IPs)" for p, i in zip(prefixes, ips, strict=True)],
+        )
+        longest = max(steps + ([30 - now_prefix] if now_prefix else []))
+        ax.set_xlim(0, longest + 4.2)
+        # every other prefix is labelled, always including the current one
+        anchor = 30 - now_prefix if now_prefix else 1
+        ticks = [t for t in range(1, int(longest + 4.2) + 1) if (t - anchor) % 2 == 0]
+        ax.set_xticks(ticks, [f"/{30 - t}" for t in ticks], fontsize=8)
+        if now_prefix is not None:
+            ax.axvline(30 - now_prefix, color="black", linestyle="--", linewidth=1.2)
+            ax.annotate(
+                f"current /{now_prefix}",
+                (30 - now_prefix, 1.0),
+                xycoords=("data", "axes fraction"),
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+            )
+        ax.set_xlabel("prefix length (each step right doubles the IPs)")
+        ax.set_title("smallest node subnet", loc="left", pad=14)
+        # 3. room to grow (rule A18): the same number as clusters.csv and the CLI
+        ax = axes[2]
+        room = [rows[n].room_nodes or 0 for n in networks]
+        _bars(ax, networks, bad, room, [_n(r) for r in room])
+        ax.axvline(planned, color="black", linestyle="--", linewidth=1.2)
+        ax.annotate(
+            f"planned {planned:,}",
+            (planned, 1.0),
+            xycoords=("data", "axes fraction"),
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+        )
+        ax.set_xlim(0, max(room + [planned, 1]) * 1.3)
+        _few_ticks(ax.xaxis, 4)
+        ax.set_xlabel("nodes in the cluster when its first limit binds")
+        ax.set_title("room to grow", loc="left", pad=14)
+        axes[0].set_title("VNet IPs consumed", loc="left", pad=14)
+    return fig
+
+
+# --- forecast.png ------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""forecast.png: per cluster and model, the resource that runs out first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
+from ipplan.core.plan import Plan
+from ipplan.rules import Network
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+from ipplan.report.charts.style import (
+    _BOX,
+    _DPI,
+    _THOUSANDS,
+    ALERT,
+    MODEL_COLORS,
+    MODEL_MARKERS,
+    _few_ticks,
+    _figure,
+    _n,
+    _text_px,
+    problem_rules,
+)
+
+
+def _wrap_name(name: str) -> str:
+    """Break a long resource name after its VNet: ``spoke-prod/\naks-nodes``."""
+    return name.replace("/", "/\n", 1) if len(name) > 22 and "/" in name else name
+
+
+def _forecast_panel(
+    ax: Axes, forecast: Forecast, series: Series | None, model: str, own: bool, rules: list[str]
+) -> None:
+    """One model's binding resource for one cluster: required vs capacity, month by month."""
+    months = list(range(len(forecast.months)))
+    infeasible = bool(rules)
+    ax.set_title(
+        f"{model}{'  (current)' if own else ''}"
+        + (f"\nINFEASIBLE now ({', '.join(rules)})" if infeasible else "\n"),
+        loc="left",
+        fontsize=9,
+        fontweight="bold",
+        color=ALERT if infeasible else "black",
+    )
+    ticks = months[:: 12 if len(months) <= 61 else 24]
+    ax.set_xticks(ticks, [forecast.months[t] for t in ticks], fontsize=8)
+    ax.set_xlim(0, max(months[-1], 1))
+    ax.grid(color="#EEEEEE", linewidth=0.6)
+    if series is None or not series.capacity:
+        words = "not compared" if model not in forecast.models and not own else "nothing sized"
+        ax.text(0.5, 0.5, words, ha="center", va="center", transform=ax.transAxes)
+        ax.set_yticks([])
+        return
+    cap, unit = series.capacity, series.resource.unit
+    ax.plot(
+        months,
+        series.required,
+        color=MODEL_COLORS.get(model, "black"),
+        linewidth=2.2,
+        marker=MODEL_MARKERS.get(model, "o"),
+        markevery=6,
+        markersize=5,
+    )
+    ax.axhline(cap, color="black", linewidth=1.3)
+    ax.axhline(cap * forecast.warn_at_pct / 100, color="black", linestyle=":", linewidth=1)
+    top = max(cap, max(series.required)) * 1.22
+    ax.set_ylim(0, top)
+    ax.text(0.5, cap + top * 0.015, f"capacity {_n(cap)}", va="bottom", fontsize=8, bbox=_BOX)
+    _few_ticks(ax.yaxis, 4)
+    ax.yaxis.set_major_formatter(_THOUSANDS())
+    ax.tick_params(axis="y", labelsize=8)
+    kind = KINDS[series.resource.kind][1]
+    ax.set_xlabel(f"{kind} ({unit})\n{_wrap_name(series.resource.name)}", fontsize=8.5)
+    m = series.exhaustion_month
+    if m is not None:
+        ax.axvline(m, color=ALERT, linewidth=1.8, linestyle="--")
+        words = "short now" if m == 0 else f"runs out\n{forecast.months[m]}"
+        right = m < len(months) * 0.55
+        ax.text(
+            m + 0.6 if right else m - 0.6,
+            top * 0.97,
+            words,
+            color=ALERT,
+            fontweight="bold",
+            fontsize=8.5,
+            va="top",
+            ha="left" if right else "right",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+        )
+    else:
+        end = series.utilization_pct(len(months) - 1)
+        low = series.required[-1] / top < 0.45  # the line ends low: write above it
+        ax.text(
+            0.97,
+            0.72 if low else 0.04,
+            f"lasts: {end}% used\nin {forecast.months[-1]}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top" if low else "bottom",
+            fontsize=8,
+            bbox=_BOX,
+        )
+
+
+#: the narrowest forecast panel, in inches: room for the 3 year labels of a 36-month horizon
+_MIN_PANEL_W = 1.9
+
+
+def forecast_figure(plan: Plan) -> Figure:
+    """Per cluster (a row) and model (a column), the binding resource: the one that runs out
+    first. Required (the model's colour) vs capacity (black) month by month, the warn level
+    dotted, the exhaustion month marked and labelled; the resource is named under each panel.
+
+    The cluster's own model's panel shows the plan as written (every cluster on its own model).
+    Laid out by hand in inches (no layout engine: it would double the rendering time).
+    """
+    forecast = plan.forecast
+    models = [m for m in forecast.models if m != CURRENT]
+    models += [c.network.value for c in plan.clusters if c.network.value not in models]
+    panels = []
+    for cluster in plan.clusters:
+        for model in models:
+            own = model == cluster.network.value
+            source = forecast.current if own else model
+            estimate = plan.estimate if own else plan.comparisons.get(Network(model))
+            rules = [] if estimate is None else problem_rules(estimate, cluster.name)
+            panels.append((cluster, model, own, rules, forecast.binding(source, cluster.name)))
+    # the widest y tick label is at most the axis top (capacity or peak, plus 22%)
+    tops = [
+        int(max(b.capacity, *b.required) * 1.22) for _, _, _, _, b in panels if b and b.capacity
+    ]
+    left = _text_px(_n(max(tops, default=0)), 8) / _DPI + 0.16  # the y tick labels
+    title_h, panel_h, bottom_h, label_h, gap = 0.3, 1.6, 0.7, 0.42, 0.14
+    band = title_h + label_h + panel_h + bottom_h
+    legend_rows = -(-(len(models) + 3) // 5)
+    # each panel keeps at least _MIN_PANEL_W inches, however wide its tick labels (a pool
+    # growing 1000% a month needs 27-digit ones): the figure widens instead
+    n = len(models)
+    width = max(2.65 * n + 0.4, 9.0, 0.45 + n * (left + _MIN_PANEL_W) + (n - 1) * gap)
+    height = 0.45 + band * len(plan.clusters) + 0.2 + 0.22 * legend_rows
+    fig = _figure(width, height, layout=False)
+    fig.suptitle(
+        f"{plan.scenario.name}: the first resource to run out, per cluster and model, "
+        f"{forecast.months[0]} to {forecast.months[-1]}",
+        fontweight="bold",
+        y=1 - 0.12 / height,
+        va="top",
+    )
+    # 0.35 in on the right: the last month's tick label is centred on the axis end
+    panel_w = (width - 0.45 - len(models) * left - (len(models) - 1) * gap) / len(models)
+    for index, (cluster, model, own, rules, binding) in enumerate(panels):
+        row, col = divmod(index, len(models))
+        top = height - 0.45 - row * band
+        if col == 0:
+            fig.text(
+                0.06 / width,
+                (top - 0.04) / height,
+                f"cluster {cluster.name} (today {cluster.network})",
+                fontweight="bold",
+                fontsize=10.5,
+                va="top",
+            )
+        x = 0.1 + left + col * (panel_w + gap + left)
+        y = top - title_h - label_h - panel_h
+        ax = fig.add_axes((x / width, y / height, panel_w / width, panel_h / height))
+        _forecast_panel(ax, forecast, binding, model, own, rules)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=MODEL_COLORS.get(m, "black"),
+            marker=MODEL_MARKERS.get(m, "o"),
+            linewidth=2.2,
+            label=f"required: {m}",
+        )
+        for m in models
+    ]
+    handles += [
+        Line2D([], [], color="black", linewidth=1.3, label="capacity"),
+        Line2D([], [], color="black", linestyle=":", label=f"warn level {forecast.warn_at_pct}%"),
+        Line2D([], [], color=ALERT, linestyle="--", linewidth=1.8, label="runs out"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.04 / height),
+        ncols=5,
+        frameon=False,
+        fontsize=8.5,
+    )
+    return fig
+
+
+# --- address_map.png ---------------------------------------------------------------------------

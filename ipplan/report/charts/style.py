@@ -1,0 +1,180 @@
+"""What every chart shares: the Okabe-Ito colours, one per network model, figure set-up,
+PNG output and text measuring (matplotlib is imported lazily, on the Agg backend)."""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ipplan.core.capacity import Estimate
+from ipplan.core.forecast import CURRENT
+from ipplan.rules import Network, Severity
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+MODEL_COLORS: dict[str, str] = {
+    Network.KUBENET.value: "#E69F00",  # orange
+    Network.AZURE_CNI.value: "#CC79A7",  # reddish purple
+    Network.OVERLAY.value: "#0072B2",  # blue
+    Network.POD_SUBNET.value: "#009E73",  # bluish green
+    Network.POD_SUBNET_STATIC.value: "#56B4E9",  # sky blue
+    CURRENT: "#000000",  # the scenario's own (mixed) models
+}
+#: and one marker, so the models differ without colour too
+MODEL_MARKERS: dict[str, str] = {
+    Network.KUBENET.value: "o",
+    Network.AZURE_CNI.value: "s",
+    Network.OVERLAY.value: "^",
+    Network.POD_SUBNET.value: "D",
+    Network.POD_SUBNET_STATIC.value: "v",
+    CURRENT: "P",
+}
+#: vermillion: runs out, over capacity, infeasible
+ALERT = "#D55E00"
+#: at or above the warn level
+WARN = "#F0E442"
+#: neutral greys for "now" and for "at peak" when all is well
+NOW_GREY, PEAK_GREY = "#BBBBBB", "#555555"
+#: address map block kinds
+BLOCK_COLORS = {
+    "existing": "#999999",
+    "allocated": "#F0E442",
+    "sized": "#9AD0B9",
+    "free": "#F2F2F2",
+}
+BLOCK_WORDS = {
+    "existing": "existing subnet",
+    "allocated": "allocated by ipplan",
+    "sized": "sized and allocated by ipplan",
+    "free": "free",
+}
+
+_DPI = 100
+#: a white box behind labels that may sit on a line
+_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6}
+
+
+def _figure(width: float, height: float, layout: bool = True) -> Figure:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    rc = matplotlib.rcParams
+    rc["font.size"], rc["axes.titlesize"], rc["axes.labelsize"], rc["legend.fontsize"] = (
+        9.5,
+        10.5,
+        9.5,
+        9,
+    )
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=_DPI, layout="constrained" if layout else None)
+
+
+def png(figure: Figure) -> bytes:
+    """*figure* as PNG bytes (no software or date metadata: the same plan, the same bytes)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _n(value: int | float) -> str:
+    return f"{value:,}"
+
+
+# --- utilization.png ---------------------------------------------------------------------------
+
+
+#: a few words per rule of aks-ip-rules.md Part A, for labels
+RULE_WORDS = {
+    "A2": "max pods out of range",
+    "A3": "node subnet too small",
+    "A6": "pod CIDR too small",
+    "A7": "kubenet limit",
+    "A8": "pod subnet too small",
+    "A9": "static pod subnet too small",
+    "A10": "AKS node limits",
+    "A15": "VNet IP limit",
+}
+
+
+def problem_rules(estimate: Estimate, cluster: str) -> list[str]:
+    """The Part A rules *cluster* breaks under *estimate* (errors only), sorted."""
+    return sorted({p.rule for p in estimate.problems_of(cluster, Severity.ERROR)})
+
+
+def _why(rules: Sequence[str]) -> str:
+    return "; ".join(f"{RULE_WORDS.get(r, r)} ({r})" for r in rules)
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int) else 0
+
+
+def _bars(
+    ax: Axes,
+    networks: Sequence[Network],
+    bad: Mapping[Network, Sequence[str]],
+    values: Sequence[float],
+    texts: Sequence[str],
+) -> None:
+    """One horizontal bar per model, top to bottom; infeasible ones hatched with a red edge."""
+    ys = list(range(len(networks)))[::-1]
+    for y, n, v, t in zip(ys, networks, values, texts, strict=True):
+        infeasible = bool(bad[n])
+        ax.barh(
+            y,
+            v,
+            0.62,
+            color=MODEL_COLORS[n.value],
+            hatch="///" if infeasible else None,
+            edgecolor=ALERT if infeasible else "black",
+            linewidth=1.4 if infeasible else 0.4,
+        )
+        ax.text(v, y, f" {t}", va="center", fontsize=8.5)
+    ax.set_ylim(-0.6, len(ys) - 0.4)
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_yticks(ys, [""] * len(ys))
+
+
+def _few_ticks(axis: Any, count: int) -> None:
+    """At most *count* + 1 round-numbered ticks: each tick costs render time."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins=count, integer=True, min_n_ticks=2))
+
+
+def _THOUSANDS() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def _ip(version: int, value: int) -> str:
+    return str(ipaddress.IPv4Address(value) if version == 4 else ipaddress.IPv6Address(value))
+
+
+@lru_cache(maxsize=512)
+def _text_px(text: str, size: float = 8) -> float:
+    """Width in pixels of *text* (its widest line) at font *size*, measured on the real font."""
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=size)
+    widths = [
+        _renderer().get_text_width_height_descent(line, font, ismath=False)[0]
+        for line in text.split("\n")
+    ]
+    return float(max(widths))
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> Any:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, _DPI)  # type: ignore[no-untyped-call]

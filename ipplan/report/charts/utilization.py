@@ -1,0 +1,127 @@
+"""utilization.png: how full each subnet is now and at upgrade peak."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ipplan.core.plan import Plan
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.figure import Figure
+from ipplan.report.charts.style import (
+    _BOX,
+    _DPI,
+    ALERT,
+    NOW_GREY,
+    PEAK_GREY,
+    WARN,
+    _figure,
+    _n,
+    _text_px,
+)
+
+
+def utilization_figure(plan: Plan) -> Figure:
+    """Each subnet: used now and at peak as % of its usable IPs, with the warn and 100% lines."""
+    warn_at = plan.scenario.planning.warn_at_pct
+    by_vnet: dict[str, list[Any]] = {}
+    for s in plan.subnets:
+        by_vnet.setdefault(s.vnet, []).append(s)
+    vnets = [v.name for v in plan.vnets if v.name in by_vnet]
+    labels = {id(s): f"{s.name}  {s.cidr}\n{s.role}, {s.origin}" for s in plan.subnets}
+    # laid out by hand in inches: a layout engine would double the rendering time
+    left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
+    row_h, title_h, gap, bottom, legend = 0.42, 0.3, 0.12, 0.55, 0.6
+    width = 11.5
+    height = 0.45 + sum(title_h + row_h * (len(by_vnet[v]) + 0.6) + gap for v in vnets)
+    height += bottom + legend
+    fig = _figure(width, height, layout=False)
+    fig.suptitle(
+        f"{plan.scenario.name}: subnet utilization now and at upgrade peak "
+        f"(% of usable IPs; warn at {warn_at}%)",
+        fontweight="bold",
+        y=1 - 0.1 / height,
+        va="top",
+    )
+    axes = []
+    y = height - 0.45
+    for vnet in vnets:
+        h = row_h * (len(by_vnet[vnet]) + 0.6)
+        y -= title_h + h
+        rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
+        axes.append(fig.add_axes(rect))
+        y -= gap
+    top = max([110.0] + [min(s.utilization_pct, 150.0) + 25 for s in plan.subnets])
+    for ax, vnet in zip(axes, vnets, strict=True):
+        subnets = by_vnet[vnet][::-1]  # first subnet on top
+        ys = range(len(subnets))
+        now = [100 * s.now_ips / s.usable_ips if s.usable_ips else 0.0 for s in subnets]
+        peak = [s.utilization_pct for s in subnets]
+        colors = [
+            ALERT if s.status == "full" else WARN if s.status == "warn" else PEAK_GREY
+            for s in subnets
+        ]
+        ax.barh([y + 0.18 for y in ys], [min(v, top) for v in now], 0.34, color=NOW_GREY)
+        ax.barh(
+            [y - 0.18 for y in ys],
+            [min(v, top) for v in peak],
+            0.34,
+            color=colors,
+            edgecolor="black",
+            linewidth=0.4,
+        )
+        for y, s in zip(ys, subnets, strict=True):
+            tag = {"full": "  FULL", "warn": "  WARN"}.get(s.status, "")
+            text = f"{_n(s.peak_ips)} of {_n(s.usable_ips)} IPs at peak ({s.utilization_pct}%){tag}"
+            if s.role == "unused":
+                text = f"unused ({_n(s.usable_ips)} usable IPs)"
+            ax.text(
+                min(s.utilization_pct, top) + 1,
+                y - 0.18,
+                text,
+                va="center",
+                bbox=_BOX,
+                fontsize=8.5,
+                color=ALERT if s.status == "full" else "black",
+                fontweight="bold" if tag else "normal",
+            )
+        ax.set_yticks(list(ys), [labels[id(s)] for s in subnets], fontsize=8.5)
+        ax.tick_params(axis="x", labelbottom=ax is axes[-1])
+        ax.axvline(100, color="black", linewidth=1.2)
+        ax.axvline(warn_at, color="black", linewidth=1, linestyle="--")
+        ax.set_xlim(0, top)
+        ax.set_xticks(range(0, int(top) + 1, 20 if top <= 160 else 40))
+        ax.set_ylim(-0.7, len(subnets) - 0.3)
+        ax.set_title(f"VNet {vnet}", loc="left")
+        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+        ax.set_axisbelow(True)
+    if axes:  # a scenario may have no subnet at all (a VNet to plan into, nothing yet)
+        axes[-1].set_xlabel("utilization (% of the subnet's usable IPs; 100% = full)")
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    statuses = {s.status for s in plan.subnets}
+    handles: list[Artist] = [
+        Patch(color=NOW_GREY, label="now (today's nodes, other users)"),
+        Patch(facecolor=PEAK_GREY, edgecolor="black", label="at peak (planned nodes + surge)"),
+    ]
+    if "warn" in statuses:
+        handles.append(Patch(facecolor=WARN, edgecolor="black", label=f"peak >= {warn_at}%"))
+    if "full" in statuses:
+        handles.append(Patch(facecolor=ALERT, edgecolor="black", label="peak above capacity"))
+    handles += [
+        Line2D([], [], color="black", linestyle="--", label=f"warn level {warn_at}%"),
+        Line2D([], [], color="black", linewidth=1.2, label="capacity (100%)"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.04 / height),
+        ncols=3,
+        frameon=False,
+    )
+    return fig
+
+
+# --- comparison.png ----------------------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""The semantic checks, in file order: a validated ScenarioModel becomes a Scenario, or the
+first problem becomes one located ScenarioError.
+
+Each concern has its module: ``networks`` (address spaces, subnets, external ranges),
+``cluster_ranges`` (pod and service CIDRs, DNS IP), ``pools`` (node pools and AKS's pool and
+cluster rules, from ``ipplan.rules``), ``roles`` (what each subnet is for) and ``allocation``
+(the ``prefix`` subnets fit).
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from ipplan.core.forecast import month_label
+from ipplan.errors import FieldPath, ScenarioError
+from ipplan.scenario.allocation import check_fixed_allocation
+from ipplan.scenario.bounds import check_planned_nodes
+from ipplan.scenario.cluster_ranges import dns_service_ip, pod_cidr, service_cidr
+from ipplan.scenario.format import ClusterModel, PlanningModel, ScenarioModel
+from ipplan.scenario.messages import validation_problem
+from ipplan.scenario.names import check_unique, unknown
+from ipplan.scenario.networks import (
+    AddressSpaces,
+    check_vnet_overlaps,
+    external_range,
+    vnet,
+)
+from ipplan.scenario.pools import Warnings, check_cluster_rules, node_pool
+from ipplan.scenario.roles import check_subnet_roles
+from ipplan.scenario.show import kind, show
+from ipplan.scenario.types import DEFAULT_START, ClusterSpec, Planning, Scenario, VNet
+
+__all__ = ["EMPTY", "parse_scenario"]
+
+#: what to say about a file with nothing in it
+EMPTY = "the file is empty; start from data/example.yaml"
+
+
+def parse_scenario(data: object, source: str) -> Scenario:
+    """Validate loaded YAML/JSON *data* into a Scenario; *source* names it in messages.
+
+    >>> vnet = {"name": "v", "address_space": ["10.1.0.0/16"]}
+    >>> s = parse_scenario({"name": "t", "vnets": [vnet]}, source="t.yaml")
+    >>> s.vnets[0].address_space, s.planning.start_year
+    ((IPNetwork('10.1.0.0/16'),), 2027)
+
+    Raises:
+        ScenarioError: the first problem found, as ``{source}: {path}: {value} {what}; {fix}``.
+    """
+    if data is None:
+        raise ScenarioError(EMPTY, source=source)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"the top level is {kind(data)} {show(data)}, not a mapping; "
+            "a scenario starts with name:, vnets: and clusters: keys",
+            source=source,
+            value=show(data),
+        )
+    try:
+        model = ScenarioModel.model_validate(data)
+    except ValidationError as err:
+        raise validation_problem(err.errors(include_url=False)).located(source) from None
+    try:
+        return _build(model, source)
+    except ScenarioError as err:
+        raise err.located(source) from None
+
+
+def _build(model: ScenarioModel, source: str) -> Scenario:
+    warnings: Warnings = []
+    spaces = AddressSpaces()
+    planning = _planning(model.planning)
+    check_unique([v.name for v in model.vnets], FieldPath(["vnets"]), "VNet")
+    vnets = tuple(vnet(v, FieldPath(["vnets", i]), spaces) for i, v in enumerate(model.vnets))
+    check_unique([e.name for e in model.external], FieldPath(["external"]), "external range")
+    external = tuple(
+        external_range(e, FieldPath(["external", i]), spaces) for i, e in enumerate(model.external)
+    )
+    check_vnet_overlaps(spaces)
+    check_unique([c.name for c in model.clusters], FieldPath(["clusters"]), "cluster")
+    by_name = {v.name: v for v in vnets}
+    clusters = tuple(
+        _cluster(c, FieldPath(["clusters", i]), by_name, spaces, warnings)
+        for i, c in enumerate(model.clusters)
+    )
+    pools = [
+        (FieldPath(["clusters", i, "node_pools", j]), p)
+        for i, c in enumerate(clusters)
+        for j, p in enumerate(c.node_pools)
+    ]
+    end = month_label(planning.start_year, planning.start_month, planning.horizon_months)
+    if too_many := check_planned_nodes(pools, planning.horizon_months, end):  # issue 12, class 3
+        where, message = too_many
+        horizon = FieldPath(["planning", "horizon_months"])
+        cited = [horizon] if str(horizon) in message else []
+        raise ScenarioError(message, path=where, refs=cited)
+    check_subnet_roles(model, planning.compare, warnings)
+    for i, spec in enumerate(vnets):
+        check_fixed_allocation(spec, FieldPath(["vnets", i]))
+    return Scenario(
+        name=model.name,
+        source=source,
+        planning=planning,
+        vnets=vnets,
+        external=external,
+        clusters=clusters,
+        warnings=tuple(f"{source}: {path}: {message}" for path, message in warnings),
+    )
+
+
+def _planning(model: PlanningModel | None) -> Planning:
+    if model is None:
+        year, month = DEFAULT_START.split("-")
+        return Planning(start_year=int(year), start_month=int(month))
+    for i, network in enumerate(model.compare):
+        if network in model.compare[:i]:
+            raise ScenarioError(
+                f"{network.value!r} is listed twice; list each network model once",
+                path=FieldPath(["planning", "compare", i]),
+                value=repr(network.value),
+            )
+    year, month = model.start.split("-")
+    return Planning(
+        start_year=int(year),
+        start_month=int(month),
+        horizon_months=model.horizon_months,
+        headroom_pct=model.headroom_pct,
+        warn_at_pct=model.warn_at_pct,
+        compare=tuple(model.compare),
+    )
+
+
+def _cluster(
+    model: ClusterModel,
+    path: FieldPath,
+    vnets: dict[str, VNet],
+    spaces: AddressSpaces,
+    warnings: Warnings,
+) -> ClusterSpec:
+    spec = vnets.get(model.vnet)
+    if spec is None:
+        raise unknown(model.vnet, "VNet", list(vnets), path / "vnet")
+    pods = pod_cidr(model, path, spaces)
+    service = service_cidr(model, path, spaces, pods)
+    dns = dns_service_ip(model, path, service)
+    check_unique([p.name for p in model.node_pools], path / "node_pools", "node pool")
+    subnet_names = [s.name for s in spec.subnets]
+    pool_warnings: Warnings = []
+    pools = tuple(
+        node_pool(p, path / "node_pools" / j, model, subnet_names, pool_warnings)
+        for j, p in enumerate(model.node_pools)
+    )
+    check_cluster_rules(model, path, pools, warnings)  # its own fields come before its pools
+    warnings += pool_warnings
+    return ClusterSpec(
+        name=model.name,
+        vnet=model.vnet,
+        network=model.network,
+        node_pools=pools,
+        dataplane=model.dataplane,
+        pod_cidr=pods if "pod_cidr" in model.model_fields_set else None,
+        service_cidr=service,
+        dns_service_ip=dns,
+        private_cluster=model.private_cluster,
+        internal_lbs=model.internal_lbs,
+        private_endpoints=model.private_endpoints,
+    )

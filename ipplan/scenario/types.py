@@ -1,0 +1,93 @@
+"""The validated scenario: frozen values the plan takes (no pydantic, no text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netaddr import IPAddress, IPNetwork
+
+from ipplan.core.capacity import NodePool
+from ipplan.rules import DEFAULT_SERVICE_CIDR, DNS_OFFSET, Dataplane, Network
+
+__all__ = [
+    "DEFAULT_START",
+    "ClusterSpec",
+    "ExternalRange",
+    "Planning",
+    "Scenario",
+    "SubnetSpec",
+    "VNet",
+]
+
+#: the first forecast month when the file has no ``planning`` block
+DEFAULT_START = "2027-01"
+
+
+@dataclass(frozen=True)
+class Planning:
+    """The ``planning`` block: forecast window, headroom and which models to compare."""
+
+    start_year: int
+    start_month: int  # 1..12: the first forecast month
+    horizon_months: int = 36
+    headroom_pct: int = 20
+    warn_at_pct: int = 80
+    compare: tuple[Network, ...] = tuple(Network)
+
+
+@dataclass(frozen=True)
+class SubnetSpec:
+    """A subnet: existing (``cidr``), to allocate (``prefixlen``), or to size (``auto``)."""
+
+    name: str
+    cidr: IPNetwork | None = None
+    prefixlen: int | None = None
+    auto: bool = False
+    used_ips: int = 0  # in use by things ipplan does not model
+
+
+@dataclass(frozen=True)
+class VNet:
+    """A virtual network: one or more address prefixes and its subnets."""
+
+    name: str
+    address_space: tuple[IPNetwork, ...]
+    subnets: tuple[SubnetSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExternalRange:
+    """Ranges nothing may overlap: on-prem, peered VNets, partners."""
+
+    name: str
+    cidrs: tuple[IPNetwork, ...]
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """A cluster as written in the scenario. Pools' subnet keys are subnet names in ``vnet``."""
+
+    name: str
+    vnet: str
+    network: Network
+    node_pools: tuple[NodePool, ...]
+    dataplane: Dataplane = Dataplane.AZURE
+    pod_cidr: IPNetwork | None = None  # kubenet/overlay; defaulted to 10.244.0.0/16 when needed
+    service_cidr: IPNetwork = IPNetwork(DEFAULT_SERVICE_CIDR)
+    dns_service_ip: IPAddress = IPNetwork(DEFAULT_SERVICE_CIDR).network + DNS_OFFSET
+    private_cluster: bool = False
+    internal_lbs: int = 0
+    private_endpoints: int = 0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole validated scenario file."""
+
+    name: str
+    source: str  # the file it came from, for messages
+    planning: Planning
+    vnets: tuple[VNet, ...]
+    external: tuple[ExternalRange, ...] = ()
+    clusters: tuple[ClusterSpec, ...] = ()
+    warnings: tuple[str, ...] = ()  # one line each, "{source}: {path}: ...", in file order
