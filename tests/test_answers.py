@@ -183,3 +183,16 @@ def test_names_with_slashes_or_repeats_plan_like_any_other(
     result = CliRunner().invoke(app, ["plan", str(odd), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
+
+
+def test_check_on_a_kubenet_plan_that_starts_after_its_retirement(tmp_path: Path) -> None:
+    text = _variants(tmp_path)["kubenet"].read_text(encoding="utf-8")
+    late = tmp_path / "late.yaml"
+    late.write_text(text.replace("start: 2027-01", "start: 2028-05"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(late)])
+    # support ended with 2028-03, before the plan starts: no runway at all (rule A21)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "kubenet support (retires 2028-03-31) for example-aks: unsupported from 2028-04, 0 "
+        "months of runway (12 required); fix: move to azure-cni-overlay before 2028-03-31"
+    ]

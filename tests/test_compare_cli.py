@@ -1,6 +1,6 @@
 """``ipplan compare``: exact table, CSV and JSON output, one-line errors, no pandas/matplotlib.
 
-The numbers are the IPP worked example (aks-ip-rules.md §8 vector 1): 50 nodes, surge 1, max pods
+The numbers are the IPP worked example (docs/rules.md example 1): 50 nodes, surge 1, max pods
 30, tested against a /21 (2,043 usable IPs). Per model, at peak 50 + 1 = 51 nodes:
 - kubenet/overlay: 51 node IPs -> /26 (59 usable; /27 holds 27); pod CIDR 51 /24s -> /18 (64).
   The /21 holds N + 1 <= 2,043 -> 2,042 nodes; 51 / 2,043 = 2.50% used. The default /16 pod CIDR

@@ -124,7 +124,7 @@ def test_grid_broadcasts_like_pairs() -> None:
 
 
 def test_docs_vectors() -> None:
-    # aks-ip-rules.md §8: #1 (1,581 -> /21) and #3 (a /24 holds 8 azure-cni nodes at 30 pods)
+    # docs/rules.md examples #1 (1,581 -> /21) and #3 (a /24 holds 8 azure-cni nodes at 30 pods)
     one = evaluate_grid(np.array([50]), np.array([30]), Surge(1), Network.AZURE_CNI, 24)
     assert one["node_subnet_ips"].tolist() == [1581]  # type: ignore[union-attr]
     assert one["node_subnet_min_prefix"].tolist() == [21]  # type: ignore[union-attr]

@@ -88,6 +88,12 @@ def month_label(start_year: int, start_month: int, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def _year_month(label: str) -> tuple[int, int]:
+    """``(2027, 1)`` for ``"2027-01"``."""
+    year, month = label.split("-")
+    return int(year), int(month)
+
+
 def _exact(value: float) -> Fraction:
     # str() gives the shortest decimal that round-trips: the number the user wrote (0.1, not
     # 0.1000000000000000055...)
@@ -435,10 +441,10 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
         retires = s.resource.kind is ResourceKind.RETIREMENT
         if s.capacity is None or m is None or m >= min_runway_months or (m == 0 and not retires):
             continue
-        if retires:  # rule A21: a date, not a count
+        if retires:  # rule A21: a date, not a count; capacity is the last supported month
+            ended = month_label(*_year_month(forecast.months[0]), s.capacity + 1)
             lines.append(
-                f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from "
-                f"{forecast.months[m]}, "
+                f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from {ended}, "
                 f"{m} months of runway ({min_runway_months} required); {fix_for(s)}"
             )
             continue

@@ -90,7 +90,7 @@ def _n(value: int | float) -> str:
 # --- utilization.png ---------------------------------------------------------------------------
 
 
-#: a few words per rule of aks-ip-rules.md Part A, for labels
+#: a few words per rule of docs/rules.md, for labels
 RULE_WORDS = {
     "A2": "max pods out of range",
     "A3": "node subnet too small",
