@@ -179,6 +179,10 @@ class Surge:
 DEFAULT_SURGE = Surge(DEFAULT_SURGE_PCT, percent=True)
 
 
+#: most digits in a surge: S = min(k, N), so any k above AKS's node limits means the same
+MAX_SURGE_DIGITS = 18
+
+
 def parse_surge(text: str | int) -> Surge:
     """Parse ``1`` or ``"33%"`` into a Surge.
 
@@ -191,10 +195,16 @@ def parse_surge(text: str | int) -> Surge:
     raw = str(text).strip()
     percent = raw.endswith("%")
     digits = raw[:-1].strip() if percent else raw
+    shown = repr(text) if len(str(text)) <= 40 else repr(str(text)[:37]) + "..."
     # str.isdigit() is also true for '²' and '٣', which int() rejects or reads as 3: ASCII only
     if isinstance(text, bool) or not (digits.isascii() and digits.isdigit()):
         raise ScenarioError(
-            f"{text!r} is not a surge: use a node count such as 1 or a percentage such as 33%"
+            f"{shown} is not a surge: use a node count such as 1 or a percentage such as 33%"
+        )
+    if len(digits) > MAX_SURGE_DIGITS:  # int() refuses 4,300 digits; min(k, N) needs no more
+        raise ScenarioError(
+            f"{shown} has {len(digits):,} digits, above {MAX_SURGE_DIGITS}: a surge above the "
+            "pool's node count adds the node count, so use 100% or a count such as 1000"
         )
     return Surge(int(digits), percent)
 

@@ -1058,7 +1058,7 @@ def test_cli_writes_the_file_and_a_summary(tmp_path: Path, monkeypatch: pytest.M
         ),
         (
             ["--vnets", "good.json", "-o", "nowhere/s.yaml"],
-            "Error: nowhere/s.yaml: cannot write it (No such file or directory)\n",
+            "Error: -o: folder nowhere does not exist: create it first\n",
         ),
     ],
     ids=["missing", "syntax", "encoding", "wrong-kind", "start", "unwritable"],

@@ -121,9 +121,9 @@ def test_check_bad_input_exits_2_with_one_line(args: list[str], message: str) ->
 def test_check_negative_gate_is_a_usage_error() -> None:
     code, _, err = run("check", "data/example.yaml", "--min-runway-months", "-1")
     assert code == 2 and "Traceback" not in err
-    assert err.endswith(
-        "Error: Invalid value for '--min-runway-months': Input should be greater than or equal "
-        "to 0\n"
+    assert err == (
+        "Error: --min-runway-months: '-1' is invalid: input should be greater than or equal "
+        "to 0; see 'ipplan check --help'\n"
     )
 
 

@@ -9,22 +9,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from netaddr import IPNetwork
+
+# typer vendors click (0.26+) and exports neither the usage error class nor the command classes
+# it raises them from; these are what make a rejected option one line
+from typer._click.core import Context
+from typer._click.exceptions import BadParameter, ClickException, MissingParameter, UsageError
+from typer.core import TyperCommand, TyperGroup
 
 from ipplan import __version__
 from ipplan.cli.compare_options import CompareOptions, check_compare_options
 from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
 from ipplan.core.cidr import parse_network
 from ipplan.core.keys import SubnetKey
-from ipplan.errors import IpplanError, ScenarioError
+from ipplan.errors import FieldPath, IpplanError, ScenarioError, one_line
 from ipplan.rules import (
     DEFAULT_SERVICE_CIDR,
     DEFAULT_SURGE,
@@ -39,7 +46,68 @@ from ipplan.scenario.networks import subnet_size_problem
 if TYPE_CHECKING:
     from ipplan.core.plan import Plan
 
+
+def _usage_line(err: UsageError, command: str, args: Sequence[str]) -> ClickException:
+    """A usage error as one ``Error:`` line (exit 2) that quotes the value given, instead of
+    typer's usage screen of four lines."""
+    message = one_line(err.format_message(), 300)
+    if isinstance(err, BadParameter) and not isinstance(err, MissingParameter) and err.param:
+        opts = [o for o in getattr(err.param, "opts", []) if o.startswith("-")]
+        value = next(
+            (
+                args[i + 1] if arg in opts else arg.split("=", 1)[1]
+                for i, arg in enumerate(args)
+                if (arg in opts and i + 1 < len(args)) or arg.split("=", 1)[0] in opts
+            ),
+            None,
+        )
+        if opts and value is not None:
+            shown = repr(value) if len(value) <= 40 else repr(value[:37]) + "..."
+            reason = one_line(err.message, 200).rstrip(".")
+            message = f"{opts[-1]}: {one_line(shown)} is invalid: {reason[:1].lower()}{reason[1:]}"
+    # the program is ipplan however it was started (python -m ipplan, a test runner)
+    command = " ".join(["ipplan", *command.split()[1:]])
+    line = ClickException(f"{message.rstrip('.')}; see '{command} --help'")
+    line.exit_code = 2
+    return line
+
+
+class _Command(TyperCommand):
+    """A command whose usage errors are one line (see _usage_line)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        given = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as err:
+            name = f"{parent.command_path} {info_name}" if parent else str(info_name)
+            raise _usage_line(err, name, given) from None
+
+
+class _Group(TyperGroup):
+    """A command group whose usage errors are one line (see _usage_line)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        given = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as err:
+            name = f"{parent.command_path} {info_name}" if parent else str(info_name)
+            raise _usage_line(err, name, given) from None
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as err:
+            raise _usage_line(err, ctx.command_path, args) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -59,11 +127,15 @@ class ExitCode(IntEnum):
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Show an IpplanError as one line on stderr and exit with status 2."""
+    """Show an IpplanError as one line on stderr and exit with status 2.
+
+    The line is escaped (no newline, control character or terminal escape from a file or an
+    option gets through) and at most MAX_MESSAGE_CHARS long.
+    """
     try:
         yield
     except IpplanError as err:
-        typer.echo(f"Error: {err}", err=True)
+        typer.echo(f"Error: {one_line(str(err))}", err=True)
         raise typer.Exit(code=ExitCode.USER_ERROR) from None
 
 
@@ -120,7 +192,7 @@ def _option_prefixlen(option: str, value: str | None, subnet: bool = True) -> in
     return prefixlen
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def compare(
     nodes: int = typer.Option(
@@ -279,7 +351,7 @@ def _cell(key: str, value: object) -> str:
         return f"/{value}"
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return one_line(str(value), 200)  # names come from files: no control character gets out
 
 
 def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> str:
@@ -293,7 +365,7 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
     shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
-    return _table(shown) + "\n\n" + "\n".join(notes) + "\n"
+    return _table(shown) + "\n\n" + "\n".join(one_line(note) for note in notes) + "\n"
 
 
 def _table(rows: Sequence[Mapping[str, object]]) -> str:
@@ -314,7 +386,7 @@ def _table(rows: Sequence[Mapping[str, object]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def plan(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
@@ -352,20 +424,22 @@ def plan(
     typer.echo("")
     for c in result.estimate.clusters:
         typer.echo(
-            f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
-            + (
-                ""
-                if c.room is None
-                else f"room for {c.room.nodes:,} nodes, limited by {c.room.limited_by}"
+            one_line(
+                f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
+                + (
+                    ""
+                    if c.room is None
+                    else f"room for {c.room.nodes:,} nodes, limited by {c.room.limited_by}"
+                )
             )
         )
-    typer.echo(_runway(result))
+    typer.echo(one_line(_runway(result)))
     for problem in result.estimate.problems:
         if problem.severity is Severity.ERROR:
-            typer.echo(f"INFEASIBLE: {problem}")
+            typer.echo(one_line(f"INFEASIBLE: {problem}"))
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}")
-    typer.echo(f"\nwrote {len(written)} files to {folder}/:")
+        typer.echo(one_line(f"warning: {warning}"))
+    typer.echo(f"\nwrote {len(written)} files to {one_line(str(folder))}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
 
 
@@ -381,6 +455,7 @@ def _runway(result: Plan) -> str:
 
 
 import_app = typer.Typer(
+    cls=_Group,
     rich_markup_mode=None,
     no_args_is_help=True,
     help="Build a scenario file from what is already deployed.",
@@ -389,8 +464,10 @@ app.add_typer(import_app, name="import")
 
 
 def _read_json_file(path: Path) -> tuple[str, str]:
+    from ipplan.scenario.bounds import MAX_AZURE_BYTES, read_text_bounded
+
     try:
-        return str(path), path.read_text(encoding="utf-8-sig")
+        return str(path), read_text_bounded(path, str(path), MAX_AZURE_BYTES, "utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(
             f"{path}: not UTF-8 text: give the JSON that `az ... -o json` prints"
@@ -399,24 +476,74 @@ def _read_json_file(path: Path) -> tuple[str, str]:
         raise ScenarioError(f"{path}: cannot read it ({err.strerror})") from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write *text* to a temporary file beside *path*, then rename it: never a half-written file."""
-    import os
+def _quote(text: str) -> str:
+    """*text* quoted for a one-line message: escaped, and cut to 60 characters."""
+    return one_line(repr(text if len(text) <= 60 else text[:57] + "..."))
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size:,} bytes"
+
+
+def _file_target(option: str, path: Path, example: str) -> Path:
+    """The file *option* names, ready to be replaced: a symlink is followed (on purpose: the
+    link keeps pointing at the new file), and anything but a regular file or a new name in an
+    existing folder is refused, so a device such as /dev/full is never replaced by a file.
+
+    Raises:
+        ScenarioError: *path* names a folder, a device, socket or pipe, or a missing folder.
+    """
+    if str(path) in ("", ".") or path.name in ("", ".", ".."):
+        raise ScenarioError(
+            f"{option}: {_quote(str(path))} names a folder, not a file; give a file name such as "
+            f"{example}"
+        )
     try:
-        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        return _checked_target(option, path, example)
+    except OSError as err:  # a name too long, a loop of links, no permission
+        reason = " ".join(str(err.strerror or err).split())
+        raise ScenarioError(f"{option}: cannot write {path} ({reason})") from None
+
+
+def _checked_target(option: str, path: Path, example: str) -> Path:
+    target = Path(os.path.realpath(path, strict=False))
+    if target.is_dir():
+        raise ScenarioError(
+            f"{option}: {path} is a folder; give a file name such as {target / example}"
+        )
+    if target.exists() and not target.is_file():
+        raise ScenarioError(
+            f"{option}: {path} is not a regular file (a device, socket or pipe), and ipplan "
+            f"replaces what it writes; give a file name such as {example}"
+        )
+    if not target.parent.is_dir():
+        where = path.parent if Path(os.path.realpath(path.parent)) == target.parent else target
+        raise ScenarioError(f"{option}: folder {where} does not exist: create it first")
+    return target
+
+
+def _write_atomically(path: Path, data: str | bytes, option: str) -> None:
+    """Write *data* to ``.NAME.<pid>.tmp`` beside *path*, then rename it over *path*: never a
+    half-written file, and a full disk leaves the earlier one as it was."""
+    from ipplan.report.pack import remove_stale
+
+    remove_stale(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with tmp.open("xb") as handle:
+            handle.write(raw)
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
-        raise ScenarioError(f"{path}: cannot write it ({err.strerror})") from None
+        reason = " ".join(str(err.strerror or err).split())
+        raise ScenarioError(f"{option}: cannot write {path} ({reason})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-@import_app.command("azure")
+@import_app.command("azure", cls=_Command)
 @user_errors()
 def import_azure(
     vnets: list[Path] = typer.Option(
@@ -462,21 +589,22 @@ def import_azure(
     if output is None:
         typer.echo(result.text, nl=False)
     else:
-        _write_atomically(output, result.text)
+        _write_atomically(_file_target("-o", output, "scenario.yaml"), result.text, "-o")
         data = result.scenario
         subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
         pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
         typer.echo(
-            f"wrote {output}: {_count(len(data['vnets']), 'VNet')} ({_count(subnets, 'subnet')}), "
+            f"wrote {one_line(str(output))}: {_count(len(data['vnets']), 'VNet')} "
+            f"({_count(subnets, 'subnet')}), "
             f"{_count(len(data.get('external', [])), 'external range')}, "
             f"{_count(len(data.get('clusters', [])), 'cluster')} "
             f"({_count(pools, 'node pool')})"
         )
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {one_line(note)}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML, or JSON ending in .json).")],
@@ -490,14 +618,14 @@ def validate(
     scenario = load_scenario(file)
     pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
     typer.echo(
-        f"ok: {scenario.name} ({_count(len(scenario.vnets), 'vnet')}, "
+        f"ok: {one_line(scenario.name)} ({_count(len(scenario.vnets), 'vnet')}, "
         f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
     )
     for warning in scenario.warnings:
-        typer.echo(f"warning: {warning}")
+        typer.echo(one_line(f"warning: {warning}"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editors."""
     from ipplan.scenario import scenario_schema
@@ -509,12 +637,16 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def check(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
     min_runway_months: int = typer.Option(
-        12, "--min-runway-months", min=0, help="Months every resource must last."
+        12,
+        "--min-runway-months",
+        min=0,
+        max=1200,
+        help="Months every resource must last (at most 1,200: a century of forecast).",
     ),
 ) -> None:
     """Gate a CI pipeline on a scenario's runway.
@@ -527,11 +659,27 @@ def check(
     from ipplan.scenario import load_scenario
 
     result = build_plan(load_scenario(scenario))
-    horizon = max(result.scenario.planning.horizon_months, min_runway_months)
+    planning = result.scenario.planning
+    horizon = max(planning.horizon_months, min_runway_months)
+    if horizon > planning.horizon_months:  # the scenario's growth bound, over the longer horizon
+        from ipplan.core.forecast import month_label
+        from ipplan.scenario.bounds import check_planned_nodes
+
+        pools = [
+            (FieldPath(["clusters", i, "node_pools", j]), p)
+            for i, c in enumerate(result.scenario.clusters)
+            for j, p in enumerate(c.node_pools)
+        ]
+        end = month_label(planning.start_year, planning.start_month, horizon)
+        if too_many := check_planned_nodes(pools, horizon, end):
+            raise ScenarioError(
+                f"--min-runway-months {min_runway_months}: {scenario}: {too_many[0]}: "
+                f"{too_many[1].replace('planning.horizon_months', '--min-runway-months')}"
+            )
     forecast = result.forecast_for(horizon, own_only=True)
     lines = shortfalls(forecast, result.estimate.problems, min_runway_months)
     for line in lines:
-        typer.echo(line)
+        typer.echo(one_line(line))
     if lines:
         raise typer.Exit(code=ExitCode.FALLS_SHORT)
     first = forecast.first_to_run_out(forecast.current)
@@ -540,10 +688,10 @@ def check(
     else:
         month = forecast.months[first.exhaustion_month]
         then = f"first to run out: {first.resource.label} in {month}"
-    typer.echo(f"ok: every resource lasts {min_runway_months} months or more; {then}")
+    typer.echo(one_line(f"ok: every resource lasts {min_runway_months} months or more; {then}"))
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def sweep(
     nodes: str = typer.Option(
@@ -562,20 +710,27 @@ def sweep(
     out: Path = typer.Option(
         Path("sweep.csv"), "--out", help="The CSV; the heatmap goes beside it as .png."
     ),
+    max_csv_mb: int = typer.Option(
+        1024, "--max-csv-mb", min=1, help="Refuse a sweep whose CSV could be larger (MiB)."
+    ),
 ) -> None:
     """What-if grid over node counts, max pods, surge and models.
 
     For every combination: node and pod IPs, the smallest prefixes, max nodes in --subnet.
     Writes a CSV and, beside it, a heatmap PNG of the smallest node subnet.
     """
+    import shutil
     import sys
     import time
 
+    from ipplan.report.pack import remove_stale
     from ipplan.sweep import (
         MAX_NODES,
         MAX_ROWS,
+        Heatmap,
         Progress,
         SweepSpec,
+        check_sweep,
         parse_int_list,
         parse_surges,
         write_sweep,
@@ -593,28 +748,53 @@ def sweep(
             f"the sweep has {spec.rows:,} rows, above {MAX_ROWS:,}: "
             "use larger steps or fewer values"
         )
-    if not out.parent.is_dir():
-        raise ScenarioError(f"--out: folder {out.parent} does not exist: create it first")
+    check_sweep(spec)  # the rules first (rule A23), then where and how much it writes
+    target = _file_target("--out", out, "sweep.csv")
+    picture = _file_target("--out", target.with_suffix(".png"), "sweep.csv")
+    if picture == target:
+        raise ScenarioError(
+            f"--out: {_quote(str(out))} is where the heatmap goes; give the CSV a name ending "
+            "in .csv"
+        )
+    size = spec.csv_bytes
+    if size > max_csv_mb * 2**20:
+        raise ScenarioError(
+            f"--out: the sweep's {spec.rows:,} rows could take up to {_mib(size)} of CSV, above "
+            f"--max-csv-mb {max_csv_mb:,}; use larger steps or fewer values, or raise "
+            f"--max-csv-mb to {-(-size // 2**20):,}"
+        )
+    free = shutil.disk_usage(target.parent).free
+    if size > free:
+        raise ScenarioError(
+            f"--out: the sweep's {spec.rows:,} rows could take up to {_mib(size)} of CSV, and "
+            f"{target.parent} has {_mib(free)} free; free some space or use larger steps"
+        )
+
+    def heatmap(heat: Heatmap) -> None:
+        from ipplan.report.chart import png, sweep_figure
+
+        title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
+            f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
+        )
+        image = png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
+        _write_atomically(picture, image, "--out")
+
     started = time.perf_counter()
     progress = Progress(sys.stderr)
+    remove_stale(picture)
+    remove_stale(target)
     try:
-        heat = write_sweep(spec, out, progress)
+        write_sweep(spec, target, progress, then=heatmap)
     except OSError as err:
-        raise ScenarioError(f"--out: cannot write {out}: {err.strerror}") from None
+        reason = " ".join(str(err.strerror or err).split())
+        raise ScenarioError(f"--out: cannot write {out}: {reason}") from None
     finally:
         progress.close()
     seconds = time.perf_counter() - started
-    picture = out.with_suffix(".png")
-    from ipplan.report.chart import png, sweep_figure
-
-    title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
-        f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
-    )
-    picture.write_bytes(
-        png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
-    )
+    beside = out.with_suffix(".png")
+    picture = beside if Path(os.path.realpath(beside)) == picture else picture
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
-    typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")
+    typer.echo(one_line(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}"))
 
 
 from ipplan.cli import diff, export  # noqa: E402, F401  (each registers its commands on app)

@@ -17,6 +17,7 @@ from ipplan.errors import CidrError, FieldPath, ScenarioError
 from ipplan.rules import (
     DEFAULT_POD_CIDR,
     DEFAULT_SERVICE_CIDR,
+    MAX_SURGE_DIGITS,
     OS,
     POD_SUBNET_NETWORKS,
     Dataplane,
@@ -126,7 +127,10 @@ def _scenario(options: CompareOptions) -> _Scenario:
         if getattr(options, key) is not None:
             pool[key] = getattr(options, key)
     surge = options.max_surge.strip()
-    pool["max_surge"] = int(surge) if surge.isascii() and surge.isdigit() else options.max_surge
+    # a count as YAML would read it; past MAX_SURGE_DIGITS the text, for the surge check to refuse
+    # (int() itself refuses 4,300 digits)
+    count = surge.isascii() and surge.isdigit() and len(surge) <= MAX_SURGE_DIGITS
+    pool["max_surge"] = int(surge) if count else options.max_surge
     pool["os"] = str(options.os)
     cluster: dict[str, Any] = {
         "name": "cluster",

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import shutil
-import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_WRITERS",
+    "recover",
+    "remove_stale",
+    "report_target",
     "tables",
     "write_charts",
     "write_csv",
@@ -413,15 +417,94 @@ def _check_replaceable(folder: Path, known: Collection[str] | None = None) -> No
     if not folder.exists():
         return
     if not folder.is_dir():
-        raise OutputError(f"{folder}: is a file, not a report folder; give --out a folder")
+        what = "a file" if folder.is_file() else "not a folder (a device, socket or pipe)"
+        raise OutputError(f"{folder}: is {what}, not a report folder; give --out a folder")
     known = report_files() if known is None else known
-    foreign = sorted(p.name for p in folder.iterdir() if p.name not in known)
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in known or not p.is_file())
     if foreign:
         raise OutputError(
-            f"{folder}: holds {foreign[0]!r} and {len(foreign) - 1} other file(s) that are not "
-            "part of an ipplan report, and the report replaces the folder; give --out a new "
+            f"{folder}: holds {_quote(foreign[0])} and {len(foreign) - 1} other file(s) that are "
+            "not part of an ipplan report, and the report replaces the folder; give --out a new "
             "folder"
         )
+
+
+def _quote(name: str) -> str:
+    """A file name for a one-line message: escaped, and cut to 60 characters."""
+    return repr(name if len(name) <= 60 else name[:57] + "...")
+
+
+def report_target(folder: Path) -> Path:
+    """The folder a report given as *folder* replaces: a symlink is followed, on purpose (the
+    link keeps pointing at the new report), and the current folder or one holding it refused.
+
+    Raises:
+        OutputError: *folder* is empty, ``.``, ``..``, ``/`` or holds the current folder.
+    """
+    if str(folder) in ("", ".") or folder.name in ("", ".", ".."):
+        raise OutputError(
+            f"{_quote(str(folder))}: names no report folder of its own, and a report replaces "
+            "its folder; give --out a folder name such as reports/example"
+        )
+    target = Path(os.path.realpath(folder))
+    here = Path(os.path.realpath(Path.cwd()))
+    if target == here or target in here.parents:
+        raise OutputError(
+            f"{folder}: is the current folder or holds it, and a report replaces its folder; "
+            "give --out a folder name such as reports/example"
+        )
+    return target
+
+
+#: the temporary siblings of report folder NAME: ``.NAME.<pid>.new`` (being written) and
+#: ``.NAME.<pid>.old`` (the earlier report, between the two renames)
+_SIBLING = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.(?P<kind>new|old)")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**31  # another user's process (or no such pid at all)
+    return True
+
+
+def remove_stale(path: Path) -> None:
+    """Remove the ``.NAME.<pid>.tmp`` files beside *path* whose process is gone (killed while
+    writing *path* through a temporary file, as ``ipplan sweep`` and ``import azure -o`` do)."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"([0-9]+)\.tmp")
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match and entry.is_file() and not _alive(int(match[1])):
+            entry.unlink(missing_ok=True)
+
+
+def recover(folder: Path) -> None:
+    """Repair what a killed ``ipplan plan`` left beside *folder* (by a process no longer alive).
+
+    A ``.new`` folder was still being written: it is removed. An ``.old`` folder is the earlier
+    report between the two renames: it is put back when *folder* is missing (the kill came
+    after the first rename), else removed (it came after the second).
+    """
+    parent = folder.parent
+    if not parent.is_dir():
+        return
+    stale = []
+    for entry in parent.iterdir():
+        match = _SIBLING.fullmatch(entry.name)
+        if match and match["name"] == folder.name and not _alive(int(match["pid"])):
+            stale.append((match["kind"], entry))
+    for kind, entry in sorted(stale, key=lambda item: item[0] != "old"):
+        if kind == "old" and not folder.exists() and not folder.is_symlink():
+            entry.rename(folder)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def write_report(
@@ -432,38 +515,45 @@ def write_report(
 ) -> list[Path]:
     """Write the whole review pack to *folder*, atomically: a failed run leaves it untouched.
 
-    Everything is written to a temporary sibling folder first, which then replaces *folder*.
-    Only a missing, empty or earlier report folder is ever replaced: one that holds only files
-    named in *known* (by default the review pack's; ``ipplan export`` gives its own).
+    Everything is written to a temporary sibling folder ``.NAME.<pid>.new`` first; then the
+    earlier report (if any) is renamed to ``.NAME.<pid>.old``, the new one to *folder*, and the
+    old one removed. A run killed anywhere in between is repaired by the next (:func:`recover`).
+    Only a missing, empty or earlier report folder is ever replaced; a symlink to one is
+    followed. Folders and files get the modes the umask gives.
+    Only files named in *known* (by default the review pack's; ``ipplan export`` gives its
+    own) may be in a folder it replaces.
 
     Raises:
         OutputError: *folder* is a file or holds other files, or the disk refused a write.
     """
-    _check_replaceable(folder, known)
+    target = report_target(folder)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.new")
+    old = target.with_name(f".{target.name}.{os.getpid()}.old")
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        recover(target)
+        _check_replaceable(target, known)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(temp, ignore_errors=True)
+        temp.mkdir()  # the umask's mode, not mkdtemp's 0700
     except OSError as err:
-        raise OutputError(
-            f"{folder}: cannot write the report there ({err.strerror or err})"
-        ) from None
+        raise OutputError(f"{folder}: cannot write the report there ({_reason(err)})") from None
     try:
         written = []
         for write in DEFAULT_WRITERS if writers is None else writers:
             written += write(plan, temp)
-        old = folder.with_name(f".{folder.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if folder.exists():
-            folder.rename(old)
-        temp.rename(folder)
-        if old.exists():
-            shutil.rmtree(old)
+        if target.exists():
+            target.rename(old)
+        temp.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
     except BaseException as err:
         shutil.rmtree(temp, ignore_errors=True)
+        if old.exists() and not target.exists():
+            old.rename(target)
         if isinstance(err, OSError):
-            raise OutputError(
-                f"{folder}: cannot write the report ({err.strerror or err})"
-            ) from None
+            raise OutputError(f"{folder}: cannot write the report ({_reason(err)})") from None
         raise
     return [folder / p.name for p in written]
+
+
+def _reason(err: OSError) -> str:
+    return " ".join(str(err.strerror or err).split())

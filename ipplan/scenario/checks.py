@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from ipplan.core.forecast import month_label
 from ipplan.errors import FieldPath, ScenarioError
 from ipplan.scenario.allocation import check_fixed_allocation
+from ipplan.scenario.bounds import check_planned_nodes
 from ipplan.scenario.cluster_ranges import dns_service_ip, pod_cidr, service_cidr
 from ipplan.scenario.format import ClusterModel, PlanningModel, ScenarioModel
 from ipplan.scenario.messages import validation_problem
@@ -81,6 +83,17 @@ def _build(model: ScenarioModel, source: str) -> Scenario:
         _cluster(c, FieldPath(["clusters", i]), by_name, spaces, warnings)
         for i, c in enumerate(model.clusters)
     )
+    pools = [
+        (FieldPath(["clusters", i, "node_pools", j]), p)
+        for i, c in enumerate(clusters)
+        for j, p in enumerate(c.node_pools)
+    ]
+    end = month_label(planning.start_year, planning.start_month, planning.horizon_months)
+    if too_many := check_planned_nodes(pools, planning.horizon_months, end):  # issue 12, class 3
+        where, message = too_many
+        horizon = FieldPath(["planning", "horizon_months"])
+        cited = [horizon] if str(horizon) in message else []
+        raise ScenarioError(message, path=where, refs=cited)
     check_subnet_roles(model, planning.compare, warnings)
     for i, spec in enumerate(vnets):
         check_fixed_allocation(spec, FieldPath(["vnets", i]))

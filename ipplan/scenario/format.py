@@ -30,11 +30,13 @@ from ipplan.rules import (
     OS,
     POOL_MAX_NODES,
     SMALLEST_SUBNET_PREFIXLEN,
+    VNET_MAX_IPS,
     Dataplane,
     Mode,
     Network,
     parse_surge,
 )
+from ipplan.scenario.bounds import MAX_NODES_PER_MONTH, MAX_PERCENT_PER_MONTH
 from ipplan.scenario.show import show
 from ipplan.scenario.types import Planning
 
@@ -57,7 +59,7 @@ def _check_surge(value: object) -> object:
         raise ValueError(
             f"{show(value)} is not a surge; use a node count such as 1 or a percentage such as 33%"
         )
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdigit() and len(value) <= 40:
         raise ValueError(
             f"{value!r} is not a surge; write {value.strip()} without quotes for a node count, "
             f"or {value.strip()}% for a percentage"
@@ -68,12 +70,14 @@ def _check_surge(value: object) -> object:
         raise ValueError(str(err).replace(": use", "; use")) from None
     if isinstance(value, str) and not re.fullmatch(r"[0-9]+%", value):
         # parse_surge forgives spaces; the format does not, and pydantic would blame a union branch
-        raise ValueError(f"{value!r} is not a surge; write {surge} (no spaces)")
+        raise ValueError(f"{show(value)} is not a surge; write {surge} (no spaces)")
     return value
 
 
-_Name = Annotated[StrictStr, Field(min_length=1)]
-_Cidr = Annotated[StrictStr, Field(min_length=1, examples=["10.20.0.0/16"])]
+# names and CIDRs are quoted in messages: their bounds keep every message one readable line
+# (Azure names are at most 80 characters; the longest IPv6 CIDR, 43)
+_Name = Annotated[StrictStr, Field(min_length=1, max_length=128)]
+_Cidr = Annotated[StrictStr, Field(min_length=1, max_length=64, examples=["10.20.0.0/16"])]
 _Count = Annotated[StrictInt, Field(ge=0)]
 _Rate = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 
@@ -110,7 +114,7 @@ class SubnetModel(_Model):
     """Prefix length for ipplan to allocate in the VNet, such as 22."""
     size: Literal["auto"] | None = None
     """auto: sized for its node pools' peak at the horizon's end plus headroom, then allocated."""
-    used_ips: _Count = 0
+    used_ips: Annotated[_Count, Field(le=1 << (32 - LARGEST_SUBNET_PREFIXLEN))] = 0
     """IPs in use by things ipplan does not model (VMs, gateways, endpoints)."""
 
 
@@ -133,10 +137,11 @@ class ExternalModel(_Model):
 class GrowthModel(_Model):
     """How a node pool grows: give exactly one of nodes_per_month or percent_per_month."""
 
-    nodes_per_month: _Rate | None = None
+    nodes_per_month: Annotated[_Rate, Field(le=MAX_NODES_PER_MONTH)] | None = None
     """Linear growth: nodes added each month."""
-    percent_per_month: _Rate | None = None
-    """Compound growth: percent added each month."""
+    percent_per_month: Annotated[_Rate, Field(le=MAX_PERCENT_PER_MONTH)] | None = None
+    """Compound growth: percent added each month. Either rate may take the scenario to at most
+    1,000,000 planning nodes at the horizon's end, all pools together (200 x AKS's limit)."""
 
 
 class NodePoolModel(_Model):
@@ -178,13 +183,13 @@ class ClusterModel(_Model):
     pod_cidr: _Cidr | None = None
     """kubenet / overlay pod range (default 10.244.0.0/16)."""
     service_cidr: _Cidr = DEFAULT_SERVICE_CIDR
-    dns_service_ip: StrictStr | None = None
+    dns_service_ip: Annotated[StrictStr, Field(max_length=64)] | None = None
     """Default: the .10 of service_cidr."""
     private_cluster: StrictBool = False
     """A private cluster's API endpoint takes 1 IP in the first pool's subnet."""
-    internal_lbs: _Count = 0
+    internal_lbs: Annotated[_Count, Field(le=VNET_MAX_IPS)] = 0
     """Internal load balancer frontends, in the first pool's subnet."""
-    private_endpoints: _Count = 0
+    private_endpoints: Annotated[_Count, Field(le=VNET_MAX_IPS)] = 0
     """Private endpoints, in the first pool's subnet."""
     node_pools: list[NodePoolModel] = Field(min_length=1, max_length=CLUSTER_MAX_POOLS)
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ipplan.errors import ScenarioError
+from ipplan.scenario.bounds import json_load_bounded, read_text_bounded, yaml_load_bounded
 from ipplan.scenario.checks import EMPTY, parse_scenario
 from ipplan.scenario.types import Scenario
 
@@ -53,7 +54,7 @@ def load_scenario(path: str | Path) -> Scenario:
     source = str(path)
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_text_bounded(file, source)
     except FileNotFoundError:
         raise ScenarioError(
             "no such file; give the path of a scenario file", source=source
@@ -72,7 +73,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(EMPTY, source=source)
     if file.suffix.lower() == ".json":
         try:
-            data = json.loads(text, object_pairs_hook=_reject_duplicates)
+            data = json_load_bounded(text, source, object_pairs_hook=_reject_duplicates)
         except json.JSONDecodeError as err:
             raise ScenarioError(
                 f"line {err.lineno}: {err.msg} (column {err.colno}); fix the JSON there",
@@ -82,7 +83,7 @@ def load_scenario(path: str | Path) -> Scenario:
             raise ScenarioError(str(err), source=source) from None
     else:
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml_load_bounded(text, source, _Loader)
         except yaml.MarkedYAMLError as err:
             raise ScenarioError(_yaml_problem(err), source=source) from None
         except yaml.reader.ReaderError as err:

@@ -79,11 +79,26 @@ _BOUNDS: dict[str, tuple[str, str]] = {
     ),
     "headroom_pct": ("is negative; use 0 for none", "is above the limit of {limit}%"),
     "warn_at_pct": ("is below {limit}%", "is above {limit}%"),
-    "used_ips": ("is negative; use 0 for none", "is above {limit}"),
-    "internal_lbs": ("is negative; use 0 for none", "is above {limit}"),
-    "private_endpoints": ("is negative; use 0 for none", "is above {limit}"),
-    "nodes_per_month": ("is negative; use 0 for no growth", "is above {limit}"),
-    "percent_per_month": ("is negative; use 0 for no growth", "is above {limit}"),
+    "used_ips": (
+        "is negative; use 0 for none",
+        "is above {limit}, the addresses of Azure's largest subnet (a /2)",
+    ),
+    "internal_lbs": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each frontend takes one)",
+    ),
+    "private_endpoints": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each endpoint takes one)",
+    ),
+    "nodes_per_month": (
+        "is negative; use 0 for no growth",
+        "is above ipplan's bound of {limit} nodes a month (a pool holds at most 1,000)",
+    ),
+    "percent_per_month": (
+        "is negative; use 0 for no growth",
+        "is above ipplan's bound of {limit}% a month",
+    ),
 }
 
 _PATTERNS = {
@@ -184,6 +199,8 @@ def _describe(error: ErrorDetails) -> ScenarioError:
         below = kind.startswith("greater")
         limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
         phrases = _BOUNDS.get(field, ("is below the minimum of {limit}", "is above {limit}"))
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
         shown_limit = f"{limit:,}" if isinstance(limit, int) else limit
         message = f"{shown} " + phrases[0 if below else 1].format(limit=shown_limit)
     elif kind == "string_pattern_mismatch":

@@ -17,6 +17,7 @@ rows through the csv module or pandas takes far longer than computing them.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -50,12 +51,15 @@ from ipplan.rules import (
 
 __all__ = [
     "COLUMNS",
+    "HEATMAP_COLUMNS",
+    "MAX_CSV_MB",
     "MAX_NODES",
     "MAX_ROWS",
     "ROOM_LIMITS",
     "Heatmap",
     "Progress",
     "SweepSpec",
+    "check_sweep",
     "evaluate_grid",
     "format_csv",
     "parse_int_list",
@@ -87,6 +91,8 @@ COLUMNS = (
 MAX_NODES = 1_000_000
 #: largest sweep, in rows
 MAX_ROWS = 200_000_000
+#: the default bound on the CSV's size, in MiB (``--max-csv-mb`` lifts it)
+MAX_CSV_MB = 1024
 #: what ``room_limit`` codes 0, 1, ... name: the limits of rule A18 in the order the capacity
 #: model tries them (its ties go to the first), as :class:`ipplan.core.keys.ResourceKind` values
 ROOM_LIMITS = (
@@ -99,9 +105,9 @@ ROOM_LIMITS = (
 )
 
 _I64 = np.int64
-#: the grid's integer type: every value fits in 31 bits when nodes <= MAX_NODES and max pods
-#: <= 250 (the largest, (2 x 10^6 peak nodes) x 251, is about 5 x 10^8); half of int64's
-#: memory traffic, which is what the arithmetic waits on
+#: the grid's integer type when every value fits in 31 bits, as it does for nodes <= MAX_NODES
+#: and max pods <= 250 (the largest, (2 x 10^6 peak nodes) x 267, is about 5.3 x 10^8): half of
+#: int64's memory traffic, which is what the arithmetic waits on (_int_type checks the bound)
 _INT = np.int32
 
 
@@ -120,6 +126,27 @@ class SweepSpec:
         """Rows of the sweep."""
         return len(self.nodes) * len(self.max_pods) * len(self.surges) * len(self.networks)
 
+    @property
+    def csv_bytes(self) -> int:
+        """An upper bound on the CSV's size: every row as wide as its widest possible cells.
+
+        >>> SweepSpec((1000,), (30,), (Surge(1),), (Network.KUBENET,)).csv_bytes
+        292
+        """
+        most_nodes = max(self.nodes, default=0)
+        ips = len(str(2 * most_nodes * (max(self.max_pods, default=0) + 1 + STATIC_BLOCK_IPS)))
+        nodes = len(str(most_nodes))
+        peak = len(str(2 * most_nodes))  # N + S, at most 2N
+        surge = max((len(str(s)) for s in self.surges), default=0)
+        network = max((len(n.value) for n in self.networks), default=0)
+        room = len(str(CLUSTER_MAX_NODES + 1))  # the binary search's ceiling
+        limit = max(len(label) for label in _ROOM_LABELS)
+        # network, surge, max pods, nodes, surge and peak nodes, node IPs and prefix, pod IPs
+        # and prefix, pod CIDR prefix, VNet IPs, room nodes and limit, fits, feasible, commas
+        row = network + surge + 3 + 2 * nodes + peak + ips + 2 + ips + 2 + 2 + ips + room + limit
+        row += 5 + 5 + len(COLUMNS)
+        return len(",".join(COLUMNS)) + 1 + self.rows * row
+
 
 def parse_int_list(option: str, text: str, low: int, high: int) -> tuple[int, ...]:
     """``10:1000:10`` (start:stop:step, stop included), ``30,50,110`` or ``5``; sorted, unique.
@@ -132,39 +159,49 @@ def parse_int_list(option: str, text: str, low: int, high: int) -> tuple[int, ..
     Raises:
         ScenarioError: not that form, a step below 1, or a value outside [low, high].
     """
-    values: list[int] = []
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if ":" in part:
-                pieces = [int(p) for p in part.split(":")]
-                if len(pieces) == 2:
-                    pieces.append(1)
-                if len(pieces) != 3:
-                    raise ValueError(part)
-                start, stop, step = pieces
-                if step < 1 or stop < start:
-                    raise ScenarioError(
-                        f"{option}: {part!r} is not a range: use start:stop:step with "
-                        "start <= stop and a step of 1 or more, e.g. 10:1000:10"
-                    )
-                if (stop - start) // step >= MAX_ROWS:
-                    raise ScenarioError(
-                        f"{option}: {part!r} has too many values; use a larger step"
-                    )
-                values += range(start, stop + 1, step)
-            else:
-                values.append(int(part))
-    except ValueError:
-        raise ScenarioError(
-            f"{option}: {text!r} is not a list of whole numbers: use e.g. 10:1000:10 or 30,50,110"
-        ) from None
-    bad = [v for v in values if not low <= v <= high]
-    if bad:
-        raise ScenarioError(
-            f"{option}: {bad[0]} is outside {low}..{high}: use values in that range"
-        )
-    return tuple(sorted(set(values)))
+    # every value is checked against [low, high] before a range is built, and a range is a
+    # mask over [low, high]: a list costs at most high - low + 1 values whatever it spells
+    chosen = np.zeros(max(high - low + 1, 0), dtype=np.bool_)
+    for part in text.split(","):
+        part = part.strip()
+        pieces = [_int(p) for p in part.split(":")]
+        numbers = [p for p in pieces if p is not None]
+        if len(numbers) < len(pieces) or len(numbers) > 3:
+            raise ScenarioError(
+                f"{option}: {_quote(text)} is not a list of whole numbers: use e.g. 10:1000:10 "
+                "or 30,50,110"
+            )
+        if len(numbers) == 1:
+            numbers = [numbers[0], numbers[0], 1]
+        elif len(numbers) == 2:
+            numbers.append(1)
+        start, stop, step = numbers
+        if step < 1 or stop < start:
+            raise ScenarioError(
+                f"{option}: {_quote(part)} is not a range: use start:stop:step with "
+                "start <= stop and a step of 1 or more, e.g. 10:1000:10"
+            )
+        for value in (start, stop):
+            if not low <= value <= high:
+                raise ScenarioError(
+                    f"{option}: {value} is outside {low:,}..{high:,}: use values in that range"
+                )
+        chosen[start - low : stop - low + 1 : step] = True
+    return tuple(int(v) + low for v in np.flatnonzero(chosen))
+
+
+def _int(text: str) -> int | None:
+    """A whole number of at most 18 digits, else None (int() would take 4,300 and more)."""
+    text = text.strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if len(digits) > 18 or not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(text)
+
+
+def _quote(text: str) -> str:
+    """*text* quoted for a one-line message, cut to 40 characters."""
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
 
 
 def parse_surges(text: str) -> tuple[Surge, ...]:
@@ -208,12 +245,15 @@ def evaluate_grid(
     >>> str(ROOM_LIMITS[int(out["room_limit"][0])])
     'node-subnet'
     """
-    n = nodes.astype(_INT)
-    p = max_pods.astype(_INT)
+    kind = _int_type(nodes, max_pods)
+    n = nodes.astype(kind)
+    p = max_pods.astype(kind)
+    # S = min(k, N) and min(ceil(N * q / 100), N): any k above the largest N, or q above 100,
+    # gives the same S, so clamp them before they meet the integer type (2147483647% is 100%)
     if surge.percent:  # rule A1: ceil(N * q / 100), at most N
-        s = np.minimum((n * surge.value + 99) // 100, n)
+        s = np.minimum((n * min(surge.value, 100) + 99) // 100, n)
     else:
-        s = np.minimum(n, surge.value)
+        s = np.minimum(n, min(surge.value, int(n.max(initial=0))))
     m = n + s
     cni = network is Network.AZURE_CNI
     per_node = (1 + p) if cni else np.ones_like(p)
@@ -297,11 +337,15 @@ def _room_of(
     them is the room, the first limit (in :data:`ROOM_LIMITS` order) reaching it binds."""
     q = p.astype(_I64)
 
+    # S = min(k, N): the same for any k (or q%) past the search's ceiling (or 100%), so clamp
+    # them before they meet int64 (a 18-digit surge times 5,001 nodes would overflow)
+    value = min(surge.value, 100) if surge.percent else min(surge.value, CLUSTER_MAX_NODES + 1)
+
     def peak(n: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:  # M = N + S (rule A1)
         if surge.percent:
-            extra: np.ndarray[Any, Any] = (n * surge.value + 99) // 100
+            extra: np.ndarray[Any, Any] = (n * value + 99) // 100
         else:
-            extra = np.full_like(n, surge.value)
+            extra = np.full_like(n, value)
         peaks: np.ndarray[Any, Any] = n + np.minimum(extra, n)
         return peaks
 
@@ -351,6 +395,28 @@ def _largest(
         top = np.where(ok, top, mid - 1)
     found: np.ndarray[Any, Any] = np.where(fits(np.zeros(shape, dtype=_I64)), low, 0)
     return found
+
+
+def _int_type(nodes: np.ndarray[Any, Any], max_pods: np.ndarray[Any, Any]) -> type[Any]:
+    """int32 when no value of the model can reach 2^31, else int64 (exact below 2^53).
+
+    The largest value is the peak nodes' IPs: at most 2N nodes x (P + 1 + a /28 block) each,
+    or 100 x N for a percentage surge.
+
+    Raises:
+        ScenarioError: a value would reach 2^53, past float64's exact bit lengths.
+    """
+    most_nodes = max(int(nodes.max(initial=0)), 0)
+    most_pods = max(int(max_pods.max(initial=0)), 0)
+    largest = 2 * most_nodes * (most_pods + 1 + STATIC_BLOCK_IPS) + 100 * most_nodes
+    if largest < 2**31:
+        return _INT
+    if largest < 2**53:
+        return _I64
+    raise ScenarioError(
+        f"{most_nodes:,} nodes x {most_pods:,} max pods is beyond the sweep's exact arithmetic; "
+        f"use at most {MAX_NODES:,} nodes and {MAX_MAX_PODS} max pods"
+    )
 
 
 def _min_prefixlen(ips: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -443,6 +509,8 @@ def _bools(values: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], Sequence
 
 # --- the sweep -----------------------------------------------------------------------------------
 
+#: most node counts the heatmap keeps (the chart draws no more than 1,000 columns either)
+HEATMAP_COLUMNS = 1000
 #: rows per block handed to the CSV formatter (bounds memory: ~200 bytes of temporaries a row)
 _CHUNK_ROWS = 500_000
 
@@ -485,25 +553,32 @@ def run_sweep(
         ScenarioError: a node count of 0 (rule A10: only an autoscaler pool, with a max_nodes,
             may have 0 nodes; a sweep row has none, and ``ipplan compare`` rejects it too).
     """
-    _check(spec)
+    check_sweep(spec)
     write((",".join(COLUMNS) + "\n").encode("ascii"))
     nodes = np.array(spec.nodes, dtype=_I64)
     first = spec.surges[0]
-    heat = Heatmap(spec.nodes, spec.max_pods, first, {}, {})
+    # the heatmap keeps at most HEATMAP_COLUMNS node counts (every k-th, so an even axis stays
+    # even): a picture a few hundred pixels wide needs no more, and a million columns by 241
+    # max pods by five models would be gigabytes
+    thin = max(1, -(-len(spec.nodes) // HEATMAP_COLUMNS))
+    kept = np.arange(0, len(spec.nodes), thin)
+    heat = Heatmap(tuple(spec.nodes[::thin]), spec.max_pods, first, {}, {})
     done = 0
+    row_of = {pods: i for i, pods in enumerate(spec.max_pods)}
     for network, surge, pods in _blocks(spec):
         grid = evaluate_grid(nodes[None, :], pods[:, None], surge, network, spec.subnet_prefixlen)
         shape = (len(pods), len(nodes))
         rows = shape[0] * shape[1]
         if surge == first:
-            for store, key in (
-                (heat.prefixes, "node_subnet_min_prefix"),
-                (heat.feasible, "within_limits"),
+            top = row_of[int(pods[0])]
+            for store, key, kind in (
+                (heat.prefixes, "node_subnet_min_prefix", np.int8),
+                (heat.feasible, "within_limits", np.bool_),
             ):
+                if network.value not in store:
+                    store[network.value] = np.zeros((len(spec.max_pods), len(kept)), dtype=kind)
                 part = np.broadcast_to(grid[key], shape)  # type: ignore[arg-type]
-                store[network.value] = (
-                    part if network.value not in store else np.vstack([store[network.value], part])
-                )
+                store[network.value][top : top + len(pods)] = part[:, kept]
         write(format_csv(_row_columns(grid, network, surge, nodes, pods, shape), rows))
         done += rows
         if progress is not None:
@@ -543,7 +618,7 @@ def _row_columns(
 _ROOM_LABELS = tuple(str(kind) for kind in ROOM_LIMITS)
 
 
-def _check(spec: SweepSpec) -> None:
+def check_sweep(spec: SweepSpec) -> None:
     """Reject what ``ipplan compare`` and a scenario reject (rule A23): a pool of 0 nodes."""
     if spec.nodes and min(spec.nodes) == 0:
         raise ScenarioError(
@@ -582,18 +657,28 @@ class Progress:
 
 
 def write_sweep(
-    spec: SweepSpec, path: Path, progress: Callable[[int, int], None] | None = None
+    spec: SweepSpec,
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    then: Callable[[Heatmap], object] | None = None,
 ) -> Heatmap:
     """Write the sweep's CSV to *path* (via a temporary file, renamed when complete).
+
+    *then* runs once the CSV is complete, before it replaces *path* (``ipplan sweep`` writes the
+    heatmap there): when it raises, *path* is left as it was. The temporary file is
+    ``.NAME.<pid>.tmp`` beside *path* (``ipplan sweep`` removes those of killed runs with
+    :func:`ipplan.report.pack.remove_stale`).
 
     Raises:
         ScenarioError: as :func:`run_sweep`, before any file is created.
     """
-    _check(spec)
-    temp = path.with_name(f".{path.name}.tmp")
+    check_sweep(spec)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with temp.open("wb") as out:
             heat = run_sweep(spec, out.write, progress)
+        if then is not None:
+            then(heat)
         temp.replace(path)
     except BaseException:
         temp.unlink(missing_ok=True)

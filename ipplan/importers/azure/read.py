@@ -16,6 +16,7 @@ from netaddr import IPNetwork
 
 from ipplan.core.cidr import parse_address, parse_network
 from ipplan.errors import IpplanError, ScenarioError
+from ipplan.scenario.bounds import json_load_bounded
 
 __all__ = [
     "AzCluster",
@@ -160,7 +161,7 @@ class _Node:
 def _load(source: str, text: str, hint: str) -> list[_Node]:
     """The resource objects in one file, unwrapped from lists, list bodies and REST examples."""
     try:
-        document = json.loads(text)
+        document = json_load_bounded(text, source)  # depth and digits bounded before parsing
     except json.JSONDecodeError as err:
         raise ScenarioError(
             f"{source}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg}): {hint}"

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from ipplan import errors
+
 __all__ = ["REVIEW", "Entry", "notes", "one_line", "render", "review"]
 
 REVIEW = "ipplan: "  # starts the comments that need a review
@@ -75,7 +77,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _comment(pad: str, text: str) -> str:
-    return f"{pad}# {' '.join(text.split())}"
+    # escaped: a terminal escape or U+2028 in an Azure name would break the YAML (and the screen)
+    return f"{pad}# {one_line(' '.join(text.split()))}"
 
 
 def _lines(entry: Entry, indent: int, in_dropped: bool = False) -> list[str]:
@@ -127,8 +130,9 @@ def render(header: list[str], top: dict[str, Any], sections: dict[str, list[Entr
 
 
 def one_line(text: str) -> str:
-    """Azure's values are quoted in comments and messages: keep them on one line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """Azure's values are quoted in comments and messages: keep them on one printable line
+    (control, line-separator and terminal-escape characters escaped; a comment may be long)."""
+    return errors.one_line(text, limit=10_000)
 
 
 def review(entry: Entry, text: str, on: str = "") -> None:

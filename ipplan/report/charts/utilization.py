@@ -96,7 +96,8 @@ def utilization_figure(plan: Plan) -> Figure:
         ax.set_title(f"VNet {vnet}", loc="left")
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-    axes[-1].set_xlabel("utilization (% of the subnet's usable IPs; 100% = full)")
+    if axes:  # a scenario may have no subnet at all (a VNet to plan into, nothing yet)
+        axes[-1].set_xlabel("utilization (% of the subnet's usable IPs; 100% = full)")
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 

@@ -1,0 +1,334 @@
+"""What a loaded file may hold, checked before anything is built from it.
+
+A scenario (YAML or JSON) and an Azure export (JSON) are read through these functions, so that a
+hostile or broken file is one ``ScenarioError`` line, never a hang, a traceback or gigabytes of
+memory: its size is read no further than the bound, its nesting depth and its whole numbers'
+digits are checked before the parser recurses or converts them, and YAML aliases are counted as
+the values they expand to (a 500-byte "billion laughs" file would otherwise be a billion values).
+
+Every bound is far above what a real file needs: the shipped examples nest 6 levels, an Azure
+export about 12; the largest whole number a scenario can mean is an IPv6 address count (2^128,
+39 digits).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ipplan.core.capacity import NodePool, planning_nodes
+from ipplan.core.forecast import grown_nodes
+from ipplan.errors import FieldPath, ScenarioError
+
+__all__ = [
+    "MAX_AZURE_BYTES",
+    "MAX_DEPTH",
+    "MAX_INT_CHARS",
+    "MAX_NODES_PER_MONTH",
+    "MAX_PERCENT_PER_MONTH",
+    "MAX_PLANNED_NODES",
+    "MAX_SCENARIO_BYTES",
+    "MAX_VALUES",
+    "check_planned_nodes",
+    "json_load_bounded",
+    "read_text_bounded",
+    "yaml_load_bounded",
+]
+
+#: largest scenario file: a generated estate of thousands of subnets is well under 1 MiB
+MAX_SCENARIO_BYTES = 16 * 1024 * 1024
+#: largest Azure export file (``az network vnet list`` of a large estate, NIC IDs and all)
+MAX_AZURE_BYTES = 256 * 1024 * 1024
+#: deepest nesting of lists and mappings (a scenario needs 6, Azure's JSON about 12)
+MAX_DEPTH = 64
+#: longest whole number, in characters (sign and YAML's 0x/0o/_ forms included)
+MAX_INT_CHARS = 40
+#: most values (scalars, lists, mappings) a YAML document may expand to, aliases counted out
+MAX_VALUES = 1_000_000
+
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:,.0f} MiB"
+
+
+def read_text_bounded(
+    path: Path, source: str, limit: int = MAX_SCENARIO_BYTES, encoding: str = "utf-8"
+) -> str:
+    """The text of *path*, refused when it holds more than *limit* bytes.
+
+    Reads at most ``limit + 1`` bytes, so ``/dev/zero`` or a runaway pipe costs no more than the
+    bound. Raises what ``Path.read_text`` raises (OSError, UnicodeDecodeError) for the caller to
+    word, and:
+
+    Raises:
+        ScenarioError: the file is larger than *limit*.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ScenarioError(
+            f"{source}: is larger than {_size(limit)}, the most ipplan reads from one file; "
+            "split it into smaller files"
+        )
+    return data.decode(encoding)
+
+
+def _line(text: str, index: int) -> int:
+    return text.count("\n", 0, max(index, 0)) + 1
+
+
+def _too_deep(source: str, line: int) -> ScenarioError:
+    return ScenarioError(
+        f"{source}: line {line}: lists and mappings nested more than {MAX_DEPTH} deep; "
+        "a scenario needs about 6 levels, so check the brackets and indentation there"
+    )
+
+
+def _too_long_int(source: str, where: str, text: str) -> ScenarioError:
+    return ScenarioError(
+        f"{source}: {where}: {text[:12]}... is a whole number of {len(text):,} characters, "
+        f"above ipplan's bound of {MAX_INT_CHARS}; no count in a scenario needs more "
+        "(2^128 has 39 digits)"
+    )
+
+
+def _join(path: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    shown = str(key) if len(str(key)) <= 40 else str(key)[:37] + "..."
+    return f"{path}.{shown}" if path else shown
+
+
+def yaml_load_bounded(text: str, source: str, loader: type[yaml.SafeLoader]) -> Any:
+    """``yaml.load(text, Loader=loader)``, refusing what would hang or exhaust the loader.
+
+    Before PyYAML builds (recursively) a node tree, one pass over its events checks the nesting
+    depth; before any Python value is built, the node tree is measured as it expands (an alias
+    counts as the whole value it repeats, and an alias inside its own anchor is refused), and
+    whole numbers longer than MAX_INT_CHARS are refused.
+
+    >>> yaml_load_bounded("a: &x [1, 2]\\nb: *x\\n", "t.yaml", yaml.SafeLoader)
+    {'a': [1, 2], 'b': [1, 2]}
+
+    Raises:
+        ScenarioError: a bound is exceeded. PyYAML's own errors (yaml.YAMLError) pass through.
+    """
+    depth = 0
+    aliases = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _too_deep(source, 0 if mark is None else mark.line + 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+    instance = loader(text)
+    try:
+        node = instance.get_single_node()
+        if node is None:
+            return None
+        _measure(node, source, aliases > 0)
+        return instance.construct_document(node)
+    finally:
+        instance.dispose()
+
+
+def _measure(root: yaml.Node, source: str, aliased: bool) -> None:
+    """Refuse a node tree that expands past MAX_VALUES values or MAX_DEPTH levels."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, height) of what it expands to
+    open_nodes: set[int] = set()
+
+    def visit(node: yaml.Node, depth: int, path: str) -> tuple[int, int]:
+        key = id(node)
+        if key in sizes:
+            values, height = sizes[key]
+        elif key in open_nodes:
+            raise ScenarioError(
+                f"{source}: line {node.start_mark.line + 1}: an alias repeats the value that "
+                "holds it, so it never ends; remove the alias"
+            )
+        elif isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and len(node.value) > MAX_INT_CHARS:
+                where = f"line {node.start_mark.line + 1}" + (f" ({path})" if path else "")
+                raise _too_long_int(source, where, node.value)
+            values, height = 1, 0
+        else:
+            if depth >= MAX_DEPTH:
+                raise _too_deep(source, node.start_mark.line + 1)
+            children = (
+                [
+                    (item, _join(path, k.value if isinstance(k, yaml.ScalarNode) else "?"))
+                    for k, v in node.value
+                    for item in (k, v)
+                ]
+                if isinstance(node, yaml.MappingNode)
+                else [(item, _join(path, i)) for i, item in enumerate(node.value)]
+            )
+            open_nodes.add(key)
+            values, height = 1, 0
+            for child, child_path in children:
+                child_values, child_height = visit(child, depth + 1, child_path)
+                values += child_values
+                height = max(height, child_height + 1)
+            open_nodes.discard(key)
+            sizes[key] = values, height
+        if depth + height > MAX_DEPTH:
+            raise _too_deep(source, node.start_mark.line + 1)
+        if values > MAX_VALUES:
+            how = (
+                "aliases (*name) repeat what their anchors (&name) hold; use fewer"
+                if aliased
+                else "split it into smaller scenarios"
+            )
+            raise ScenarioError(
+                f"{source}: line {node.start_mark.line + 1}: the document expands to more than "
+                f"{MAX_VALUES:,} values; {how}"
+            )
+        return values, height
+
+    visit(root, 0, "")
+
+
+#: a JSON string (skipped) or a bracket (counted)
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth_check(text: str, source: str) -> None:
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(source, _line(text, match.start()))
+        elif token in "]}":
+            depth -= 1
+
+
+def json_load_bounded(
+    text: str,
+    source: str,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> Any:
+    """``json.loads(text)``, refusing nesting deeper than MAX_DEPTH and long whole numbers.
+
+    >>> json_load_bounded('{"nodes": 3}', "t.json")
+    {'nodes': 3}
+
+    Raises:
+        ScenarioError: a bound is exceeded. json's own errors (ValueError) pass through.
+    """
+    _json_depth_check(text, source)
+    long_ints: list[_LongInt] = []
+
+    def parse_int(digits: str) -> int | _LongInt:
+        if len(digits) > MAX_INT_CHARS:
+            long_ints.append(_LongInt(digits))
+            return long_ints[-1]
+        return int(digits)
+
+    data = json.loads(text, object_pairs_hook=object_pairs_hook, parse_int=parse_int)
+    if long_ints:
+        path = _find(data, long_ints[0], "")
+        line = f"line {_line(text, text.find(long_ints[0].digits))}"
+        raise _too_long_int(source, f"{line} ({path})" if path else line, long_ints[0].digits)
+    return data
+
+
+class _LongInt:
+    """A JSON whole number too long to convert: kept as text until its path is known."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+
+def _find(data: Any, target: _LongInt, path: str) -> str | None:
+    """The path of *target* in *data* (nested at most MAX_DEPTH deep, so recursion is safe)."""
+    if data is target:
+        return path
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found = _find(value, target, _join(path, key))
+        if found is not None:
+            return found
+    return None
+
+
+# ----- how far a scenario may grow
+
+#: most planning nodes a scenario may reach at the horizon's end, all pools together: 200 times
+#: AKS's 5,000 per cluster, so a growth that leaves every AKS limit behind is still a plan in
+#: which everything runs out, while every IP count stays below 2^32 (2 x 10^6 peak nodes x 267
+#: IPs) and so every prefix length stays a real one
+MAX_PLANNED_NODES = 1_000_000
+#: the steepest growth rates the format takes: a pool cannot plausibly add more
+MAX_NODES_PER_MONTH = 100_000
+MAX_PERCENT_PER_MONTH = 1000
+
+
+def check_planned_nodes(
+    pools: Sequence[tuple[FieldPath, NodePool]], horizon_months: int, end: str
+) -> tuple[FieldPath, str] | None:
+    """``(path, message)`` for the first pool at which the scenario's planning nodes at the
+    horizon's end pass MAX_PLANNED_NODES, else None.
+
+    Args:
+        pools: each pool with its field path (``clusters[0].node_pools[1]``), in file order.
+        horizon_months: the forecast's last month; growth never shrinks a pool, so that month
+            holds the most nodes.
+        end: the last month's label, for the message.
+
+    >>> from ipplan.core.capacity import Growth
+    >>> pool = NodePool("p", 10, "s", growth=Growth(percent_per_month=1000))
+    >>> where = FieldPath(["clusters", 0, "node_pools", 0])
+    >>> check_planned_nodes([(where, pool)], 12, "2027-12")[1][:44]
+    'growth {percent_per_month: 1000} takes the s'
+    """
+    total = 0
+    for path, pool in pools:
+        grown = grown_nodes(planning_nodes(pool), pool.growth, horizon_months)
+        total += grown
+        if total <= MAX_PLANNED_NODES:
+            continue
+        growth = pool.growth
+        if growth is not None and grown > planning_nodes(pool):
+            rates = {"nodes_per_month": growth.nodes_per_month}
+            rates = rates if growth.nodes_per_month else {}
+            if growth.percent_per_month:
+                rates["percent_per_month"] = growth.percent_per_month
+            shown = ", ".join(f"{key}: {value:g}" for key, value in rates.items())
+            return (
+                path / "growth",
+                f"growth {{{shown}}} takes the scenario to {_count(total)} planning nodes by "
+                f"{end}, above ipplan's bound of {MAX_PLANNED_NODES:,} (200 x AKS's 5,000 per "
+                "cluster); lower the rate or planning.horizon_months",
+            )
+        return (
+            path,
+            f"pool {pool.name!r} takes the scenario to {_count(total)} planning nodes, above "
+            f"ipplan's bound of {MAX_PLANNED_NODES:,} (200 x AKS's 5,000 per cluster); split the "
+            "estate into several scenarios",
+        )
+    return None
+
+
+def _count(nodes: int) -> str:
+    return f"{nodes:,}" if nodes < 10**12 else f"{float(nodes):.3g}"

@@ -1,0 +1,151 @@
+"""The loaders' bounds (ipplan/scenario/bounds.py): size, depth, digits, aliases (issue 12)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ipplan.errors import ScenarioError
+from ipplan.importers.azure import import_azure
+from ipplan.scenario import load_scenario
+from ipplan.scenario.bounds import (
+    MAX_DEPTH,
+    json_load_bounded,
+    read_text_bounded,
+    yaml_load_bounded,
+)
+
+EXAMPLE = Path(__file__).parent.parent / "data" / "example.yaml"
+
+
+def _laughs(levels: int = 10) -> str:
+    """The "billion laughs": 9^levels values from a few hundred bytes, under name:."""
+    lines = ["name: {x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, levels):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"  , x{i}: &a{i} [{refs}]")
+    return "\n".join(lines) + "}\nvnets: []\n"
+
+
+def test_a_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "laughs.yaml"
+    path.write_text(_laughs())
+    started = time.perf_counter()
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert time.perf_counter() - started < 5
+    assert str(err.value) == (
+        f"{path}: line 7: the document expands to more than 1,000,000 values; aliases (*name) "
+        "repeat what their anchors (&name) hold; use fewer"
+    )
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    with pytest.raises(ScenarioError, match=r"t.yaml: line 1: an alias repeats the value that"):
+        yaml_load_bounded("name: &a [*a]\n", "t.yaml", yaml.SafeLoader)
+
+
+def test_ordinary_anchors_and_merge_keys_still_load() -> None:
+    text = "base: &b {nodes: 3, max_pods: 30}\npools:\n  - {<<: *b, name: a}\n  - *b\n"
+    assert yaml_load_bounded(text, "t.yaml", yaml.SafeLoader) == {
+        "base": {"nodes": 3, "max_pods": 30},
+        "pools": [{"nodes": 3, "max_pods": 30, "name": "a"}, {"nodes": 3, "max_pods": 30}],
+    }
+
+
+def test_an_alias_chain_deeper_than_the_bound_is_refused() -> None:
+    lines = ["a0: &a0 [x]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, MAX_DEPTH + 2)]
+    with pytest.raises(ScenarioError, match=r"nested more than 64 deep"):
+        yaml_load_bounded("\n".join(lines), "t.yaml", yaml.SafeLoader)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 5000, 200_000], ids=["65", "5000", "200000"])
+def test_deep_yaml_is_one_line_not_a_recursion_error(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("name: x\nvnets: " + "[" * depth + "]" * depth + "\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"{path}: line 2: lists and mappings nested more than 64 deep; a scenario needs about 6 "
+        "levels, so check the brackets and indentation there"
+    )
+
+
+def test_yaml_at_the_depth_bound_loads() -> None:
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    value = yaml_load_bounded(text, "t.yaml", yaml.SafeLoader)
+    for _ in range(MAX_DEPTH - 1):
+        value = value[0]
+    assert value == []
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 100_000], ids=["65", "100000"])
+def test_deep_json_is_one_line(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"name": "x", "vnets": ' + "[" * depth + "]" * depth + "}")
+    with pytest.raises(ScenarioError, match=r"deep.json: line 1: lists and mappings nested"):
+        load_scenario(path)
+
+
+def test_json_brackets_inside_strings_do_not_count() -> None:
+    text = json.dumps({"name": "[" * 500 + "{" * 500})
+    assert json_load_bounded(text, "t.json") == {"name": "[" * 500 + "{" * 500}
+
+
+def test_a_long_yaml_integer_names_its_field(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(EXAMPLE.read_text().replace("nodes: 10\n", "nodes: " + "9" * 5000 + "\n"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"{path}: line 26 (clusters[0].node_pools[1].nodes): 999999999999... is a whole number "
+        "of 5,000 characters, above ipplan's bound of 40; no count in a scenario needs more "
+        "(2^128 has 39 digits)"
+    )
+
+
+def test_a_long_json_integer_names_its_field(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text('{"name": "x",\n "vnets": [{"name": "v", "used": 1' + "0" * 5000 + "}]}")
+    with pytest.raises(ScenarioError, match=r"big.json: line 2 \(vnets\[0\]\.used\): 100000"):
+        load_scenario(path)
+
+
+def test_a_40_character_integer_still_loads() -> None:
+    assert yaml_load_bounded("n: " + "9" * 40, "t.yaml", yaml.SafeLoader) == {"n": int("9" * 40)}
+    assert json_load_bounded('{"n": ' + "9" * 40 + "}", "t.json") == {"n": int("9" * 40)}
+
+
+def test_a_file_beyond_the_size_bound_is_refused_after_reading_only_the_bound() -> None:
+    with pytest.raises(ScenarioError) as err:
+        read_text_bounded(Path("/dev/zero"), "/dev/zero", limit=1024 * 1024)
+    assert str(err.value) == (
+        "/dev/zero: is larger than 1 MiB, the most ipplan reads from one file; split it into "
+        "smaller files"
+    )
+
+
+def test_a_character_device_scenario_is_one_line() -> None:
+    with pytest.raises(ScenarioError, match=r"^/dev/zero: is larger than 16 MiB"):
+        load_scenario("/dev/zero")
+
+
+def test_azure_count_with_5000_digits_is_one_line() -> None:
+    cluster = {
+        "name": "aks",
+        "type": "Microsoft.ContainerService/managedClusters",
+        "agentPoolProfiles": [{"name": "p", "count": 10**80}],
+    }
+    text = json.dumps(cluster).replace(str(10**80), "1" + "0" * 5000)
+    vnet = '{"name": "hub", "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}'
+    with pytest.raises(ScenarioError) as err:
+        import_azure([("v.json", vnet)], [("c.json", text)], start="2027-01")
+    assert str(err.value) == (
+        "c.json: line 1 (agentPoolProfiles[0].count): 100000000000... is a whole number of "
+        "5,001 characters, above ipplan's bound of 40; no count in a scenario needs more "
+        "(2^128 has 39 digits)"
+    )
