@@ -179,7 +179,7 @@ def _pool(
         problem = "0 nodes and no autoscaler: it uses no IPs"
     if pool.max_pods is not None:
         entry.data["max_pods"] = pool.max_pods
-    _surge(pool, entry)
+    _upgrade(pool, entry)
     if problem:
         entry.dropped = True
         review(entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported")
@@ -206,6 +206,30 @@ def _nodes(cluster: AzCluster, pool: AzPool, entry: Entry) -> int:
                 f"so ipplan plans for {nodes} nodes",
             )
     return nodes
+
+
+def _upgrade(pool: AzPool, entry: Entry) -> None:
+    """mode, priority and upgrade mode (rule A25) from the pool's settings; then max_surge."""
+    if pool.mode in ("system", "user"):
+        entry.data["mode"] = pool.mode
+    if pool.spot:
+        entry.data["priority"] = "spot"
+        entry.comments.append("scaleSetPriority Spot: priority spot, which never surges (A25)")
+        if pool.max_surge is not None:
+            entry.comments.append(f"maxSurge {pool.max_surge} left out: a spot pool never surges")
+        return
+    if pool.strategy == "bluegreen":
+        entry.data["upgrade"] = "blue-green"
+        entry.comments.append("upgradeStrategy BlueGreen: upgrade blue-green (rule A25)")
+        return
+    unavailable = pool.max_unavailable not in (None, "0", "0%")
+    if unavailable and pool.max_surge in ("0", "0%"):
+        entry.data["upgrade"] = "in-place"
+        entry.comments.append(
+            f"maxSurge 0 with maxUnavailable {pool.max_unavailable}: upgrade in-place (A25)"
+        )
+        return
+    _surge(pool, entry)
 
 
 def _surge(pool: AzPool, entry: Entry) -> None:

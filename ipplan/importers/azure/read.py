@@ -253,6 +253,10 @@ class AzPool:
     subnet_id: str  # lower case, "" for the AKS-managed VNet
     pod_subnet_id: str
     static_block: bool
+    spot: bool = False  # scaleSetPriority Spot
+    mode: str = ""  # "system", "user" or "" (lower case)
+    strategy: str = ""  # upgradeStrategy, lower case: "rolling", "bluegreen" or ""
+    max_unavailable: str | None = None  # upgradeSettings.maxUnavailable as exported
 
 
 @dataclass(frozen=True)
@@ -369,6 +373,7 @@ def _read_vnet(node: _Node) -> AzVNet:
 def _read_pool(node: _Node) -> AzPool:
     upgrade = node.node("upgradeSettings")
     surge = upgrade.get("maxSurge") if upgrade else None
+    unavailable = upgrade.get("maxUnavailable") if upgrade else None
     return AzPool(
         name=_required_name(node, "an agent pool", _CLUSTERS_HINT),
         rid=(node.text("id") or "").lower(),
@@ -383,6 +388,10 @@ def _read_pool(node: _Node) -> AzPool:
         subnet_id=(node.text("vnetSubnetID") or "").lower(),
         pod_subnet_id=(node.text("podSubnetID") or "").lower(),
         static_block=(node.text("podIPAllocationMode") or "").lower() == "staticblock",
+        spot=(node.text("scaleSetPriority") or "").lower() == "spot",
+        mode=(node.text("mode") or "").lower(),
+        strategy=(node.text("upgradeStrategy") or "").lower(),
+        max_unavailable=None if unavailable is None else str(unavailable).strip() or None,
     )
 
 
