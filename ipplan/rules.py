@@ -274,6 +274,9 @@ APP_GATEWAY_MAX_INSTANCES = {AppGatewaySku.V2: 125, AppGatewaySku.V1: 32}
 APP_GATEWAY_RECOMMENDED_PREFIXLEN = {AppGatewaySku.V2: 24, AppGatewaySku.V1: 26}
 #: Application Gateway for Containers needs this many free IPs in its subnet (AGC quickstart)
 APP_GATEWAY_FOR_CONTAINERS_IPS = 250
+#: kinds whose service reserves its IPs up front (AGC's 250, the API server's 9 per cluster):
+#: a subnet holding just that is as planned, so the warn level does not apply to it
+RESERVING_KINDS = frozenset({SubnetKind.APP_GATEWAY_FOR_CONTAINERS, SubnetKind.API_SERVER})
 #: NAT IPs a Private Link Service takes from its subnet (rule A24; ILB)
 PLS_MIN_NAT_IPS, PLS_MAX_NAT_IPS, PLS_DEFAULT_NAT_IPS = 1, 8, 1
 

@@ -340,7 +340,7 @@ def plan(
             "subnet": f"{s.vnet}/{s.name}",
             "cidr": str(s.cidr),
             "origin": s.origin,
-            "role": s.role,
+            "role": s.kind or s.role,
             "usable": s.usable_ips,
             "peak": s.peak_ips,
             "used %": s.utilization_pct,

@@ -29,6 +29,7 @@ from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import (
     AZURE_RESERVED_IPS,
     POD_CIDR_NETWORKS,
+    RESERVING_KINDS,
     SMALLEST_SUBNET_PREFIXLEN,
     STATIC_BLOCK_IPS,
     Network,
@@ -399,8 +400,8 @@ def _subnet_plan(
     peak = demand.peak_ips
     # a platform subnet is reserved for its service even when ipplan counts none of its IPs
     unused = not users and demand.role is Role.OTHER and peak == 0 and spec.kind is None
-    # Application Gateway for Containers holds its 250 IPs whole: taking them is not a warning
-    reserved = spec.kind is SubnetKind.APP_GATEWAY_FOR_CONTAINERS and peak == spec.kind_ips
+    # AGC's 250 IPs and the API server's 9 per cluster are reserved whole: not a warning
+    reserved = spec.kind in RESERVING_KINDS and spec.used_ips == 0
     if peak > usable:
         status = Status.FULL
     elif unused:
