@@ -28,6 +28,7 @@ from ipplan.core.keys import Origin, Role, Status, SubnetKey
 from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import (
     AZURE_RESERVED_IPS,
+    KIND_RULES,
     POD_CIDR_NETWORKS,
     RESERVING_KINDS,
     SMALLEST_SUBNET_PREFIXLEN,
@@ -340,6 +341,9 @@ def build_plan(scenario: Scenario) -> Plan:
         for key in (pool.subnet, pool.pod_subnet):
             if key is not None:
                 users.setdefault(key, []).append(pool.label)
+    for cluster in clusters:  # ILB frontends, Private Link NAT IPs, the API server (rule A24)
+        for key, _ in cluster.elsewhere():
+            users.setdefault(key, []).append(cluster.name)
     demands = {d.key: d for d in estimate.subnets}
     warn_at = scenario.planning.warn_at_pct
     subnets = [
@@ -419,7 +423,10 @@ def _subnet_plan(
         used_ips=spec.used_ips,
         now_ips=demand.now_ips,
         peak_ips=peak,
-        min_prefixlen=demand.min_prefixlen,
+        # a platform subnet is never smaller than its kind's minimum (rule A24)
+        min_prefixlen=demand.min_prefixlen
+        if spec.kind is None
+        else min(demand.min_prefixlen, KIND_RULES[spec.kind].min_prefixlen),
         usable_ips=usable,
         utilization_pct=round(100 * peak / usable, 1) if usable > 0 else 0.0,
         headroom_ips=usable - peak,

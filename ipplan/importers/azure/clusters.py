@@ -214,7 +214,7 @@ def _upgrade(pool: AzPool, entry: Entry) -> None:
         entry.data["mode"] = pool.mode
     if pool.spot:
         entry.data["priority"] = "spot"
-        entry.comments.append("scaleSetPriority Spot: priority spot, which never surges (A25)")
+        entry.comments.append("scaleSetPriority Spot: priority spot, which never surges (rule A25)")
         if pool.max_surge is not None:
             entry.comments.append(f"maxSurge {pool.max_surge} left out: a spot pool never surges")
         return
@@ -226,7 +226,7 @@ def _upgrade(pool: AzPool, entry: Entry) -> None:
     if unavailable and pool.max_surge in ("0", "0%"):
         entry.data["upgrade"] = "in-place"
         entry.comments.append(
-            f"maxSurge 0 with maxUnavailable {pool.max_unavailable}: upgrade in-place (A25)"
+            f"maxSurge 0 with maxUnavailable {pool.max_unavailable}: upgrade in-place (rule A25)"
         )
         return
     _surge(pool, entry)
