@@ -67,6 +67,14 @@ _BOUNDS: dict[str, tuple[str, str]] = {
     ),
     "pods_in_use": ("is negative", "is above AKS's limit of {limit} pods per node"),
     "nodes": ("is negative", "is above AKS's limit of {limit} nodes per pool"),
+    "nat_ips": (
+        "is below {limit}; a Private Link Service takes 1 to 8 NAT IPs (rule A24)",
+        "is above {limit}; a Private Link Service takes 1 to 8 NAT IPs (rule A24)",
+    ),
+    "instances": (
+        "is below {limit}; an Application Gateway runs 1 to 125 instances (rule A24)",
+        "is above {limit}; an Application Gateway v2 runs at most 125 instances (rule A24)",
+    ),
     "max_nodes": (
         "is below {limit}; give the autoscaler's maximum node count",
         "is above AKS's limit of {limit} nodes per pool",
