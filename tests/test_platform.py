@@ -371,3 +371,19 @@ def test_import_maps_the_platform_subnets_of_the_shared_fixtures() -> None:
         "4 platform subnets mapped to kinds (rule A24): GatewaySubnet as vpn-gateway, "
         "AzureFirewallSubnet as azure-firewall, appgw as application-gateway, aci as aci"
     )
+
+
+def test_virtual_nodes_take_their_pods_ips_in_an_aci_subnet_on_azure_cni() -> None:
+    # 20 virtual-node pods: 20 IPs; a /27 (27 usable) is the smallest that holds them
+    data = scenario(
+        {"name": "aci", "kind": "aci", "pods": 20, "size": "auto"},
+        network="azure-cni",
+        virtual_nodes_subnet="aci",
+    )
+    assert planned(data, "aci") == ("10.20.4.0/27", 20, 27)
+    data["vnets"][0]["subnets"][1] = {"name": "aci", "prefix": 27}
+    assert error(data) == (
+        "t.yaml: clusters[0].virtual_nodes_subnet: 'aci' has no kind; virtual nodes needs a "
+        "subnet of kind aci, delegated to Microsoft.ContainerInstance/containerGroups (rule "
+        "A24); set kind: aci on it"
+    )

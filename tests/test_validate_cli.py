@@ -120,6 +120,7 @@ EXPECTED: dict[str, str] = {
     "unknown-vnet.yaml": "clusters[0].vnet: 'spokes' is not a VNet",
     "upgrade-unknown.yaml": "clusters[0].node_pools[1].upgrade: 'bluegreen' is not an upgrade",
     "used-ips-above-usable.yaml": "vnets[0].subnets[0].used_ips: 30 is more than the 27 usable IPs",
+    "virtual-nodes-on-overlay.yaml": "clusters[0].virtual_nodes_subnet: 'aci' gives cluster 'aks'",
     "vnet-duplicate-name.yaml": "vnets[1].name: 'spoke' is already the name of vnets[0]",
     "vnet-link-local.yaml": "vnets[0].address_space[0]: 169.254.0.0/16 is 169.254.0.0/16",
     "vnet-overlaps-external.yaml": "vnets[0].address_space[0]: 10.20.0.0/16 overlaps external",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from ipplan.errors import FieldPath, ScenarioError
-from ipplan.rules import SubnetKind
+from ipplan.rules import KIND_RULES, Network, SubnetKind
 from ipplan.scenario.allocation import check_fixed_allocation
 from ipplan.scenario.cluster_ranges import dns_service_ip, pod_cidr, service_cidr
 from ipplan.scenario.format import ClusterModel, PlanningModel, ScenarioModel
@@ -177,16 +177,31 @@ def _check_platform_users(model: ClusterModel, path: FieldPath, vnet: VNet) -> N
         named.append((path / "private_link_services" / k / "subnet", service.subnet, None))
     if model.api_server_subnet is not None:
         named.append((path / "api_server_subnet", model.api_server_subnet, SubnetKind.API_SERVER))
+    if model.virtual_nodes_subnet is not None:
+        where = path / "virtual_nodes_subnet"
+        named.append((where, model.virtual_nodes_subnet, SubnetKind.ACI))
+        if model.network is not Network.AZURE_CNI:
+            raise ScenarioError(
+                f"{model.virtual_nodes_subnet!r} gives cluster {model.name!r} virtual nodes, which "
+                f"run only on azure-cni (node subnet), not {model.network} (rule A24); use "
+                "network azure-cni, or remove virtual_nodes_subnet",
+                path=where,
+                value=repr(model.virtual_nodes_subnet),
+            )
     for where, name, wanted in named:
         if name not in kinds:
             raise unknown(name, noun, list(kinds), where)
         kind = kinds[name]
         if wanted is not None and kind is not wanted:
             what = "has no kind" if kind is None else f"is of kind {kind}"
+            user = (
+                "the API server's VNet integration"
+                if wanted is SubnetKind.API_SERVER
+                else ("virtual nodes")
+            )
             raise ScenarioError(
-                f"{name!r} {what}; the API server's VNet integration needs a subnet of kind "
-                f"{wanted}, delegated to Microsoft.ContainerService/managedClusters (rule A24); "
-                f"set kind: {wanted} on it",
+                f"{name!r} {what}; {user} needs a subnet of kind {wanted}, delegated to "
+                f"{KIND_RULES[wanted].delegation} (rule A24); set kind: {wanted} on it",
                 path=where,
                 value=repr(name),
             )

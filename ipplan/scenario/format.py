@@ -229,6 +229,8 @@ class ClusterModel(_Model):
     """Private Link Services, each with the subnet of its NAT IPs."""
     api_server_subnet: _Name | None = None
     """An api-server subnet (API Server VNet Integration): 9 IPs there, no private endpoint."""
+    virtual_nodes_subnet: _Name | None = None
+    """An aci subnet for virtual nodes (azure-cni only); its pods: N says the IPs."""
     node_pools: list[NodePoolModel] = Field(min_length=1, max_length=CLUSTER_MAX_POOLS)
 
 
