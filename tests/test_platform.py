@@ -383,7 +383,7 @@ def test_virtual_nodes_take_their_pods_ips_in_an_aci_subnet_on_azure_cni() -> No
     assert planned(data, "aci") == ("10.20.4.0/27", 20, 27)
     data["vnets"][0]["subnets"][1] = {"name": "aci", "prefix": 27}
     assert error(data) == (
-        "t.yaml: clusters[0].virtual_nodes_subnet: 'aci' has no kind; virtual nodes needs a "
+        "t.yaml: clusters[0].virtual_nodes_subnet: 'aci' has no kind; virtual nodes need a "
         "subnet of kind aci, delegated to Microsoft.ContainerInstance/containerGroups (rule "
         "A24); set kind: aci on it"
     )

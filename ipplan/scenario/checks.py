@@ -195,12 +195,12 @@ def _check_platform_users(model: ClusterModel, path: FieldPath, vnet: VNet) -> N
         if wanted is not None and kind is not wanted:
             what = "has no kind" if kind is None else f"is of kind {kind}"
             user = (
-                "the API server's VNet integration"
+                "the API server's VNet integration needs"
                 if wanted is SubnetKind.API_SERVER
-                else ("virtual nodes")
+                else "virtual nodes need"
             )
             raise ScenarioError(
-                f"{name!r} {what}; {user} needs a subnet of kind {wanted}, delegated to "
+                f"{name!r} {what}; {user} a subnet of kind {wanted}, delegated to "
                 f"{KIND_RULES[wanted].delegation} (rule A24); set kind: {wanted} on it",
                 path=where,
                 value=repr(name),
