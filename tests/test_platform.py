@@ -387,3 +387,19 @@ def test_virtual_nodes_take_their_pods_ips_in_an_aci_subnet_on_azure_cni() -> No
         "subnet of kind aci, delegated to Microsoft.ContainerInstance/containerGroups (rule "
         "A24); set kind: aci on it"
     )
+
+
+def test_readme_hub_spoke_transcript_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from ipplan.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The whole spoke", 1)[1].split("\n## ", 1)[0]
+    console = section.split("```console\n$ ipplan plan data/hub-spoke.yaml\n", 1)[1]
+    expected = console.split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)  # the pack goes to reports/hub-spoke/ here
+    result = CliRunner().invoke(app, ["plan", str(ROOT / "data" / "hub-spoke.yaml")])
+    assert (result.exit_code, result.stdout) == (0, expected)
