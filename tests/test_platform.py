@@ -6,6 +6,8 @@ Every expected number is worked out by hand in the comment beside it.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -403,3 +405,20 @@ def test_readme_hub_spoke_transcript_is_real(
     monkeypatch.chdir(tmp_path)  # the pack goes to reports/hub-spoke/ here
     result = CliRunner().invoke(app, ["plan", str(ROOT / "data" / "hub-spoke.yaml")])
     assert (result.exit_code, result.stdout) == (0, expected)
+
+
+def test_compare_takes_the_upgrade_mode_and_priority() -> None:
+    from typer.testing import CliRunner
+
+    from ipplan.cli import app
+
+    # blue-green 20 nodes on azure-cni at max pods 30: 40 at the peak, 40 x 31 = 1,240 IPs
+    args = ["compare", "--nodes", "20", "--max-pods", "30", "--format", "csv"]
+    result = CliRunner().invoke(app, [*args, "--network", "azure-cni", "--upgrade", "blue-green"])
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert (row["surge_nodes"], row["peak_nodes"], row["node_subnet_ips"]) == ("20", "40", "1240")
+    # a spot pool never surges, whatever --max-surge says
+    spot = ["--network", "azure-cni-overlay", "--priority", "spot", "--max-surge", "5"]
+    result = CliRunner().invoke(app, [*args, *spot])
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert (row["surge_nodes"], row["peak_nodes"]) == ("0", "20")
