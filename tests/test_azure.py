@@ -1148,3 +1148,32 @@ def test_readme_azure_transcript_is_real(tmp_path: Path, monkeypatch: pytest.Mon
     written = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
     for line in excerpt.splitlines():
         assert f"{line}\n" in written
+
+
+def test_api_server_vnet_integration_subnet_becomes_api_server_subnet() -> None:
+    # rule A24: the delegated subnet is kind api-server, the cluster names it, and 9 of its 11
+    # ipConfigurations are the API server's (modelled by api_server_subnet): used_ips 2
+    delegation = [{"name": "d", "serviceName": "Microsoft.ContainerService/managedClusters"}]
+    api = {
+        "addressPrefix": "10.11.1.0/28",
+        "delegations": delegation,
+        "ipConfigurations": [{"id": f"/x/ipconfig{i}"} for i in range(11)],
+    }
+    vnets = [_vnet("spoke", ["10.11.0.0/16"], {"nodes": "10.11.0.0/24", "api": api})]
+    network = {"networkPlugin": "azure", "networkPluginMode": "overlay"}
+    access = {
+        "enablePrivateCluster": True,
+        "enableVnetIntegration": True,
+        "subnetId": _subnet_id("spoke", "api"),
+    }
+    pools = [_pool("sys", _subnet_id("spoke", "nodes"), mode="System")]
+    result = _docs(vnets, [_cluster("c", network, pools, apiServerAccessProfile=access)])
+    subnet = result.scenario["vnets"][0]["subnets"][1]
+    assert subnet == {"name": "api", "cidr": "10.11.1.0/28", "kind": "api-server", "used_ips": 2}
+    assert result.scenario["clusters"][0]["api_server_subnet"] == "api"
+    # without the delegation the subnet is no api-server subnet: the cluster leaves it out
+    del api["delegations"]
+    vnets = [_vnet("spoke", ["10.11.0.0/16"], {"nodes": "10.11.0.0/24", "api": api})]
+    result = _docs(vnets, [_cluster("c", network, pools, apiServerAccessProfile=access)])
+    assert "api_server_subnet" not in result.scenario["clusters"][0]
+    assert any("is not delegated to" in note for note in result.notes)

@@ -273,6 +273,7 @@ class AzCluster:
     dns_service_ip: str | None
     private: bool
     pools: tuple[AzPool, ...]
+    api_subnet_id: str = ""  # API Server VNet Integration's subnet, lower case ("" without)
 
 
 def _networks(node: _Node, *names: str) -> tuple[list[IPNetwork], list[str]]:
@@ -417,6 +418,9 @@ def _read_cluster(node: _Node) -> AzCluster:
         dns_service_ip=_address(profile, "dnsServiceIP"),
         private=api.flag("enablePrivateCluster") if api else False,
         pools=tuple(_read_pool(p) for p in node.nodes("agentPoolProfiles")),
+        api_subnet_id=(api.text("subnetId") or "").lower()
+        if api and api.flag("enableVnetIntegration")
+        else "",
     )
 
 
