@@ -422,3 +422,28 @@ def test_compare_takes_the_upgrade_mode_and_priority() -> None:
     result = CliRunner().invoke(app, [*args, *spot])
     row = next(csv.DictReader(io.StringIO(result.stdout)))
     assert (row["surge_nodes"], row["peak_nodes"]) == ("0", "20")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "minimum"),
+    [
+        ("AzureFirewallSubnet", "azure-firewall", 26),
+        ("AzureFirewallManagementSubnet", "azure-firewall-management", 26),
+        ("AzureBastionSubnet", "bastion", 26),
+        ("GatewaySubnet", "vpn-gateway", 27),
+        ("GatewaySubnet", "expressroute-gateway", 27),
+        ("RouteServerSubnet", "route-server", 26),
+        ("agc", "app-gateway-for-containers", 24),
+        ("api", "api-server", 28),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "-" in v or v in ("bastion", "aci") else "",
+)
+def test_each_kind_rejects_a_prefix_below_its_minimum(name: str, kind: str, minimum: int) -> None:
+    data = scenario({"name": name, "kind": kind, "prefix": minimum + 1})
+    assert error(data) == (
+        f"t.yaml: vnets[0].subnets[1].prefix: subnet {name!r} is a /{minimum + 1}; kind {kind} "
+        f"needs a /{minimum} or larger; use a /{minimum}"
+    )
+    # at the minimum it is accepted, and as the minimum is the recommendation, with no warning
+    data["vnets"][0]["subnets"][1]["prefix"] = minimum
+    assert parse_scenario(data, source="t.yaml").warnings == ()
