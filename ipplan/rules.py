@@ -12,6 +12,7 @@ scenario validation a field path, the capacity model the cluster and network mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,17 +22,30 @@ __all__ = [
     "AZURE_RESERVED_IPS",
     "DEFAULT_MAX_PODS",
     "DEFAULT_SURGE",
+    "KIND_RULES",
     "OS",
+    "AppGatewaySku",
     "Dataplane",
+    "KindRule",
     "Mode",
     "Network",
+    "Priority",
     "Severity",
+    "SubnetKind",
     "Surge",
+    "Upgrade",
     "Violation",
     "cluster_violations",
     "default_max_pods",
+    "is_system_pool",
+    "kind_for_delegation",
+    "kind_for_name",
+    "kind_ips",
+    "kind_prefixlen",
     "parse_surge",
     "pool_violations",
+    "subnet_kind_violations",
+    "surge_nodes",
 ]
 
 
@@ -64,6 +78,21 @@ class Mode(StrEnum):
 
     SYSTEM = "system"
     USER = "user"
+
+
+class Upgrade(StrEnum):
+    """How a node pool is upgraded (rule A25): the peak each mode needs."""
+
+    ROLLING = "rolling"  # surge nodes, per max_surge (rule A1)
+    BLUE_GREEN = "blue-green"  # a second pool of N beside the first: 2N at the peak
+    IN_PLACE = "in-place"  # maxUnavailable: no extra node
+
+
+class Priority(StrEnum):
+    """A node pool's VM priority, as AKS's ``scaleSetPriority`` has it."""
+
+    REGULAR = "regular"
+    SPOT = "spot"  # evictable: never surges, never the system pool (rule A25)
 
 
 class Severity(StrEnum):
@@ -164,6 +193,243 @@ DNS_OFFSET = 10
 #: API server VNet integration reserves at least nine IPs in its delegated subnet (APIV)
 API_SERVER_SUBNET_IPS = 9
 
+# --- platform subnets (rule A24; each figure from its Microsoft Learn page, in docs/rules.md) --
+
+
+class SubnetKind(StrEnum):
+    """What a platform subnet is for (rule A24): its ``kind``."""
+
+    AZURE_FIREWALL = "azure-firewall"
+    AZURE_FIREWALL_MANAGEMENT = "azure-firewall-management"
+    BASTION = "bastion"
+    VPN_GATEWAY = "vpn-gateway"
+    EXPRESSROUTE_GATEWAY = "expressroute-gateway"
+    ROUTE_SERVER = "route-server"
+    APPLICATION_GATEWAY = "application-gateway"
+    APP_GATEWAY_FOR_CONTAINERS = "app-gateway-for-containers"
+    API_SERVER = "api-server"
+    PRIVATE_ENDPOINTS = "private-endpoints"
+    ACI = "aci"
+
+
+class AppGatewaySku(StrEnum):
+    """Application Gateway's generation: v2 scales to 125 instances, v1 to 32 (AGW)."""
+
+    V2 = "v2"
+    V1 = "v1"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One row of rule A24's table."""
+
+    name: str | None  # the name Azure requires, if any
+    min_prefixlen: int  # below it (a shorter-lived, smaller subnet): an error
+    recommended_prefixlen: int | None  # below it: a warning; None: no recommendation
+    delegation: str | None  # the service the subnet is delegated to; the kind implies it
+    consumes: str  # what takes its IPs, in words
+
+
+#: rule A24's table. Firewall FAQ "why /26"; Firewall management NIC /26; Bastion configuration
+#: settings /26; VPN Gateway settings and the ExpressRoute gateway tutorial: GatewaySubnet /27 or
+#: larger (/29 for the Basic VPN SKU only: the page differs from the spec, see docs/rules.md);
+#: Route Server quickstart (2025-02) /26; Application Gateway infrastructure configuration (AGW);
+#: AGC quickstart (250 free IPs, delegated); API Server VNet Integration (APIV) /28, delegated;
+#: virtual nodes (VN): delegated to ACI. Azure's smallest subnet, /29, is the floor (rule A17).
+KIND_RULES: dict[SubnetKind, KindRule] = {
+    SubnetKind.AZURE_FIREWALL: KindRule("AzureFirewallSubnet", 26, 26, None, "firewall instances"),
+    SubnetKind.AZURE_FIREWALL_MANAGEMENT: KindRule(
+        "AzureFirewallManagementSubnet", 26, 26, None, "the firewall's management NICs"
+    ),
+    SubnetKind.BASTION: KindRule("AzureBastionSubnet", 26, 26, None, "Bastion's instances"),
+    SubnetKind.VPN_GATEWAY: KindRule("GatewaySubnet", 27, 27, None, "the gateways' instances"),
+    SubnetKind.EXPRESSROUTE_GATEWAY: KindRule(
+        "GatewaySubnet", 27, 27, None, "the gateways' instances"
+    ),
+    SubnetKind.ROUTE_SERVER: KindRule("RouteServerSubnet", 26, 26, None, "Route Server"),
+    SubnetKind.APPLICATION_GATEWAY: KindRule(
+        None, SMALLEST_SUBNET_PREFIXLEN, 24, None, "1 IP per instance + 1 per private frontend"
+    ),
+    SubnetKind.APP_GATEWAY_FOR_CONTAINERS: KindRule(
+        None, 24, 24, "Microsoft.ServiceNetworking/trafficControllers", "at least 250 free IPs"
+    ),
+    SubnetKind.API_SERVER: KindRule(
+        None, 28, 28, "Microsoft.ContainerService/managedClusters", "9 IPs per cluster using it"
+    ),
+    SubnetKind.PRIVATE_ENDPOINTS: KindRule(
+        None, SMALLEST_SUBNET_PREFIXLEN, None, None, "1 IP per private endpoint"
+    ),
+    SubnetKind.ACI: KindRule(
+        None,
+        SMALLEST_SUBNET_PREFIXLEN,
+        None,
+        "Microsoft.ContainerInstance/containerGroups",
+        "1 IP per virtual-node pod",
+    ),
+}
+#: the kinds whose subnet a VPN and an ExpressRoute gateway share, one per VNet
+GATEWAY_KINDS = frozenset({SubnetKind.VPN_GATEWAY, SubnetKind.EXPRESSROUTE_GATEWAY})
+#: Application Gateway: instances per SKU, and the prefix recommended for it (AGW)
+APP_GATEWAY_MAX_INSTANCES = {AppGatewaySku.V2: 125, AppGatewaySku.V1: 32}
+APP_GATEWAY_RECOMMENDED_PREFIXLEN = {AppGatewaySku.V2: 24, AppGatewaySku.V1: 26}
+#: Application Gateway for Containers needs this many free IPs in its subnet (AGC quickstart)
+APP_GATEWAY_FOR_CONTAINERS_IPS = 250
+#: kinds whose service reserves its IPs up front (AGC's 250, the API server's 9 per cluster):
+#: a subnet holding just that is as planned, so the warn level does not apply to it
+RESERVING_KINDS = frozenset({SubnetKind.APP_GATEWAY_FOR_CONTAINERS, SubnetKind.API_SERVER})
+#: NAT IPs a Private Link Service takes from its subnet (rule A24; ILB)
+PLS_MIN_NAT_IPS, PLS_MAX_NAT_IPS, PLS_DEFAULT_NAT_IPS = 1, 8, 1
+
+
+def kind_for_name(name: str) -> SubnetKind | None:
+    """The kind whose required name *name* is (GatewaySubnet: the VPN gateway's), or None.
+
+    >>> kind_for_name("AzureBastionSubnet"), kind_for_name("aks-nodes")
+    (<SubnetKind.BASTION: 'bastion'>, None)
+    """
+    return next((k for k, rule in KIND_RULES.items() if rule.name == name), None)
+
+
+def kind_for_delegation(service: str) -> SubnetKind | None:
+    """The kind a subnet delegated to *service* is (rule A24: the kind implies the delegation).
+
+    >>> kind_for_delegation("Microsoft.ContainerService/managedClusters")
+    <SubnetKind.API_SERVER: 'api-server'>
+    """
+    wanted = service.lower()
+    return next(
+        (k for k, r in KIND_RULES.items() if r.delegation and r.delegation.lower() == wanted),
+        None,
+    )
+
+
+def kind_prefixlen(kind: SubnetKind, sku: AppGatewaySku = AppGatewaySku.V2) -> int | None:
+    """The prefix recommended for *kind* (Application Gateway: per SKU), or None.
+
+    >>> kind_prefixlen(SubnetKind.APPLICATION_GATEWAY), kind_prefixlen(SubnetKind.BASTION)
+    (24, 26)
+    """
+    if kind is SubnetKind.APPLICATION_GATEWAY:
+        return APP_GATEWAY_RECOMMENDED_PREFIXLEN[sku]
+    return KIND_RULES[kind].recommended_prefixlen
+
+
+def kind_ips(
+    kind: SubnetKind,
+    *,
+    instances: int | None = None,
+    sku: AppGatewaySku = AppGatewaySku.V2,
+    private_frontend: bool = False,
+    endpoints: int = 0,
+    pods: int = 0,
+) -> int:
+    """IPs the kind's own service takes in its subnet (rule A24); API server clusters and
+    Private Link Services are counted from the clusters that use them.
+
+    >>> kind_ips(SubnetKind.APPLICATION_GATEWAY, instances=27, private_frontend=True)
+    28
+    >>> kind_ips(SubnetKind.APPLICATION_GATEWAY), kind_ips(SubnetKind.APP_GATEWAY_FOR_CONTAINERS)
+    (125, 250)
+    """
+    match kind:
+        case SubnetKind.APPLICATION_GATEWAY:
+            count = APP_GATEWAY_MAX_INSTANCES[sku] if instances is None else instances
+            return count + int(private_frontend)
+        case SubnetKind.APP_GATEWAY_FOR_CONTAINERS:
+            return APP_GATEWAY_FOR_CONTAINERS_IPS
+        case SubnetKind.PRIVATE_ENDPOINTS:
+            return endpoints
+        case SubnetKind.ACI:
+            return pods
+        case _:
+            return 0  # opaque: the service's instances are not listed; used_ips says them
+
+
+def subnet_kind_violations(
+    name: str,
+    kind: SubnetKind | None,
+    *,
+    prefixlen: int | None,
+    existing: bool,
+    sku: AppGatewaySku = AppGatewaySku.V2,
+) -> list[Violation]:
+    """Rule A24 for one subnet: its required name, minimum and recommended prefix.
+
+    Args:
+        name: the subnet's name; *kind* its kind (None: a subnet with a reserved name is warned).
+        prefixlen: its prefix (None while ipplan sizes it); *existing*: it is deployed (a
+            GatewaySubnet below /27 then warns: Azure cannot resize a subnet in use, rule A22).
+    """
+    out: list[Violation] = []
+    if kind is None:
+        named = kind_for_name(name)
+        if named is not None:
+            out.append(
+                Violation(
+                    "A24",
+                    "name",
+                    f"subnet {name!r} has Azure's reserved name for kind {named} but no kind",
+                    f"set kind: {named}",
+                    Severity.WARNING,
+                )
+            )
+        return out
+    rule = KIND_RULES[kind]
+    if rule.name is not None and name != rule.name:
+        out.append(
+            Violation(
+                "A24",
+                "name",
+                f"subnet {name!r} is of kind {kind}, which Azure requires to be named {rule.name}",
+                f"rename it {rule.name}",
+            )
+        )
+    elif rule.name is None and kind_for_name(name) is not None:
+        out.append(
+            Violation(
+                "A24",
+                "name",
+                f"subnet {name!r} is of kind {kind}, but {name} is Azure's reserved name for "
+                f"kind {kind_for_name(name)}",
+                "give it another name",
+            )
+        )
+    if prefixlen is None:
+        return out
+    recommended = kind_prefixlen(kind, sku)
+    if prefixlen > rule.min_prefixlen:
+        soft = existing and kind in GATEWAY_KINDS
+        out.append(
+            Violation(
+                "A24",
+                "",
+                f"subnet {name!r} is a /{prefixlen}; kind {kind} needs a /{rule.min_prefixlen} "
+                "or larger"
+                + (
+                    " (a deployed Basic VPN gateway may keep a /29; Azure cannot resize it)"
+                    if soft
+                    else ""
+                ),
+                f"use a /{rule.min_prefixlen}"
+                if not soft
+                else f"plan a new /{rule.min_prefixlen} GatewaySubnet before a non-Basic gateway",
+                Severity.WARNING if soft else Severity.ERROR,
+            )
+        )
+    elif recommended is not None and prefixlen > recommended:
+        sku_words = f" {sku}" if kind is SubnetKind.APPLICATION_GATEWAY else ""
+        out.append(
+            Violation(
+                "A24",
+                "",
+                f"subnet {name!r} is a /{prefixlen}, below the /{recommended} recommended for "
+                f"kind {kind}{sku_words}",
+                f"use a /{recommended} or size: auto",
+                Severity.WARNING,
+            )
+        )
+    return out
+
 
 @dataclass(frozen=True)
 class Surge:
@@ -209,6 +475,44 @@ def parse_surge(text: str | int) -> Surge:
     return Surge(int(digits), percent)
 
 
+def surge_nodes(
+    nodes: int,
+    surge: Surge,
+    upgrade: Upgrade = Upgrade.ROLLING,
+    priority: Priority = Priority.REGULAR,
+) -> int:
+    """S, the extra nodes a pool of *nodes* needs at its upgrade peak (rules A1, A25).
+
+    Rolling: min(k, N) for an integer, min(ceil(N*q/100), N) for a percentage; blue-green: N
+    (a second pool beside the first); in-place: 0; a spot pool never surges: 0.
+
+    >>> surge_nodes(8, Surge(10, percent=True)), surge_nodes(20, Surge(1), Upgrade.BLUE_GREEN)
+    (1, 20)
+    >>> spot = Priority.SPOT
+    >>> surge_nodes(20, Surge(5), priority=spot), surge_nodes(20, Surge(5), Upgrade.IN_PLACE)
+    (0, 0)
+    """
+    if priority is Priority.SPOT or upgrade is Upgrade.IN_PLACE:
+        return 0
+    if upgrade is Upgrade.BLUE_GREEN:
+        return nodes
+    if surge.percent:
+        return min(-(-nodes * surge.value // 100), nodes)
+    return min(surge.value, nodes)
+
+
+def is_system_pool(modes: Sequence[Mode | None], index: int) -> bool:
+    """Whether pool *index* of a cluster whose pools say *modes* is a system pool: one that says
+    ``mode: system``, or, when no pool says its mode, the first (AKS's default pool; rule A18).
+
+    >>> is_system_pool([None, None], 0), is_system_pool([None, Mode.SYSTEM], 0)
+    (True, False)
+    """
+    if any(mode is not None for mode in modes):
+        return modes[index] is Mode.SYSTEM
+    return index == 0
+
+
 def default_max_pods(network: Network, os: OS = OS.LINUX) -> int:
     """The max pods a pool gets when it sets none: the model's default, and for Windows at most
     the 110 recommended, so that a default never raises a warning (rules A2, A19).
@@ -251,14 +555,20 @@ def pool_violations(
     pods_in_use: int | None,
     surge_nodes: int,
     surge: str,
+    upgrade: Upgrade = Upgrade.ROLLING,
+    priority: Priority = Priority.REGULAR,
+    system: bool = False,
+    surge_given: bool = False,
 ) -> list[Violation]:
-    """The AKS rules one node pool must keep under *network* (rules A2, A7, A10, A23).
+    """The AKS rules one node pool must keep under *network* (rules A2, A7, A10, A23, A25).
 
     Args:
         who: how messages name the pool, e.g. ``pool 'user'``.
         max_pods: P as the pool will run it (its own or the default).
         max_pods_given: whether the pool set max_pods itself (the fix names the field it set).
         surge_nodes: S for the planning node count; *surge* is the max_surge as written.
+        system: the pool is a system pool (:func:`is_system_pool`); *surge_given*: the pool
+            set max_surge itself.
     """
     out: list[Violation] = []
     planning = nodes if max_nodes is None else max_nodes
@@ -312,15 +622,38 @@ def pool_violations(
                 "pods in use per node cannot exceed max pods",
             )
         )
+    if priority is Priority.SPOT and system:
+        out.append(
+            Violation(
+                "A25",
+                "priority",
+                f"{who} is a system pool and spot; AKS runs a system pool on regular VMs only",
+                "set priority: regular, or mode: user with a regular system pool beside it",
+            )
+        )
+    if priority is Priority.SPOT and surge_given:
+        out.append(
+            Violation(
+                "A25",
+                "max_surge",
+                f"{who} is a spot pool, which never surges: max_surge {surge} is ignored",
+                "remove max_surge from the spot pool",
+                Severity.WARNING,
+            )
+        )
     if planning + surge_nodes > POOL_MAX_NODES:
+        blue_green = upgrade is Upgrade.BLUE_GREEN
         out.append(
             Violation(
                 "A10",
-                "max_surge",
-                f"{who}: {planning:,} nodes + {_plural(surge_nodes, 'surge node')} ({surge}) = "
+                "upgrade" if blue_green else "max_surge",
+                f"{who}: {planning:,} nodes + {_plural(surge_nodes, 'surge node')} "
+                f"({'blue-green' if blue_green else surge}) = "
                 f"{planning + surge_nodes:,} during an upgrade, above AKS's limit of "
                 f"{POOL_MAX_NODES:,} per pool",
-                "lower max_surge or the node count, or split the pool",
+                "upgrade it rolling or in-place, or split the pool"
+                if blue_green
+                else "lower max_surge or the node count, or split the pool",
             )
         )
     if os is OS.WINDOWS:

@@ -218,7 +218,8 @@ def test_published_kubenet_cluster_in_its_managed_vnet_with_agent_pool_documents
         "      # ipplan: pool agentpool1 of cluster clustername1: count 3 is above the "
         "autoscaler's maxCount 2 (as exported): max_nodes left out, so ipplan plans for 3 "
         "nodes\n"
-        "      - {name: agentpool1, subnet: aks-subnet, nodes: 3, max_pods: 110}\n"
+        "      # scaleSetPriority Spot: priority spot, which never surges (rule A25)\n"
+        "      - {name: agentpool1, subnet: aks-subnet, nodes: 3, max_pods: 110, priority: spot}\n"
     )
 
 
@@ -268,8 +269,10 @@ def test_azure_cni_nics_of_nodes_pods_and_internal_lb_are_not_counted_twice() ->
         "    internal_lbs: 1\n"
         "    private_endpoints: 0\n"
         "    node_pools:\n"
-        "      - {name: nodepool1, subnet: aks-subnet, nodes: 1, max_pods: 30, max_surge: 10%}\n"
-        "      - {name: win22, subnet: aks-subnet, os: windows, nodes: 2, max_pods: 30}\n"
+        "      - {name: nodepool1, subnet: aks-subnet, nodes: 1, max_pods: 30, mode: system, "
+        "max_surge: 10%}\n"
+        "      - {name: win22, subnet: aks-subnet, os: windows, nodes: 2, max_pods: 30, "
+        "mode: user}\n"
     )
 
 
@@ -368,7 +371,7 @@ def test_a_cluster_in_a_managed_vnet_that_is_not_imported_is_reported() -> None:
         "AKS-managed VNet (no vnetSubnetID), which is not in the import: add it with `az "
         "network vnet list -g MC_clitest000001_cliakstest000002_westcentralus -o json`: not "
         "imported\n"
-        "  #     - {name: nodepool1, nodes: 3, max_pods: 30}\n"
+        "  #     - {name: nodepool1, nodes: 3, max_pods: 30, mode: system}\n"
     )
     assert result.scenario["clusters"] == []
 
@@ -383,7 +386,7 @@ def test_contoso_estate_matches_its_golden_file() -> None:
         name="contoso",
     )
     assert result.text == (DATA / "golden-contoso.yaml").read_text(encoding="utf-8")
-    assert len(result.notes) == 6
+    assert len(result.notes) == 7
 
 
 def test_contoso_pod_subnet_clusters_as_data() -> None:
@@ -413,6 +416,7 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
                     "pod_subnet": "aks-pods",
                     "nodes": 3,
                     "max_pods": 50,
+                    "mode": "system",
                     "max_surge": 1,
                 },
                 {
@@ -422,6 +426,7 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
                     "nodes": 4,
                     "max_nodes": 20,
                     "max_pods": 50,
+                    "mode": "user",
                     "max_surge": "33%",
                 },
             ],
@@ -443,6 +448,7 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
                     "nodes": 2,
                     "max_nodes": 10,
                     "max_pods": 31,
+                    "mode": "system",
                     "max_surge": "10%",
                 },
                 {
@@ -452,6 +458,7 @@ def test_contoso_pod_subnet_clusters_as_data() -> None:
                     "nodes": 2,
                     "max_nodes": 4,
                     "max_pods": 30,
+                    "mode": "user",
                 },
             ],
         },
@@ -1027,7 +1034,7 @@ def test_cli_writes_the_file_and_a_summary(tmp_path: Path, monkeypatch: pytest.M
         f"wrote {out}: 3 VNets (12 subnets), 2 external ranges, 2 clusters (4 node pools)\n"
     )
     assert out.read_text(encoding="utf-8") == (DATA / "golden-contoso.yaml").read_text()
-    assert len(result.stderr.splitlines()) == 6
+    assert len(result.stderr.splitlines()) == 7
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.yaml"]
 
 
@@ -1141,3 +1148,32 @@ def test_readme_azure_transcript_is_real(tmp_path: Path, monkeypatch: pytest.Mon
     written = (tmp_path / "scenario.yaml").read_text(encoding="utf-8")
     for line in excerpt.splitlines():
         assert f"{line}\n" in written
+
+
+def test_api_server_vnet_integration_subnet_becomes_api_server_subnet() -> None:
+    # rule A24: the delegated subnet is kind api-server, the cluster names it, and 9 of its 11
+    # ipConfigurations are the API server's (modelled by api_server_subnet): used_ips 2
+    delegation = [{"name": "d", "serviceName": "Microsoft.ContainerService/managedClusters"}]
+    api = {
+        "addressPrefix": "10.11.1.0/28",
+        "delegations": delegation,
+        "ipConfigurations": [{"id": f"/x/ipconfig{i}"} for i in range(11)],
+    }
+    vnets = [_vnet("spoke", ["10.11.0.0/16"], {"nodes": "10.11.0.0/24", "api": api})]
+    network = {"networkPlugin": "azure", "networkPluginMode": "overlay"}
+    access = {
+        "enablePrivateCluster": True,
+        "enableVnetIntegration": True,
+        "subnetId": _subnet_id("spoke", "api"),
+    }
+    pools = [_pool("sys", _subnet_id("spoke", "nodes"), mode="System")]
+    result = _docs(vnets, [_cluster("c", network, pools, apiServerAccessProfile=access)])
+    subnet = result.scenario["vnets"][0]["subnets"][1]
+    assert subnet == {"name": "api", "cidr": "10.11.1.0/28", "kind": "api-server", "used_ips": 2}
+    assert result.scenario["clusters"][0]["api_server_subnet"] == "api"
+    # without the delegation the subnet is no api-server subnet: the cluster leaves it out
+    del api["delegations"]
+    vnets = [_vnet("spoke", ["10.11.0.0/16"], {"nodes": "10.11.0.0/24", "api": api})]
+    result = _docs(vnets, [_cluster("c", network, pools, apiServerAccessProfile=access)])
+    assert "api_server_subnet" not in result.scenario["clusters"][0]
+    assert any("is not delegated to" in note for note in result.notes)

@@ -1173,10 +1173,11 @@ def test_windows_pool_without_max_pods_gets_110_under_overlay_and_no_warning() -
 
 def test_cluster_vnet_ips_include_its_load_balancer_and_endpoint_ips() -> None:
     # overlay: a 10 + 1 = 11, b 20 + 1 = 21 peak node IPs; 3 ILB + 2 private endpoints + 1
-    # private API endpoint = 6; an API server subnet takes 9: 32 + 6 + 9 = 47
+    # private API endpoint = 6; with an API server subnet the API server takes 9 there instead
+    # of the private endpoint (rule A24): 32 + 5 + 9 = 46
     a = pool("a", nodes=10, subnet="sa")
     b = pool("b", nodes=20, subnet="sb", max_surge=ONE)
     c = cluster(OVERLAY, a, b, private_cluster=True, internal_lbs=3, private_endpoints=2)
     assert evaluate([c]).clusters[0].vnet_ips == 38  # 32 + 6
     with_api = replace(c, api_server_subnet=key("api"))
-    assert evaluate([with_api]).clusters[0].vnet_ips == 47
+    assert evaluate([with_api]).clusters[0].vnet_ips == 46

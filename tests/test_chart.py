@@ -278,3 +278,29 @@ def test_forecast_panels_keep_their_width_with_huge_numbers() -> None:
     width = fig.get_figwidth()
     assert [round(ax.get_position().width * width, 2) for ax in fig.axes] == [1.9] * 5
     assert fig.axes[2].get_lines()[0].get_ydata()[-1] > 10**26
+
+
+def test_platform_subnets_are_coloured_by_kind() -> None:
+    # rule A24: a platform subnet's label (utilization) and block (address map) take its kind's
+    # colour, and each legend names the kinds shown
+    from matplotlib.colors import to_hex
+
+    from ipplan.report.charts.style import KIND_COLORS
+
+    plan = build_plan(load_scenario(Path(__file__).parent.parent / "data" / "hub-spoke.yaml"))
+    fig = utilization_figure(plan)
+    boxes = {
+        label.get_text().split()[0]: to_hex(label.get_bbox_patch().get_facecolor())
+        for ax in fig.axes
+        for label in ax.get_yticklabels()
+        if label.get_bbox_patch() is not None
+    }
+    assert boxes["AzureBastionSubnet"] == KIND_COLORS["bastion"].lower()
+    assert boxes["agc"] == KIND_COLORS["app-gateway-for-containers"].lower()
+    assert "aks-nodes" not in boxes
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"bastion", "vpn-gateway", "api-server"} <= set(legend)
+    amap = address_map_figure(plan)
+    faces = {to_hex(p.get_facecolor()[0]) for ax in amap.axes for p in ax.collections}
+    assert KIND_COLORS["route-server"].lower() in faces
+    assert "private-endpoints" in [t.get_text() for t in amap.legends[0].get_texts()]

@@ -143,7 +143,7 @@ def test_an_auto_subnet_lasts_the_horizon_of_its_growing_pools(tmp_path: Path) -
         # system pool's 4 at peak: 123 - 4 = 119 = 108 + ceil(10.8) (109 + 11 = 120 does not
         # fit), so 108 + 3 system nodes = 111, bound by the subnet
         "spoke,nodes,10.1.0.0/25,25,sized,node,aks/system aks/user,128,123,0,13,26,27,21.1,97,"
-        '111,aks/user,"node subnet spoke/nodes (/25, 123 usable IPs)",ok'
+        '111,aks/user,"node subnet spoke/nodes (/25, 123 usable IPs)",ok,'
     )
     # 79 of 123 in 2029-01 (64.2%), below the 80% warn level: it never warns or runs out
     assert _row(tmp_path, "exhaustion.csv", "azure-cni-overlay,spoke/nodes,") == (

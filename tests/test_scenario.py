@@ -853,7 +853,9 @@ def test_schema_describes_the_format() -> None:
         "os",
         "pod_subnet",
         "pods_in_use",
+        "priority",
         "subnet",
+        "upgrade",
     ]
     assert defs["NodePoolModel"]["required"] == ["name", "subnet", "nodes"]
     assert defs["ClusterModel"]["properties"]["service_cidr"]["default"] == "10.0.0.0/16"

@@ -121,7 +121,7 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
     )
     # only the charts that exist are referenced
     assert re.findall(r"!\[[^]]*\]\(([^)]+)\)", text) == ["utilization.png", "forecast.png"]
-    assert "- Upgrade surge per pool (rule A1): prod-aks/system 1, prod-aks/user 33%." in text
+    assert "- Upgrade surge per pool (rules A1, A25): prod-aks/system 1, prod-aks/user 33%." in text
     assert "warn level 80% utilization" in text
 
 
@@ -153,7 +153,7 @@ def test_markdown_carries_the_scenario_warnings() -> None:
 def test_markdown_of_an_estate_without_clusters() -> None:
     # VNets only: the assumptions once read "Upgrade surge per pool (rule A1): ." (empty lists)
     md = summary_markdown(build_plan(replace(small(pods_prefixlen=19), clusters=())))
-    assert "\n- Upgrade surge per pool (rule A1): no node pool. A percentage rounds up" in md
+    assert "\n- Upgrade surge per pool (rules A1, A25): no node pool. A percentage rounds up" in md
     assert "\n- Max pods per node (rule A2): no node pool. Model defaults: kubenet 110" in md
     assert "No cluster, so no network model to recommend." in md
     assert "): ." not in md

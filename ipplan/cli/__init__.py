@@ -38,7 +38,9 @@ from ipplan.rules import (
     OS,
     Dataplane,
     Network,
+    Priority,
     Severity,
+    Upgrade,
     parse_surge,
 )
 from ipplan.scenario.networks import subnet_size_problem
@@ -232,6 +234,13 @@ def compare(
     internal_lbs: int = typer.Option(
         0, min=0, help="Internal load balancer frontends placed in the node subnet."
     ),
+    upgrade: Upgrade = typer.Option(
+        Upgrade.ROLLING,
+        help="rolling (surge per --max-surge), blue-green (2 x nodes at the peak) or in-place.",
+    ),
+    priority: Priority = typer.Option(
+        Priority.REGULAR, help="regular, or spot (never surges; compared as a user pool)."
+    ),
     output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
 ) -> None:
     """Compare every network model for one node pool (quick what-if).
@@ -256,6 +265,8 @@ def compare(
             pod_subnet=pod_subnet,
             service_cidr=service_cidr,
             internal_lbs=internal_lbs,
+            upgrade=upgrade,
+            priority=priority,
         )
     )
     surge = parse_surge(max_surge)
@@ -270,6 +281,8 @@ def compare(
         max_surge=surge,
         os=os,
         pod_subnet=None if pod_subnet is None else SubnetKey("", pod_subnet),
+        upgrade=upgrade,
+        priority=priority,
     )
     cluster = Cluster(
         name="cluster",
@@ -412,7 +425,7 @@ def plan(
             "subnet": f"{s.vnet}/{s.name}",
             "cidr": str(s.cidr),
             "origin": s.origin,
-            "role": s.role,
+            "role": s.kind or s.role,
             "usable": s.usable_ips,
             "peak": s.peak_ips,
             "used %": s.utilization_pct,

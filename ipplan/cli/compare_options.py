@@ -22,6 +22,8 @@ from ipplan.rules import (
     POD_SUBNET_NETWORKS,
     Dataplane,
     Network,
+    Priority,
+    Upgrade,
 )
 from ipplan.scenario import parse_scenario
 from ipplan.scenario.types import DEFAULT_START
@@ -51,6 +53,8 @@ class CompareOptions:
     pod_subnet: str | None = None
     service_cidr: str | None = None
     internal_lbs: int = 0
+    upgrade: Upgrade = Upgrade.ROLLING
+    priority: Priority = Priority.REGULAR
 
 
 @dataclass
@@ -132,6 +136,10 @@ def _scenario(options: CompareOptions) -> _Scenario:
     count = surge.isascii() and surge.isdigit() and len(surge) <= MAX_SURGE_DIGITS
     pool["max_surge"] = int(surge) if count else options.max_surge
     pool["os"] = str(options.os)
+    pool["upgrade"] = str(options.upgrade)
+    pool["priority"] = str(options.priority)
+    if options.priority is Priority.SPOT:
+        pool["mode"] = "user"  # the pool compared sits beside a regular system pool (rule A25)
     cluster: dict[str, Any] = {
         "name": "cluster",
         "vnet": "vnet",
@@ -147,7 +155,8 @@ def _scenario(options: CompareOptions) -> _Scenario:
     for key in ("pod_cidr", "service_cidr", "dataplane", "network", "internal_lbs"):
         out.options[_CLUSTER / key] = f"--{key.replace('_', '-')}"
     out.options[_CLUSTER / "node_pools"] = "--nodes"
-    for key in ("nodes", "max_nodes", "max_pods", "pods_in_use", "max_surge", "os"):
+    pool_keys = ("nodes", "max_nodes", "max_pods", "pods_in_use", "max_surge", "os", "upgrade")
+    for key in (*pool_keys, "priority"):
         out.options[_POOL / key] = f"--{key.replace('_', '-')}"
     out.options[_POOL / "subnet"] = "--subnet"
     out.options[_POOL / "pod_subnet"] = "--pod-subnet"

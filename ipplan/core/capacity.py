@@ -36,11 +36,14 @@ from ipplan.rules import (
     Dataplane,
     Mode,
     Network,
+    Priority,
     Severity,
     Surge,
+    Upgrade,
     cluster_violations,
     default_max_pods,
     pool_violations,
+    surge_nodes,
 )
 
 __all__ = [
@@ -73,17 +76,6 @@ __all__ = [
     "usable_ips",
     "vnet_private_ips",
 ]
-
-
-def surge_nodes(nodes: int, surge: Surge) -> int:
-    """Extra nodes during an upgrade: S = min(k, N), or min(ceil(N*q/100), N) (rule A1).
-
-    >>> surge_nodes(8, Surge(10, percent=True))
-    1
-    """
-    if surge.percent:
-        return min(-(-nodes * surge.value // 100), nodes)
-    return min(surge.value, nodes)
 
 
 def usable_ips(prefixlen: int, bits: int = 32) -> int:
@@ -132,6 +124,8 @@ class NodePool:
     pod_subnet: SubnetKey | None = None
     growth: Growth | None = None
     mode: Mode | None = None  # None: the first pool of the cluster is the system pool (rule A18)
+    upgrade: Upgrade = Upgrade.ROLLING  # how its upgrade peak is reached (rule A25)
+    priority: Priority = Priority.REGULAR  # a spot pool never surges (rule A25)
 
 
 @dataclass(frozen=True)
@@ -145,16 +139,31 @@ class Cluster:
     pod_cidr_prefixlen: int | None = None  # kubenet/overlay; None means the default /16
     service_cidr_size: int = 2**16  # addresses in the service CIDR (default 10.0.0.0/16)
     private_cluster: bool = False
-    internal_lbs: int = 0  # internal LB frontends, placed in the first pool's subnet
+    internal_lbs: int = 0  # internal LB frontends: the first pool's subnet or internal_lb_subnet
     private_endpoints: int = 0  # private endpoints placed in the first pool's subnet
     api_server_subnet: SubnetKey | None = None  # API server VNet integration subnet, if any
     vnet: str = ""  # the VNet, for the 65,536 private-IP limit
+    internal_lb_subnet: SubnetKey | None = None  # the ILB annotation's subnet (rule A24)
+    private_link_services: tuple[tuple[SubnetKey, int], ...] = ()  # (subnet, NAT IPs) each
 
     @property
     def other_ips(self) -> int:
         """IPs of the cluster's other consumers in its first pool's subnet (rule A3): internal
-        load balancer frontends, private endpoints and a private cluster's API endpoint (PRIV)."""
-        return self.internal_lbs + self.private_endpoints + int(self.private_cluster)
+        load balancer frontends (unless they have a subnet of their own), private endpoints and
+        a private cluster's API endpoint (PRIV; none with an API server subnet, rule A24)."""
+        lbs = self.internal_lbs if self.internal_lb_subnet is None else 0
+        endpoint = self.private_cluster and self.api_server_subnet is None
+        return lbs + self.private_endpoints + int(endpoint)
+
+    def elsewhere(self) -> list[tuple[SubnetKey, int]]:
+        """IPs the cluster takes in subnets other than its node subnets (rule A24): internal LB
+        frontends in ``internal_lb_subnet``, Private Link Service NAT IPs, the API server's 9."""
+        out = list(self.private_link_services)
+        if self.internal_lb_subnet is not None and self.internal_lbs:
+            out.append((self.internal_lb_subnet, self.internal_lbs))
+        if self.api_server_subnet is not None:
+            out.append((self.api_server_subnet, API_SERVER_SUBNET_IPS))
+        return out
 
 
 @dataclass(frozen=True)
@@ -391,7 +400,7 @@ def pod_cidr_nodes(prefixlen: int) -> int:
 def pool_demand(cluster: str, pool: NodePool, network: Network) -> PoolDemand:
     """What *pool* consumes under *network* (rules A1-A3, A6, A8, A9)."""
     n = planning_nodes(pool)
-    s = surge_nodes(n, pool.max_surge)
+    s = surge_nodes(n, pool.max_surge, pool.upgrade, pool.priority)
     m = n + s
     p = max_pods_for(pool, network)
     u = p if pool.pods_in_use is None else min(pool.pods_in_use, p)
@@ -483,9 +492,8 @@ def _uses(
         extra = cluster.other_ips
         if extra and cluster.node_pools:
             uses[cluster.node_pools[0].subnet].append(_Use(extra, extra, "other"))
-        if cluster.api_server_subnet is not None:
-            api = API_SERVER_SUBNET_IPS
-            uses.setdefault(cluster.api_server_subnet, []).append(_Use(api, api, "other"))
+        for key, ips in cluster.elsewhere():
+            uses.setdefault(key, []).append(_Use(ips, ips, "other"))
     return uses
 
 
@@ -541,6 +549,8 @@ def _pool_problems(
             pods_in_use=pool.pods_in_use,
             surge_nodes=d.surge_nodes,
             surge=str(pool.max_surge),
+            upgrade=pool.upgrade,
+            priority=pool.priority,
         ):
             out.append(Problem(network, v.rule, v.message, v.fix, v.severity, cluster.name))
     for v in cluster_violations(
@@ -756,7 +766,7 @@ def _cluster_demand(
         )
     pod_ips = [d.pod_subnet_ips for d in pools if d.pod_subnet_ips is not None]
     others = cluster.other_ips if pools else 0
-    api = API_SERVER_SUBNET_IPS if cluster.api_server_subnet is not None else 0
+    api = sum(ips for _, ips in cluster.elsewhere())
     return ClusterDemand(
         name=cluster.name,
         network=network,

@@ -26,7 +26,18 @@ from ipplan.core.cidr import AddressSpace
 from ipplan.core.forecast import Forecast, forecast, grown_nodes, month_label
 from ipplan.core.keys import Origin, Role, Status, SubnetKey
 from ipplan.errors import IpplanError, ScenarioError
-from ipplan.rules import AZURE_RESERVED_IPS, POD_CIDR_NETWORKS, STATIC_BLOCK_IPS, Network, Severity
+from ipplan.rules import (
+    AZURE_RESERVED_IPS,
+    KIND_RULES,
+    POD_CIDR_NETWORKS,
+    RESERVING_KINDS,
+    SMALLEST_SUBNET_PREFIXLEN,
+    STATIC_BLOCK_IPS,
+    Network,
+    Severity,
+    SubnetKind,
+    kind_prefixlen,
+)
 from ipplan.rules import DEFAULT_POD_CIDR as DEFAULT_POD_CIDR_TEXT
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
@@ -54,6 +65,7 @@ class SubnetPlan:
     headroom_ips: int
     room: Room | None  # its pools' room to grow (rule A18)
     status: Status
+    kind: SubnetKind | None = None  # a platform subnet (rule A24)
 
     @property
     def vnet(self) -> str:
@@ -73,6 +85,7 @@ class Block:
     cidr: IPNetwork
     kind: Origin  # existing, allocated, sized or free
     name: str  # the subnet's name, "" for free blocks
+    subnet_kind: SubnetKind | None = None  # a platform subnet's kind (rule A24)
 
 
 @dataclass(frozen=True)
@@ -145,7 +158,16 @@ def _capacity_cluster(spec: ClusterSpec) -> Cluster:
         internal_lbs=spec.internal_lbs,
         private_endpoints=spec.private_endpoints,
         vnet=spec.vnet,
+        api_server_subnet=_key(spec.vnet, spec.api_server_subnet),
+        internal_lb_subnet=_key(spec.vnet, spec.internal_lb_subnet),
+        private_link_services=tuple(
+            (SubnetKey(spec.vnet, name), ips) for name, ips in spec.private_link_services
+        ),
     )
+
+
+def _key(vnet: str, name: str | None) -> SubnetKey | None:
+    return None if name is None else SubnetKey(vnet, name)
 
 
 def _where(scenario: Scenario, vnet_index: int, subnet_index: int) -> str:
@@ -173,6 +195,16 @@ def _auto_size(
         (_auto_prefixlen(e, key, headroom_pct), _peak(e, key)) for e in others if _users(e, key)
     ]
     return min(sizes, default=None)
+
+
+def _kind_size(estimate: Estimate, key: SubnetKey, spec: SubnetSpec) -> tuple[int, int]:
+    """(prefix, IPs) ``size: auto`` gives a platform subnet (rule A24): its kind's recommended
+    prefix, or a larger one when what it holds needs it (k clusters sharing an API server subnet
+    need 9k); a kind with no recommendation gets the smallest prefix that holds it."""
+    assert spec.kind is not None
+    ips = _peak(estimate, key)
+    recommended = kind_prefixlen(spec.kind, spec.sku) or SMALLEST_SUBNET_PREFIXLEN
+    return min(recommended, min_prefixlen(ips)), ips
 
 
 def _peak(estimate: Estimate, key: SubnetKey) -> int:
@@ -203,7 +235,7 @@ def _allocate(
     spaces: list[list[AddressSpace]] = []
     # auto sizes come from the capacity model with those subnets still unsized
     fixed = {
-        SubnetKey(v.name, s.name): Subnet(SubnetKey(v.name, s.name), None, s.used_ips)
+        SubnetKey(v.name, s.name): Subnet(SubnetKey(v.name, s.name), None, s.used_ips + s.kind_ips)
         for v in scenario.vnets
         for s in v.subnets
         if s.auto
@@ -231,6 +263,10 @@ def _allocate(
                 except (IpplanError, KeyError) as err:
                     raise ScenarioError(f"{_where(scenario, vi, si)}.cidr: {err}") from None
                 placed[key] = (spec.cidr, Origin.EXISTING)
+            elif spec.auto and spec.kind is not None:
+                prefixlen, ips = _kind_size(own, key, spec)
+                why = f" (size: auto, kind {spec.kind}, {ips:,} IPs -> /{prefixlen})"
+                requests.append((prefixlen, si, spec, why))
             elif spec.auto:
                 sized = _auto_size(own, others, key, headroom)
                 if sized is None:
@@ -294,7 +330,7 @@ def build_plan(scenario: Scenario) -> Plan:
     vnet_specs: dict[str, VNet] = {v.name: v for v in scenario.vnets}
     # the capacity model sizes IPv4 subnets; an IPv6 /64 of a dual-stack VNet is listed as is
     sizes = {
-        key: Subnet(key, int(cidr.prefixlen), _used_ips(vnet_specs, key))
+        key: Subnet(key, int(cidr.prefixlen), _other_ips(vnet_specs, key))
         for key, (cidr, _) in placed.items()
         if cidr.version == 4
     }
@@ -305,6 +341,9 @@ def build_plan(scenario: Scenario) -> Plan:
         for key in (pool.subnet, pool.pod_subnet):
             if key is not None:
                 users.setdefault(key, []).append(pool.label)
+    for cluster in clusters:  # ILB frontends, Private Link NAT IPs, the API server (rule A24)
+        for key, _ in cluster.elsewhere():
+            users.setdefault(key, []).append(cluster.name)
     demands = {d.key: d for d in estimate.subnets}
     warn_at = scenario.planning.warn_at_pct
     subnets = [
@@ -353,7 +392,8 @@ def _subnet_plan(
     scenario: Scenario,
 ) -> SubnetPlan:
     """One row of subnets.csv: the subnet, what it must hold, and its status."""
-    used = _used_ips(vnets, key)
+    spec = _spec(vnets, key)
+    used = spec.used_ips + spec.kind_ips
     if demand is None:  # IPv6: Azure reserves 5 addresses here too
         demand = SubnetDemand(
             key, Role.OTHER, used, used, int(cidr.prefixlen), None, None, None, None, None
@@ -362,12 +402,15 @@ def _subnet_plan(
     if usable is None:
         usable = int(cidr.size) - AZURE_RESERVED_IPS
     peak = demand.peak_ips
-    unused = not users and demand.role is Role.OTHER and peak == 0
+    # a platform subnet is reserved for its service even when ipplan counts none of its IPs
+    unused = not users and demand.role is Role.OTHER and peak == 0 and spec.kind is None
+    # AGC's 250 IPs and the API server's 9 per cluster are reserved whole: not a warning
+    reserved = spec.kind in RESERVING_KINDS and spec.used_ips == 0
     if peak > usable:
         status = Status.FULL
     elif unused:
         status = Status.UNUSED
-    elif 100 * peak >= scenario.planning.warn_at_pct * usable:
+    elif 100 * peak >= scenario.planning.warn_at_pct * usable and not reserved:
         status = Status.WARN
     else:
         status = Status.OK
@@ -377,27 +420,38 @@ def _subnet_plan(
         origin=origin,
         role=Role.UNUSED if unused else demand.role,
         users=tuple(dict.fromkeys(users)),
-        used_ips=used,
+        used_ips=spec.used_ips,
         now_ips=demand.now_ips,
         peak_ips=peak,
-        min_prefixlen=demand.min_prefixlen,
+        # a platform subnet is never smaller than its kind's minimum (rule A24)
+        min_prefixlen=demand.min_prefixlen
+        if spec.kind is None
+        else min(demand.min_prefixlen, KIND_RULES[spec.kind].min_prefixlen),
         usable_ips=usable,
         utilization_pct=round(100 * peak / usable, 1) if usable > 0 else 0.0,
         headroom_ips=usable - peak,
         room=demand.room,
         status=status,
+        kind=spec.kind,
     )
 
 
-def _used_ips(vnets: Mapping[str, VNet], key: SubnetKey) -> int:
-    return next(s.used_ips for s in vnets[key.vnet].subnets if s.name == key.name)
+def _spec(vnets: Mapping[str, VNet], key: SubnetKey) -> SubnetSpec:
+    return next(s for s in vnets[key.vnet].subnets if s.name == key.name)
+
+
+def _other_ips(vnets: Mapping[str, VNet], key: SubnetKey) -> int:
+    """IPs of a subnet's users ipplan does not model as pools: ``used_ips`` and its kind's."""
+    spec = _spec(vnets, key)
+    return spec.used_ips + spec.kind_ips
 
 
 def _vnet_plan(
     vnet: VNet, spaces: list[AddressSpace], placed: Mapping[SubnetKey, tuple[IPNetwork, Origin]]
 ) -> VNetPlan:
+    kinds = {s.name: s.kind for s in vnet.subnets}
     blocks = [
-        Block(cidr, origin, key.name)
+        Block(cidr, origin, key.name, kinds.get(key.name))
         for key, (cidr, origin) in placed.items()
         if key.vnet == vnet.name
     ]

@@ -113,6 +113,7 @@ def _subnets(plan: Plan) -> _Table:
             "room_growth_pool": None if s.room is None else s.room.growth_pool,
             "room_limited_by": None if s.room is None else s.room.limited_by,
             "status": s.status,
+            "kind": None if s.kind is None else str(s.kind),
         }
         for s in plan.subnets
     ]
@@ -143,6 +144,7 @@ def _allocation(plan: Plan) -> _Table:
                     "utilization_pct": None if s is None else s.utilization_pct,
                     "headroom_ips": None if s is None else s.headroom_ips,
                     "status": "free" if s is None else s.status,
+                    "subnet_kind": None if block.subnet_kind is None else str(block.subnet_kind),
                 }
             )
     columns = [
@@ -160,12 +162,13 @@ def _allocation(plan: Plan) -> _Table:
         "utilization_pct",
         "headroom_ips",
         "status",
+        "subnet_kind",
     ]
     return _frame(rows, columns)
 
 
 def _node_pools(plan: Plan) -> _Table:
-    surges = {(c.name, p.name): str(p.max_surge) for c in plan.clusters for p in c.node_pools}
+    specs = {(c.name, p.name): p for c in plan.clusters for p in c.node_pools}
     rows: list[dict[str, object]] = [
         {
             "cluster": d.cluster,
@@ -176,7 +179,7 @@ def _node_pools(plan: Plan) -> _Table:
             "pod_subnet": None if d.pod_subnet is None else str(d.pod_subnet),
             "nodes": d.nodes,
             "planning_nodes": d.planning_nodes,
-            "max_surge": surges[(d.cluster, d.pool)],
+            "max_surge": str(specs[(d.cluster, d.pool)].max_surge),
             "surge_nodes": d.surge_nodes,
             "peak_nodes": d.peak_nodes,
             "max_pods": d.max_pods,
@@ -189,6 +192,8 @@ def _node_pools(plan: Plan) -> _Table:
             "pod_cidr_nodes": d.pod_cidr_nodes,
             "max_pods_total": d.max_pods_total,
             "vnet_ips": d.vnet_ips,
+            "upgrade": str(specs[(d.cluster, d.pool)].upgrade),
+            "priority": str(specs[(d.cluster, d.pool)].priority),
         }
         for d in plan.estimate.pools
     ]
@@ -237,6 +242,10 @@ def _clusters(plan: Plan) -> _Table:
                 "feasible": row.feasible,
                 "problems": row.problems,
                 "warnings": row.warnings,
+                "internal_lb_subnet": spec.internal_lb_subnet,
+                "api_server_subnet": spec.api_server_subnet,
+                "private_link_services": len(spec.private_link_services),
+                "private_link_nat_ips": sum(ips for _, ips in spec.private_link_services),
             }
         )
     rows.sort(key=lambda r: str(r["cluster"]))

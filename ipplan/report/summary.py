@@ -22,16 +22,22 @@ from ipplan.core.answers import (
     recommend,
     verdict,
 )
-from ipplan.core.capacity import comparison
+from ipplan.core.capacity import NodePool, comparison
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
+from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
+    KIND_RULES,
     KUBENET_RETIREMENT,
     WINDOWS_MAX_PODS,
+    Priority,
     Severity,
+    Upgrade,
     default_max_pods,
+    kind_prefixlen,
+    subnet_kind_violations,
 )
 
 __all__ = ["CHART_CAPTIONS", "summary_html", "summary_markdown"]
@@ -239,7 +245,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     str(s.key),
                     str(s.cidr),
                     s.origin,
-                    s.role,
+                    s.kind or s.role,
                     s.usable_ips,
                     s.now_ips,
                     s.peak_ips,
@@ -251,6 +257,15 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             ],
         )
     )
+    platform = _platform_rows(plan)
+    if platform:
+        blocks.append(_Block("h2", "Platform subnets (rule A24)"))
+        blocks.append(
+            _table(
+                ["subnet", "kind", "CIDR", "min", "recommended", "delegation", "holds", "check"],
+                platform,
+            )
+        )
     blocks.append(_Block("h2", "Network models compared"))
     rows = []
     for cluster in plan.clusters:
@@ -345,10 +360,57 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     return blocks
 
 
+def _platform_rows(plan: Plan) -> list[tuple[object, ...]]:
+    """Each platform subnet with its kind's rule (A24) and the check's verdict at its size."""
+    specs = {(v.name, s.name): s for v in plan.scenario.vnets for s in v.subnets}
+    rows: list[tuple[object, ...]] = []
+    for s in plan.subnets:
+        if s.kind is None:
+            continue
+        spec = specs[(s.vnet, s.name)]
+        rule = KIND_RULES[s.kind]
+        found = subnet_kind_violations(
+            s.name,
+            s.kind,
+            prefixlen=int(s.cidr.prefixlen),
+            existing=s.origin is Origin.EXISTING,
+            sku=spec.sku,
+        )
+        if s.status is Status.FULL:
+            check = f"FULL: needs a /{s.min_prefixlen}"
+        else:
+            check = "; ".join(f"{v.severity}: {v}" for v in found) or "ok"
+        recommended = kind_prefixlen(s.kind, spec.sku)
+        rows.append(
+            (
+                str(s.key),
+                str(s.kind),
+                str(s.cidr),
+                f"/{rule.min_prefixlen}",
+                "-" if recommended is None else f"/{recommended}",
+                rule.delegation or "-",
+                f"{s.peak_ips:,} of {s.usable_ips:,} IPs ({rule.consumes})",
+                check,
+            )
+        )
+    return rows
+
+
+def _upgrade_words(pool: NodePool) -> str:
+    """How a pool's upgrade peak is reached (rules A1, A25), in a few words."""
+    if pool.priority is Priority.SPOT:
+        return "spot: no surge"
+    if pool.upgrade is Upgrade.BLUE_GREEN:
+        return "blue-green: 2 x nodes"
+    if pool.upgrade is Upgrade.IN_PLACE:
+        return "in-place: no surge"
+    return str(pool.max_surge)
+
+
 def _assumptions(plan: Plan) -> list[str]:
     sc = plan.scenario
     pools = [(c, p) for c in plan.clusters for p in c.node_pools]
-    surges = ", ".join(f"{c.name}/{p.name} {p.max_surge}" for c, p in pools)
+    surges = ", ".join(f"{c.name}/{p.name} {_upgrade_words(p)}" for c, p in pools)
     max_pods = ", ".join(
         f"{c.name}/{p.name} "
         + (
@@ -367,8 +429,9 @@ def _assumptions(plan: Plan) -> list[str]:
             growth.append(f"{c.name}/{p.name} +{p.growth.nodes_per_month:g} nodes a month")
     defaults = ", ".join(f"{n} {v}" for n, v in DEFAULT_MAX_PODS.items())
     return [
-        f"Upgrade surge per pool (rule A1): {surges}. A percentage rounds up, capped at the "
-        f"pool's size; the default is {DEFAULT_SURGE} (AKS >= 1.32), the docs' examples use 1.",
+        f"Upgrade surge per pool (rules A1, A25): {surges}. A percentage rounds up, capped at "
+        f"the pool's size; the default is {DEFAULT_SURGE} (AKS >= 1.32), the docs' examples use "
+        "1; a blue-green pool needs twice its nodes at the peak, in-place and spot pools none.",
         f"Max pods per node (rule A2): {max_pods}. Model defaults: {defaults}; a Windows pool's "
         f"default is at most {WINDOWS_MAX_PODS} (rule A19). A pool that sets max_pods is "
         "compared at it under every model (rule A20).",

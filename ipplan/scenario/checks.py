@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ipplan.core.forecast import month_label
 from ipplan.errors import FieldPath, ScenarioError
+from ipplan.rules import KIND_RULES, Network, SubnetKind
 from ipplan.scenario.allocation import check_fixed_allocation
 from ipplan.scenario.bounds import check_planned_nodes
 from ipplan.scenario.cluster_ranges import dns_service_ip, pod_cidr, service_cidr
@@ -71,7 +72,9 @@ def _build(model: ScenarioModel, source: str) -> Scenario:
     spaces = AddressSpaces()
     planning = _planning(model.planning)
     check_unique([v.name for v in model.vnets], FieldPath(["vnets"]), "VNet")
-    vnets = tuple(vnet(v, FieldPath(["vnets", i]), spaces) for i, v in enumerate(model.vnets))
+    vnets = tuple(
+        vnet(v, FieldPath(["vnets", i]), spaces, warnings) for i, v in enumerate(model.vnets)
+    )
     check_unique([e.name for e in model.external], FieldPath(["external"]), "external range")
     external = tuple(
         external_range(e, FieldPath(["external", i]), spaces) for i, e in enumerate(model.external)
@@ -152,6 +155,7 @@ def _cluster(
     )
     check_cluster_rules(model, path, pools, warnings)  # its own fields come before its pools
     warnings += pool_warnings
+    _check_platform_users(model, path, spec)
     return ClusterSpec(
         name=model.name,
         vnet=model.vnet,
@@ -164,4 +168,60 @@ def _cluster(
         private_cluster=model.private_cluster,
         internal_lbs=model.internal_lbs,
         private_endpoints=model.private_endpoints,
+        internal_lb_subnet=model.internal_lb_subnet,
+        private_link_services=tuple((p.subnet, p.nat_ips) for p in model.private_link_services),
+        api_server_subnet=model.api_server_subnet,
     )
+
+
+def _check_platform_users(model: ClusterModel, path: FieldPath, vnet: VNet) -> None:
+    """Rule A24: the subnets a cluster names exist; an api_server_subnet is of kind api-server;
+    node, pod, internal LB and Private Link subnets are not platform subnets."""
+    kinds = {s.name: s.kind for s in vnet.subnets}
+    noun = f"subnet of VNet {model.vnet!r}"
+    named: list[tuple[FieldPath, str, SubnetKind | None]] = []
+    for j, pool in enumerate(model.node_pools):
+        named.append((path / "node_pools" / j / "subnet", pool.subnet, None))
+        if pool.pod_subnet is not None:
+            named.append((path / "node_pools" / j / "pod_subnet", pool.pod_subnet, None))
+    if model.internal_lb_subnet is not None:
+        named.append((path / "internal_lb_subnet", model.internal_lb_subnet, None))
+    for k, service in enumerate(model.private_link_services):
+        named.append((path / "private_link_services" / k / "subnet", service.subnet, None))
+    if model.api_server_subnet is not None:
+        named.append((path / "api_server_subnet", model.api_server_subnet, SubnetKind.API_SERVER))
+    if model.virtual_nodes_subnet is not None:
+        where = path / "virtual_nodes_subnet"
+        named.append((where, model.virtual_nodes_subnet, SubnetKind.ACI))
+        if model.network is not Network.AZURE_CNI:
+            raise ScenarioError(
+                f"{model.virtual_nodes_subnet!r} gives cluster {model.name!r} virtual nodes, which "
+                f"run only on azure-cni (node subnet), not {model.network} (rule A24); use "
+                "network azure-cni, or remove virtual_nodes_subnet",
+                path=where,
+                value=repr(model.virtual_nodes_subnet),
+            )
+    for where, name, wanted in named:
+        if name not in kinds:
+            raise unknown(name, noun, list(kinds), where)
+        kind = kinds[name]
+        if wanted is not None and kind is not wanted:
+            what = "has no kind" if kind is None else f"is of kind {kind}"
+            user = (
+                "the API server's VNet integration needs"
+                if wanted is SubnetKind.API_SERVER
+                else "virtual nodes need"
+            )
+            raise ScenarioError(
+                f"{name!r} {what}; {user} a subnet of kind {wanted}, delegated to "
+                f"{KIND_RULES[wanted].delegation} (rule A24); set kind: {wanted} on it",
+                path=where,
+                value=repr(name),
+            )
+        if wanted is None and kind is not None:
+            raise ScenarioError(
+                f"{name!r} is a platform subnet of kind {kind}, which holds only its service "
+                "(rule A24); use a subnet with no kind",
+                path=where,
+                value=repr(name),
+            )

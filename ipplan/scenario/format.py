@@ -28,12 +28,19 @@ from ipplan.rules import (
     MAX_MAX_PODS,
     MIN_MAX_PODS,
     OS,
+    PLS_DEFAULT_NAT_IPS,
+    PLS_MAX_NAT_IPS,
+    PLS_MIN_NAT_IPS,
     POOL_MAX_NODES,
     SMALLEST_SUBNET_PREFIXLEN,
     VNET_MAX_IPS,
+    AppGatewaySku,
     Dataplane,
     Mode,
     Network,
+    Priority,
+    SubnetKind,
+    Upgrade,
     parse_surge,
 )
 from ipplan.scenario.bounds import MAX_NODES_PER_MONTH, MAX_PERCENT_PER_MONTH
@@ -46,6 +53,7 @@ __all__ = [
     "GrowthModel",
     "NodePoolModel",
     "PlanningModel",
+    "PrivateLinkServiceModel",
     "ScenarioModel",
     "SubnetModel",
     "VNetModel",
@@ -116,6 +124,19 @@ class SubnetModel(_Model):
     """auto: sized for its node pools' peak at the horizon's end plus headroom, then allocated."""
     used_ips: Annotated[_Count, Field(le=1 << (32 - LARGEST_SUBNET_PREFIXLEN))] = 0
     """IPs in use by things ipplan does not model (VMs, gateways, endpoints)."""
+    kind: SubnetKind | None = None
+    """A platform subnet (rule A24): its required name, minimum and recommended prefix are
+    checked, and size: auto gives its recommended prefix."""
+    instances: Annotated[StrictInt, Field(ge=1, le=125)] | None = None
+    """application-gateway: its instances (default: the SKU's maximum, v2 125, v1 32)."""
+    sku: AppGatewaySku | None = None
+    """application-gateway: v2 (default) or v1."""
+    private_frontend: StrictBool | None = None
+    """application-gateway: it has a private frontend IP (1 more IP)."""
+    endpoints: _Count | None = None
+    """private-endpoints: private endpoints in the subnet (1 IP each)."""
+    pods: _Count | None = None
+    """aci: virtual-node pods (1 IP each)."""
 
 
 class VNetModel(_Model):
@@ -169,6 +190,21 @@ class NodePoolModel(_Model):
     ] = str(DEFAULT_SURGE)
     """Extra nodes during an upgrade: a count such as 1 or a percentage such as 33%."""
     growth: GrowthModel | None = None
+    upgrade: Upgrade = Upgrade.ROLLING
+    """rolling (surge per max_surge), blue-green (2x nodes at the peak) or in-place (none)."""
+    priority: Priority = Priority.REGULAR
+    """regular or spot (a spot pool never surges, and cannot be the system pool)."""
+
+
+class PrivateLinkServiceModel(_Model):
+    """A Private Link Service on an internal load balancer: its NAT IPs come from its subnet."""
+
+    subnet: _Name
+    """Name of the subnet its NAT IPs come from, in the cluster's VNet."""
+    nat_ips: Annotated[StrictInt, Field(ge=PLS_MIN_NAT_IPS, le=PLS_MAX_NAT_IPS)] = (
+        PLS_DEFAULT_NAT_IPS
+    )
+    """NAT IPs, 1 to 8."""
 
 
 class ClusterModel(_Model):
@@ -191,6 +227,15 @@ class ClusterModel(_Model):
     """Internal load balancer frontends, in the first pool's subnet."""
     private_endpoints: Annotated[_Count, Field(le=VNET_MAX_IPS)] = 0
     """Private endpoints, in the first pool's subnet."""
+    internal_lb_subnet: _Name | None = None
+    """The subnet internal load balancers take their frontends from (the
+    azure-load-balancer-internal-subnet annotation); default the first pool's subnet."""
+    private_link_services: list[PrivateLinkServiceModel] = Field(default_factory=list)
+    """Private Link Services, each with the subnet of its NAT IPs."""
+    api_server_subnet: _Name | None = None
+    """An api-server subnet (API Server VNet Integration): 9 IPs there, no private endpoint."""
+    virtual_nodes_subnet: _Name | None = None
+    """An aci subnet for virtual nodes (azure-cni only); its pods: N says the IPs."""
     node_pools: list[NodePoolModel] = Field(min_length=1, max_length=CLUSTER_MAX_POOLS)
 
 

@@ -16,13 +16,14 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from ipplan.errors import FieldPath, ScenarioError
-from ipplan.rules import OS, Dataplane, Network
+from ipplan.rules import OS, AppGatewaySku, Dataplane, Mode, Network, Priority, SubnetKind, Upgrade
 from ipplan.scenario.format import (
     ClusterModel,
     ExternalModel,
     GrowthModel,
     NodePoolModel,
     PlanningModel,
+    PrivateLinkServiceModel,
     ScenarioModel,
     SubnetModel,
     VNetModel,
@@ -41,6 +42,7 @@ _MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "clusters": (ClusterModel, "a cluster"),
     "node_pools": (NodePoolModel, "a node pool"),
     "growth": (GrowthModel, "a growth"),
+    "private_link_services": (PrivateLinkServiceModel, "a Private Link Service"),
 }
 
 #: what to write for a missing key
@@ -65,6 +67,14 @@ _BOUNDS: dict[str, tuple[str, str]] = {
     ),
     "pods_in_use": ("is negative", "is above AKS's limit of {limit} pods per node"),
     "nodes": ("is negative", "is above AKS's limit of {limit} nodes per pool"),
+    "nat_ips": (
+        "is below {limit}; a Private Link Service takes 1 to 8 NAT IPs (rule A24)",
+        "is above {limit}; a Private Link Service takes 1 to 8 NAT IPs (rule A24)",
+    ),
+    "instances": (
+        "is below {limit}; an Application Gateway runs 1 to 125 instances (rule A24)",
+        "is above {limit}; an Application Gateway v2 runs at most 125 instances (rule A24)",
+    ),
     "max_nodes": (
         "is below {limit}; give the autoscaler's maximum node count",
         "is above AKS's limit of {limit} nodes per pool",
@@ -121,6 +131,11 @@ _ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "compare": ("a network model", tuple(Network)),
     "dataplane": ("a dataplane", tuple(Dataplane)),
     "os": ("an OS", tuple(OS)),
+    "mode": ("a pool mode", tuple(Mode)),
+    "kind": ("a subnet kind", tuple(SubnetKind)),
+    "sku": ("an Application Gateway SKU", tuple(AppGatewaySku)),
+    "upgrade": ("an upgrade mode", tuple(Upgrade)),
+    "priority": ("a pool priority", tuple(Priority)),
 }
 
 #: a YAML 1.1 trap: unquoted yes/no/on/off are booleans
@@ -194,6 +209,9 @@ def _describe(error: ErrorDetails) -> ScenarioError:
         else:
             close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
             fix = f"did you mean {close[0]}?" if close else f"use one of: {', '.join(choices)}"
+            if field == "kind" and value == "nat-gateway":
+                # rule A24: a NAT gateway attaches to subnets but takes none of their IPs
+                fix = "a NAT gateway takes no subnet IPs (rule A24); leave kind out"
             message = f"{shown} is not {noun}; {fix}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         below = kind.startswith("greater")

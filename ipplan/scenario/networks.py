@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netaddr import IPNetwork
 
@@ -16,9 +16,16 @@ from ipplan.rules import (
     LARGEST_SUBNET_PREFIXLEN,
     SMALLEST_SUBNET_PREFIXLEN,
     VNET_RESERVED_RANGES,
+    AppGatewaySku,
+    Severity,
+    SubnetKind,
+    kind_ips,
+    subnet_kind_violations,
 )
 from ipplan.scenario.format import ExternalModel, SubnetModel, VNetModel
 from ipplan.scenario.names import check_unique
+from ipplan.scenario.pools import Warnings
+from ipplan.scenario.show import show
 from ipplan.scenario.types import ExternalRange, SubnetSpec, VNet
 
 __all__ = [
@@ -77,7 +84,59 @@ def check_forbidden(
             )
 
 
-def vnet(model: VNetModel, path: FieldPath, spaces: AddressSpaces) -> VNet:
+#: the subnet fields that only one kind takes (rule A24)
+_KIND_FIELDS = {
+    "instances": SubnetKind.APPLICATION_GATEWAY,
+    "sku": SubnetKind.APPLICATION_GATEWAY,
+    "private_frontend": SubnetKind.APPLICATION_GATEWAY,
+    "endpoints": SubnetKind.PRIVATE_ENDPOINTS,
+    "pods": SubnetKind.ACI,
+}
+
+
+def _kind(model: SubnetModel, path: FieldPath, warnings: Warnings) -> tuple[int, AppGatewaySku]:
+    """Rule A24 for a subnet as written: its kind's fields, name and prefix; returns the IPs the
+    kind's service takes and the Application Gateway SKU."""
+    for key, owner in _KIND_FIELDS.items():
+        value = getattr(model, key)
+        if value is not None and model.kind is not owner:
+            raise ScenarioError(
+                f"{show(value)} is a setting of kind {owner} only, and subnet {model.name!r} is "
+                + ("of no kind" if model.kind is None else f"of kind {model.kind}")
+                + f"; remove {key}, or set kind: {owner}",
+                path=path / key,
+                value=show(value),
+            )
+    sku = model.sku or AppGatewaySku.V2
+    where = path / ("cidr" if model.cidr is not None else "prefix")
+    prefixlen = model.prefix
+    if model.cidr is not None:
+        prefixlen = int(cidr(model.cidr, where).prefixlen)
+    for v in subnet_kind_violations(
+        model.name, model.kind, prefixlen=prefixlen, existing=model.cidr is not None, sku=sku
+    ):
+        at = path / v.field if v.field else where
+        if v.severity is Severity.WARNING:
+            warnings.append((at, str(v)))
+            continue
+        shown = repr(model.name) if v.field == "name" else model.cidr or str(model.prefix)
+        raise ScenarioError(str(v), path=at, value=shown)
+    if model.kind is None:
+        return 0, sku
+    ips = kind_ips(
+        model.kind,
+        instances=model.instances,
+        sku=sku,
+        private_frontend=bool(model.private_frontend),
+        endpoints=model.endpoints or 0,
+        pods=model.pods or 0,
+    )
+    return ips, sku
+
+
+def vnet(
+    model: VNetModel, path: FieldPath, spaces: AddressSpaces, warnings: Warnings | None = None
+) -> VNet:
     """A VNet: its address space (recorded in *spaces*) and its subnets."""
     prefixes: list[IPNetwork] = []
     for j, text in enumerate(model.address_space):
@@ -93,7 +152,10 @@ def vnet(model: VNetModel, path: FieldPath, spaces: AddressSpaces) -> VNet:
             value=str(prefixes[j]),
         )
     check_unique([s.name for s in model.subnets], path / "subnets", "subnet")
-    subnets = tuple(_subnet(s, path / "subnets" / k, prefixes) for k, s in enumerate(model.subnets))
+    found: Warnings = [] if warnings is None else warnings
+    subnets = tuple(
+        _subnet(s, path / "subnets" / k, prefixes, found) for k, s in enumerate(model.subnets)
+    )
     existing = [(k, s.cidr) for k, s in enumerate(subnets) if s.cidr is not None]
     for a, b in find_overlaps([network for _, network in existing]):
         (k1, cidr1), (k2, cidr2) = existing[a], existing[b]
@@ -122,7 +184,9 @@ def subnet_size_problem(network: IPNetwork) -> str | None:
     return None
 
 
-def _subnet(model: SubnetModel, path: FieldPath, spaces: Sequence[IPNetwork]) -> SubnetSpec:
+def _subnet(
+    model: SubnetModel, path: FieldPath, spaces: Sequence[IPNetwork], warnings: Warnings
+) -> SubnetSpec:
     given = [key for key in ("cidr", "prefix", "size") if getattr(model, key) is not None]
     if len(given) != 1:
         what = " and ".join(given) if given else "none of cidr, prefix, size"
@@ -131,6 +195,14 @@ def _subnet(model: SubnetModel, path: FieldPath, spaces: Sequence[IPNetwork]) ->
             "subnet), prefix (ipplan allocates one) or size: auto (ipplan sizes it)",
             path=path,
         )
+    spec = _placed(model, path, spaces)
+    ips, sku = _kind(model, path, warnings)
+    if model.kind is None:
+        return spec
+    return replace(spec, kind=model.kind, kind_ips=ips, sku=sku)
+
+
+def _placed(model: SubnetModel, path: FieldPath, spaces: Sequence[IPNetwork]) -> SubnetSpec:
     if model.cidr is not None:
         where = path / "cidr"
         network = cidr(model.cidr, where)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ipplan.core.capacity import Growth, NodePool, max_pods_for, planning_nodes, surge_nodes
+from ipplan.core.capacity import Growth, NodePool, max_pods_for, planning_nodes
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import FieldPath, ScenarioError
 from ipplan.rules import (
@@ -16,8 +16,10 @@ from ipplan.rules import (
     Severity,
     Violation,
     cluster_violations,
+    is_system_pool,
     parse_surge,
     pool_violations,
+    surge_nodes,
 )
 from ipplan.scenario.format import ClusterModel, GrowthModel, NodePoolModel
 from ipplan.scenario.names import unknown
@@ -63,7 +65,8 @@ def check_cluster_rules(
         pools=len(pools),
         planning_nodes=sum(planning),
         peak_nodes=sum(
-            n + surge_nodes(n, p.max_surge) for n, p in zip(planning, pools, strict=True)
+            n + surge_nodes(n, p.max_surge, p.upgrade, p.priority)
+            for n, p in zip(planning, pools, strict=True)
         ),
         internal_lbs=model.internal_lbs,
     )
@@ -109,7 +112,10 @@ def node_pool(
         pod_subnet=None if model.pod_subnet is None else SubnetKey(cluster.vnet, model.pod_subnet),
         growth=_growth(model.growth, path / "growth"),
         mode=model.mode,
+        upgrade=model.upgrade,
+        priority=model.priority,
     )
+    index = path[-1] if isinstance(path[-1], int) else 0
     violations = pool_violations(
         f"pool {model.name!r}",
         network=cluster.network,
@@ -120,8 +126,12 @@ def node_pool(
         max_pods=max_pods_for(pool, cluster.network),  # a Windows default stays <= 110 (A19)
         max_pods_given=pool.max_pods is not None,
         pods_in_use=pool.pods_in_use,
-        surge_nodes=surge_nodes(planning_nodes(pool), pool.max_surge),
+        surge_nodes=surge_nodes(planning_nodes(pool), pool.max_surge, pool.upgrade, pool.priority),
         surge=str(pool.max_surge),
+        upgrade=pool.upgrade,
+        priority=pool.priority,
+        system=is_system_pool([p.mode for p in cluster.node_pools], index),
+        surge_given="max_surge" in model.model_fields_set,
     )
     _apply(violations, path, model, warnings)
     return pool

@@ -51,7 +51,9 @@ def check_subnet_roles(
     for i, vnet in enumerate(model.vnets):
         for k, subnet in enumerate(vnet.subnets):
             key = (vnet.name, subnet.name)
-            if subnet.size is None or key in node_users or key in pod_users:
+            if subnet.size is None or subnet.kind is not None:
+                continue  # a platform subnet is sized by its kind (rule A24)
+            if key in node_users or key in pod_users:
                 continue
             if key in idle_pod_subnets:
                 raise ScenarioError(

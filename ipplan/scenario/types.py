@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from netaddr import IPAddress, IPNetwork
 
 from ipplan.core.capacity import NodePool
-from ipplan.rules import DEFAULT_SERVICE_CIDR, DNS_OFFSET, Dataplane, Network
+from ipplan.rules import (
+    DEFAULT_SERVICE_CIDR,
+    DNS_OFFSET,
+    AppGatewaySku,
+    Dataplane,
+    Network,
+    SubnetKind,
+)
 
 __all__ = [
     "DEFAULT_START",
@@ -44,6 +51,9 @@ class SubnetSpec:
     prefixlen: int | None = None
     auto: bool = False
     used_ips: int = 0  # in use by things ipplan does not model
+    kind: SubnetKind | None = None  # a platform subnet (rule A24)
+    kind_ips: int = 0  # IPs its kind's own service takes (rule A24: instances, endpoints, pods)
+    sku: AppGatewaySku = AppGatewaySku.V2  # application-gateway only
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,9 @@ class ClusterSpec:
     private_cluster: bool = False
     internal_lbs: int = 0
     private_endpoints: int = 0
+    internal_lb_subnet: str | None = None  # subnet names in ``vnet`` (rule A24)
+    private_link_services: tuple[tuple[str, int], ...] = ()  # (subnet, NAT IPs) each
+    api_server_subnet: str | None = None
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,11 @@ def _import(
             break
         for problem in found:
             vetoes.add(problem, sections)  # and build again without them
+    if placed.mapped:
+        top.append(
+            f"{len(placed.mapped)} platform subnet{'s' if len(placed.mapped) > 1 else ''} "
+            f"mapped to kinds (rule A24): {', '.join(placed.mapped)}"
+        )
     sources = ", ".join(source for source, _ in [*vnet_files, *cluster_files])
     header = [f"ipplan scenario imported from Azure: {sources}"]
     top = [one_line(text) for text in top]

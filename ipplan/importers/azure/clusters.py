@@ -10,7 +10,7 @@ from ipplan.importers.azure.read import AzCluster, AzPool
 from ipplan.importers.azure.render import Entry, review
 from ipplan.importers.azure.review import REJECTED, Vetoes, renamed
 from ipplan.importers.azure.vnets import At, Estate, Placed
-from ipplan.rules import POD_CIDR_NETWORKS, POD_SUBNET_NETWORKS, Network, parse_surge
+from ipplan.rules import POD_CIDR_NETWORKS, POD_SUBNET_NETWORKS, Network, SubnetKind, parse_surge
 
 __all__ = ["Live", "build_clusters"]
 
@@ -23,6 +23,7 @@ class Live:
     pools: tuple[str, ...]  # lower-case names of its imported pools
     first_subnet: At  # the subnet of its first pool
     private: bool
+    api_subnet: At | None = None  # its API server subnet, when imported as api_server_subnet
 
 
 def build_clusters(
@@ -121,7 +122,36 @@ def _cluster(estate: Estate, placed: Placed, vetoes: Vetoes, ci: int, entry: Ent
             f"cluster {cluster.name}: none of its node pools could be imported: not imported",
         )
         return None
-    return Live(entry, tuple(names), first, cluster.private)
+    api_at = _api_subnet(estate, placed, cluster, entry, host)
+    return Live(entry, tuple(names), first, cluster.private, api_at)
+
+
+def _api_subnet(
+    estate: Estate, placed: Placed, cluster: AzCluster, entry: Entry, host: int | None
+) -> At | None:
+    """API Server VNet Integration (rule A24): its delegated subnet as ``api_server_subnet``."""
+    if not cluster.api_subnet_id:
+        return None
+    at = estate.subnet_index.get(cluster.api_subnet_id)
+    if at is None or at not in placed.kept or at[0] != host:
+        review(
+            entry,
+            f"cluster {cluster.name}: its API server subnet (VNet integration) is not an imported "
+            "subnet of its VNet: api_server_subnet left out; add it with kind: api-server",
+            on="private_endpoints",
+        )
+        return None
+    subnet = placed.kept[at]
+    if subnet.data.get("kind") != str(SubnetKind.API_SERVER):
+        review(
+            entry,
+            f"cluster {cluster.name}: its API server subnet {subnet.data['name']} is not "
+            "delegated to Microsoft.ContainerService/managedClusters: api_server_subnet left out",
+            on="private_endpoints",
+        )
+        return None
+    entry.data["api_server_subnet"] = subnet.data["name"]
+    return at
 
 
 def _place(
@@ -179,7 +209,7 @@ def _pool(
         problem = "0 nodes and no autoscaler: it uses no IPs"
     if pool.max_pods is not None:
         entry.data["max_pods"] = pool.max_pods
-    _surge(pool, entry)
+    _upgrade(pool, entry)
     if problem:
         entry.dropped = True
         review(entry, f"node pool {pool.name} of cluster {cluster.name}: {problem}: not imported")
@@ -206,6 +236,30 @@ def _nodes(cluster: AzCluster, pool: AzPool, entry: Entry) -> int:
                 f"so ipplan plans for {nodes} nodes",
             )
     return nodes
+
+
+def _upgrade(pool: AzPool, entry: Entry) -> None:
+    """mode, priority and upgrade mode (rule A25) from the pool's settings; then max_surge."""
+    if pool.mode in ("system", "user"):
+        entry.data["mode"] = pool.mode
+    if pool.spot:
+        entry.data["priority"] = "spot"
+        entry.comments.append("scaleSetPriority Spot: priority spot, which never surges (rule A25)")
+        if pool.max_surge is not None:
+            entry.comments.append(f"maxSurge {pool.max_surge} left out: a spot pool never surges")
+        return
+    if pool.strategy == "bluegreen":
+        entry.data["upgrade"] = "blue-green"
+        entry.comments.append("upgradeStrategy BlueGreen: upgrade blue-green (rule A25)")
+        return
+    unavailable = pool.max_unavailable not in (None, "0", "0%")
+    if unavailable and pool.max_surge in ("0", "0%"):
+        entry.data["upgrade"] = "in-place"
+        entry.comments.append(
+            f"maxSurge 0 with maxUnavailable {pool.max_unavailable}: upgrade in-place (rule A25)"
+        )
+        return
+    _surge(pool, entry)
 
 
 def _surge(pool: AzPool, entry: Entry) -> None:

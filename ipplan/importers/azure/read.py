@@ -254,6 +254,10 @@ class AzPool:
     subnet_id: str  # lower case, "" for the AKS-managed VNet
     pod_subnet_id: str
     static_block: bool
+    spot: bool = False  # scaleSetPriority Spot
+    mode: str = ""  # "system", "user" or "" (lower case)
+    strategy: str = ""  # upgradeStrategy, lower case: "rolling", "bluegreen" or ""
+    max_unavailable: str | None = None  # upgradeSettings.maxUnavailable as exported
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,7 @@ class AzCluster:
     dns_service_ip: str | None
     private: bool
     pools: tuple[AzPool, ...]
+    api_subnet_id: str = ""  # API Server VNet Integration's subnet, lower case ("" without)
 
 
 def _networks(node: _Node, *names: str) -> tuple[list[IPNetwork], list[str]]:
@@ -370,6 +375,7 @@ def _read_vnet(node: _Node) -> AzVNet:
 def _read_pool(node: _Node) -> AzPool:
     upgrade = node.node("upgradeSettings")
     surge = upgrade.get("maxSurge") if upgrade else None
+    unavailable = upgrade.get("maxUnavailable") if upgrade else None
     return AzPool(
         name=_required_name(node, "an agent pool", _CLUSTERS_HINT),
         rid=(node.text("id") or "").lower(),
@@ -384,6 +390,10 @@ def _read_pool(node: _Node) -> AzPool:
         subnet_id=(node.text("vnetSubnetID") or "").lower(),
         pod_subnet_id=(node.text("podSubnetID") or "").lower(),
         static_block=(node.text("podIPAllocationMode") or "").lower() == "staticblock",
+        spot=(node.text("scaleSetPriority") or "").lower() == "spot",
+        mode=(node.text("mode") or "").lower(),
+        strategy=(node.text("upgradeStrategy") or "").lower(),
+        max_unavailable=None if unavailable is None else str(unavailable).strip() or None,
     )
 
 
@@ -409,6 +419,9 @@ def _read_cluster(node: _Node) -> AzCluster:
         dns_service_ip=_address(profile, "dnsServiceIP"),
         private=api.flag("enablePrivateCluster") if api else False,
         pools=tuple(_read_pool(p) for p in node.nodes("agentPoolProfiles")),
+        api_subnet_id=(api.text("subnetId") or "").lower()
+        if api and api.flag("enableVnetIntegration")
+        else "",
     )
 
 

@@ -7,6 +7,7 @@ import re
 from ipplan.importers.azure.clusters import Live
 from ipplan.importers.azure.read import resource_group
 from ipplan.importers.azure.vnets import At, Estate, Placed
+from ipplan.rules import API_SERVER_SUBNET_IPS
 
 __all__ = ["count_used_ips"]
 
@@ -26,6 +27,11 @@ def count_used_ips(estate: Estate, placed: Placed, live: dict[str, Live]) -> Non
             if cluster is not None and _modelled(rid, cluster, (vi, si)):
                 name = cluster.entry.data["name"]
                 modelled[name] = modelled.get(name, 0) + 1
+        for cluster in live.values():
+            if cluster.api_subnet == (vi, si):  # the API server's 9, modelled (rule A24)
+                name = cluster.entry.data["name"]
+                left = len(subnet.ip_configs) - sum(modelled.values())
+                modelled[name] = modelled.get(name, 0) + min(API_SERVER_SUBNET_IPS, left)
         used = len(subnet.ip_configs) - sum(modelled.values())
         if used:
             entry.data["used_ips"] = used

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from netaddr import IPNetwork
 
 from ipplan.importers.azure.names import unique_name
-from ipplan.importers.azure.read import AzCluster, AzVNet
+from ipplan.importers.azure.read import AzCluster, AzSubnet, AzVNet
 from ipplan.importers.azure.render import Entry, review
 from ipplan.importers.azure.review import REJECTED, Vetoes, renamed
+from ipplan.rules import SubnetKind, kind_for_delegation, kind_for_name
 
 __all__ = ["Estate", "Placed", "Ranges", "build_vnets", "cidrs", "estate"]
 
@@ -101,6 +102,7 @@ class Placed:
     entries: list[Entry]
     kept: dict[At, Entry] = field(default_factory=dict)  # a subnet -> its main entry
     why_not: dict[At, str] = field(default_factory=dict)  # a subnet -> why it was left out
+    mapped: list[str] = field(default_factory=list)  # "name kind" of each platform subnet
 
 
 def build_vnets(estate: Estate, names: set[str], vetoes: Vetoes) -> Placed:
@@ -164,6 +166,32 @@ def _inside(network: IPNetwork, spaces: Sequence[IPNetwork]) -> bool:
     return any(s.first <= network.first and network.last <= s.last for s in spaces)
 
 
+def _kind(subnet: AzSubnet, main: Entry, placed: Placed) -> None:
+    """The subnet's kind (rule A24) from its name, its delegation or its Application Gateway;
+    the entry's comment says which, and ``placed.mapped`` lists it for the summary note."""
+    kind, why = kind_for_name(subnet.name), "its name"
+    if kind is SubnetKind.VPN_GATEWAY:
+        why = "its name; a VPN and an ExpressRoute gateway share it, so either kind fits"
+    for service in subnet.delegations:
+        if kind is None and kind_for_delegation(service) is not None:
+            kind, why = kind_for_delegation(service), f"its delegation to {service}"
+    if kind is None and subnet.app_gateway:
+        kind = SubnetKind.APPLICATION_GATEWAY
+        why = "its applicationGatewayIPConfigurations"
+    if kind is None:
+        return
+    main.data["kind"] = str(kind)
+    main.comments.append(f"kind {kind}: from {why}")
+    if kind is SubnetKind.APPLICATION_GATEWAY:
+        review(
+            main,
+            f"subnet {subnet.name} holds an Application Gateway (kind application-gateway): its "
+            "instances' IPs are not listed in ipConfigurations, so ipplan plans the v2 maximum "
+            "of 125; set instances and sku",
+        )
+    placed.mapped.append(f"{subnet.name} as {kind}")
+
+
 def _subnets(estate: Estate, placed: Placed, vi: int, vetoes: Vetoes) -> None:
     vnet, entry = estate.vnets[vi], placed.entries[vi]
     if not vnet.subnets:
@@ -220,12 +248,7 @@ def _subnets(estate: Estate, placed: Placed, vi: int, vetoes: Vetoes) -> None:
         placed.kept[vi, si] = main
         if subnet.delegations:
             main.comments.append(f"delegated to {', '.join(subnet.delegations)}")
-        if subnet.app_gateway:
-            review(
-                main,
-                f"subnet {subnet.name} holds an Application Gateway: its instances' IPs are "
-                "not listed in ipConfigurations; add them to used_ips",
-            )
+        _kind(subnet, main, placed)
         for k, prefix in enumerate(valid[1:], start=2):
             extra = Entry(
                 {"name": unique_name(f"{name}.prefix{k}", taken), "cidr": str(prefix)}, origin=si

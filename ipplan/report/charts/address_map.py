@@ -14,11 +14,15 @@ from ipplan.report.charts.style import (
     _DPI,
     BLOCK_COLORS,
     BLOCK_WORDS,
+    KIND_COLORS,
     _figure,
     _ip,
     _n,
     _text_px,
 )
+
+#: legend entries per row: origins and platform kinds may not fit on one
+_LEGEND_COLUMNS = 6
 
 
 def _callouts(
@@ -91,7 +95,7 @@ def _strip(
         ax.broken_barh(
             [(x, w)],
             (0, 1),
-            facecolors=BLOCK_COLORS[b.kind],
+            facecolors=KIND_COLORS[b.subnet_kind] if b.subnet_kind else BLOCK_COLORS[b.kind],
             edgecolors="#AAAAAA" if free else "black",
             linewidth=0.6,
         )
@@ -190,6 +194,8 @@ def address_map_figure(plan: Plan) -> Figure:
         heights.append(_strip_top(rows))
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, title_h, ticks_h, legend = 0.42, 0.3, 0.32, 0.75
+    kinds_shown = sorted({b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind})
+    legend += 0.25 * ((len(BLOCK_COLORS) + len(kinds_shown) - 1) // _LEGEND_COLUMNS)
     height = 0.45 + sum(title_h + unit * h + ticks_h for h in heights) + legend
     fig = _figure(width, height, layout=False)
     fig.suptitle(
@@ -219,11 +225,12 @@ def address_map_figure(plan: Plan) -> Figure:
         )
         for k in kinds
     ]
+    handles += [Patch(facecolor=KIND_COLORS[k], edgecolor="black", label=k) for k in kinds_shown]
     fig.legend(
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, 0.04 / height),
-        ncols=len(handles),
+        ncols=min(len(handles), _LEGEND_COLUMNS),
         frameon=False,
     )
     return fig

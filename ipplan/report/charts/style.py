@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipplan.core.capacity import Estimate
 from ipplan.core.forecast import CURRENT
-from ipplan.rules import Network, Severity
+from ipplan.rules import Network, Severity, SubnetKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,6 +53,23 @@ BLOCK_WORDS = {
     "allocated": "allocated by ipplan",
     "sized": "sized and allocated by ipplan",
     "free": "free",
+}
+
+#: platform subnets by kind (rule A24), in the address map and the utilization chart: light
+#: colours (Paul Tol's "light" scheme first) under black labels; a gateway subnet is one colour,
+#: whichever gateway it holds
+KIND_COLORS: dict[str, str] = {
+    SubnetKind.AZURE_FIREWALL.value: "#EE8866",
+    SubnetKind.AZURE_FIREWALL_MANAGEMENT.value: "#FFAABB",
+    SubnetKind.BASTION.value: "#77AADD",
+    SubnetKind.VPN_GATEWAY.value: "#99DDFF",
+    SubnetKind.EXPRESSROUTE_GATEWAY.value: "#99DDFF",
+    SubnetKind.ROUTE_SERVER.value: "#44BB99",
+    SubnetKind.APPLICATION_GATEWAY.value: "#BBCC33",
+    SubnetKind.APP_GATEWAY_FOR_CONTAINERS.value: "#AAAA00",
+    SubnetKind.API_SERVER.value: "#E5C494",
+    SubnetKind.PRIVATE_ENDPOINTS.value: "#C2A5CF",
+    SubnetKind.ACI.value: "#B2DF8A",
 }
 
 _DPI = 100

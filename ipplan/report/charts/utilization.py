@@ -13,6 +13,7 @@ from ipplan.report.charts.style import (
     _BOX,
     _DPI,
     ALERT,
+    KIND_COLORS,
     NOW_GREY,
     PEAK_GREY,
     WARN,
@@ -29,10 +30,12 @@ def utilization_figure(plan: Plan) -> Figure:
     for s in plan.subnets:
         by_vnet.setdefault(s.vnet, []).append(s)
     vnets = [v.name for v in plan.vnets if v.name in by_vnet]
-    labels = {id(s): f"{s.name}  {s.cidr}\n{s.role}, {s.origin}" for s in plan.subnets}
+    labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in plan.subnets}
     # laid out by hand in inches: a layout engine would double the rendering time
     left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
     row_h, title_h, gap, bottom, legend = 0.42, 0.3, 0.12, 0.55, 0.6
+    kinds = sorted({s.kind for s in plan.subnets if s.kind})
+    legend += 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
     width = 11.5
     height = 0.45 + sum(title_h + row_h * (len(by_vnet[v]) + 0.6) + gap for v in vnets)
     height += bottom + legend
@@ -87,6 +90,9 @@ def utilization_figure(plan: Plan) -> Figure:
                 fontweight="bold" if tag else "normal",
             )
         ax.set_yticks(list(ys), [labels[id(s)] for s in subnets], fontsize=8.5)
+        for label, s in zip(ax.get_yticklabels(), subnets, strict=True):
+            if s.kind:  # a platform subnet's label sits on its kind's colour (rule A24)
+                label.set_bbox({"facecolor": KIND_COLORS[s.kind], "edgecolor": "none", "pad": 1})
         ax.tick_params(axis="x", labelbottom=ax is axes[-1])
         ax.axvline(100, color="black", linewidth=1.2)
         ax.axvline(warn_at, color="black", linewidth=1, linestyle="--")
@@ -106,6 +112,7 @@ def utilization_figure(plan: Plan) -> Figure:
         Patch(color=NOW_GREY, label="now (today's nodes, other users)"),
         Patch(facecolor=PEAK_GREY, edgecolor="black", label="at peak (planned nodes + surge)"),
     ]
+    handles += [Patch(color=KIND_COLORS[k], label=k) for k in kinds]
     if "warn" in statuses:
         handles.append(Patch(facecolor=WARN, edgecolor="black", label=f"peak >= {warn_at}%"))
     if "full" in statuses:
