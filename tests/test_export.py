@@ -20,7 +20,6 @@ from ipplan.export import delegation_for, subnet_labels, terraform_files
 from ipplan.export.hcl import identifier, quote
 from ipplan.report.pack import write_csv
 from ipplan.scenario import load_scenario, parse_scenario
-from ipplan.scenario.types import SubnetSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "data").glob("*.yaml"))
@@ -80,7 +79,7 @@ def test_every_example_exports_one_resource_per_subnet_with_its_allocated_prefix
             for s in v.subnets
             if s.name == key.name
         )
-        service = delegation_for(tf._kind(spec))
+        service = delegation_for(spec.kind)
         if service is None:
             assert "delegation" not in body
         else:
@@ -133,24 +132,24 @@ def test_pod_subnet_ids_for_the_pod_subnet_model() -> None:
     }
 
 
-def test_a_subnet_kind_brings_its_delegation(monkeypatch: pytest.MonkeyPatch) -> None:
-    # scenario subnets carry no kind yet (issue 13 adds it): stand one in for the lookup
-    def kind(spec: SubnetSpec) -> str | None:
-        return "aci" if spec.name == "aks-nodes" else None
-
-    monkeypatch.setattr(tf, "_kind", kind)
-    files = terraform_files(build_plan(load_scenario(ROOT / "data" / "example.yaml")))
-    body = subnet_resources(files["network.tf"])["spoke_aks_nodes"]
-    assert body["delegation"] == [
+def test_a_subnet_kind_brings_its_delegation() -> None:
+    # hub-spoke: agc is Application Gateway for Containers and apiserver is API Server VNet
+    # Integration; rule A24's table delegates them, the firewall management subnet not at all
+    files = terraform_files(build_plan(load_scenario(ROOT / "data" / "hub-spoke.yaml")))
+    bodies = {k.split("_", 1)[1]: v for k, v in subnet_resources(files["network.tf"]).items()}
+    agc = next(v for k, v in bodies.items() if k.endswith("_agc"))
+    api = next(v for k, v in bodies.items() if k.endswith("_apiserver"))
+    assert agc["delegation"] == [
         {
-            "name": "containerGroups",
-            "service_delegation": [{"name": "Microsoft.ContainerInstance/containerGroups"}],
+            "name": "trafficControllers",
+            "service_delegation": [{"name": "Microsoft.ServiceNetworking/trafficControllers"}],
         }
     ]
-    assert delegation_for("app-gateway-for-containers") == (
-        "Microsoft.ServiceNetworking/trafficControllers"
-    )
-    assert delegation_for("api-server") == "Microsoft.ContainerService/managedClusters"
+    assert api["delegation"][0]["service_delegation"] == [
+        {"name": "Microsoft.ContainerService/managedClusters"}
+    ]
+    firewall = next(v for k, v in bodies.items() if "azurefirewallmanagementsubnet" in k)
+    assert "delegation" not in firewall
     if shutil.which("terraform"):
         _fmt_check(files)
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from ipplan.core.keys import Origin, SubnetKey
 from ipplan.core.plan import Plan, SubnetPlan
 from ipplan.export.hcl import Attr, Block, Comment, Obj, Raw, identifier, quote, render
-from ipplan.rules import DEFAULT_POD_CIDR, POD_CIDR_NETWORKS
+from ipplan.rules import DEFAULT_POD_CIDR, KIND_RULES, POD_CIDR_NETWORKS, SubnetKind
 from ipplan.scenario import SubnetSpec
 
 __all__ = ["TERRAFORM_FILES", "delegation_for", "subnet_labels", "terraform_files"]
@@ -35,27 +35,15 @@ __all__ = ["TERRAFORM_FILES", "delegation_for", "subnet_labels", "terraform_file
 #: the files ``terraform`` returns, in order
 TERRAFORM_FILES = ("network.tf", "outputs.tf", "variables.tf", "ipplan.auto.tfvars.json")
 
-#: subnet kind -> the service its subnet is delegated to (rule A24's table)
-_DELEGATIONS = {
-    "app-gateway-for-containers": "Microsoft.ServiceNetworking/trafficControllers",
-    "api-server": "Microsoft.ContainerService/managedClusters",
-    "aci": "Microsoft.ContainerInstance/containerGroups",
-}
 
+def delegation_for(kind: SubnetKind | None) -> str | None:
+    """The service a subnet of *kind* must be delegated to (rule A24), None for none: read from
+    the rulebook's kind table, the one home of each delegation.
 
-def delegation_for(kind: str | None) -> str | None:
-    """The service a subnet of *kind* must be delegated to (rule A24), None for none.
-
-    >>> delegation_for("aci"), delegation_for("bastion"), delegation_for(None)
-    ('Microsoft.ContainerInstance/containerGroups', None, None)
+    >>> delegation_for(SubnetKind("aci")), delegation_for(SubnetKind("bastion"))
+    ('Microsoft.ContainerInstance/containerGroups', None)
     """
-    return None if kind is None else _DELEGATIONS.get(kind)
-
-
-def _kind(spec: SubnetSpec) -> str | None:
-    """The subnet's kind (rule A24). Scenario subnets carry no kind yet: when ``SubnetSpec``
-    gains one, return ``spec.kind`` (its value) here and the delegations follow."""
-    return None
+    return None if kind is None else KIND_RULES[kind].delegation
 
 
 def subnet_labels(plan: Plan) -> dict[SubnetKey, str]:
@@ -173,7 +161,7 @@ def _network(plan: Plan, everything: bool) -> str:
             Attr("virtual_network_name", vnet_name),
             Attr("address_prefixes", _prefixes(subnet)),
         ]
-        service = delegation_for(_kind(specs[subnet.key]))
+        service = delegation_for(specs[subnet.key].kind)
         if service is not None:
             delegation = Block(
                 "delegation",
