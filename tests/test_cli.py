@@ -10,7 +10,17 @@ from typer.testing import CliRunner
 
 from ipplan.cli import ExitCode, app
 
-COMMANDS = ["compare", "plan", "validate", "schema", "check", "sweep", "import", "import azure"]
+COMMANDS = [
+    "compare",
+    "plan",
+    "validate",
+    "schema",
+    "check",
+    "sweep",
+    "import",
+    "import azure",
+    "explain",
+]
 
 
 def test_main_help_lists_every_command_on_one_full_line() -> None:
@@ -24,6 +34,7 @@ def test_main_help_lists_every_command_on_one_full_line() -> None:
         "schema",
         "check",
         "sweep",
+        "explain",
         "import",
     ]
     assert not any(line.endswith("...") for line in listed)  # typer cuts long first lines

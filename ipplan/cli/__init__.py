@@ -615,3 +615,6 @@ def sweep(
     )
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
     typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")
+
+
+from ipplan.cli import explain as _explain  # noqa: E402, F401  (registers ``ipplan explain``)

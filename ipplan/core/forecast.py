@@ -32,7 +32,9 @@ from ipplan.core.capacity import (
     Problem,
     Subnet,
     evaluate,
+    min_prefixlen,
     planning_nodes,
+    pod_cidr_min_prefixlen,
     vnet_private_ips,
 )
 from ipplan.core.keys import ResourceKind, Role, SubnetKey
@@ -40,7 +42,6 @@ from ipplan.rules import (
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
     KUBENET_RETIREMENT,
-    POD_CIDR_NODE_PREFIXLEN,
     POOL_MAX_NODES,
     VNET_MAX_IPS,
     Network,
@@ -397,10 +398,10 @@ def fix_for(series: Series) -> str:
     need = series.required[-1]
     kind = series.resource.kind
     if kind == "node-subnet" or kind == "pod-subnet":
-        host_bits = max((need + 4).bit_length(), 3)  # usable(p) = 2^(32-p) - 5 (rule A4)
-        return f"fix: a /{32 - host_bits} holds the {need:,} IPs needed at the horizon"
+        # the capacity model's own rule A4, never a second copy of its formula
+        return f"fix: a /{min_prefixlen(need)} holds the {need:,} IPs needed at the horizon"
     if kind == "pod-cidr":
-        prefixlen = POD_CIDR_NODE_PREFIXLEN - max(need - 1, 0).bit_length()
+        prefixlen = pod_cidr_min_prefixlen(need)
         return f"fix: a pod CIDR /{prefixlen} holds the {need:,} nodes needed at the horizon"
     if kind == "kubenet-routes":
         return "fix: move to azure-cni-overlay (no route table)"
