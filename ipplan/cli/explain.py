@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from ipplan.cli import app, user_errors
-from ipplan.core.explain import Explanation, Number
+from ipplan.core.explain import Explanation, show
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
 from ipplan.rules import Network
@@ -26,24 +26,6 @@ class ExplainFormat(StrEnum):
     MD = "md"
 
 
-def _fmt(value: Number) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-#: a unit for a count of one
-_SINGULAR = {"nodes": "node", "IPs": "IP", "routes": "route", "blocks": "block"}
-
-
-def _unit(unit: str, value: Number) -> str:
-    """`` 4 IPs``, `` 1 IP``: the unit after a number, singular for one."""
-    if not unit:
-        return ""
-    first, _, rest = unit.partition(" ")
-    if value == 1:
-        first = _SINGULAR.get(first, first)
-    return " " + " ".join(w for w in (first, rest) if w)
-
-
 def _head(e: Explanation) -> str:
     return f"{e.subject} under {e.model}, node counts of {e.month}"
 
@@ -54,10 +36,10 @@ def render_text(e: Explanation) -> str:
     for section in e.sections:
         lines += ["", f"{section.title}:"]
         for step in section.steps:
-            lines.append(f"  {step.what} = {_fmt(step.result)}{_unit(step.unit, step.result)}")
+            lines.append(f"  {step.what} = {step.shown}")
             lines.append(f"      formula: {step.formula}")
             if step.inputs:
-                values = "; ".join(f"{i.name} = {_fmt(i.value)}" for i in step.inputs)
+                values = "; ".join(f"{i.name} = {show(i.value)}" for i in step.inputs)
                 lines.append(f"      inputs: {values}")
             lines.append(f"      rule {step.rule}: {step.link}")
     return "\n".join(lines)
@@ -71,12 +53,11 @@ def render_markdown(e: Explanation, rules_href: str = "docs/rules.md") -> str:
         lines.append("| number | result | formula | inputs | rule |")
         lines.append("|---|--:|---|---|---|")
         for step in section.steps:
-            unit = _unit(step.unit, step.result)
-            values = "; ".join(f"{i.name} = {_fmt(i.value)}" for i in step.inputs)
+            values = "; ".join(f"{i.name} = {show(i.value)}" for i in step.inputs)
             anchor = f"{rules_href}#{step.rule.lower()}"
             cells = [
                 step.what,
-                f"{_fmt(step.result)}{unit}",
+                step.shown,
                 step.formula,
                 values,
                 f"[{step.rule}]({anchor})",

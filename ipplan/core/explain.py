@@ -42,7 +42,7 @@ from ipplan.rules import (
     Network,
 )
 
-__all__ = ["RULES_DOC", "Explanation", "Input", "Section", "Step", "explain"]
+__all__ = ["RULES_DOC", "Explanation", "Input", "Section", "Step", "explain", "show"]
 
 #: the project's rules document; a rule id A7 is its anchor ``#a7`` (rule A26)
 RULES_DOC = "docs/rules.md"
@@ -60,6 +60,25 @@ _RESOURCE_RULES: dict[ResourceKind, str] = {
     ResourceKind.POOL_NODES: "A10",
     ResourceKind.RETIREMENT: "A21",
 }
+
+
+#: a unit for a count of one
+_SINGULAR = {"nodes": "node", "IPs": "IP", "routes": "route", "blocks": "block"}
+
+
+def show(value: Number, unit: str = "") -> str:
+    """*value* for people, with thousands separators and its *unit*, singular for one.
+
+    >>> show(1019, "IPs"), show(1, "pods per node"), show("/26")
+    ('1,019 IPs', '1 pod per node', '/26')
+    """
+    text = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+    if not unit:
+        return text
+    first, _, rest = unit.partition(" ")
+    if value == 1:
+        first = _SINGULAR.get(first, first.removesuffix("s"))
+    return " ".join(w for w in (text, first, rest) if w)
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,15 @@ class Step:
     rule: str  # the rule id in docs/rules.md, e.g. "A4"
     result: Number
     unit: str = ""  # "IPs", "nodes", ... ("" for a prefix, a month or words)
+
+    @property
+    def shown(self) -> str:
+        """The result for people: ``1,019 IPs``, ``1 node``, ``/26``.
+
+        >>> Step("S", "S = min(k, N)", (), "A1", 1, "nodes").shown
+        '1 node'
+        """
+        return show(self.result, self.unit)
 
     @property
     def link(self) -> str:

@@ -91,3 +91,4 @@ class Scenario:
     external: tuple[ExternalRange, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     warnings: tuple[str, ...] = ()  # one line each, "{source}: {path}: ...", in file order
+    sha256: str = ""  # the file's SHA-256 (hex) when loaded from one: the pack's provenance
