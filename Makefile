@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test bench clean
+.PHONY: report test bench browser-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cidr.py
 	$(BIN)/python benchmarks/bench_sweep.py
+
+# not part of `make test`: prints the examples' summary.html in headless Chromium (PNG + PDF,
+# Letter and A4) and fails on a layout check (benchmarks/browser_check.py says which)
+browser-check: $(STAMP)
+	@command -v chromium >/dev/null && command -v pdfimages >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
+	$(BIN)/python benchmarks/browser_check.py
 
 clean:
 	rm -rf $(VENV) reports/*/
