@@ -240,22 +240,53 @@ def test_callouts_keep_order_and_do_not_overlap() -> None:
 
 def test_sweep_heatmap_masks_infeasible_cells() -> None:
     prefixes = {
-        "kubenet": np.array([[28, 27], [28, 27]]),
-        "azure-cni": np.array([[24, 23], [22, 21]]),
+        ("kubenet", "1"): np.array([[28, 27], [28, 27]]),
+        ("azure-cni", "1"): np.array([[24, 23], [22, 21]]),
     }
     feasible = {
-        "kubenet": np.ones((2, 2), bool),
-        "azure-cni": np.array([[True, True], [True, False]]),
+        ("kubenet", "1"): np.ones((2, 2), bool),
+        ("azure-cni", "1"): np.array([[True, True], [True, False]]),
     }
     fig = sweep_figure((10, 20), (30, 110), prefixes, feasible, "sweep")
     assert fig._suptitle.get_text() == "sweep"  # type: ignore[union-attr]
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == ["kubenet", "azure-cni"]
     assert panels[0].get_xlabel() == "nodes (planning count)"
+    assert panels[0].get_xscale() == "linear"
     assert panels[0].get_ylabel() == "max pods per node"
     # every feasible cell is labelled with its prefix; the masked one is not
     assert [t.get_text() for t in panels[1].texts] == ["/24", "/23", "/22"]
     assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sweep_heatmap_facets_surges_log_axis_and_a_colour_bar_that_fits() -> None:
+    nodes = tuple(range(1, 101))
+    grid = np.tile(np.arange(29, 29 - len(nodes), -1) // 4 + 20, (2, 1))
+    keys = [("azure-cni-overlay", "1"), ("azure-cni-overlay", "10%")]
+    fig = sweep_figure(
+        nodes,
+        (30, 110),
+        dict.fromkeys(keys, grid),
+        dict.fromkeys(keys, np.ones(grid.shape, bool)),
+        "sweep",
+    )
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "azure-cni-overlay, surge 1",
+        "azure-cni-overlay, surge 10%",
+    ]
+    # 1 to 100 nodes span two decades: a log axis, so the small counts are not squashed
+    assert panels[0].get_xscale() == "log"
+    assert panels[0].get_xlabel() == "nodes (planning count, log scale)"
+    # the colour bar lies under the panels and its label stays on the figure
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the layout engine places the colour bar while drawing
+    renderer = canvas.get_renderer()
+    bar = next(ax for ax in fig.axes if not ax.get_title(loc="left") and ax.get_xlabel())
+    label = bar.xaxis.label.get_window_extent(renderer)
+    assert _inside(label, fig.bbox)
+    # the infeasible hatch is no colour of the prefix scale
+    assert panels[0].patches[0].get_hatch() == "///"
 
 
 def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:

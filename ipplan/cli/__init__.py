@@ -559,6 +559,16 @@ def sweep(
     subnet: str | None = typer.Option(
         None, help="A node subnet, e.g. 10.240.0.0/21: adds max nodes in it and whether it fits."
     ),
+    pods_in_use: int | None = typer.Option(
+        None,
+        min=1,
+        help="Pods expected per node (dynamic pod subnet batches); default max pods. At most "
+        "the smallest --max-pods, as compare requires.",
+    ),
+    os_name: OS = typer.Option(OS.LINUX, "--os", help="linux or windows (kubenet: Linux only)."),
+    dataplane: Dataplane = typer.Option(
+        Dataplane.AZURE, help="azure or cilium (Linux only; not on kubenet)."
+    ),
     out: Path = typer.Option(
         Path("sweep.csv"), "--out", help="The CSV; the heatmap goes beside it as .png."
     ),
@@ -587,7 +597,16 @@ def sweep(
         surges=parse_surges(max_surge),
         networks=tuple(dict.fromkeys(n for part in network.split(",") for n in _networks(part))),
         subnet_prefixlen=_option_prefixlen("--subnet", subnet),
+        pods_in_use=pods_in_use,
+        os=os_name,
+        dataplane=dataplane,
     )
+    if pods_in_use is not None and pods_in_use > min(spec.max_pods):
+        # rule A23: what compare (and a scenario file) rejects, the sweep rejects too
+        raise ScenarioError(
+            f"--pods-in-use: {pods_in_use} is above --max-pods {min(spec.max_pods)}: a node "
+            "cannot run more pods than its max pods; lower --pods-in-use or raise --max-pods"
+        )
     if spec.rows > MAX_ROWS:
         raise ScenarioError(
             f"the sweep has {spec.rows:,} rows, above {MAX_ROWS:,}: "
@@ -607,14 +626,20 @@ def sweep(
     picture = out.with_suffix(".png")
     from ipplan.report.chart import png, sweep_figure
 
-    title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
-        f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
-    )
+    what = [f"surge {heat.surges[0]}" if len(heat.surges) == 1 else "one panel per surge"]
+    what += [str(spec.os)] if spec.os is not OS.LINUX else []
+    what += [f"dataplane {spec.dataplane}"] if spec.dataplane is not Dataplane.AZURE else []
+    what += [f"{spec.pods_in_use} pods in use"] if spec.pods_in_use is not None else []
+    what += [f"in a /{spec.subnet_prefixlen}"] if spec.subnet_prefixlen is not None else []
+    title = f"Smallest node subnet by nodes and max pods ({'; '.join(what)})"
     picture.write_bytes(
         png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
     )
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
     typer.echo(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}")
+    for net in spec.networks:
+        for why in spec.blocked(net):
+            typer.echo(f"note: {net}: {why} (every row of it is infeasible)")
 
 
 from ipplan.cli import explain as _explain  # noqa: E402, F401  (registers ``ipplan explain``)
