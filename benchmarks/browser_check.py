@@ -71,7 +71,8 @@ class _Page(html.parser.HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.images: list[tuple[str, str]] = []  # (figure id, alt)
+        self.images: list[tuple[str, str]] = []  # (figure id, alt): one per chart
+        self.slices: list[int] = []  # per chart, its <img> elements (a sliced chart has several)
         self.captions: list[str] = []
         self.numeric_cells = 0
         self.numeric_left = 0
@@ -85,8 +86,14 @@ class _Page(html.parser.HTMLParser):
         a = dict(attrs)
         if tag == "figure":
             self._figure = a.get("id") or ""
-        elif tag == "img":
-            self.images.append((self._figure, a.get("alt") or ""))
+            self.images.append((self._figure, ""))
+            self.slices.append(0)
+        elif tag == "div" and a.get("role") == "img":
+            self.images[-1] = (self._figure, a.get("aria-label") or "")
+        elif tag == "img" and self._figure:
+            self.slices[-1] += 1
+            if a.get("alt"):
+                self.images[-1] = (self._figure, a.get("alt") or "")
         elif tag in ("figcaption", "td") or (tag == "p" and a.get("class") == "provenance"):
             self._in = "provenance" if tag == "p" else tag
             self._td_class = a.get("class") or ""
@@ -106,6 +113,8 @@ class _Page(html.parser.HTMLParser):
                 self.numeric_left += self._td_class != "n"
         elif tag == "p" and self._in == "provenance":
             self.provenance = text
+        if tag == "figure":
+            self._figure = ""
         if tag in ("figcaption", "td", "p"):
             self._in = None
 
@@ -149,26 +158,32 @@ def check_pdf(pdf: Path, page: _Page, label: str) -> list[str]:
         problems.append(f"{label}: pages are portrait ({width_in:.2f} x {height_in:.2f} in)")
     content_in = width_in - MARGIN_IN
     images = _images(pdf)
-    names = [name for name, _ in page.images]
-    if len(images) != len(names):
+    if len(images) != sum(page.slices):
         problems.append(
-            f"{label}: {len(names)} charts but {len(images)} image placements in the PDF "
-            "(a chart split across pages, or missing)"
+            f"{label}: {sum(page.slices)} chart images (slices included) but {len(images)} "
+            "placements in the PDF (one split across pages, or missing)"
         )
-    charts = zip(page.images, page.captions, images, strict=False)  # counts checked above
-    for (name, _), caption, (number, px, _, ppi) in charts:
-        shown_in = px / ppi
-        if shown_in > content_in + 0.05:
-            problems.append(f"{label}: {name} is {shown_in:.2f} in wide, the page {content_in:.2f}")
-        smallest_pt = 8 * CHART_DPI / ppi
-        if smallest_pt < 7.95:
-            problems.append(
-                f"{label}: {name} prints at {ppi:.0f} ppi: its 8 pt text prints at "
-                f"{smallest_pt:.1f} pt (drawn {px / CHART_DPI:.2f} in wide, shown {shown_in:.2f})"
-            )
+    start = 0
+    for (name, _), caption, count in zip(page.images, page.captions, page.slices, strict=True):
+        placed = images[start : start + count]
+        start += count
+        for number, px, _, ppi in placed:
+            shown_in = px / ppi
+            if shown_in > content_in + 0.05:
+                problems.append(
+                    f"{label}: {name} is {shown_in:.2f} in wide, the page {content_in:.2f}"
+                )
+            smallest_pt = 8 * CHART_DPI / ppi
+            if smallest_pt < 7.95:
+                problems.append(
+                    f"{label}: {name} prints at {ppi:.0f} ppi on page {number}: its 8 pt text "
+                    f"prints at {smallest_pt:.1f} pt (drawn {px / CHART_DPI:.2f} in wide, shown "
+                    f"{shown_in:.2f})"
+                )
+        # the caption follows the chart's last slice, on its page
         words = " ".join(caption.split())[:60]
-        if words not in _text(pdf, number):
-            problems.append(f"{label}: the caption of {name} is not on its page ({number})")
+        if placed and words not in _text(pdf, placed[-1][0]):
+            problems.append(f"{label}: the caption of {name} is not on its page ({placed[-1][0]})")
     print(
         f"  {label}: {pages} pages, {width_in:.2f} x {height_in:.2f} in; charts on pages "
         f"{[i[0] for i in images]} at {[round(i[3]) for i in images]} ppi"
@@ -200,7 +215,7 @@ def main() -> int:
             )
         if not re.search(r"Input: \S+, SHA-256 [0-9a-f]{64}; made by ipplan \S+", page.provenance):
             problems.append(f"{scenario.stem}: no provenance line ({page.provenance!r})")
-        a4 = folder / "summary-a4.html"
+        a4 = OUT / f"{scenario.stem}-a4.html"  # beside the pack: the report folder is ipplan's
         a4.write_text(source.replace("</head>", A4_CSS, 1), encoding="utf-8")
         shot = OUT / f"{scenario.stem}-screen.png"
         run_chromium("--window-size=1280,6000", f"--screenshot={shot}", summary.as_uri())

@@ -390,3 +390,18 @@ def test_forecast_short_now_panel_keeps_capacity_and_warn_lines_apart() -> None:
         capacity, warn = (line.get_ydata()[0] for line in ax.get_lines()[1:3])
         y0, y1 = (ax.transData.transform((0, v))[1] for v in (warn, capacity))
         assert y1 - y0 >= 4  # pixels: two lines, not one smudge at the bottom
+
+
+def test_band_cuts_end_at_the_figure_height(example: Plan) -> None:
+    # the summary slices comparison.png and forecast.png per cluster at these cuts: they must
+    # be the figures' own layout (one height, one band per cluster)
+    from ipplan.report.charts.comparison import comparison_bands
+    from ipplan.report.charts.forecast import forecast_bands
+
+    for bands, fig in (
+        (comparison_bands(example), comparison_figure(example)),
+        (forecast_bands(example), forecast_figure(example)),
+    ):
+        assert len(bands) == len(example.clusters) + 1
+        assert bands[0] == 0 and bands[-1] == pytest.approx(fig.get_figheight())
+        assert list(bands) == sorted(bands)

@@ -278,3 +278,21 @@ def test_growing_a_subnet_says_whether_it_can_grow_in_place() -> None:
     # the fix is to ask for the larger prefix
     text = summary_markdown(build_plan(load_scenario(data / "enterprise.yaml")), [])
     assert "now /26: ipplan allocates it: ask for a /25 (prefix)" in text
+
+
+def test_html_slices_a_tall_chart_per_cluster_for_print() -> None:
+    estate = build_plan(load_scenario(Path("data/enterprise.yaml")))
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1000).to_bytes(4, "big")
+    png += (1257).to_bytes(4, "big") + b"rest"
+    page = summary_html(estate, {"comparison.png": png})
+    figure = page.split('<figure id="comparison.png" class="sliced">', 1)[1].split("</figure>")[0]
+    # three clusters, three slices of the one image, each kept whole on paper; the alt text
+    # is on the group, the slices are decoration
+    assert figure.count('<div class="slice"') == 3
+    assert figure.count('<img alt=""') == 3
+    assert '<div role="img" aria-label="Bar charts per cluster of VNet IPs' in figure
+    assert figure.endswith(
+        "<figcaption>Every network model side by side per cluster: VNet IPs, "
+        "smallest node subnet, and room to grow (the nodes the cluster "
+        "reaches before its first limit binds).</figcaption>"
+    )

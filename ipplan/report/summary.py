@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -28,6 +29,8 @@ from ipplan.core.capacity import comparison
 from ipplan.core.explain import explain, show
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.plan import Plan
+from ipplan.report.charts.comparison import comparison_bands
+from ipplan.report.charts.forecast import forecast_bands
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
@@ -49,6 +52,12 @@ CHART_CAPTIONS = {
 }
 
 
+#: the charts drawn one band per cluster, and where they may be cut: on paper each band is
+#: a slice of its own, kept whole, so a tall chart prints at full size over several pages
+#: (its 8 pt text stays 8 pt) instead of shrinking onto one
+_CUTS = {"comparison.png": comparison_bands, "forecast.png": forecast_bands}
+
+
 @dataclass(frozen=True)
 class _Block:
     kind: str  # "h1", "h2", "h3", "p", "ul", "table", "figure", "details"
@@ -57,6 +66,7 @@ class _Block:
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     children: tuple[_Block, ...] = ()  # a details block's contents
+    cuts: tuple[float, ...] = ()  # a figure's cluster bands, in inches from its top
 
 
 def _p(text: str) -> _Block:
@@ -432,7 +442,12 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         for name in CHART_CAPTIONS:
             if name in charts:
                 blocks.append(
-                    _Block("figure", name, items=(CHART_CAPTIONS[name], _alt(plan, name)))
+                    _Block(
+                        "figure",
+                        name,
+                        items=(CHART_CAPTIONS[name], _alt(plan, name)),
+                        cuts=_CUTS[name](plan) if name in _CUTS else (),
+                    )
                 )
     # warnings and infeasibilities
     blocks.append(_Block("h2", "Problems, warnings and fixes"))
@@ -564,6 +579,8 @@ th { background: #f0f0f0; }
 figure { margin: 0.5em 0 1.5em; width: 100%; }
 figure img { display: block; width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: 0.95em; margin-top: 0.3em; color: #333; }
+.slice { overflow: hidden; width: 100%; }
+.slice img { display: block; width: 100%; height: auto; border: none; }
 details { margin: 0.4em 0; } summary { cursor: pointer; font-weight: 600; }
 .provenance { font-size: 0.85em; color: #555; word-break: break-all; }
 li { margin: 0.2em 0; }
@@ -572,6 +589,10 @@ li { margin: 0.2em 0; }
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   figure { break-inside: avoid; page-break-inside: avoid; margin: 0 0 6mm; }
+  figure.sliced { break-inside: auto; page-break-inside: auto; }
+  .slice { break-inside: avoid; page-break-inside: avoid; }
+  .slice img { max-height: none; width: 100%; }
+  figure.sliced figcaption { break-before: avoid; page-break-before: avoid; }
   figure img { max-width: 100%; max-height: 170mm; width: auto; border: none; }
   tr, li { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
@@ -620,13 +641,33 @@ def _html(blocks: Sequence[_Block], charts: Mapping[str, bytes]) -> list[str]:
             out.append(f"<details><summary>{_inline(b.text)}</summary>\n{inner}\n</details>")
         elif b.kind == "figure":
             caption, alt = b.items
-            data = base64.b64encode(charts[b.text]).decode("ascii")
-            out.append(
-                f'<figure id="{html.escape(b.text)}"><img alt="{html.escape(alt)}" '
-                f'src="data:image/png;base64,{data}">'
-                f"<figcaption>{_inline(caption)}</figcaption></figure>"
-            )
+            out.append(_figure_html(b.text, charts[b.text], caption, alt, b.cuts))
     return out
+
+
+def _figure_html(name: str, data: bytes, caption: str, alt: str, cuts: Sequence[float]) -> str:
+    """A chart and its caption; a chart with cluster bands is stacked from slices of the one
+    image (each slice an <img> of the whole PNG, shifted up), which a printer keeps whole."""
+    src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    caption_html = f"<figcaption>{_inline(caption)}</figcaption>"
+    if len(cuts) <= 2 or data[12:16] != b"IHDR":
+        body = f'<img alt="{html.escape(alt)}" src="{src}">'
+        return f'<figure id="{html.escape(name)}">{body}{caption_html}</figure>'
+    width_px, height_px = struct.unpack(">II", data[16:24])
+    scale = height_px / cuts[-1]  # pixels per inch of the drawn figure
+    slices = []
+    for top, bottom in zip(cuts, cuts[1:], strict=False):
+        y0, y1 = round(top * scale), round(bottom * scale)
+        shift = 100 * y0 / width_px  # a margin in % is a share of the width
+        slices.append(
+            f'<div class="slice" style="aspect-ratio: {width_px} / {y1 - y0}">'
+            f'<img alt="" src="{src}" style="margin-top: -{shift:.4f}%"></div>'
+        )
+    return (
+        f'<figure id="{html.escape(name)}" class="sliced">'
+        f'<div role="img" aria-label="{html.escape(alt)}">{"".join(slices)}</div>'
+        f"{caption_html}</figure>"
+    )
 
 
 def summary_html(plan: Plan, charts: Mapping[str, bytes]) -> str:

@@ -24,6 +24,21 @@ from ipplan.report.charts.style import (
     problem_rules,
 )
 
+#: a cluster's band, in inches: its heading, the axes' titles, the bars, the x labels
+_HEADER, _TITLE, _BOTTOM = 0.32, 0.42, 0.8
+
+
+def _band(models: int) -> float:
+    return _HEADER + _TITLE + 0.5 * models + _BOTTOM
+
+
+def comparison_bands(plan: Plan) -> tuple[float, ...]:
+    """Where comparison.png may be cut between clusters, in inches from its top (0 first, the
+    height last), so a page can print it a cluster at a time at full size (issue 15)."""
+    band = _band(sum(1 for n in plan.scenario.planning.compare if n in plan.comparisons))
+    count = len(plan.clusters)
+    return (0.0, *(0.45 + band * i for i in range(1, count)), 0.45 + band * count)
+
 
 def comparison_figure(plan: Plan) -> Figure:
     """Per cluster, every compared model side by side: VNet IPs, smallest node subnet, room to
@@ -54,9 +69,9 @@ def comparison_figure(plan: Plan) -> Figure:
         / _DPI
         + 0.2
     )
-    header, title, bottom, gap = 0.32, 0.42, 0.8, 0.3
+    header, title, gap = _HEADER, _TITLE, 0.3
     plot_h = 0.5 * len(networks)
-    band = header + title + plot_h + bottom
+    band = _band(len(networks))
     width, height = CHART_WIDTH_IN, 0.45 + band * len(clusters)
     fig = _figure(width, height, layout=False)
     fig.suptitle(

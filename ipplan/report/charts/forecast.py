@@ -216,8 +216,38 @@ def _NONE() -> Any:
     return NullFormatter()
 
 
-#: a forecast panel's height, in inches
+#: a forecast panel's height, in inches, and a cluster's band around it
 _PANEL_H = 1.6
+_TITLE_H, _LABEL_H, _BOTTOM_H = 0.3, 0.55, 0.85
+_BAND = _TITLE_H + _LABEL_H + _PANEL_H + _BOTTOM_H
+
+
+def _legend_rows(models: int) -> int:
+    return -(-(models + 3) // 5)
+
+
+def _height(clusters: int, models: int) -> float:
+    return 0.45 + _BAND * clusters + 0.2 + 0.22 * _legend_rows(models)
+
+
+def _models(plan: Plan) -> list[str]:
+    """The columns: the compared models, then any cluster's own model not among them."""
+    models = [m for m in plan.forecast.models if m != CURRENT]
+    return models + [c.network.value for c in plan.clusters if c.network.value not in models]
+
+
+def forecast_bands(plan: Plan) -> tuple[float, ...]:
+    """Where forecast.png may be cut between clusters, in inches from its top (0 first, the
+    height last; the legend stays with the last cluster), so a page prints it a cluster at a
+    time at full size (issue 15)."""
+    count = len(plan.clusters)
+    return (
+        0.0,
+        *(0.45 + _BAND * i for i in range(1, count)),
+        _height(count, len(_models(plan))),
+    )
+
+
 #: the narrowest forecast panel, in inches: room for two year labels
 _MIN_PANEL_W = 1.2
 
@@ -231,8 +261,7 @@ def forecast_figure(plan: Plan) -> Figure:
     Laid out by hand in inches (no layout engine: it would double the rendering time).
     """
     forecast = plan.forecast
-    models = [m for m in forecast.models if m != CURRENT]
-    models += [c.network.value for c in plan.clusters if c.network.value not in models]
+    models = _models(plan)
     panels = []
     for cluster in plan.clusters:
         for model in models:
@@ -246,14 +275,13 @@ def forecast_figure(plan: Plan) -> Figure:
         int(max(b.capacity, *b.required) * 1.22) for _, _, _, _, b in panels if b and b.capacity
     ]
     left = _text_px(_n(max(tops, default=0)), 8) / _DPI + 0.16  # the y tick labels
-    title_h, panel_h, bottom_h, label_h, gap = 0.3, _PANEL_H, 0.85, 0.55, 0.14
-    band = title_h + label_h + panel_h + bottom_h
-    legend_rows = -(-(len(models) + 3) // 5)
+    title_h, panel_h, label_h, gap = _TITLE_H, _PANEL_H, _LABEL_H, 0.14
+    band = _BAND
     # each panel keeps at least _MIN_PANEL_W inches, however wide its tick labels (a pool
     # growing 1000% a month needs 27-digit ones): the figure widens instead
     n = len(models)
     width = max(CHART_WIDTH_IN, 0.45 + n * (left + _MIN_PANEL_W) + (n - 1) * gap)
-    height = 0.45 + band * len(plan.clusters) + 0.2 + 0.22 * legend_rows
+    height = _height(len(plan.clusters), len(models))
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: the first resource to run out, per cluster and model, "
