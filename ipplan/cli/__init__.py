@@ -371,13 +371,15 @@ def plan(
 
 def _runway(result: Plan) -> str:
     """``runway (model): <first resource> runs out YYYY-MM (N months)``, from the forecast."""
+    from ipplan.core.explain import show
+
     f = result.forecast
     models = "each cluster on its own model" if f.current == "current" else f.current
     first = f.first_to_run_out(f.current)
     if first is None or first.exhaustion_month is None:
         return f"runway ({models}): nothing runs out before {f.months[-1]}"
     m = first.exhaustion_month
-    return f"runway ({models}): {first.resource.label} runs out {f.months[m]} ({m} months)"
+    return f"runway ({models}): {first.resource.label} runs out {f.months[m]} ({show(m, 'months')})"
 
 
 import_app = typer.Typer(
@@ -522,6 +524,7 @@ def check(
     Exit 0 when every resource of SCENARIO's own models lasts at least --min-runway-months and
     nothing is infeasible; otherwise print each shortfall on one line and exit 1.
     """
+    from ipplan.core.explain import show
     from ipplan.core.forecast import shortfalls
     from ipplan.core.plan import build_plan
     from ipplan.scenario import load_scenario
@@ -540,7 +543,7 @@ def check(
     else:
         month = forecast.months[first.exhaustion_month]
         then = f"first to run out: {first.resource.label} in {month}"
-    typer.echo(f"ok: every resource lasts {min_runway_months} months or more; {then}")
+    typer.echo(f"ok: every resource lasts {show(min_runway_months, 'months')} or more; {then}")
 
 
 @app.command()

@@ -513,7 +513,7 @@ def _forecast_section(
         else:
             if s.resource.kind is not ResourceKind.RETIREMENT:
                 inputs.append(Input(f"required {months[m]}", s.required[m]))
-            result = f"runs out {months[m]} ({m} months of runway)"
+            result = f"runs out {months[m]} ({show(m, 'months')} of runway)"
         if s.warn_month is not None:
             inputs.append(Input("warns from", months[s.warn_month]))
         inputs += growth

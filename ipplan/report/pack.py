@@ -416,10 +416,16 @@ def _check_replaceable(folder: Path) -> None:
     known = report_files()
     foreign = sorted(p.name for p in folder.iterdir() if p.name not in known)
     if foreign:
+        others = len(foreign) - 1
+        what = (
+            f"{foreign[0]!r}, which is not"
+            if not others
+            else f"{foreign[0]!r} and {others} other {'file' if others == 1 else 'files'}, which "
+            "are not"
+        )
         raise OutputError(
-            f"{folder}: holds {foreign[0]!r} and {len(foreign) - 1} other file(s) that are not "
-            "part of an ipplan report, and the report replaces the folder; give --out a new "
-            "folder"
+            f"{folder}: holds {what} part of an ipplan report, and the report replaces the "
+            "folder; give --out a new folder"
         )
 
 

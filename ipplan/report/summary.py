@@ -114,7 +114,7 @@ def _scenario_lines(plan: Plan) -> list[str]:
             else "no cluster"
         )
         + ".",
-        f"Forecast {f.months[0]} to {f.months[-1]} ({len(f.months) - 1} months, "
+        f"Forecast {f.months[0]} to {f.months[-1]} ({show(len(f.months) - 1, 'months')}, "
         f"{_count(growth, 'growing pool')}); models compared: "
         f"{', '.join(str(n) for n in sc.planning.compare)}; headroom "
         f"{sc.planning.headroom_pct}%, warn at {sc.planning.warn_at_pct}%.",
@@ -133,7 +133,8 @@ def _verdict(plan: Plan) -> str:
     if v.first is not None:
         return (
             f"**Verdict: fits today; the first resource runs out in {v.month}** "
-            f"({v.first.resource.label}, {v.first.exhaustion_month} months of runway)."
+            f"({v.first.resource.label}, "
+            f"{show(v.first.exhaustion_month or 0, 'months')} of runway)."
         )
     return f"**Verdict: fits today and nothing runs out before {f.months[-1]}.**"
 
@@ -152,7 +153,7 @@ def _lasts(f: Forecast, binding: Series | None) -> str:
     if binding.exhaustion_month is not None:
         return (
             f"with today's sizes its {where} runs out in {f.months[binding.exhaustion_month]} "
-            f"({binding.exhaustion_month} months)"
+            f"({show(binding.exhaustion_month, 'months')})"
         )
     end = binding.utilization_pct(len(f.months) - 1)
     return f"with today's sizes it lasts past {f.months[-1]} (tightest: {where}, {end}% used)"
@@ -420,7 +421,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     s.required[-1],
                     "-" if s.warn_month is None else f.months[s.warn_month],
                     _month(f, s.exhaustion_month),
-                    "-" if s.exhaustion_month is None else f"{s.exhaustion_month} months",
+                    "-" if s.exhaustion_month is None else show(s.exhaustion_month, "months"),
                 )
                 for s in own
             ],
