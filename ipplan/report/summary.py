@@ -605,8 +605,13 @@ li { margin: 0.2em 0; }
 _NUMBER = re.compile(r"^(-|[<>]?[-+]?/?\d[\d,]*(\.\d+)?%?( [A-Za-z]+)?)$")
 
 
+_CODE = re.compile(r"`([^`]+)`")
+
+
 def _inline(text: str) -> str:
-    return _BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False))
+    """Markdown's **bold** and `code` as HTML."""
+    escaped = html.escape(text, quote=False)
+    return _CODE.sub(r"<code>\1</code>", _BOLD.sub(r"<strong>\1</strong>", escaped))
 
 
 def _numeric_columns(b: _Block) -> list[bool]:
