@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,11 @@ def test_os_and_dataplane_rule_models_out_as_compare_does() -> None:
         "the pool runs Windows, which kubenet does not support; use azure-cni-overlay",
     )
     assert spec.blocked(Network.OVERLAY) == ()
+    assert spec.warnings(Network.OVERLAY) == ()  # max pods 30: no Windows warning
+    wide = replace(spec, max_pods=(30, 250))
+    assert wide.warnings(Network.OVERLAY) == (
+        "the pool: Windows with max_pods of 250, above the 110 recommended; set max_pods: 110",
+    )
     heat = run_sweep(spec, lambda _: None)
     assert heat.feasible["kubenet", "1"].tolist() == [[False]]
     assert heat.feasible["azure-cni-overlay", "1"].tolist() == [[True]]

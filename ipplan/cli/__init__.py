@@ -643,6 +643,8 @@ def sweep(
     for net in spec.networks:
         for why in spec.blocked(net):
             typer.echo(f"note: {net}: {why} (every row of it is infeasible)")
+        for why in spec.warnings(net):
+            typer.echo(f"warning: {net}: {why}")
 
 
 from ipplan.cli import explain as _explain  # noqa: E402, F401  (registers ``ipplan explain``)

@@ -127,6 +127,14 @@ class SweepSpec:
         """Why *network* cannot run this sweep's pool at all (its OS or dataplane), from the
         rulebook's own pool and cluster checks; () when it can. Those checks do not depend on
         the node count or max pods, so one neutral pool stands for every row."""
+        return self._said(network, Severity.ERROR, MIN_PODS_PER_POOL)
+
+    def warnings(self, network: Network) -> tuple[str, ...]:
+        """The rulebook's warnings for this sweep's pool at its largest max pods (a Windows
+        pool above 110, say), as ``compare`` gives them."""
+        return self._said(network, Severity.WARNING, max(self.max_pods, default=MIN_MAX_PODS))
+
+    def _said(self, network: Network, severity: Severity, max_pods: int) -> tuple[str, ...]:
         found = pool_violations(
             "the pool",
             network=network,
@@ -134,7 +142,7 @@ class SweepSpec:
             os=self.os,
             nodes=10,
             max_nodes=None,
-            max_pods=MIN_PODS_PER_POOL,
+            max_pods=max_pods,
             max_pods_given=True,
             pods_in_use=None,
             surge_nodes=0,
@@ -151,7 +159,7 @@ class SweepSpec:
         return tuple(
             f"{v.message}; {v.fix}"
             for v in found
-            if v.severity is Severity.ERROR and v.field in ("os", "dataplane")
+            if v.severity is severity and (v.field in ("os", "dataplane") or v.rule == "A2")
         )
 
     @property
