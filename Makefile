@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test bench fuzz clean
+.PHONY: report test bench fuzz browser-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cidr.py
 	$(BIN)/python benchmarks/bench_sweep.py
+
+# not part of `make test`: prints the examples' summary.html in headless Chromium (PNG + PDF,
+# Letter and A4) and fails on a layout check (benchmarks/browser_check.py says which)
+browser-check: $(STAMP)
+	@command -v chromium >/dev/null && command -v pdfimages >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
+	$(BIN)/python benchmarks/browser_check.py
 
 clean:
 	rm -rf $(VENV) reports/*/

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ipplan.core.capacity import Growth
 from ipplan.core.plan import Plan, build_plan
@@ -22,6 +23,7 @@ from ipplan.report.chart import (
     sweep_figure,
     utilization_figure,
 )
+from ipplan.report.charts.style import CHART_WIDTH_IN
 from ipplan.scenario import load_scenario
 from review_scenarios import big, small
 
@@ -95,7 +97,7 @@ def test_comparison(plan: Plan) -> None:
         "smallest node subnet",
         "room to grow",
     ]
-    assert vnet.get_xlabel() == "VNet private IPs consumed at peak (IPs)"
+    assert vnet.get_xlabel() == "VNet private IPs consumed\nat peak (IPs)"
     assert [t.get_text() for t in vnet.get_yticklabels()] == [
         "kubenet",
         "azure-cni\nINFEASIBLE: node subnet too small (A3)",
@@ -146,12 +148,12 @@ def test_forecast(pinned: Plan) -> None:
     assert titles == [
         "kubenet\n",
         "azure-cni\nINFEASIBLE now (A3)",
-        "azure-cni-overlay  (current)\n",
-        "azure-cni-pod-subnet\n",
-        "azure-cni-pod-subnet-static\n",
+        "azure-cni-overlay\ncurrent",
+        "azure-cni-pod-\nsubnet\n",
+        "azure-cni-pod-\nsubnet-static\n",
     ]
     assert [ax.get_xlabel() for ax in fig.axes] == [
-        "kubenet support (retires 2028-03-31) (months)\nprod-aks",
+        "kubenet support (retires\n2028-03-31) (months)\nprod-aks",
         "node subnet (IPs)\nspoke-prod/aks-nodes",
         "node subnet (IPs)\nspoke-prod/aks-nodes",
         "pod subnet (IPs)\nspoke-prod/aks-pods",
@@ -168,7 +170,8 @@ def test_forecast(pinned: Plan) -> None:
         "capacity 251",
         "lasts: 73.7% used\nin 2030-01",
     ]
-    assert [t.get_text() for t in fig.axes[4].texts] == ["capacity 8,160", "runs out\n2028-07"]
+    # the required line crosses its capacity mid-panel: the number alone fits clear of it
+    assert [t.get_text() for t in fig.axes[4].texts] == ["8,160", "runs out\n2028-07"]
     assert [t.get_text() for t in fig.legends[0].get_texts()][-3:] == [
         "capacity",
         "warn level 80%",
@@ -183,12 +186,12 @@ def test_forecast_one_row_per_cluster_own_model_marked(estate: Plan) -> None:
         "cluster legacy (today kubenet)",
         "cluster data (today azure-cni)",
     ]
-    titles = [ax.get_title(loc="left").split("\n")[0] for ax in fig.axes]
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert len(titles) == 3 * 5
-    assert [t for t in titles if "(current)" in t] == [
-        "azure-cni-pod-subnet  (current)",
-        "kubenet  (current)",
-        "azure-cni  (current)",
+    assert [t for t in titles if t.endswith("\ncurrent")] == [
+        "azure-cni-pod-\nsubnet\ncurrent",
+        "kubenet\ncurrent",
+        "azure-cni\ncurrent",
     ]
     # every panel of a row shares the row's vertical position; rows go down the page
     bottoms = [round(ax.get_position().y0, 4) for ax in fig.axes]
@@ -237,22 +240,53 @@ def test_callouts_keep_order_and_do_not_overlap() -> None:
 
 def test_sweep_heatmap_masks_infeasible_cells() -> None:
     prefixes = {
-        "kubenet": np.array([[28, 27], [28, 27]]),
-        "azure-cni": np.array([[24, 23], [22, 21]]),
+        ("kubenet", "1"): np.array([[28, 27], [28, 27]]),
+        ("azure-cni", "1"): np.array([[24, 23], [22, 21]]),
     }
     feasible = {
-        "kubenet": np.ones((2, 2), bool),
-        "azure-cni": np.array([[True, True], [True, False]]),
+        ("kubenet", "1"): np.ones((2, 2), bool),
+        ("azure-cni", "1"): np.array([[True, True], [True, False]]),
     }
     fig = sweep_figure((10, 20), (30, 110), prefixes, feasible, "sweep")
     assert fig._suptitle.get_text() == "sweep"  # type: ignore[union-attr]
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == ["kubenet", "azure-cni"]
     assert panels[0].get_xlabel() == "nodes (planning count)"
+    assert panels[0].get_xscale() == "linear"
     assert panels[0].get_ylabel() == "max pods per node"
     # every feasible cell is labelled with its prefix; the masked one is not
     assert [t.get_text() for t in panels[1].texts] == ["/24", "/23", "/22"]
     assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sweep_heatmap_facets_surges_log_axis_and_a_colour_bar_that_fits() -> None:
+    nodes = tuple(range(1, 101))
+    grid = np.tile(np.arange(29, 29 - len(nodes), -1) // 4 + 20, (2, 1))
+    keys = [("azure-cni-overlay", "1"), ("azure-cni-overlay", "10%")]
+    fig = sweep_figure(
+        nodes,
+        (30, 110),
+        dict.fromkeys(keys, grid),
+        dict.fromkeys(keys, np.ones(grid.shape, bool)),
+        "sweep",
+    )
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "azure-cni-overlay, surge 1",
+        "azure-cni-overlay, surge 10%",
+    ]
+    # 1 to 100 nodes span two decades: a log axis, so the small counts are not squashed
+    assert panels[0].get_xscale() == "log"
+    assert panels[0].get_xlabel() == "nodes (planning count, log scale)"
+    # the colour bar lies under the panels and its label stays on the figure
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the layout engine places the colour bar while drawing
+    renderer = canvas.get_renderer()
+    bar = next(ax for ax in fig.axes if not ax.get_title(loc="left") and ax.get_xlabel())
+    label = bar.xaxis.label.get_window_extent(renderer)
+    assert _inside(label, fig.bbox)
+    # the infeasible hatch is no colour of the prefix scale
+    assert panels[0].patches[0].get_hatch() == "///"
 
 
 def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
@@ -269,14 +303,14 @@ def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
 def test_forecast_panels_keep_their_width_with_huge_numbers() -> None:
     # a pool growing 1000% a month needs 10^26 nodes by the horizon: the 27-digit tick labels
     # once left the panels a negative width (matplotlib raised, ipplan plan crashed); now the
-    # figure widens and every panel keeps 1.9 in
+    # figure widens and every panel keeps 1.2 in
     scenario = small(pods_prefixlen=19)  # size: auto could not allocate 10^26 nodes' pods
     cluster = scenario.clusters[0]
     user = replace(cluster.node_pools[1], growth=Growth(percent_per_month=1000))
     huge = replace(scenario, clusters=(replace(cluster, node_pools=(cluster.node_pools[0], user)),))
     fig = forecast_figure(build_plan(huge))
     width = fig.get_figwidth()
-    assert [round(ax.get_position().width * width, 2) for ax in fig.axes] == [1.9] * 5
+    assert [round(ax.get_position().width * width, 2) for ax in fig.axes] == [1.2] * 5
     assert fig.axes[2].get_lines()[0].get_ydata()[-1] > 10**26
 
 
@@ -304,3 +338,96 @@ def test_platform_subnets_are_coloured_by_kind() -> None:
     faces = {to_hex(p.get_facecolor()[0]) for ax in amap.axes for p in ax.collections}
     assert KIND_COLORS["route-server"].lower() in faces
     assert "private-endpoints" in [t.get_text() for t in amap.legends[0].get_texts()]
+
+
+EXAMPLES = sorted(Path("data").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def example(request: pytest.FixtureRequest) -> Plan:
+    return build_plan(load_scenario(request.param))
+
+
+def _inside(inner: object, outer: object, slack: float = 1.0) -> bool:
+    return bool(
+        inner.x0 >= outer.x0 - slack  # type: ignore[attr-defined]
+        and inner.x1 <= outer.x1 + slack  # type: ignore[attr-defined]
+        and inner.y0 >= outer.y0 - slack  # type: ignore[attr-defined]
+        and inner.y1 <= outer.y1 + slack  # type: ignore[attr-defined]
+    )
+
+
+def test_review_pack_charts_share_one_width(example: Plan) -> None:
+    # one chart width in the summary, printed at 100% or more on landscape A4/Letter (issue 15)
+    assert comparison_figure(example).get_figwidth() == CHART_WIDTH_IN
+    assert forecast_figure(example).get_figwidth() == CHART_WIDTH_IN
+
+
+def test_comparison_labels_stay_inside_and_above_the_reference_lines(example: Plan) -> None:
+    fig = comparison_figure(example)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    page = fig.bbox
+    for ax in fig.axes:
+        box = ax.get_window_extent(renderer)
+        # every y tick label (bold for the current model, red when infeasible) is on the page
+        for tick in ax.get_yticklabels():
+            assert _inside(tick.get_window_extent(renderer), page), tick.get_text()
+        for text in ax.texts:
+            extent = text.get_window_extent(renderer)
+            if text.get_text().startswith(" "):  # a bar's label: inside its axes
+                assert _inside(extent, box), text.get_text()
+            # boxed and drawn above the dashed current/planned lines, never struck through
+            assert text.get_bbox_patch() is not None
+            assert all(text.get_zorder() > line.get_zorder() for line in ax.get_lines())
+
+
+def test_forecast_capacity_label_clear_of_the_required_line(example: Plan) -> None:
+    fig = forecast_figure(example)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        if len(ax.get_lines()) < 2:
+            continue  # nothing sized
+        required, capacity = ax.get_lines()[:2]
+        number = f"{int(capacity.get_ydata()[0]):,}"
+        labels = [t for t in ax.texts if t.get_text().removeprefix("capacity ") == number]
+        assert len(labels) == 1
+        points = ax.transData.transform(required.get_xydata())
+        extent = labels[0].get_window_extent(renderer)
+        assert not any(extent.contains(x, y) for x, y in points), labels[0].get_text()
+        # the axis holds the largest requirement and the capacity
+        low, high = ax.get_ylim()
+        assert high >= max(required.get_ydata())
+
+
+def test_forecast_infeasible_models_do_not_say_lasts(example: Plan) -> None:
+    fig = forecast_figure(example)
+    for ax in fig.axes:
+        if "INFEASIBLE" in ax.get_title(loc="left"):
+            assert not any(t.get_text().startswith("lasts") for t in ax.texts)
+        assert ", (" not in ax.get_xlabel() and ") (nodes)" not in ax.get_xlabel()
+
+
+def test_forecast_short_now_panel_keeps_capacity_and_warn_lines_apart() -> None:
+    plan = build_plan(load_scenario(Path("data/enterprise.yaml")))
+    fig = forecast_figure(plan)
+    short = [ax for ax in fig.axes if any(t.get_text() == "short now" for t in ax.texts)]
+    assert short
+    for ax in short:
+        capacity, warn = (line.get_ydata()[0] for line in ax.get_lines()[1:3])
+        y0, y1 = (ax.transData.transform((0, v))[1] for v in (warn, capacity))
+        assert y1 - y0 >= 4  # pixels: two lines, not one smudge at the bottom
+
+
+def test_band_cuts_end_at_the_figure_height(example: Plan) -> None:
+    # the summary slices comparison.png and forecast.png per cluster at these cuts: they must
+    # be the figures' own layout (one height, one band per cluster)
+    from ipplan.report.charts.comparison import comparison_bands
+    from ipplan.report.charts.forecast import forecast_bands
+
+    for bands, fig in (
+        (comparison_bands(example), comparison_figure(example)),
+        (forecast_bands(example), forecast_figure(example)),
+    ):
+        assert len(bands) == len(example.clusters) + 1
+        assert bands[0] == 0 and bands[-1] == pytest.approx(fig.get_figheight())
+        assert list(bands) == sorted(bands)

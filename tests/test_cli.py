@@ -18,10 +18,11 @@ COMMANDS = [
     "check",
     "sweep",
     "diff",
-    "import",
-    "import azure",
+    "explain",
     "export",
     "export terraform",
+    "import",
+    "import azure",
 ]
 
 
@@ -37,6 +38,7 @@ def test_main_help_lists_every_command_on_one_full_line() -> None:
         "check",
         "sweep",
         "diff",
+        "explain",
         "import",
         "export",
     ]

@@ -83,8 +83,8 @@ def test_out_pointing_at_a_file_or_a_foreign_folder_is_refused_and_nothing_is_to
         (scenario, f"Error: {scenario}: is a file, not a report folder; give --out a folder\n"),
         (
             notes,
-            f"Error: {notes}: holds 'todo.txt' and 0 other file(s) that are not part of an ipplan "
-            "report, and the report replaces the folder; give --out a new folder\n",
+            f"Error: {notes}: holds 'todo.txt', which is not part of an ipplan report, and the "
+            "report replaces the folder; give --out a new folder\n",
         ),
     ]:
         result = runner.invoke(app, ["plan", str(scenario), "--out", str(out)])

@@ -83,13 +83,14 @@ def test_recommend_moves_off_a_model_that_hits_a_limit_or_cannot_grow(estate: Pl
 
 def test_markdown_sections_and_numbers(plan: Plan) -> None:
     text = summary_markdown(plan, ["utilization.png", "forecast.png"])
-    headings = [line for line in text.splitlines() if line.startswith("#")]
+    headings = [line for line in text.splitlines() if line.startswith(("# ", "## "))]
     assert headings == [
         "# ipplan review pack: contoso-prod",
         "## Recommendation",
         "## Subnets",
         "## Network models compared",
         "## Runway under the scenario's own models (azure-cni-overlay)",
+        "## Where the numbers come from",
         "## Charts",
         "## Problems, warnings and fixes",
         "## Assumptions (challenge them)",
@@ -162,7 +163,13 @@ def test_markdown_of_an_estate_without_clusters() -> None:
 def test_html_is_self_contained_and_escaped(plan: Plan) -> None:
     page = summary_html(plan, {"forecast.png": b"\x89PNG fake"})
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
-    assert '<img alt="forecast.png" src="data:image/png;base64,iVBORyBmYWtl">' in page
+    assert (
+        '<figure id="forecast.png"><img alt="Line charts per cluster and model of the first '
+        "resource to run out, required against capacity from 2027-01 to 2030-01; under the "
+        "scenario&#x27;s own models: prod-aks: node subnet spoke-prod/aks-nodes lasts past "
+        '2030-01." src="data:image/png;base64,iVBORyBmYWtl"><figcaption>Per cluster and model, '
+        "the resource that runs out first, month by month.</figcaption></figure>"
+    ) in page
     assert "<h2>Recommendation</h2>" in page
     assert (
         "<strong>Cluster prod-aks: keep azure-cni-overlay, at today&#x27;s sizes.</strong>"
@@ -170,6 +177,15 @@ def test_html_is_self_contained_and_escaped(plan: Plan) -> None:
     )
     assert "<strong>Cluster prod-aks: keep azure-cni-overlay, at today's sizes.</strong>" in page
     assert "<td>spoke-prod/aks-nodes</td><td>10.20.1.0/24</td>" in page
+    # numbers are right-aligned, the words left
+    assert '<th class="n">usable</th>' in page and "<th>subnet</th>" in page
+    assert '<td class="n">251</td>' in page
+    # the explanation of each cluster's numbers, collapsed
+    assert (
+        "<details><summary>Where the numbers of cluster prod-aks (azure-cni-overlay) come " in page
+    )
+    # provenance: the input's name and digest and ipplan's version, no timestamp
+    assert '<p class="provenance">Input: t.yaml; made by ipplan 0.1.0.</p>' in page
     # nothing fetched from elsewhere
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
 
@@ -262,3 +278,21 @@ def test_growing_a_subnet_says_whether_it_can_grow_in_place() -> None:
     # the fix is to ask for the larger prefix
     text = summary_markdown(build_plan(load_scenario(data / "enterprise.yaml")), [])
     assert "now /26: ipplan allocates it: ask for a /25 (prefix)" in text
+
+
+def test_html_slices_a_tall_chart_per_cluster_for_print() -> None:
+    estate = build_plan(load_scenario(Path("data/enterprise.yaml")))
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1000).to_bytes(4, "big")
+    png += (1257).to_bytes(4, "big") + b"rest"
+    page = summary_html(estate, {"comparison.png": png})
+    figure = page.split('<figure id="comparison.png" class="sliced">', 1)[1].split("</figure>")[0]
+    # three clusters, three slices of the one image, each kept whole on paper; the alt text
+    # is on the group, the slices are decoration
+    assert figure.count('<div class="slice"') == 3
+    assert figure.count('<img alt=""') == 3
+    assert '<div role="img" aria-label="Bar charts per cluster of VNet IPs' in figure
+    assert figure.endswith(
+        "<figcaption>Every network model side by side per cluster: VNet IPs, "
+        "smallest node subnet, and room to grow (the nodes the cluster "
+        "reaches before its first limit binds).</figcaption>"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
-from ipplan.rules import Network, Severity, Surge
+from ipplan.rules import OS, Dataplane, Network, Severity, Surge
 from ipplan.sweep import (
     COLUMNS,
     ROOM_LIMITS,
@@ -170,8 +171,47 @@ def test_run_sweep_csv_and_heatmap() -> None:
     # azure-cni, 110 pods, 20 nodes: 21 * 111 = 2,331 IPs, a /20; a /24 holds 1 node + 1 surge
     # ((1 + 1) x 111 = 222 <= 251; 3 x 111 = 333)
     assert lines[8] == "azure-cni,1,110,20,1,21,2331,20,,,,2331,1,node-subnet,False,False"
-    assert heat.prefixes["azure-cni"].tolist() == [[23, 22], [21, 20]]
-    assert heat.feasible["kubenet"].tolist() == [[True, True], [True, True]]
+    assert heat.prefixes["azure-cni", "1"].tolist() == [[23, 22], [21, 20]]
+    assert heat.feasible["kubenet", "1"].tolist() == [[True, True], [True, True]]
+    # the heatmap is the CSV's feasible column: under --subnet /24 no azure-cni row fits
+    assert heat.feasible["azure-cni", "1"].tolist() == [[False, False], [False, False]]
+
+
+def test_heatmap_has_every_surge() -> None:
+    spec = SweepSpec((10,), (30,), (Surge(1), Surge(50, percent=True)), (Network.KUBENET,))
+    heat = run_sweep(spec, lambda _: None)
+    assert list(heat.prefixes) == [("kubenet", "1"), ("kubenet", "50%")]
+    # 10 + 5 surge: 15 IPs, more than a /28's 11
+    assert heat.prefixes["kubenet", "50%"].tolist() == [[27]]
+
+
+def test_os_and_dataplane_rule_models_out_as_compare_does() -> None:
+    spec = SweepSpec((10,), (30,), (Surge(1),), (Network.KUBENET, Network.OVERLAY), os=OS.WINDOWS)
+    assert spec.blocked(Network.KUBENET) == (
+        "the pool runs Windows, which kubenet does not support; use azure-cni-overlay",
+    )
+    assert spec.blocked(Network.OVERLAY) == ()
+    assert spec.warnings(Network.OVERLAY) == ()  # max pods 30: no Windows warning
+    wide = replace(spec, max_pods=(30, 250))
+    assert wide.warnings(Network.OVERLAY) == (
+        "the pool: Windows with max_pods of 250, above the 110 recommended; set max_pods: 110",
+    )
+    heat = run_sweep(spec, lambda _: None)
+    assert heat.feasible["kubenet", "1"].tolist() == [[False]]
+    assert heat.feasible["azure-cni-overlay", "1"].tolist() == [[True]]
+    cilium = SweepSpec((10,), (30,), (Surge(1),), (Network.KUBENET,), dataplane=Dataplane.CILIUM)
+    assert cilium.blocked(Network.KUBENET) == (
+        "the cluster: kubenet cannot run the Cilium dataplane; use network azure-cni-overlay "
+        "with cilium, or dataplane azure",
+    )
+
+
+def test_pods_in_use_shrinks_dynamic_batches() -> None:
+    # rule A8: U = 20 of P = 110 takes 16 * ceil(0.5 + 20/16) = 32 IPs a node, not 110
+    grid = evaluate_grid(np.array([10]), np.array([110]), Surge(0), Network.POD_SUBNET, None, 20)
+    assert int(grid["pod_subnet_ips"][0]) == 320  # type: ignore[index]
+    full = evaluate_grid(np.array([10]), np.array([110]), Surge(0), Network.POD_SUBNET)
+    assert int(full["pod_subnet_ips"][0]) == 1100  # type: ignore[index]
 
 
 def test_progress_is_called_per_block() -> None:

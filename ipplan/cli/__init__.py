@@ -458,13 +458,15 @@ def plan(
 
 def _runway(result: Plan) -> str:
     """``runway (model): <first resource> runs out YYYY-MM (N months)``, from the forecast."""
+    from ipplan.core.explain import show
+
     f = result.forecast
     models = "each cluster on its own model" if f.current == "current" else f.current
     first = f.first_to_run_out(f.current)
     if first is None or first.exhaustion_month is None:
         return f"runway ({models}): nothing runs out before {f.months[-1]}"
     m = first.exhaustion_month
-    return f"runway ({models}): {first.resource.label} runs out {f.months[m]} ({m} months)"
+    return f"runway ({models}): {first.resource.label} runs out {f.months[m]} ({show(m, 'months')})"
 
 
 import_app = typer.Typer(
@@ -667,6 +669,7 @@ def check(
     Exit 0 when every resource of SCENARIO's own models lasts at least --min-runway-months and
     nothing is infeasible; otherwise print each shortfall on one line and exit 1.
     """
+    from ipplan.core.explain import show
     from ipplan.core.forecast import shortfalls
     from ipplan.core.plan import build_plan
     from ipplan.scenario import load_scenario
@@ -701,7 +704,9 @@ def check(
     else:
         month = forecast.months[first.exhaustion_month]
         then = f"first to run out: {first.resource.label} in {month}"
-    typer.echo(one_line(f"ok: every resource lasts {min_runway_months} months or more; {then}"))
+    typer.echo(
+        one_line(f"ok: every resource lasts {show(min_runway_months, 'months')} or more; {then}")
+    )
 
 
 @app.command(cls=_Command)
@@ -719,6 +724,16 @@ def sweep(
     ),
     subnet: str | None = typer.Option(
         None, help="A node subnet, e.g. 10.240.0.0/21: adds max nodes in it and whether it fits."
+    ),
+    pods_in_use: int | None = typer.Option(
+        None,
+        min=1,
+        help="Pods expected per node (dynamic pod subnet batches); default max pods. At most "
+        "the smallest --max-pods, as compare requires.",
+    ),
+    os_name: OS = typer.Option(OS.LINUX, "--os", help="linux or windows (kubenet: Linux only)."),
+    dataplane: Dataplane = typer.Option(
+        Dataplane.AZURE, help="azure or cilium (Linux only; not on kubenet)."
     ),
     out: Path = typer.Option(
         Path("sweep.csv"), "--out", help="The CSV; the heatmap goes beside it as .png."
@@ -755,7 +770,16 @@ def sweep(
         surges=parse_surges(max_surge),
         networks=tuple(dict.fromkeys(n for part in network.split(",") for n in _networks(part))),
         subnet_prefixlen=_option_prefixlen("--subnet", subnet),
+        pods_in_use=pods_in_use,
+        os=os_name,
+        dataplane=dataplane,
     )
+    if pods_in_use is not None and pods_in_use > min(spec.max_pods):
+        # rule A23: what compare (and a scenario file) rejects, the sweep rejects too
+        raise ScenarioError(
+            f"--pods-in-use: {pods_in_use} is above --max-pods {min(spec.max_pods)}: a node "
+            "cannot run more pods than its max pods; lower --pods-in-use or raise --max-pods"
+        )
     if spec.rows > MAX_ROWS:
         raise ScenarioError(
             f"the sweep has {spec.rows:,} rows, above {MAX_ROWS:,}: "
@@ -786,9 +810,12 @@ def sweep(
     def heatmap(heat: Heatmap) -> None:
         from ipplan.report.chart import png, sweep_figure
 
-        title = f"Smallest node subnet by nodes and max pods (surge {heat.surge}" + (
-            f"; {len(spec.surges)} surges in the CSV)" if len(spec.surges) > 1 else ")"
-        )
+        what = [f"surge {heat.surges[0]}" if len(heat.surges) == 1 else "one panel per surge"]
+        what += [str(spec.os)] if spec.os is not OS.LINUX else []
+        what += [f"dataplane {spec.dataplane}"] if spec.dataplane is not Dataplane.AZURE else []
+        what += [f"{spec.pods_in_use} pods in use"] if spec.pods_in_use is not None else []
+        what += [f"in a /{spec.subnet_prefixlen}"] if spec.subnet_prefixlen is not None else []
+        title = f"Smallest node subnet by nodes and max pods ({'; '.join(what)})"
         image = png(sweep_figure(heat.nodes, heat.max_pods, heat.prefixes, heat.feasible, title))
         _write_atomically(picture, image, "--out")
 
@@ -808,6 +835,12 @@ def sweep(
     picture = beside if Path(os.path.realpath(beside)) == picture else picture
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
     typer.echo(one_line(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}"))
+    for net in spec.networks:
+        for why in spec.blocked(net):
+            typer.echo(one_line(f"note: {net}: {why} (every row of it is infeasible)"))
+        for why in spec.warnings(net):
+            typer.echo(one_line(f"warning: {net}: {why}"))
 
 
 from ipplan.cli import diff, export  # noqa: E402, F401  (each registers its commands on app)
+from ipplan.cli import explain as _explain  # noqa: E402, F401  (registers ``ipplan explain``)

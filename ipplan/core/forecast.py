@@ -32,7 +32,9 @@ from ipplan.core.capacity import (
     Problem,
     Subnet,
     evaluate,
+    min_prefixlen,
     planning_nodes,
+    pod_cidr_min_prefixlen,
     vnet_private_ips,
 )
 from ipplan.core.keys import ResourceKind, Role, SubnetKey
@@ -40,7 +42,6 @@ from ipplan.rules import (
     CLUSTER_MAX_NODES,
     KUBENET_MAX_NODES,
     KUBENET_RETIREMENT,
-    POD_CIDR_NODE_PREFIXLEN,
     POOL_MAX_NODES,
     VNET_MAX_IPS,
     Network,
@@ -392,6 +393,11 @@ def forecast(
     )
 
 
+def _months(count: int) -> str:
+    """``1 month``, ``4 months``."""
+    return f"{count} month" if count == 1 else f"{count} months"
+
+
 def fix_for(series: Series) -> str:
     """What to do about *series* running out, from its requirement at the horizon.
 
@@ -403,10 +409,10 @@ def fix_for(series: Series) -> str:
     need = series.required[-1]
     kind = series.resource.kind
     if kind == "node-subnet" or kind == "pod-subnet":
-        host_bits = max((need + 4).bit_length(), 3)  # usable(p) = 2^(32-p) - 5 (rule A4)
-        return f"fix: a /{32 - host_bits} holds the {need:,} IPs needed at the horizon"
+        # the capacity model's own rule A4, never a second copy of its formula
+        return f"fix: a /{min_prefixlen(need)} holds the {need:,} IPs needed at the horizon"
     if kind == "pod-cidr":
-        prefixlen = POD_CIDR_NODE_PREFIXLEN - max(need - 1, 0).bit_length()
+        prefixlen = pod_cidr_min_prefixlen(need)
         return f"fix: a pod CIDR /{prefixlen} holds the {need:,} nodes needed at the horizon"
     if kind == "kubenet-routes":
         return "fix: move to azure-cni-overlay (no route table)"
@@ -445,11 +451,11 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
             ended = month_label(*_year_month(forecast.months[0]), s.capacity + 1)
             lines.append(
                 f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from {ended}, "
-                f"{m} months of runway ({min_runway_months} required); {fix_for(s)}"
+                f"{_months(m)} of runway ({min_runway_months} required); {fix_for(s)}"
             )
             continue
         lines.append(
-            f"{s.resource.label}: runs out {forecast.months[m]}, {m} months of runway "
+            f"{s.resource.label}: runs out {forecast.months[m]}, {_months(m)} of runway "
             f"({min_runway_months} required): {s.required[m]:,} of {s.capacity:,} "
             f"{s.resource.unit} needed then; {fix_for(s)}"
         )

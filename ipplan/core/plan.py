@@ -41,7 +41,7 @@ from ipplan.rules import (
 from ipplan.rules import DEFAULT_POD_CIDR as DEFAULT_POD_CIDR_TEXT
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
-__all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan"]
+__all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "grown_cluster"]
 
 #: kubenet and overlay pod CIDR when none is given (KUB, OVLH)
 DEFAULT_POD_CIDR = IPNetwork(DEFAULT_POD_CIDR_TEXT)
@@ -215,7 +215,7 @@ def _users(estimate: Estimate, key: SubnetKey) -> bool:
     return any(key in (p.subnet, p.pod_subnet) for p in estimate.pools)
 
 
-def _grown(cluster: Cluster, months: int) -> Cluster:
+def grown_cluster(cluster: Cluster, months: int) -> Cluster:
     """*cluster* with every pool at the planning node count its growth reaches in *months*."""
     pools = tuple(
         replace(pool, max_nodes=grown_nodes(planning_nodes(pool), pool.growth, months))
@@ -243,7 +243,7 @@ def _allocate(
     # ... and from the node counts the pools grow to by the end of the horizon, so a subnet
     # ipplan sizes itself lasts the whole forecast
     planning = scenario.planning
-    grown = tuple(_grown(c, planning.horizon_months) for c in clusters)
+    grown = tuple(grown_cluster(c, planning.horizon_months) for c in clusters)
     own = evaluate(grown, fixed)
     others = [evaluate(grown, fixed, net) for net in planning.compare]
     headroom = planning.headroom_pct

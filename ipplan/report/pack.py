@@ -431,10 +431,16 @@ def _check_replaceable(folder: Path, known: Collection[str] | None = None) -> No
     known = report_files() if known is None else known
     foreign = sorted(p.name for p in folder.iterdir() if p.name not in known or not p.is_file())
     if foreign:
+        others = len(foreign) - 1
+        what = (
+            f"{_quote(foreign[0])}, which is not"
+            if not others
+            else f"{_quote(foreign[0])} and {others} other "
+            f"{'file' if others == 1 else 'files'}, which are not"
+        )
         raise OutputError(
-            f"{folder}: holds {_quote(foreign[0])} and {len(foreign) - 1} other file(s) that are "
-            "not part of an ipplan report, and the report replaces the folder; give --out a new "
-            "folder"
+            f"{folder}: holds {what} part of an ipplan report, and the report replaces the "
+            "folder; give --out a new folder"
         )
 
 

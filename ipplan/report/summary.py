@@ -10,9 +10,12 @@ from __future__ import annotations
 import base64
 import html
 import re
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
+from ipplan import __version__
 from ipplan.core.answers import (
     Option,
     Recommendation,
@@ -23,9 +26,12 @@ from ipplan.core.answers import (
     verdict,
 )
 from ipplan.core.capacity import NodePool, comparison
+from ipplan.core.explain import explain, show
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
+from ipplan.report.charts.comparison import comparison_bands
+from ipplan.report.charts.forecast import forecast_bands
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
@@ -52,13 +58,21 @@ CHART_CAPTIONS = {
 }
 
 
+#: the charts drawn one band per cluster, and where they may be cut: on paper each band is
+#: a slice of its own, kept whole, so a tall chart prints at full size over several pages
+#: (its 8 pt text stays 8 pt) instead of shrinking onto one
+_CUTS = {"comparison.png": comparison_bands, "forecast.png": forecast_bands}
+
+
 @dataclass(frozen=True)
 class _Block:
-    kind: str  # "h1", "h2", "p", "ul", "table", "img"
-    text: str = ""
-    items: tuple[str, ...] = ()
+    kind: str  # "h1", "h2", "h3", "p", "ul", "table", "figure", "details"
+    text: str = ""  # a figure's file name; a details block's one-line summary
+    items: tuple[str, ...] = ()  # a figure's caption and alt text
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    children: tuple[_Block, ...] = ()  # a details block's contents
+    cuts: tuple[float, ...] = ()  # a figure's cluster bands, in inches from its top
 
 
 def _p(text: str) -> _Block:
@@ -106,7 +120,7 @@ def _scenario_lines(plan: Plan) -> list[str]:
             else "no cluster"
         )
         + ".",
-        f"Forecast {f.months[0]} to {f.months[-1]} ({len(f.months) - 1} months, "
+        f"Forecast {f.months[0]} to {f.months[-1]} ({show(len(f.months) - 1, 'months')}, "
         f"{_count(growth, 'growing pool')}); models compared: "
         f"{', '.join(str(n) for n in sc.planning.compare)}; headroom "
         f"{sc.planning.headroom_pct}%, warn at {sc.planning.warn_at_pct}%.",
@@ -125,7 +139,8 @@ def _verdict(plan: Plan) -> str:
     if v.first is not None:
         return (
             f"**Verdict: fits today; the first resource runs out in {v.month}** "
-            f"({v.first.resource.label}, {v.first.exhaustion_month} months of runway)."
+            f"({v.first.resource.label}, "
+            f"{show(v.first.exhaustion_month or 0, 'months')} of runway)."
         )
     return f"**Verdict: fits today and nothing runs out before {f.months[-1]}.**"
 
@@ -144,7 +159,7 @@ def _lasts(f: Forecast, binding: Series | None) -> str:
     if binding.exhaustion_month is not None:
         return (
             f"with today's sizes its {where} runs out in {f.months[binding.exhaustion_month]} "
-            f"({binding.exhaustion_month} months)"
+            f"({show(binding.exhaustion_month, 'months')})"
         )
     end = binding.utilization_pct(len(f.months) - 1)
     return f"with today's sizes it lasts past {f.months[-1]} (tightest: {where}, {end}% used)"
@@ -206,10 +221,105 @@ def _size_text(size: Size, f: Forecast, headroom_pct: int, plan: Plan) -> str:
     )
 
 
+def _provenance(plan: Plan) -> str:
+    """Which input and which ipplan made this pack: no timestamp, so the same input gives the
+    same bytes."""
+    sc = plan.scenario
+    digest = f", SHA-256 {sc.sha256}" if sc.sha256 else ""
+    return f"Input: {PurePath(sc.source).name}{digest}; made by ipplan {__version__}."
+
+
+def _explained(plan: Plan) -> list[_Block]:
+    """Each cluster's numbers with their formulas and rules (ipplan explain), collapsed."""
+    out = []
+    for e in explain(plan):
+        children: list[_Block] = []
+        for section in e.sections:
+            children.append(_Block("h3", section.title))
+            children.append(
+                _table(
+                    ["number", "result", "formula", "inputs", "rule"],
+                    [
+                        (
+                            step.what,
+                            step.shown,
+                            step.formula,
+                            "; ".join(f"{i.name} = {show(i.value)}" for i in step.inputs),
+                            step.rule,
+                        )
+                        for step in section.steps
+                    ],
+                )
+            )
+        count = sum(len(section.steps) for section in e.sections)
+        out.append(
+            _Block(
+                "details",
+                f"Where the numbers of {e.subject} ({e.model}) come from: "
+                f"{_count(count, 'number')}, each with its formula, inputs and rule",
+                children=tuple(children),
+            )
+        )
+    return out
+
+
+def _alt(plan: Plan, name: str) -> str:
+    """What chart *name* shows, in words, for a reader who cannot see it."""
+    f = plan.forecast
+    if name == "utilization.png":
+        each = "; ".join(f"{s.key} {s.utilization_pct:.1f}%" for s in plan.subnets)
+        return (
+            f"Bar chart of each subnet's use at upgrade peak as a percentage of its usable IPs, "
+            f"against the {plan.scenario.planning.warn_at_pct}% warn level: {each or 'none'}."
+        )
+    if name == "comparison.png":
+        parts = []
+        for c in plan.clusters:
+            feasible = [
+                str(n)
+                for n, e in plan.comparisons.items()
+                if not e.problems_of(c.name, Severity.ERROR)
+            ]
+            parts.append(
+                f"cluster {c.name} (on {c.network}): "
+                + (f"fits under {', '.join(feasible)}" if feasible else "no model fits")
+            )
+        return (
+            "Bar charts per cluster of VNet IPs, smallest node subnet and room to grow under "
+            f"each compared model: {'; '.join(parts) or 'no cluster'}."
+        )
+    if name == "forecast.png":
+        parts = []
+        for c in plan.clusters:
+            first = f.binding(f.current, c.name)
+            if first is None:
+                parts.append(f"{c.name}: nothing sized")
+            elif first.exhaustion_month is None:
+                parts.append(f"{c.name}: {first.resource.label} lasts past {f.months[-1]}")
+            else:
+                when = f.months[first.exhaustion_month]
+                parts.append(f"{c.name}: {first.resource.label} runs out {when}")
+        return (
+            f"Line charts per cluster and model of the first resource to run out, required "
+            f"against capacity from {f.months[0]} to {f.months[-1]}; under the scenario's own "
+            f"models: {'; '.join(parts) or 'no cluster'}."
+        )
+    if name == "address_map.png":
+        parts = [
+            f"VNet {v.name} ({' '.join(str(a) for a in v.address_space)}): "
+            f"{_count(sum(1 for b in v.blocks if b.kind != 'free'), 'subnet')}, "
+            f"{v.free:,} addresses free"
+            for v in plan.vnets
+        ]
+        return f"Address map to scale of each VNet's subnets and free blocks: {'; '.join(parts)}."
+    return name
+
+
 def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     sc = plan.scenario
     f = plan.forecast
     blocks = [_Block("h1", f"ipplan review pack: {sc.name}")]
+    blocks.append(_p(_provenance(plan)))
     blocks += [_p(line) for line in _scenario_lines(plan)]
     blocks.append(_p(_verdict(plan)))
     # recommendation
@@ -326,19 +436,35 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     s.required[-1],
                     "-" if s.warn_month is None else f.months[s.warn_month],
                     _month(f, s.exhaustion_month),
-                    "-" if s.exhaustion_month is None else f"{s.exhaustion_month} months",
+                    "-" if s.exhaustion_month is None else show(s.exhaustion_month, "months"),
                 )
                 for s in own
             ],
         )
     )
-    # charts
+    if plan.clusters:
+        blocks.append(_Block("h2", "Where the numbers come from"))
+        blocks.append(
+            _p(
+                "Each rule id is a section of ipplan's rules document, docs/rules.md (A4 is "
+                "docs/rules.md#a4); `ipplan explain` prints the same for any cluster, subnet, "
+                "model or month."
+            )
+        )
+        blocks += _explained(plan)
+    # charts: each kept with its caption (a figure), and described in words for screen readers
     if charts:
         blocks.append(_Block("h2", "Charts"))
         for name in CHART_CAPTIONS:
             if name in charts:
-                blocks.append(_p(CHART_CAPTIONS[name]))
-                blocks.append(_Block("img", name))
+                blocks.append(
+                    _Block(
+                        "figure",
+                        name,
+                        items=(CHART_CAPTIONS[name], _alt(plan, name)),
+                        cuts=_CUTS[name](plan) if name in _CUTS else (),
+                    )
+                )
     # warnings and infeasibilities
     blocks.append(_Block("h2", "Problems, warnings and fixes"))
     items = [f"INFEASIBLE: {p}" for p in plan.estimate.problems if p.severity is Severity.ERROR]
@@ -426,7 +552,8 @@ def _assumptions(plan: Plan) -> list[str]:
         if p.growth is not None and p.growth.percent_per_month:
             growth.append(f"{c.name}/{p.name} +{p.growth.percent_per_month:g}% a month")
         if p.growth is not None and p.growth.nodes_per_month:
-            growth.append(f"{c.name}/{p.name} +{p.growth.nodes_per_month:g} nodes a month")
+            per = p.growth.nodes_per_month
+            growth.append(f"{c.name}/{p.name} +{per:g} {'node' if per == 1 else 'nodes'} a month")
     defaults = ", ".join(f"{n} {v}" for n, v in DEFAULT_MAX_PODS.items())
     return [
         f"Upgrade surge per pool (rules A1, A25): {surges}. A percentage rounds up, capped at "
@@ -468,12 +595,21 @@ def _md_escape(text: str) -> str:
 
 def summary_markdown(plan: Plan, charts: Sequence[str] = ()) -> str:
     """The summary as Markdown; *charts* are the PNG file names written beside it."""
+    return "\n".join(_markdown(_blocks(plan, charts)))
+
+
+def _markdown(blocks: Sequence[_Block]) -> list[str]:
     out: list[str] = []
-    for b in _blocks(plan, charts):
+    for b in blocks:
         if b.kind == "h1":
             out.append(f"# {b.text}\n")
         elif b.kind == "h2":
             out.append(f"## {b.text}\n")
+        elif b.kind == "h3":
+            out.append(f"#### {b.text}\n")
+        elif b.kind == "details":
+            out.append(f"### {b.text}\n")
+            out += _markdown(b.children)
         elif b.kind == "p":
             out.append(f"{b.text}\n")
         elif b.kind == "ul":
@@ -483,28 +619,124 @@ def summary_markdown(plan: Plan, charts: Sequence[str] = ()) -> str:
             lines.append("|" + "|".join("---" for _ in b.header) + "|")
             lines += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in b.rows]
             out.append("\n".join(lines) + "\n")
-        elif b.kind == "img":
-            out.append(f"![{b.text}]({b.text})\n")
-    return "\n".join(out)
+        elif b.kind == "figure":
+            caption, alt = b.items
+            out.append(f"![{_md_escape(alt)}]({b.text})\n\n*{caption}*\n")
+    return out
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
+#: the charts' printed width: every chart is drawn CHART_WIDTH_IN inches wide (charts/style.py),
+#: and a landscape A4 or Letter page with 12 mm margins is at least 10.06 in wide, so a chart
+#: prints at 100% or more and its smallest (8 pt) text stays at least 8 pt on paper
 _CSS = """
-body { font-family: system-ui, sans-serif; max-width: 1400px; margin: 2em auto; padding: 0 1em;
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
        color: #222; line-height: 1.45; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+h3 { font-size: 1.05em; margin: 1em 0 0.3em; }
 table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
-th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; }
+th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 td { font-variant-numeric: tabular-nums; }
+th.n, td.n { text-align: right; white-space: nowrap; }
 th { background: #f0f0f0; }
-img { max-width: 100%; border: 1px solid #ddd; margin: 0.3em 0 1.2em; }
+figure { margin: 0.5em 0 1.5em; width: 100%; }
+figure img { display: block; width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { font-size: 0.95em; margin-top: 0.3em; color: #333; }
+.slice { overflow: hidden; width: 100%; }
+.slice img { display: block; width: 100%; height: auto; border: none; }
+details { margin: 0.4em 0; } summary { cursor: pointer; font-weight: 600; }
+.provenance { font-size: 0.85em; color: #555; word-break: break-all; }
 li { margin: 0.2em 0; }
+@page { size: landscape; margin: 12mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  figure { break-inside: avoid; page-break-inside: avoid; margin: 0 0 6mm; }
+  figure.sliced { break-inside: auto; page-break-inside: auto; }
+  .slice { break-inside: avoid; page-break-inside: avoid; }
+  .slice img { max-height: none; width: 100%; }
+  figure.sliced figcaption { break-before: avoid; page-break-before: avoid; }
+  figure img { max-width: 100%; max-height: 170mm; width: auto; border: none; }
+  tr, li { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 9pt; }
+}
 """
+
+#: a table cell that is a number: right-aligned (with its unit, a percentage or a prefix)
+_NUMBER = re.compile(r"^(-|[<>]?[-+]?/?\d[\d,]*(\.\d+)?%?( [A-Za-z]+)?)$")
+
+
+_CODE = re.compile(r"`([^`]+)`")
 
 
 def _inline(text: str) -> str:
-    return _BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False))
+    """Markdown's **bold** and `code` as HTML."""
+    escaped = html.escape(text, quote=False)
+    return _CODE.sub(r"<code>\1</code>", _BOLD.sub(r"<strong>\1</strong>", escaped))
+
+
+def _numeric_columns(b: _Block) -> list[bool]:
+    """Which columns hold numbers only ("-" for none allowed): they are right-aligned."""
+    return [
+        any(row[i] != "-" for row in b.rows) and all(_NUMBER.match(row[i]) for row in b.rows)
+        for i in range(len(b.header))
+    ]
+
+
+def _html(blocks: Sequence[_Block], charts: Mapping[str, bytes]) -> list[str]:
+    out = []
+    for b in blocks:
+        if b.kind in ("h1", "h2", "h3"):
+            out.append(f"<{b.kind}>{_inline(b.text)}</{b.kind}>")
+        elif b.kind == "p":
+            css = ' class="provenance"' if b.text.startswith("Input: ") else ""
+            out.append(f"<p{css}>{_inline(b.text)}</p>")
+        elif b.kind == "ul":
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.items) + "</ul>")
+        elif b.kind == "table":
+            cls = [' class="n"' if n else "" for n in _numeric_columns(b)]
+            head = "".join(f"<th{cls[i]}>{html.escape(h)}</th>" for i, h in enumerate(b.header))
+            body = "".join(
+                "<tr>"
+                + "".join(f"<td{cls[i]}>{html.escape(c)}</td>" for i, c in enumerate(row))
+                + "</tr>"
+                for row in b.rows
+            )
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        elif b.kind == "details":
+            inner = "\n".join(_html(b.children, charts))
+            out.append(f"<details><summary>{_inline(b.text)}</summary>\n{inner}\n</details>")
+        elif b.kind == "figure":
+            caption, alt = b.items
+            out.append(_figure_html(b.text, charts[b.text], caption, alt, b.cuts))
+    return out
+
+
+def _figure_html(name: str, data: bytes, caption: str, alt: str, cuts: Sequence[float]) -> str:
+    """A chart and its caption; a chart with cluster bands is stacked from slices of the one
+    image (each slice an <img> of the whole PNG, shifted up), which a printer keeps whole."""
+    src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    caption_html = f"<figcaption>{_inline(caption)}</figcaption>"
+    if len(cuts) <= 2 or data[12:16] != b"IHDR":
+        body = f'<img alt="{html.escape(alt)}" src="{src}">'
+        return f'<figure id="{html.escape(name)}">{body}{caption_html}</figure>'
+    width_px, height_px = struct.unpack(">II", data[16:24])
+    scale = height_px / cuts[-1]  # pixels per inch of the drawn figure
+    slices = []
+    for top, bottom in zip(cuts, cuts[1:], strict=False):
+        y0, y1 = round(top * scale), round(bottom * scale)
+        shift = 100 * y0 / width_px  # a margin in % is a share of the width
+        slices.append(
+            f'<div class="slice" style="aspect-ratio: {width_px} / {y1 - y0}">'
+            f'<img alt="" src="{src}" style="margin-top: -{shift:.4f}%"></div>'
+        )
+    return (
+        f'<figure id="{html.escape(name)}" class="sliced">'
+        f'<div role="img" aria-label="{html.escape(alt)}">{"".join(slices)}</div>'
+        f"{caption_html}</figure>"
+    )
 
 
 def summary_html(plan: Plan, charts: Mapping[str, bytes]) -> str:
@@ -516,23 +748,6 @@ def summary_html(plan: Plan, charts: Mapping[str, bytes]) -> str:
         f'<head><meta charset="utf-8"><title>{title}</title><style>{_CSS}</style></head>',
         "<body>",
     ]
-    for b in _blocks(plan, list(charts)):
-        if b.kind in ("h1", "h2"):
-            out.append(f"<{b.kind}>{_inline(b.text)}</{b.kind}>")
-        elif b.kind == "p":
-            out.append(f"<p>{_inline(b.text)}</p>")
-        elif b.kind == "ul":
-            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.items) + "</ul>")
-        elif b.kind == "table":
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                for row in b.rows
-            )
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        elif b.kind == "img":
-            data = base64.b64encode(charts[b.text]).decode("ascii")
-            alt = html.escape(b.text)
-            out.append(f'<img alt="{alt}" src="data:image/png;base64,{data}">')
+    out += _html(_blocks(plan, list(charts)), charts)
     out += ["</body>", "</html>", ""]
     return "\n".join(out)

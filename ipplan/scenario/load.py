@@ -6,7 +6,9 @@ module rejects duplicates and says each problem in one line (``line 6, column 4:
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,7 @@ def load_scenario(path: str | Path) -> Scenario:
     file = Path(path)
     try:
         text = read_text_bounded(file, source)
+        raw = text.encode("utf-8")  # the file's bytes: it decoded as UTF-8 (for its SHA-256)
     except FileNotFoundError:
         raise ScenarioError(
             "no such file; give the path of a scenario file", source=source
@@ -94,7 +97,8 @@ def load_scenario(path: str | Path) -> Scenario:
             ) from None
         except yaml.YAMLError as err:
             raise ScenarioError(" ".join(str(err).split()), source=source) from None
-    return parse_scenario(data, source)
+    # the review pack's provenance line names the input by its digest (no timestamps)
+    return replace(parse_scenario(data, source), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _yaml_problem(err: yaml.MarkedYAMLError) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netaddr import IPAddress, IPNetwork
 
@@ -104,3 +104,6 @@ class Scenario:
     external: tuple[ExternalRange, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     warnings: tuple[str, ...] = ()  # one line each, "{source}: {path}: ...", in file order
+    # the file's SHA-256 (hex) when loaded from one: the pack's provenance, not part of what
+    # the scenario says (a YAML file and its JSON twin are equal scenarios)
+    sha256: str = field(default="", compare=False)

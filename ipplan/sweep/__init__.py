@@ -36,6 +36,7 @@ from ipplan.rules import (
     MAX_MAX_PODS,
     MIN_MAX_PODS,
     MIN_PODS_PER_POOL,
+    OS,
     POD_CIDR_NETWORKS,
     POD_CIDR_NODE_PREFIXLEN,
     POD_IP_BATCH,
@@ -44,9 +45,13 @@ from ipplan.rules import (
     STATIC_BLOCK_IPS,
     STATIC_MAX_PREFIXLEN,
     VNET_MAX_IPS,
+    Dataplane,
     Network,
+    Severity,
     Surge,
+    cluster_violations,
     parse_surge,
+    pool_violations,
 )
 
 __all__ = [
@@ -120,6 +125,48 @@ class SweepSpec:
     surges: tuple[Surge, ...]
     networks: tuple[Network, ...]
     subnet_prefixlen: int | None = None  # the node subnet: room and fits_subnet test it
+    pods_in_use: int | None = None  # U per node (rule A8); None: max pods
+    os: OS = OS.LINUX
+    dataplane: Dataplane = Dataplane.AZURE
+
+    def blocked(self, network: Network) -> tuple[str, ...]:
+        """Why *network* cannot run this sweep's pool at all (its OS or dataplane), from the
+        rulebook's own pool and cluster checks; () when it can. Those checks do not depend on
+        the node count or max pods, so one neutral pool stands for every row."""
+        return self._said(network, Severity.ERROR, MIN_PODS_PER_POOL)
+
+    def warnings(self, network: Network) -> tuple[str, ...]:
+        """The rulebook's warnings for this sweep's pool at its largest max pods (a Windows
+        pool above 110, say), as ``compare`` gives them."""
+        return self._said(network, Severity.WARNING, max(self.max_pods, default=MIN_MAX_PODS))
+
+    def _said(self, network: Network, severity: Severity, max_pods: int) -> tuple[str, ...]:
+        found = pool_violations(
+            "the pool",
+            network=network,
+            dataplane=self.dataplane,
+            os=self.os,
+            nodes=10,
+            max_nodes=None,
+            max_pods=max_pods,
+            max_pods_given=True,
+            pods_in_use=None,
+            surge_nodes=0,
+            surge="0",
+        ) + cluster_violations(
+            "the cluster",
+            network=network,
+            dataplane=self.dataplane,
+            pools=1,
+            planning_nodes=10,
+            peak_nodes=10,
+            internal_lbs=0,
+        )
+        return tuple(
+            f"{v.message}; {v.fix}"
+            for v in found
+            if v.severity is severity and (v.field in ("os", "dataplane") or v.rule == "A2")
+        )
 
     @property
     def rows(self) -> int:
@@ -229,12 +276,14 @@ def evaluate_grid(
     surge: Surge,
     network: Network,
     subnet_prefixlen: int | None = None,
+    pods_in_use: int | None = None,
 ) -> dict[str, np.ndarray[Any, Any] | None]:
     """The capacity model for every (nodes, max pods) pair, as int64 arrays (None: n/a).
 
     *nodes* and *max_pods* broadcast against each other: pass a row and a column for a grid,
-    or two equal-length arrays for arbitrary pairs. Max pods in use is max pods (rule A8's
-    worst case), surge is one value, the pool is the cluster's only one. ``room_limit`` is a code
+    or two equal-length arrays for arbitrary pairs. Pods in use is *pods_in_use* (capped at
+    max pods), else max pods (rule A8's worst case); surge is one value, the pool is the
+    cluster's only one. ``room_limit`` is a code
     into :data:`ROOM_LIMITS`.
 
     >>> out = evaluate_grid(np.array([50]), np.array([30]), Surge(1), Network.AZURE_CNI, 24)
@@ -270,7 +319,7 @@ def evaluate_grid(
     }
     vnet_ips = node_ips
     if network is Network.POD_SUBNET:  # rule A8 with U = P: max(16, min(16*ceil(.5+P/16), P))
-        per_pod = _dynamic_pod_ips(p)
+        per_pod = _dynamic_pod_ips(p, pods_in_use)
         pod_ips = m * per_pod
         out["pod_subnet_ips"], out["pod_subnet_min_prefix"] = pod_ips, _min_prefixlen(pod_ips)
         vnet_ips = node_ips + pod_ips
@@ -300,19 +349,27 @@ def evaluate_grid(
         out["fits_subnet"] = fits
         feasible = feasible & fits
     out["feasible"] = feasible
-    out["room_nodes"], out["room_limit"] = _room(p, surge, network, subnet_prefixlen)
+    out["room_nodes"], out["room_limit"] = _room(p, surge, network, subnet_prefixlen, pods_in_use)
     return out
 
 
-def _dynamic_pod_ips(p: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Rule A8 with U = P: max(16, min(16 * ceil(0.5 + P/16), P)) pod-subnet IPs per node."""
-    batches = (p + POD_IP_BATCH // 2 + POD_IP_BATCH - 1) // POD_IP_BATCH
+def _dynamic_pod_ips(
+    p: np.ndarray[Any, Any], pods_in_use: int | None = None
+) -> np.ndarray[Any, Any]:
+    """Rule A8: max(16, min(16 * ceil(0.5 + U/16), P)) pod-subnet IPs per node; U = P unless
+    *pods_in_use* is given (then U = min(it, P))."""
+    u = p if pods_in_use is None else np.minimum(p, pods_in_use)
+    batches = (u + POD_IP_BATCH // 2 + POD_IP_BATCH - 1) // POD_IP_BATCH
     ips: np.ndarray[Any, Any] = np.maximum(POD_IP_BATCH, np.minimum(POD_IP_BATCH * batches, p))
     return ips
 
 
 def _room(
-    p: np.ndarray[Any, Any], surge: Surge, network: Network, subnet_prefixlen: int | None
+    p: np.ndarray[Any, Any],
+    surge: Surge,
+    network: Network,
+    subnet_prefixlen: int | None,
+    pods_in_use: int | None = None,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Rule A18's room to grow and the code of the limit that binds, per max pods in *p*.
 
@@ -324,14 +381,20 @@ def _room(
         return np.zeros(p.shape, _INT), np.zeros(p.shape, np.int8)
     low, high = int(p.min()), int(p.max())
     if high - low + 1 >= p.size:
-        return _room_of(p, surge, network, subnet_prefixlen)
-    nodes, codes = _room_of(np.arange(low, high + 1, dtype=_INT), surge, network, subnet_prefixlen)
+        return _room_of(p, surge, network, subnet_prefixlen, pods_in_use)
+    nodes, codes = _room_of(
+        np.arange(low, high + 1, dtype=_INT), surge, network, subnet_prefixlen, pods_in_use
+    )
     index = p - low
     return nodes[index], codes[index]
 
 
 def _room_of(
-    p: np.ndarray[Any, Any], surge: Surge, network: Network, subnet_prefixlen: int | None
+    p: np.ndarray[Any, Any],
+    surge: Surge,
+    network: Network,
+    subnet_prefixlen: int | None,
+    pods_in_use: int | None = None,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Each limit's largest N in [0, 5,000 + 1] by a vectorised binary search; the smallest of
     them is the room, the first limit (in :data:`ROOM_LIMITS` order) reaching it binds."""
@@ -352,7 +415,7 @@ def _room_of(
     cni = network is Network.AZURE_CNI
     per_node = 1 + q if cni else np.ones_like(q)  # node-subnet IPs per node (rule A3)
     if network is Network.POD_SUBNET:  # VNet IPs per node (rule A15): a block counts once
-        per_vnet = per_node + _dynamic_pod_ips(q)
+        per_vnet = per_node + _dynamic_pod_ips(q, pods_in_use)
     elif network is Network.POD_SUBNET_STATIC:
         per_vnet = per_node + (q + STATIC_BLOCK_IPS) // STATIC_BLOCK_IPS
     else:
@@ -517,13 +580,15 @@ _CHUNK_ROWS = 500_000
 
 @dataclass(frozen=True)
 class Heatmap:
-    """The smallest node subnet prefix per (max pods, nodes), per model, at the first surge."""
+    """The smallest node subnet prefix per (max pods, nodes), per model and surge."""
 
     nodes: tuple[int, ...]
     max_pods: tuple[int, ...]
-    surge: Surge
-    prefixes: dict[str, np.ndarray[Any, Any]]  # model -> [max pods index, nodes index]
-    feasible: dict[str, np.ndarray[Any, Any]]  # within AKS's and Azure's limits (any subnet)
+    surges: tuple[Surge, ...]
+    # (model, surge as written) -> [max pods index, nodes index]
+    prefixes: dict[tuple[str, str], np.ndarray[Any, Any]]
+    # the CSV's feasible column: AKS's and Azure's limits, and --subnet when given
+    feasible: dict[tuple[str, str], np.ndarray[Any, Any]]
 
 
 def _blocks(spec: SweepSpec) -> Iterator[tuple[Network, Surge, np.ndarray[Any, Any]]]:
@@ -556,29 +621,35 @@ def run_sweep(
     check_sweep(spec)
     write((",".join(COLUMNS) + "\n").encode("ascii"))
     nodes = np.array(spec.nodes, dtype=_I64)
-    first = spec.surges[0]
     # the heatmap keeps at most HEATMAP_COLUMNS node counts (every k-th, so an even axis stays
     # even): a picture a few hundred pixels wide needs no more, and a million columns by 241
     # max pods by five models would be gigabytes
     thin = max(1, -(-len(spec.nodes) // HEATMAP_COLUMNS))
     kept = np.arange(0, len(spec.nodes), thin)
-    heat = Heatmap(tuple(spec.nodes[::thin]), spec.max_pods, first, {}, {})
+    heat = Heatmap(tuple(spec.nodes[::thin]), spec.max_pods, spec.surges, {}, {})
     done = 0
     row_of = {pods: i for i, pods in enumerate(spec.max_pods)}
     for network, surge, pods in _blocks(spec):
-        grid = evaluate_grid(nodes[None, :], pods[:, None], surge, network, spec.subnet_prefixlen)
+        grid = evaluate_grid(
+            nodes[None, :], pods[:, None], surge, network, spec.subnet_prefixlen, spec.pods_in_use
+        )
+        if spec.blocked(network):  # its OS or dataplane rules the model out (rules A7, A23)
+            for key in ("within_limits", "feasible"):
+                grid[key] = np.zeros(
+                    np.broadcast_shapes(nodes[None, :].shape, pods[:, None].shape), bool
+                )
         shape = (len(pods), len(nodes))
         rows = shape[0] * shape[1]
-        if surge == first:
-            top = row_of[int(pods[0])]
-            for store, key, kind in (
-                (heat.prefixes, "node_subnet_min_prefix", np.int8),
-                (heat.feasible, "within_limits", np.bool_),
-            ):
-                if network.value not in store:
-                    store[network.value] = np.zeros((len(spec.max_pods), len(kept)), dtype=kind)
-                part = np.broadcast_to(grid[key], shape)  # type: ignore[arg-type]
-                store[network.value][top : top + len(pods)] = part[:, kept]
+        cell = (network.value, str(surge))
+        top = row_of[int(pods[0])]
+        for store, key, kind in (
+            (heat.prefixes, "node_subnet_min_prefix", np.int8),
+            (heat.feasible, "feasible", np.bool_),
+        ):
+            if cell not in store:
+                store[cell] = np.zeros((len(spec.max_pods), len(kept)), dtype=kind)
+            part = np.broadcast_to(grid[key], shape)  # type: ignore[arg-type]
+            store[cell][top : top + len(pods)] = part[:, kept]
         write(format_csv(_row_columns(grid, network, surge, nodes, pods, shape), rows))
         done += rows
         if progress is not None:

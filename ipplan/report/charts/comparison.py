@@ -11,8 +11,10 @@ from ipplan.rules import Network
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from ipplan.report.charts.style import (
+    _BOX,
     _DPI,
     ALERT,
+    CHART_WIDTH_IN,
     _bars,
     _few_ticks,
     _figure,
@@ -21,6 +23,21 @@ from ipplan.report.charts.style import (
     _why,
     problem_rules,
 )
+
+#: a cluster's band, in inches: its heading, the axes' titles, the bars, the x labels
+_HEADER, _TITLE, _BOTTOM = 0.32, 0.42, 0.8
+
+
+def _band(models: int) -> float:
+    return _HEADER + _TITLE + 0.5 * models + _BOTTOM
+
+
+def comparison_bands(plan: Plan) -> tuple[float, ...]:
+    """Where comparison.png may be cut between clusters, in inches from its top (0 first, the
+    height last), so a page can print it a cluster at a time at full size (issue 15)."""
+    band = _band(sum(1 for n in plan.scenario.planning.compare if n in plan.comparisons))
+    count = len(plan.clusters)
+    return (0.0, *(0.45 + band * i for i in range(1, count)), 0.45 + band * count)
 
 
 def comparison_figure(plan: Plan) -> Figure:
@@ -38,12 +55,24 @@ def comparison_figure(plan: Plan) -> Figure:
         for c in clusters
         for n in networks
     }
-    # laid out by hand in inches: a layout engine would double the rendering time
-    left = max((_text_px(t, 8.5) for t in labelled.values()), default=0) / _DPI + 0.2
-    header, title, bottom, gap = 0.32, 0.42, 0.62, 0.45
+    # laid out by hand in inches: a layout engine would double the rendering time; the current
+    # model's label is bold, so it is measured bold (else an infeasible one is cut at the left)
+    left = (
+        max(
+            (
+                _text_px(labelled[c.name, n], 8.5, "bold" if n is c.network else "normal")
+                for c in clusters
+                for n in networks
+            ),
+            default=0,
+        )
+        / _DPI
+        + 0.2
+    )
+    header, title, gap = _HEADER, _TITLE, 0.3
     plot_h = 0.5 * len(networks)
-    band = header + title + plot_h + bottom
-    width, height = 13.5, 0.45 + band * len(clusters)
+    band = _band(len(networks))
+    width, height = CHART_WIDTH_IN, 0.45 + band * len(clusters)
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: the network models side by side, at upgrade peak "
@@ -52,7 +81,7 @@ def comparison_figure(plan: Plan) -> Figure:
         y=1 - 0.1 / height,
         va="top",
     )
-    unit = (width - left - 0.25 - 2 * gap) / 3.25  # widths 1.25 : 1 : 1
+    unit = (width - left - 0.25 - 2 * gap) / 3.0  # widths 1 : 1 : 1
     for index, cluster in enumerate(clusters):
         top = height - 0.45 - index * band
         rows: dict[Network, Comparison] = {
@@ -74,7 +103,7 @@ def comparison_figure(plan: Plan) -> Figure:
         )
         y = (top - header - title - plot_h) / height
         x, axes = left, []
-        for share in (1.25, 1.0, 1.0):
+        for share in (1.0, 1.0, 1.0):
             axes.append(fig.add_axes((x / width, y, share * unit / width, plot_h / height)))
             x += share * unit + gap
         ys = list(range(len(networks)))[::-1]
@@ -90,9 +119,9 @@ def comparison_figure(plan: Plan) -> Figure:
                 tick.set_color(ALERT)
             if n is cluster.network:
                 tick.set_fontweight("bold")
-        ax.set_xlim(0, max(vnet_ips + [1]) * 1.3)
+        ax.set_xlim(0, _fit(vnet_ips, [_n(v) for v in vnet_ips], unit))
         _few_ticks(ax.xaxis, 4)
-        ax.set_xlabel("VNet private IPs consumed at peak (IPs)")
+        ax.set_xlabel("VNet private IPs consumed\nat peak (IPs)")
         ax.set_title("VNet IPs consumed", loc="left")
         # 2. smallest node subnet, on a prefix axis: /29 is one step, each step doubles
         ax = axes[1]
@@ -107,13 +136,17 @@ def comparison_figure(plan: Plan) -> Figure:
             [f"/{p} ({_n(i)} IPs)" for p, i in zip(prefixes, ips, strict=True)],
         )
         longest = max(steps + ([30 - now_prefix] if now_prefix else []))
-        ax.set_xlim(0, longest + 4.2)
-        # every other prefix is labelled, always including the current one
+        texts = [f"/{p} ({_n(i)} IPs)" for p, i in zip(prefixes, ips, strict=True)]
+        end = max(_fit(steps, texts, unit), longest + 1.0)
+        ax.set_xlim(0, end)
+        # every other (or third, fourth) prefix is labelled, always including the current one
         anchor = 30 - now_prefix if now_prefix else 1
-        ticks = [t for t in range(1, int(longest + 4.2) + 1) if (t - anchor) % 2 == 0]
+        every = 2 if end <= 12 else 3 if end <= 18 else 4  # at most about 6 labels
+        ticks = [t for t in range(1, int(end) + 1) if (t - anchor) % every == 0]
         ax.set_xticks(ticks, [f"/{30 - t}" for t in ticks], fontsize=8)
         if now_prefix is not None:
-            ax.axvline(30 - now_prefix, color="black", linestyle="--", linewidth=1.2)
+            # behind the bars and their boxed labels, so it never strikes through a label
+            ax.axvline(30 - now_prefix, color="black", linestyle="--", linewidth=1.2, zorder=0.9)
             ax.annotate(
                 f"current /{now_prefix}",
                 (30 - now_prefix, 1.0),
@@ -122,13 +155,13 @@ def comparison_figure(plan: Plan) -> Figure:
                 va="bottom",
                 fontsize=8.5,
             )
-        ax.set_xlabel("prefix length (each step right doubles the IPs)")
+        ax.set_xlabel("prefix length\n(each step right doubles the IPs)")
         ax.set_title("smallest node subnet", loc="left", pad=14)
         # 3. room to grow (rule A18): the same number as clusters.csv and the CLI
         ax = axes[2]
         room = [rows[n].room_nodes or 0 for n in networks]
         _bars(ax, networks, bad, room, [_n(r) for r in room])
-        ax.axvline(planned, color="black", linestyle="--", linewidth=1.2)
+        ax.axvline(planned, color="black", linestyle="--", linewidth=1.2, zorder=0.9)
         ax.annotate(
             f"planned {planned:,}",
             (planned, 1.0),
@@ -137,12 +170,26 @@ def comparison_figure(plan: Plan) -> Figure:
             va="bottom",
             fontsize=8.5,
         )
-        ax.set_xlim(0, max(room + [planned, 1]) * 1.3)
+        ax.set_xlim(0, max(_fit(room, [_n(r) for r in room], unit), planned * 1.15))
         _few_ticks(ax.xaxis, 4)
-        ax.set_xlabel("nodes in the cluster when its first limit binds")
+        ax.set_xlabel("nodes in the cluster\nwhen its first limit binds")
         ax.set_title("room to grow", loc="left", pad=14)
         axes[0].set_title("VNet IPs consumed", loc="left", pad=14)
+        for ax in axes:
+            for text in ax.texts:  # the bar labels: boxed, above the reference lines
+                text.set_bbox(_LABEL_BOX)
+                text.set_zorder(3)
     return fig
 
 
-# --- forecast.png ------------------------------------------------------------------------------
+#: a white box behind a bar label, tight enough not to notch the bar it follows
+_LABEL_BOX = {**_BOX, "pad": 0.1}
+
+
+def _fit(values: list[int], texts: list[str], width_in: float) -> float:
+    """The axis end that keeps every bar's label (drawn after its bar) inside the axes."""
+    ends = [1.0]
+    for v, t in zip(values, texts, strict=True):
+        share = (_text_px(f" {t} ", 8.5) / _DPI + 0.05) / width_in  # of the axes' width
+        ends.append(v / max(1 - share, 0.2))
+    return max(ends)

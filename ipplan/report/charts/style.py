@@ -73,6 +73,10 @@ KIND_COLORS: dict[str, str] = {
 }
 
 _DPI = 100
+#: every review-pack chart is this wide, in inches: one width in the summary, and at 100% or
+#: more on a landscape A4 or Letter page (10.06 in inside 12 mm margins), so 8 pt chart text
+#: prints at 8 pt or more (issue 15)
+CHART_WIDTH_IN = 10.0
 #: a white box behind labels that may sit on a line
 _BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6}
 
@@ -178,11 +182,11 @@ def _ip(version: int, value: int) -> str:
 
 
 @lru_cache(maxsize=512)
-def _text_px(text: str, size: float = 8) -> float:
+def _text_px(text: str, size: float = 8, weight: str = "normal") -> float:
     """Width in pixels of *text* (its widest line) at font *size*, measured on the real font."""
     from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(size=size)
+    font = FontProperties(size=size, weight=weight)
     widths = [
         _renderer().get_text_width_height_descent(line, font, ismath=False)[0]
         for line in text.split("\n")
