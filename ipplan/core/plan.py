@@ -291,10 +291,10 @@ def build_plan(scenario: Scenario) -> Plan:
     """
     clusters = tuple(_capacity_cluster(c) for c in scenario.clusters)
     placed, spaces = _allocate(scenario, clusters)
-    vnet_specs: dict[str, VNet] = {v.name: v for v in scenario.vnets}
+    used_ips = {SubnetKey(v.name, s.name): s.used_ips for v in scenario.vnets for s in v.subnets}
     # the capacity model sizes IPv4 subnets; an IPv6 /64 of a dual-stack VNet is listed as is
     sizes = {
-        key: Subnet(key, int(cidr.prefixlen), _used_ips(vnet_specs, key))
+        key: Subnet(key, int(cidr.prefixlen), used_ips[key])
         for key, (cidr, _) in placed.items()
         if cidr.version == 4
     }
@@ -308,12 +308,15 @@ def build_plan(scenario: Scenario) -> Plan:
     demands = {d.key: d for d in estimate.subnets}
     warn_at = scenario.planning.warn_at_pct
     subnets = [
-        _subnet_plan(key, cidr, origin, demands.get(key), users.get(key, []), vnet_specs, scenario)
+        _subnet_plan(key, cidr, origin, demands.get(key), users.get(key, []), used_ips, scenario)
         for key, (cidr, origin) in placed.items()
     ]
     subnets.sort(key=lambda s: (s.vnet, s.cidr.sort_key()))
+    by_vnet: dict[str, list[Block]] = {}
+    for key, (cidr, origin) in placed.items():
+        by_vnet.setdefault(key.vnet, []).append(Block(cidr, origin, key.name))
     vnets = tuple(
-        _vnet_plan(v, vnet_spaces, placed)
+        _vnet_plan(v, vnet_spaces, by_vnet.get(v.name, []))
         for v, vnet_spaces in zip(scenario.vnets, spaces, strict=True)
     )
     warnings = list(scenario.warnings)
@@ -349,11 +352,11 @@ def _subnet_plan(
     origin: Origin,
     demand: SubnetDemand | None,
     users: list[str],
-    vnets: Mapping[str, VNet],
+    used_ips: Mapping[SubnetKey, int],
     scenario: Scenario,
 ) -> SubnetPlan:
     """One row of subnets.csv: the subnet, what it must hold, and its status."""
-    used = _used_ips(vnets, key)
+    used = used_ips[key]
     if demand is None:  # IPv6: Azure reserves 5 addresses here too
         demand = SubnetDemand(
             key, Role.OTHER, used, used, int(cidr.prefixlen), None, None, None, None, None
@@ -389,18 +392,8 @@ def _subnet_plan(
     )
 
 
-def _used_ips(vnets: Mapping[str, VNet], key: SubnetKey) -> int:
-    return next(s.used_ips for s in vnets[key.vnet].subnets if s.name == key.name)
-
-
-def _vnet_plan(
-    vnet: VNet, spaces: list[AddressSpace], placed: Mapping[SubnetKey, tuple[IPNetwork, Origin]]
-) -> VNetPlan:
-    blocks = [
-        Block(cidr, origin, key.name)
-        for key, (cidr, origin) in placed.items()
-        if key.vnet == vnet.name
-    ]
+def _vnet_plan(vnet: VNet, spaces: list[AddressSpace], subnets: list[Block]) -> VNetPlan:
+    blocks = list(subnets)
     blocks += [Block(cidr, Origin.FREE, "") for space in spaces for cidr in space.free_blocks()]
     blocks.sort(key=lambda b: b.cidr.sort_key())
     first = spaces[0]  # IPv4 when the VNet has it: the space AKS subnets are sized in
