@@ -120,7 +120,9 @@ def test_one_vnet_of_small_subnets_is_one_band() -> None:
 
 _PARENT = textwrap.dedent(
     """
-    import sys, time, multiprocessing
+    import multiprocessing, signal, sys, time
+    # a shell starts background jobs with SIGINT ignored; a terminal's Ctrl-C is not
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from ipplan.scenario import load_scenario
     from ipplan.core.plan import build_plan
     from ipplan.report.chart import rendering
