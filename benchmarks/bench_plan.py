@@ -25,8 +25,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import estates  # noqa: E402
@@ -36,7 +34,7 @@ import ipplan.core.plan as core_plan  # noqa: E402
 from ipplan.report.chart import CHARTS, png  # noqa: E402
 from ipplan.report.pack import write_csv, write_summaries  # noqa: E402
 from ipplan.scenario.checks import parse_scenario  # noqa: E402
-from ipplan.scenario.load import _Loader  # noqa: E402
+from ipplan.scenario.load import _load_yaml  # noqa: E402
 
 T = TypeVar("T")
 DEFAULT_SIZES = ("100/10/30", "1000/10/30", "slash29", "10000/100/300")
@@ -79,7 +77,7 @@ def profile(size: str, folder: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     counter = _Counter()
     counter.install()
-    out["load"], data = timed(lambda: yaml.load(path.read_text(), Loader=_Loader))  # noqa: S506
+    out["load"], data = timed(lambda: _load_yaml(path.read_text(encoding="utf-8")))
     out["validation"], scenario = timed(lambda: parse_scenario(data, str(path)))
     clusters = tuple(core_plan._capacity_cluster(c) for c in scenario.clusters)
     out["allocation"], _ = timed(lambda: core_plan._allocate(scenario, clusters))
