@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from netaddr import IPNetwork
 
 from ipplan.core.capacity import usable_ips
-from ipplan.core.cidr import contains, find_overlaps, overlaps, parse_network
+from ipplan.core.cidr import PrefixIndex, contains, find_overlaps, overlaps, parse_network
 from ipplan.errors import CidrError, FieldPath, ScenarioError
 from ipplan.rules import (
     FORBIDDEN_RANGES,
@@ -50,7 +49,7 @@ class AddressSpaces:
 
     vnets: list[Range] = field(default_factory=list)
     external: list[Range] = field(default_factory=list)
-    _index: tuple[int, int, _Index] | None = field(default=None, repr=False, compare=False)
+    _index: tuple[int, int, PrefixIndex] | None = field(default=None, repr=False, compare=False)
 
     def all(self) -> list[Range]:
         return self.vnets + self.external
@@ -60,39 +59,13 @@ class AddressSpaces:
 
         One lookup per prefix length plus a bisection, not a pass over every range: each
         cluster's pod and service CIDR is checked against thousands of VNets in an imported
-        estate. (Two CIDRs overlap exactly when one holds the other.)
+        estate.
         """
         ranges = self.all()
         if self._index is None or self._index[:2] != (len(self.vnets), len(self.external)):
-            self._index = (len(self.vnets), len(self.external), _Index(ranges))
+            index = PrefixIndex([r.network for r in ranges])
+            self._index = (len(self.vnets), len(self.external), index)
         return [ranges[i] for i in self._index[2].overlapping(network)]
-
-
-class _Index:
-    """Ranges by (version, prefixlen, first address), and their first addresses sorted."""
-
-    def __init__(self, ranges: Sequence[Range]) -> None:
-        self.exact: dict[tuple[int, int, int], list[int]] = {}
-        starts: dict[int, list[tuple[int, int]]] = {}
-        for i, r in enumerate(ranges):
-            n = r.network
-            self.exact.setdefault((n.version, n.prefixlen, int(n.first)), []).append(i)
-            starts.setdefault(n.version, []).append((int(n.first), i))
-        self.starts = {v: sorted(pairs) for v, pairs in starts.items()}
-
-    def overlapping(self, network: IPNetwork) -> list[int]:
-        version, first, last = network.version, int(network.first), int(network.last)
-        width = 32 if version == 4 else 128
-        found: set[int] = set()
-        for prefixlen in range(network.prefixlen + 1):  # the ranges that hold *network*
-            shift = width - prefixlen
-            found.update(self.exact.get((version, prefixlen, first >> shift << shift), ()))
-        pairs = self.starts.get(version, [])
-        at = bisect.bisect_left(pairs, (first, -1))
-        while at < len(pairs) and pairs[at][0] <= last:  # the ranges that start inside it
-            found.add(pairs[at][1])
-            at += 1
-        return sorted(found)
 
 
 def cidr(text: str, path: FieldPath) -> IPNetwork:
