@@ -1,7 +1,8 @@
 """Time every phase of ``ipplan plan`` on seeded estates, beside a floor measured in the same run.
 
 Run with ``make bench`` (or ``PYTHONPATH=. python benchmarks/bench_plan.py [SIZE ...]``, where a
-SIZE is ``subnets/clusters/pools``, or ``slash29`` for 3,000 /29s in one VNet). Estates come
+SIZE is ``subnets/clusters/pools``, ``slash29`` for 3,000 /29s in one VNet, or
+``vnets3000/300`` for 3,000 small VNets and 300 clusters). Estates come
 from :mod:`benchmarks.estates`. Phases, in one process, one after the other (charts rendered
 one by one, so each chart's cost is its own):
 
@@ -65,6 +66,9 @@ class _Counter:
 def scenario_dict(size: str) -> dict[str, Any]:
     if size == "slash29":
         return estates.one_vnet_slash29s(3000)
+    if size.startswith("vnets"):  # vnets3000/300: many small VNets, as an import gives
+        vnets, clusters = (int(x) for x in size.removeprefix("vnets").split("/"))
+        return estates.many_vnets(vnets, clusters)
     n, c, p = (int(x) for x in size.split("/"))
     return estates.estate(n, c, p)
 

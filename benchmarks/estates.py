@@ -125,6 +125,35 @@ def one_vnet_slash29s(subnets: int = 3000) -> dict[str, Any]:
     }
 
 
+def many_vnets(vnets: int = 3000, clusters: int = 300) -> dict[str, Any]:
+    """*vnets* /22 VNets of a few existing subnets each, and *clusters* overlay clusters, one
+    per VNet from the first: what an imported hub-and-spoke estate looks like (issue 11)."""
+    rows = []
+    for v in range(vnets):
+        base = (10 << 24) + (v << 10)
+        subnets: list[dict[str, Any]] = [
+            {"name": f"s{j}", "cidr": f"{_ip(base + 64 * j)}/26", "used_ips": 5} for j in range(3)
+        ]
+        if v < clusters:
+            subnets.append({"name": "aks-nodes", "prefix": 24})
+        rows.append(
+            {"name": f"vnet-{v:04d}", "address_space": [f"{_ip(base)}/22"], "subnets": subnets}
+        )
+    out_clusters = [
+        {
+            "name": f"aks-{c:03d}",
+            "vnet": f"vnet-{c:04d}",
+            "network": "azure-cni-overlay",
+            "pod_cidr": "100.64.0.0/16",
+            "service_cidr": "172.16.0.0/16",
+            "dns_service_ip": "172.16.0.10",
+            "node_pools": [{"name": "system", "subnet": "aks-nodes", "nodes": 3, "max_surge": 1}],
+        }
+        for c in range(clusters)
+    ]
+    return {"name": f"vnets-{vnets}", "vnets": rows, "clusters": out_clusters}
+
+
 def _base(v: int) -> int:
     return (10 << 24) + (v << 16)
 
