@@ -163,3 +163,22 @@ def test_chart_workers_die_with_their_parent(how: signal.Signals) -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_prefix_index_finds_what_a_pass_over_all_finds() -> None:
+    import random
+
+    from ipplan.core.cidr import PrefixIndex, overlaps
+
+    rng = random.Random(5)
+
+    def prefix() -> str:
+        length = rng.randint(8, 30)
+        start = rng.getrandbits(length) << (32 - length)
+        return f"{start >> 24}.{start >> 16 & 255}.{start >> 8 & 255}.{start & 255}/{length}"
+
+    indexed = [prefix() for _ in range(500)] + ["2001:db8::/32", "10.0.0.0/8"]
+    index = PrefixIndex(indexed)
+    for query in [prefix() for _ in range(300)] + ["2001:db8:1::/48", "0.0.0.0/0"]:
+        expected = [i for i, n in enumerate(indexed) if overlaps(query, n)]
+        assert index.overlapping(query) == expected
