@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 from ipplan.core.keys import ResourceKind, Role, SubnetKey
 from ipplan.rules import (
@@ -300,15 +301,38 @@ class Estimate:
 
     def cluster(self, name: str) -> ClusterDemand:
         """The cluster called *name*."""
-        return next(c for c in self.clusters if c.name == name)
+        return self._clusters[name]
 
     def subnet(self, key: SubnetKey) -> SubnetDemand:
         """The subnet *key*."""
-        return next(s for s in self.subnets if s.key == key)
+        return self._subnets[key]
 
     def pools_of(self, cluster: str) -> tuple[PoolDemand, ...]:
         """The pools of *cluster*, in order."""
-        return tuple(d for d in self.pools if d.cluster == cluster)
+        return self._pools.get(cluster, ())
+
+    # indexes built on first use, so a lookup costs the same in a 10,000-subnet estate (a
+    # frozen dataclass may still cache: cached_property writes to __dict__ directly)
+    @cached_property
+    def _clusters(self) -> dict[str, ClusterDemand]:
+        out: dict[str, ClusterDemand] = {}
+        for c in self.clusters:
+            out.setdefault(c.name, c)  # the first of equal names, as a scan would find
+        return out
+
+    @cached_property
+    def _subnets(self) -> dict[SubnetKey, SubnetDemand]:
+        out: dict[SubnetKey, SubnetDemand] = {}
+        for s in self.subnets:
+            out.setdefault(s.key, s)
+        return out
+
+    @cached_property
+    def _pools(self) -> dict[str, tuple[PoolDemand, ...]]:
+        out: dict[str, list[PoolDemand]] = {}
+        for d in self.pools:
+            out.setdefault(d.cluster, []).append(d)
+        return {name: tuple(pools) for name, pools in out.items()}
 
     def problems_of(self, cluster: str, severity: Severity | None = None) -> tuple[Problem, ...]:
         """The problems that concern *cluster*: its own, its subnets' and its VNet's."""
@@ -643,16 +667,26 @@ def evaluate(
         if limits and index is not None:
             room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips)
         cluster_rows.append(_cluster_demand(cluster, pools, room))
+    # each subnet's pools (cluster index, pool index), found in one pass over the pools, not
+    # one pass per subnet
+    members: dict[SubnetKey, list[tuple[int, int]]] = {}
+    for ci, pools in enumerate(demands):
+        for i, d in enumerate(pools):
+            for used in dict.fromkeys((d.subnet, d.pod_subnet)):
+                if used is not None:
+                    members.setdefault(used, []).append((ci, i))
     if limits:
-        for key, sd in subnet_rows.items():
-            subnet_rows[key] = replace(
-                sd, room=_subnet_room(key, clusters, demands, subnet_rows, vnet_ips)
-            )
+        for key, found in members.items():
+            if key in subnet_rows:
+                room = _subnet_room(found, clusters, demands, subnet_rows, vnet_ips)
+                subnet_rows[key] = replace(subnet_rows[key], room=room)
     for sd in subnet_rows.values():
         if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
-            found = _first_user(sd.key, clusters, demands)
-            net = clusters[0].network if found is None else found[0].network
-            owner = "" if found is None else found[0].name
+            mine = members.get(sd.key, [])
+            first = clusters[mine[0][0]] if mine else None
+            net = clusters[0].network if first is None else first.network
+            owner = "" if first is None else first.name
+            shared = len({ci for ci, _ in mine})
             rule = "A9" if sd.static else "A8" if sd.role is Role.POD else "A3"
             problems.append(
                 Problem(
@@ -660,7 +694,7 @@ def evaluate(
                     rule,
                     f"{sd.role} subnet {_label(sd)} needs {sd.peak_ips:,} IPs at peak",
                     f"use a /{sd.min_prefixlen} or larger, or fewer nodes or max pods",
-                    cluster=owner if _shared_by(sd.key, demands) == 1 else "",
+                    cluster=owner if shared == 1 else "",
                     subnet=sd.key,
                 )
             )
@@ -688,22 +722,6 @@ def evaluate(
         clusters=tuple(cluster_rows),
         problems=tuple(problems),
     )
-
-
-def _shared_by(key: SubnetKey, demands: Sequence[Sequence[PoolDemand]]) -> int:
-    """How many clusters' pools use subnet *key*."""
-    return sum(1 for pools in demands if any(key in (d.subnet, d.pod_subnet) for d in pools))
-
-
-def _first_user(
-    key: SubnetKey, clusters: Sequence[Cluster], demands: Sequence[Sequence[PoolDemand]]
-) -> tuple[Cluster, int] | None:
-    """The cluster and index of the first pool whose node or pod subnet is *key*."""
-    for cluster, pools in zip(clusters, demands, strict=True):
-        for i, d in enumerate(pools):
-            if key in (d.subnet, d.pod_subnet):
-                return cluster, i
-    return None
 
 
 def _pod_cidr_problems(cluster: Cluster, pools: Sequence[PoolDemand]) -> list[Problem]:
@@ -800,29 +818,22 @@ def _label(demand: SubnetDemand) -> str:
 
 
 def _subnet_room(
-    key: SubnetKey,
+    found: Sequence[tuple[int, int]],
     clusters: Sequence[Cluster],
     demands: Sequence[Sequence[PoolDemand]],
     subnet_rows: Mapping[SubnetKey, SubnetDemand],
     vnet_ips: Mapping[str, int],
-) -> Room | None:
-    """Room to grow of the pools in subnet *key* (rule A18): the same search as a cluster's,
-    its growth pool chosen among them; None when no pool uses the subnet."""
-    members = [
-        (c, i)
-        for c, pools in zip(clusters, demands, strict=True)
-        for i, d in enumerate(pools)
-        if key in (d.subnet, d.pod_subnet)
-    ]
-    if not members:
-        return None
-    users = [(c, i) for c, i in members if _is_user(c, i)]
+) -> Room:
+    """Room to grow of the pools in one subnet (rule A18), *found* as (cluster index, pool
+    index) in order: the same search as a cluster's, its growth pool chosen among them."""
+    members = [(clusters[ci], i, ci) for ci, i in found]
+    users = [m for m in members if _is_user(m[0], m[1])]
     pick = max(users or members, key=lambda m: planning_nodes(m[0].node_pools[m[1]]))
     # max() keeps the first of equals, so ties go to the first listed (rule A18)
-    cluster, index = pick
-    pools = demands[[c.name for c in clusters].index(cluster.name)]
-    here = [i for c, i in members if c is cluster]
-    others = sum(planning_nodes(c.node_pools[i]) for c, i in members if c is not cluster)
+    cluster, index, ci = pick
+    pools = demands[ci]  # cluster names are unique (the scenario checks them)
+    here = [i for c, i, _ in members if c is cluster]
+    others = sum(planning_nodes(c.node_pools[i]) for c, i, _ in members if c is not cluster)
     room = _room(cluster, pools, here, index, subnet_rows, vnet_ips)
     return replace(room, nodes=room.nodes + others)
 

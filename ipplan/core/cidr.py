@@ -21,6 +21,7 @@ from ipplan.errors import CapacityError, CidrError
 
 __all__ = [
     "AddressSpace",
+    "PrefixIndex",
     "Strategy",
     "contains",
     "find_overlaps",
@@ -166,6 +167,44 @@ def find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:
     """
     with _gc_paused():
         return _find_overlaps(networks)
+
+
+class PrefixIndex:
+    """Many CIDRs, indexed to answer "which of them overlap this one?" without a pass over all.
+
+    Two CIDRs overlap exactly when one holds the other: the holders are found by one lookup
+    per prefix length, the ones inside by a bisection on the sorted starts. O(width + log n + k)
+    a query, k the answers.
+
+    >>> index = PrefixIndex(["10.0.0.0/16", "192.168.0.0/24", "10.0.4.0/24", "10.0.0.0/8"])
+    >>> index.overlapping("10.0.4.0/22"), index.overlapping("172.16.0.0/12")
+    ([0, 2, 3], [])
+    """
+
+    def __init__(self, networks: Sequence[str | IPNetwork]) -> None:
+        self._exact: dict[tuple[int, int, int], list[int]] = {}
+        starts: dict[int, list[tuple[int, int]]] = {}
+        for i, network in enumerate(networks):
+            version, start, prefixlen = _triple(network)
+            self._exact.setdefault((version, prefixlen, start), []).append(i)
+            starts.setdefault(version, []).append((start, i))
+        self._starts = {version: sorted(pairs) for version, pairs in starts.items()}
+
+    def overlapping(self, network: str | IPNetwork) -> list[int]:
+        """The indices, ascending, of the indexed CIDRs that overlap *network*."""
+        version, start, prefixlen = _triple(network)
+        width = _WIDTH[version]
+        found: set[int] = set()
+        for length in range(prefixlen + 1):  # the ones that hold it (or equal it)
+            shift = width - length
+            found.update(self._exact.get((version, length, start >> shift << shift), ()))
+        pairs = self._starts.get(version, [])
+        last = start + (1 << (width - prefixlen)) - 1
+        at = bisect_left(pairs, (start, -1))
+        while at < len(pairs) and pairs[at][0] <= last:  # the ones that start inside it
+            found.add(pairs[at][1])
+            at += 1
+        return sorted(found)
 
 
 @contextmanager

@@ -246,8 +246,11 @@ def _grow(cluster: Cluster, counts: Sequence[int]) -> Cluster:
 _SUBNET_KINDS = {Role.NODE: ResourceKind.NODE_SUBNET, Role.POD: ResourceKind.POD_SUBNET}
 
 
-def _measure(estimate: Estimate) -> dict[Resource, tuple[int, int | None]]:
-    """Every resource of one evaluation: (required, capacity)."""
+def _measure(
+    estimate: Estimate, idle_vnet_ips: Mapping[str, int] | None = None
+) -> dict[Resource, tuple[int, int | None]]:
+    """Every resource of one evaluation: (required, capacity). *idle_vnet_ips*: the VNet IPs
+    of subnets left out of *estimate* because no pool uses them (they never change)."""
     users: dict[SubnetKey, list[str]] = {}
     for pool in estimate.pools:
         for key in (pool.subnet, pool.pod_subnet):
@@ -259,8 +262,14 @@ def _measure(estimate: Estimate) -> dict[Resource, tuple[int, int | None]]:
             clusters = tuple(dict.fromkeys(users.get(sd.key, [])))
             resource = Resource(_SUBNET_KINDS[sd.role], str(sd.key), clusters, sd.key)
             out[resource] = (sd.peak_ips, sd.usable_ips)
-    for vnet, ips in vnet_private_ips(estimate.subnets).items():
-        clusters = tuple(c.name for c in estimate.clusters if c.vnet == vnet)
+    in_vnet: dict[str | None, list[str]] = {}
+    for c in estimate.clusters:
+        in_vnet.setdefault(c.vnet, []).append(c.name)
+    vnet_ips = vnet_private_ips(estimate.subnets)
+    for vnet, ips in (idle_vnet_ips or {}).items():
+        vnet_ips[vnet] = vnet_ips.get(vnet, 0) + ips
+    for vnet, ips in vnet_ips.items():
+        clusters = tuple(in_vnet.get(vnet, ()))
         if clusters:
             out[Resource(ResourceKind.VNET_IPS, vnet, clusters)] = (ips, VNET_MAX_IPS)
     for c in estimate.clusters:
@@ -357,19 +366,34 @@ def forecast(
         )
         for m in range(horizon_months + 1)
     ]
+    # a subnet no pool uses needs the same every month: month 0 evaluates every subnet, later
+    # months only those the pools use (which depends on the model, not on node counts), plus
+    # the idle ones' VNet IPs
+    named = {c.api_server_subnet for c in clusters}
+    # and the subnets clusters put other consumers in (ILB frontends, Private Link NAT IPs)
+    named |= {key for c in clusters for key, _ in c.elsewhere()}
+    named |= {k for c in clusters for p in c.node_pools for k in (p.subnet, p.pod_subnet)}
     series: list[Series] = []
     problems: dict[str, tuple[Problem, ...]] = {}
     for label, network in models:
         cache: dict[tuple[tuple[int, ...], ...], dict[Resource, tuple[int, int | None]]] = {}
         months: list[dict[Resource, tuple[int, int | None]]] = []
+        idle: dict[str, int] = {}
+        active: dict[SubnetKey, Subnet] = {}
         for m, counts in enumerate(schedule):
             if counts not in cache:
                 grown = [_grow(c, n) for c, n in zip(clusters, counts, strict=True)]
-                estimate = evaluate(grown, subnets, network, limits=False)
-                cache[counts] = _measure(estimate)
                 if m == 0:
+                    estimate = evaluate(grown, subnets, network, limits=False)
                     errors = [p for p in estimate.problems if p.severity is Severity.ERROR]
                     problems[label] = tuple(errors)
+                    used = named | {k for d in estimate.pools for k in (d.subnet, d.pod_subnet)}
+                    idle = vnet_private_ips(s for s in estimate.subnets if s.key not in used)
+                    active = {k: sub for k, sub in subnets.items() if k in used}
+                    cache[counts] = _measure(estimate)
+                else:
+                    estimate = evaluate(grown, active, network, limits=False)
+                    cache[counts] = _measure(estimate, idle)
             months.append(cache[counts])
         resources = sorted(months[0], key=lambda r: (_KIND_ORDER[r.kind], r.name))
         for resource in resources:

@@ -327,10 +327,11 @@ def build_plan(scenario: Scenario) -> Plan:
     """
     clusters = tuple(_capacity_cluster(c) for c in scenario.clusters)
     placed, spaces = _allocate(scenario, clusters)
-    vnet_specs: dict[str, VNet] = {v.name: v for v in scenario.vnets}
+    # one index of the specs: looking a subnet up never scans its VNet
+    specs = {SubnetKey(v.name, s.name): s for v in scenario.vnets for s in v.subnets}
     # the capacity model sizes IPv4 subnets; an IPv6 /64 of a dual-stack VNet is listed as is
     sizes = {
-        key: Subnet(key, int(cidr.prefixlen), _other_ips(vnet_specs, key))
+        key: Subnet(key, int(cidr.prefixlen), specs[key].used_ips + specs[key].kind_ips)
         for key, (cidr, _) in placed.items()
         if cidr.version == 4
     }
@@ -347,12 +348,15 @@ def build_plan(scenario: Scenario) -> Plan:
     demands = {d.key: d for d in estimate.subnets}
     warn_at = scenario.planning.warn_at_pct
     subnets = [
-        _subnet_plan(key, cidr, origin, demands.get(key), users.get(key, []), vnet_specs, scenario)
+        _subnet_plan(key, cidr, origin, demands.get(key), users.get(key, []), specs, scenario)
         for key, (cidr, origin) in placed.items()
     ]
     subnets.sort(key=lambda s: (s.vnet, s.cidr.sort_key()))
+    by_vnet: dict[str, list[Block]] = {}
+    for key, (cidr, origin) in placed.items():
+        by_vnet.setdefault(key.vnet, []).append(Block(cidr, origin, key.name, specs[key].kind))
     vnets = tuple(
-        _vnet_plan(v, vnet_spaces, placed)
+        _vnet_plan(v, vnet_spaces, by_vnet.get(v.name, []))
         for v, vnet_spaces in zip(scenario.vnets, spaces, strict=True)
     )
     warnings = list(scenario.warnings)
@@ -388,11 +392,11 @@ def _subnet_plan(
     origin: Origin,
     demand: SubnetDemand | None,
     users: list[str],
-    vnets: Mapping[str, VNet],
+    specs: Mapping[SubnetKey, SubnetSpec],
     scenario: Scenario,
 ) -> SubnetPlan:
     """One row of subnets.csv: the subnet, what it must hold, and its status."""
-    spec = _spec(vnets, key)
+    spec = specs[key]
     used = spec.used_ips + spec.kind_ips
     if demand is None:  # IPv6: Azure reserves 5 addresses here too
         demand = SubnetDemand(
@@ -436,25 +440,8 @@ def _subnet_plan(
     )
 
 
-def _spec(vnets: Mapping[str, VNet], key: SubnetKey) -> SubnetSpec:
-    return next(s for s in vnets[key.vnet].subnets if s.name == key.name)
-
-
-def _other_ips(vnets: Mapping[str, VNet], key: SubnetKey) -> int:
-    """IPs of a subnet's users ipplan does not model as pools: ``used_ips`` and its kind's."""
-    spec = _spec(vnets, key)
-    return spec.used_ips + spec.kind_ips
-
-
-def _vnet_plan(
-    vnet: VNet, spaces: list[AddressSpace], placed: Mapping[SubnetKey, tuple[IPNetwork, Origin]]
-) -> VNetPlan:
-    kinds = {s.name: s.kind for s in vnet.subnets}
-    blocks = [
-        Block(cidr, origin, key.name, kinds.get(key.name))
-        for key, (cidr, origin) in placed.items()
-        if key.vnet == vnet.name
-    ]
+def _vnet_plan(vnet: VNet, spaces: list[AddressSpace], subnets: list[Block]) -> VNetPlan:
+    blocks = list(subnets)
     blocks += [Block(cidr, Origin.FREE, "") for space in spaces for cidr in space.free_blocks()]
     blocks.sort(key=lambda b: b.cidr.sort_key())
     first = spaces[0]  # IPv4 when the VNet has it: the space AKS subnets are sized in

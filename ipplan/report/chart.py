@@ -9,8 +9,13 @@ model has one colour and one marker in every chart, and vermillion always means 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -55,6 +60,38 @@ def _render_job(name: str) -> bytes:
     return png(CHARTS[name](_JOB_PLAN[0]))
 
 
+#: prctl(2) option: the signal a process gets when its parent dies (linux/prctl.h)
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when *parent* ends, however it ends.
+
+    A killed ``plan`` (SIGKILL, a CI timeout) never gets to shut its pool down, and its
+    workers would sleep on, holding the plan's memory. On Linux the kernel sends them SIGKILL
+    when the parent dies (PR_SET_PDEATHSIG); elsewhere a thread polls the parent's pid. Ctrl-C
+    goes to the whole process group: workers ignore it and the parent stops them.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 @contextmanager
 def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict[str, bytes]]]:
     """Start rendering every chart of *plan*; yield a function that waits for them all.
@@ -74,9 +111,28 @@ def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict
     _figure(1, 1)  # and matplotlib imported once, not once per worker
     _JOB_PLAN[:] = [plan]
     context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {name: pool.submit(_render_job, name) for name in _BY_COST}
-            yield lambda: {name: futures[name].result() for name in CHARTS}
+        futures = {name: pool.submit(_render_job, name) for name in _BY_COST}
+        yield lambda: {name: futures[name].result() for name in CHARTS}
+    except BaseException:
+        # an error or Ctrl-C: do not wait for charts nobody will write
+        _stop(pool)
+        raise
+    else:
+        pool.shutdown()
     finally:
         _JOB_PLAN.clear()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut *pool* down now: cancel what has not started and end the workers."""
+    # the executor has no public way to end running jobs; its worker table is private
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(5)

@@ -75,9 +75,8 @@ def pod_cidr(model: ClusterModel, path: FieldPath, spaces: AddressSpaces) -> IPN
                 value=shown,
             )
         check_forbidden(network, where, FORBIDDEN_RANGES, "a pod CIDR")
-    for other in spaces.all():
-        if overlaps(network, other.network):
-            raise _overlap(shown, other, where, other.label, _POD_CIDR_CHOICES, spaces.all())
+    for other in spaces.overlapping(network)[:1]:
+        raise _overlap(shown, other, where, other.label, _POD_CIDR_CHOICES, spaces.all())
     return network
 
 
@@ -100,16 +99,18 @@ def service_cidr(
     check_forbidden(network, where, FORBIDDEN_RANGES, "a service CIDR")
     own = f"VNet {model.vnet!r}"
     pods = [Range(pod_cidr, path / "pod_cidr", "the pod CIDR")] if pod_cidr else []
-    ranges = (
-        [r for r in spaces.vnets if r.label == own]
-        + [r for r in spaces.vnets if r.label != own]
-        + spaces.external
-        + pods
-    )
-    for other in ranges:
-        if overlaps(network, other.network):
-            label = f"the cluster's {other.label}" if other.label == own else other.label
-            raise _overlap(shown, other, where, label, _SERVICE_CIDR_CHOICES, ranges)
+    found = spaces.overlapping(network) + [r for r in pods if overlaps(network, r.network)]
+    if found:
+        # the cluster's own VNet first, then the other VNets, external ranges, the pod CIDR
+        other = next((r for r in found if r.label == own), found[0])
+        ranges = (
+            [r for r in spaces.vnets if r.label == own]
+            + [r for r in spaces.vnets if r.label != own]
+            + spaces.external
+            + pods
+        )
+        label = f"the cluster's {other.label}" if other.label == own else other.label
+        raise _overlap(shown, other, where, label, _SERVICE_CIDR_CHOICES, ranges)
     return network
 
 

@@ -22,8 +22,8 @@ from ipplan.scenario.types import Scenario
 __all__ = ["load_scenario"]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys (PyYAML silently keeps the last one)."""
+class _NoDuplicates:
+    """Rejects duplicate keys (PyYAML silently keeps the last one)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -35,7 +35,30 @@ class _Loader(yaml.SafeLoader):
                         problem_mark=key_node.start_mark,
                     )
                 seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
+        return super().construct_mapping(node, deep)  # type: ignore[misc, no-any-return]
+
+
+class _Loader(_NoDuplicates, yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys: pure Python, and the source of every message."""
+
+
+#: the same on libyaml's C parser when PyYAML has it: about 10x faster on a large estate
+_FastLoader: type = (
+    type("_FastLoader", (_NoDuplicates, yaml.CSafeLoader), {})
+    if getattr(yaml, "__with_libyaml__", False)
+    else _Loader
+)
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    """*text* parsed, within the loader bounds, on the fast loader; a file it rejects is parsed
+    again on the pure-Python one, so every error says exactly what, and where, it always has."""
+    if _FastLoader is not _Loader:
+        try:
+            return yaml_load_bounded(text, source, _FastLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml_load_bounded(text, source, _Loader)
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -86,7 +109,7 @@ def load_scenario(path: str | Path) -> Scenario:
             raise ScenarioError(str(err), source=source) from None
     else:
         try:
-            data = yaml_load_bounded(text, source, _Loader)
+            data = _load_yaml(text, source)
         except yaml.MarkedYAMLError as err:
             raise ScenarioError(_yaml_problem(err), source=source) from None
         except yaml.reader.ReaderError as err:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from netaddr import IPNetwork
 
 from ipplan.core.capacity import usable_ips
-from ipplan.core.cidr import contains, find_overlaps, overlaps, parse_network
+from ipplan.core.cidr import PrefixIndex, contains, find_overlaps, overlaps, parse_network
 from ipplan.errors import CidrError, FieldPath, ScenarioError
 from ipplan.rules import (
     FORBIDDEN_RANGES,
@@ -56,9 +56,23 @@ class AddressSpaces:
 
     vnets: list[Range] = field(default_factory=list)
     external: list[Range] = field(default_factory=list)
+    _index: tuple[int, int, PrefixIndex] | None = field(default=None, repr=False, compare=False)
 
     def all(self) -> list[Range]:
         return self.vnets + self.external
+
+    def overlapping(self, network: IPNetwork) -> list[Range]:
+        """The ranges of :meth:`all` that overlap *network*, in that order.
+
+        One lookup per prefix length plus a bisection, not a pass over every range: each
+        cluster's pod and service CIDR is checked against thousands of VNets in an imported
+        estate.
+        """
+        ranges = self.all()
+        if self._index is None or self._index[:2] != (len(self.vnets), len(self.external)):
+            index = PrefixIndex([r.network for r in ranges])
+            self._index = (len(self.vnets), len(self.external), index)
+        return [ranges[i] for i in self._index[2].overlapping(network)]
 
 
 def cidr(text: str, path: FieldPath) -> IPNetwork:

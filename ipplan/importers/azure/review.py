@@ -7,12 +7,12 @@ problem by the ScenarioError's field path, never by reading its message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from netaddr import IPNetwork
 
-from ipplan.core.cidr import parse_network
+from ipplan.core.cidr import PrefixIndex, parse_network
 from ipplan.errors import FieldPath, IpplanError, ScenarioError
 from ipplan.importers.azure.names import valid_name
 from ipplan.importers.azure.render import Entry, review
@@ -115,24 +115,35 @@ def problems(scenario: dict[str, Any]) -> list[Problem]:
     problem = _check(base)
     if problem:
         return [(problem, None)]
-    spaces = [[parse_network(c) for c in v["address_space"]] for v in base["vnets"]]
-    external = [[parse_network(c) for c in e["cidrs"]] for e in base.get("external", [])]
+    vnets, externals = base["vnets"], base.get("external", [])
+    # every VNet and external prefix in one index, each tagged with its owner: a cluster then
+    # finds the ones its pod and service CIDRs touch by lookup, not by a pass over them all
+    owners = [(0, vi) for vi, v in enumerate(vnets) for _ in v["address_space"]]
+    owners += [(1, ei) for ei, e in enumerate(externals) for _ in e["cidrs"]]
+    index = PrefixIndex(
+        [parse_network(c) for v in vnets for c in v["address_space"]]
+        + [parse_network(c) for e in externals for c in e["cidrs"]]
+    )
+    by_name: dict[str, list[int]] = {}
+    for vi, v in enumerate(vnets):
+        by_name.setdefault(v["name"], []).append(vi)
     found: list[Problem] = []
     for i, cluster in enumerate(clusters):
         # Other VNets' subnets never matter to a cluster, and VNets or ranges away from its pod
         # and service CIDRs only to the wording of a problem (indices, suggested ranges): check
         # without them first (fast), and with them only to word a problem found.
         ranges = _cluster_ranges(cluster)
+        if ranges is None:
+            touched = {(0, vi) for vi in range(len(vnets))}
+            touched |= {(1, ei) for ei in range(len(externals))}
+        else:
+            touched = {owners[k] for r in ranges for k in index.overlapping(r)}
+        own = by_name.get(cluster["vnet"], [])
         near = [
-            {**v, "subnets": []} if v["name"] != cluster["vnet"] else v
-            for v, networks in zip(base["vnets"], spaces, strict=True)
-            if v["name"] == cluster["vnet"] or ranges is None or _touch(networks, ranges)
+            {**vnets[vi], "subnets": []} if vnets[vi]["name"] != cluster["vnet"] else vnets[vi]
+            for vi in sorted({vi for kind, vi in touched if kind == 0} | set(own))
         ]
-        near_external = [
-            e
-            for e, networks in zip(base.get("external", []), external, strict=True)
-            if ranges is None or _touch(networks, ranges)
-        ]
+        near_external = [externals[ei] for kind, ei in sorted(touched) if kind == 1]
         if _check({**base, "vnets": near, "external": near_external, "clusters": [cluster]}):
             full = [
                 v if v["name"] == cluster["vnet"] else {**v, "subnets": []} for v in base["vnets"]
@@ -155,7 +166,3 @@ def _cluster_ranges(cluster: Mapping[str, Any]) -> list[IPNetwork] | None:
         return [parse_network(text) for text in texts if text]
     except IpplanError:
         return None
-
-
-def _touch(networks: Sequence[IPNetwork], ranges: Sequence[IPNetwork]) -> bool:
-    return any(n.first <= r.last and r.first <= n.last for n in networks for r in ranges)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ipplan.core.plan import Plan, VNetPlan
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 from ipplan.report.charts.style import (
+    _BOX,
     _DPI,
     BLOCK_COLORS,
     BLOCK_WORDS,
@@ -48,9 +50,127 @@ def _callouts(
     return out
 
 
+#: a block narrower than this (pixels) is part of a dense run: a run of two or more is one band
+_DENSE_PX = 2.0
+#: labels above one strip at most (the largest blocks first); the rest are counted in its title
+_MAX_CALLOUTS = 12
+#: a dense run of small subnets, drawn as one hatched band
+_BAND_COLOR = "#CCCCCC"
+_BAND_WORDS = "many small subnets (one band; see allocation.csv)"
+#: VNets drawn at most (those ipplan allocates in first, then the most subnets)
+_MAX_VNETS = 8
+#: no label is wider than this (pixels): a wider block never needs measuring
+_WIDEST_LABEL_PX = 400.0
+
+
 def _narrow(name: str, cidr: Any, size: int, width_px: float) -> bool:
     """True when a block of *cidr* in a strip of *size* addresses is too narrow for its label."""
-    return int(cidr.size) / size * width_px <= _text_px(f"{name}\n{cidr}") + 8
+    px = int(cidr.size) / size * width_px
+    if px >= _WIDEST_LABEL_PX:  # measuring text costs more than drawing it: skip when we can
+        return False
+    if px < _DENSE_PX:
+        return True
+    return px <= _text_px(f"{name}\n{cidr}") + 8
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """One drawn bar of a strip: a block, or a dense run of blocks drawn as one band."""
+
+    x: float  # 0..1 of the strip
+    w: float
+    kind: str  # a block kind, or "band"
+    text: str  # its label ("" for none)
+    count: int  # subnets in it
+    subnet_kind: str | None = None  # a platform subnet's kind (rule A24), for its colour
+
+
+def _strip_bars(vnet: VNetPlan, first: int, size: int, width_px: float) -> list[_Bar]:
+    """The bars of addresses [first, first + size): blocks in order, each run of two or more
+    blocks narrower than ``_DENSE_PX`` merged into one band (or one free bar if all free).
+
+    When that still leaves more than ``_MAX_CALLOUTS`` subnets too narrow for their label,
+    every run of existing or free blocks too narrow for their labels becomes one band too (the
+    subnets ipplan allocates are never merged: they are what the plan is about).
+    """
+    blocks = [
+        b for b in vnet.blocks if int(b.cidr.first) < first + size and int(b.cidr.last) >= first
+    ]
+    bars = _merged(blocks, first, size, lambda b, px: px < _DENSE_PX, width_px)
+    narrow = sum(b.count for b in bars if b.kind != "free" and _too_narrow(b, width_px))
+    if narrow <= _MAX_CALLOUTS:
+        return bars
+
+    def mergeable(b: Any, px: float) -> bool:
+        if px < _DENSE_PX:
+            return True
+        if b.kind not in ("existing", "free") or px >= _WIDEST_LABEL_PX:
+            return False
+        return _too_narrow(_bar(0.0, px / width_px, b), width_px)
+
+    return _merged(blocks, first, size, mergeable, width_px)
+
+
+def _too_narrow(b: _Bar, width_px: float) -> bool:
+    """Whether bar *b* is too narrow to hold its label."""
+    px = b.w * width_px
+    return px < _WIDEST_LABEL_PX and not px > _text_px(b.text) + 8
+
+
+def _merged(
+    blocks: Sequence[Any],
+    first: int,
+    size: int,
+    mergeable: Callable[[Any, float], bool],
+    width_px: float,
+) -> list[_Bar]:
+    """*blocks* as bars, each run of two or more *mergeable* ones (block, width in px) merged."""
+    out: list[_Bar] = []
+    run: list[tuple[float, float, Any]] = []
+
+    def flush() -> None:
+        subnets = [b for _, _, b in run if b.kind != "free"]
+        if len(run) == 1 or len(subnets) == 1:  # a lone subnet is drawn (and labelled) alone
+            out.extend(_bar(x, w, b) for x, w, b in run)
+        elif run:
+            x, end = run[0][0], run[-1][0] + run[-1][1]
+            if subnets:
+                low, high = subnets[0].cidr, subnets[-1].cidr
+                text = f"{len(subnets):,} small subnets\n{_ip(low.version, int(low.first))}"
+                text += f" - {_ip(high.version, int(high.last))}"
+                out.append(_Bar(x, end - x, "band", text, len(subnets)))
+            else:
+                out.append(_Bar(x, end - x, "free", "", 0))
+        run.clear()
+
+    for b in blocks:
+        x = (max(int(b.cidr.first), first) - first) / size
+        w = (min(int(b.cidr.last) + 1, first + size) - first) / size - x
+        if mergeable(b, w * width_px):
+            run.append((x, w, b))
+            continue
+        flush()
+        out.append(_bar(x, w, b))
+    flush()
+    return out
+
+
+def _bar(x: float, w: float, b: Any) -> _Bar:
+    free = b.kind == "free"
+    text = f"free /{b.cidr.prefixlen}" if free else f"{b.name}\n{b.cidr}"
+    return _Bar(x, w, b.kind, text, 0 if free else 1, b.subnet_kind)
+
+
+def _spans(bars: Sequence[_Bar], width_px: float) -> tuple[list[tuple[float, str]], int]:
+    """The labels that go above the strip (sorted by centre), at most ``_MAX_CALLOUTS`` (the
+    subnets ipplan places first, then the widest), and how many narrow subnets were left
+    unlabelled."""
+    narrow = [b for b in bars if b.kind != "free" and _too_narrow(b, width_px)]
+    # ipplan's own subnets first, then the widest
+    kept = sorted(narrow, key=lambda b: (b.kind not in ("allocated", "sized"), -b.w, b.x))
+    kept = kept[:_MAX_CALLOUTS]
+    left = sum(b.count for b in narrow) - sum(b.count for b in kept)
+    return sorted((b.x + b.w / 2, b.text) for b in kept), left
 
 
 def _zoom(vnet: VNetPlan, prefix: Any, width_px: float) -> tuple[int, int, int] | None:
@@ -75,6 +195,21 @@ def _zoom(vnet: VNetPlan, prefix: Any, width_px: float) -> tuple[int, int, int] 
     return (low >> bits << bits, 1 << bits, width - bits)
 
 
+def _drawn_vnets(vnets: Sequence[VNetPlan]) -> list[VNetPlan]:
+    """The VNets the map draws, in their order: all of them up to ``_MAX_VNETS``, else those
+    ipplan allocates in first, then those with the most subnets."""
+    if len(vnets) <= _MAX_VNETS:
+        return list(vnets)
+
+    def rank(i: int) -> tuple[bool, int, int]:
+        kinds = [b.kind for b in vnets[i].blocks]
+        placed = any(k in ("allocated", "sized") for k in kinds)
+        return (not placed, -sum(k != "free" for k in kinds), i)
+
+    chosen = sorted(sorted(range(len(vnets)), key=rank)[:_MAX_VNETS])
+    return [vnets[i] for i in chosen]
+
+
 def _strip_top(rows: int) -> float:
     """The top of a strip's y axis: the bar spans 0..1, each row of callouts 0.95 above it."""
     return 1.15 + 0.95 * rows + (0.1 if rows else 0)
@@ -84,35 +219,36 @@ def _strip(
     ax: Axes, vnet: VNetPlan, version: int, first: int, size: int, title: str, width_px: float
 ) -> None:
     """Addresses [first, first + size) of a VNet as a to-scale strip, its blocks labelled."""
-    blocks = [
-        b for b in vnet.blocks if int(b.cidr.first) < first + size and int(b.cidr.last) >= first
-    ]
-    spans: list[tuple[float, str]] = []
-    for b in blocks:
-        x = (max(int(b.cidr.first), first) - first) / size
-        w = (min(int(b.cidr.last) + 1, first + size) - first) / size - x
+    bars = _strip_bars(vnet, first, size, width_px)
+    for b in bars:
         free = b.kind == "free"
+        band = b.kind == "band"
         ax.broken_barh(
-            [(x, w)],
+            [(b.x, b.w)],
             (0, 1),
-            facecolors=KIND_COLORS[b.subnet_kind] if b.subnet_kind else BLOCK_COLORS[b.kind],
+            facecolors=_BAND_COLOR
+            if band
+            else KIND_COLORS[b.subnet_kind]
+            if b.subnet_kind
+            else BLOCK_COLORS[b.kind],
             edgecolors="#AAAAAA" if free else "black",
             linewidth=0.6,
+            hatch="||||" if band else None,
         )
-        text = f"free /{b.cidr.prefixlen}" if free else f"{b.name}\n{b.cidr}"
-        if w * width_px > _text_px(text) + 8:
+        if b.text and b.w * width_px > _text_px(b.text) + 8:
             ax.text(
-                x + w / 2,
+                b.x + b.w / 2,
                 0.5,
-                text,
+                b.text,
                 ha="center",
                 va="center",
                 fontsize=8,
                 color="#666666" if free else "black",
+                **({"bbox": _BOX} if band else {}),
             )
-        elif not free:
-            spans.append((x + w / 2, text))
-    spans.sort()
+    spans, unlabelled = _spans(bars, width_px)
+    if unlabelled:
+        title += f"; {unlabelled:,} small subnets unlabelled (see allocation.csv)"
     placed = _callouts(spans, width_px)
     rows = 1 + max((row for _, _, row in placed), default=-1)
     for (x, centre, row), (_, text) in zip(placed, spans, strict=True):
@@ -154,7 +290,8 @@ def address_map_figure(plan: Plan) -> Figure:
     width = 13.0
     width_px = (width - 1.2) * _DPI
     strips: list[tuple[VNetPlan, int, int, int, str, float]] = []
-    for vnet in plan.vnets:
+    vnets = _drawn_vnets(plan.vnets)
+    for vnet in vnets:
         for prefix in vnet.address_space:
             first, size, version = int(prefix.first), int(prefix.size), int(prefix.version)
             used = sum(
@@ -183,14 +320,8 @@ def address_map_figure(plan: Plan) -> Figure:
                 )
     heights = []
     for vnet, _, first, size, _, _ in strips:
-        spans = []
-        for b in vnet.blocks:
-            if b.kind == "free" or not first <= int(b.cidr.first) < first + size:
-                continue
-            if _narrow(b.name, b.cidr, size, width_px):
-                w = int(b.cidr.size) / size
-                spans.append(((int(b.cidr.first) - first) / size + w / 2, f"{b.name}\n{b.cidr}"))
-        rows = 1 + max((r for _, _, r in _callouts(sorted(spans), width_px)), default=-1)
+        spans, _ = _spans(_strip_bars(vnet, first, size, width_px), width_px)
+        rows = 1 + max((r for _, _, r in _callouts(spans, width_px)), default=-1)
         heights.append(_strip_top(rows))
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, title_h, ticks_h, legend = 0.42, 0.3, 0.32, 0.75
@@ -198,8 +329,10 @@ def address_map_figure(plan: Plan) -> Figure:
     legend += 0.25 * ((len(BLOCK_COLORS) + len(kinds_shown) - 1) // _LEGEND_COLUMNS)
     height = 0.45 + sum(title_h + unit * h + ticks_h for h in heights) + legend
     fig = _figure(width, height, layout=False)
+    hidden = len(plan.vnets) - len(vnets)
+    more = f"; {hidden:,} more VNets in allocation.csv" if hidden else ""
     fig.suptitle(
-        f"{plan.scenario.name}: VNet address maps (to scale)",
+        f"{plan.scenario.name}: VNet address maps (to scale){more}",
         fontweight="bold",
         y=1 - 0.1 / height,
         va="top",
@@ -216,7 +349,8 @@ def address_map_figure(plan: Plan) -> Figure:
     axes[-1].set_xlabel("address (each strip to its own scale)")
     from matplotlib.patches import Patch
 
-    kinds = [k for k in BLOCK_COLORS if any(b.kind == k for v in plan.vnets for b in v.blocks)]
+    present = {b.kind for v in vnets for b in v.blocks}
+    kinds = [k for k in BLOCK_COLORS if k in present]
     handles = [
         Patch(
             facecolor=BLOCK_COLORS[k],
@@ -226,6 +360,10 @@ def address_map_figure(plan: Plan) -> Figure:
         for k in kinds
     ]
     handles += [Patch(facecolor=KIND_COLORS[k], edgecolor="black", label=k) for k in kinds_shown]
+    if any(p.get_hatch() for ax in axes for p in ax.collections):
+        handles.append(
+            Patch(facecolor=_BAND_COLOR, edgecolor="black", hatch="||||", label=_BAND_WORDS)
+        )
     fig.legend(
         handles=handles,
         loc="lower center",

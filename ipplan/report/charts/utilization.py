@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ipplan.core.plan import Plan
+from ipplan.core.plan import Plan, SubnetPlan
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -22,15 +22,49 @@ from ipplan.report.charts.style import (
     _text_px,
 )
 
+#: subnets drawn at most: beyond this a bar chart is unreadable (and slow to draw)
+MAX_ROWS = 40
+
+
+def shown_subnets(plan: Plan, limit: int = MAX_ROWS) -> list[SubnetPlan]:
+    """The subnets utilization.png draws, in plan order: all of them up to *limit*, else the
+    ones that matter first: full ones, then the clusters' node and pod subnets, then those at
+    the warn level, then the fullest of the rest (the fullest first within each)."""
+    subnets = plan.subnets
+    if len(subnets) <= limit:
+        return list(subnets)
+
+    def rank(i: int) -> tuple[int, bool, float, int]:
+        s = subnets[i]
+        cluster = s.role in ("node", "pod")
+        tier = 0 if s.status == "full" else 1 if cluster else 2 if s.status == "warn" else 3
+        return (tier, not cluster, -s.utilization_pct, i)
+
+    chosen = sorted(sorted(range(len(subnets)), key=rank)[:limit])
+    return [subnets[i] for i in chosen]
+
 
 def utilization_figure(plan: Plan) -> Figure:
-    """Each subnet: used now and at peak as % of its usable IPs, with the warn and 100% lines."""
+    """Each subnet: used now and at peak as % of its usable IPs, with the warn and 100% lines.
+
+    A large estate shows the subnets that matter (see :func:`shown_subnets`); each VNet's title
+    then gives its totals and how many of its subnets are left out (they are in subnets.csv).
+    """
     warn_at = plan.scenario.planning.warn_at_pct
+    shown = shown_subnets(plan)
     by_vnet: dict[str, list[Any]] = {}
-    for s in plan.subnets:
+    for s in shown:
         by_vnet.setdefault(s.vnet, []).append(s)
     vnets = [v.name for v in plan.vnets if v.name in by_vnet]
-    labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in plan.subnets}
+    left_out = len(plan.subnets) - len(shown)
+    totals: dict[str, list[int]] = {}
+    if left_out:
+        for s in plan.subnets:
+            row = totals.setdefault(s.vnet, [0, 0, 0])
+            row[0] += 1
+            row[1] += s.peak_ips
+            row[2] += s.usable_ips
+    labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in shown}
     # laid out by hand in inches: a layout engine would double the rendering time
     left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
     row_h, title_h, gap, bottom, legend = 0.42, 0.3, 0.12, 0.55, 0.6
@@ -38,7 +72,7 @@ def utilization_figure(plan: Plan) -> Figure:
     legend += 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
     width = 11.5
     height = 0.45 + sum(title_h + row_h * (len(by_vnet[v]) + 0.6) + gap for v in vnets)
-    height += bottom + legend
+    height += bottom + legend + (0.3 if left_out else 0)
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: subnet utilization now and at upgrade peak "
@@ -55,7 +89,7 @@ def utilization_figure(plan: Plan) -> Figure:
         rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
         axes.append(fig.add_axes(rect))
         y -= gap
-    top = max([110.0] + [min(s.utilization_pct, 150.0) + 25 for s in plan.subnets])
+    top = max([110.0] + [min(s.utilization_pct, 150.0) + 25 for s in shown])
     for ax, vnet in zip(axes, vnets, strict=True):
         subnets = by_vnet[vnet][::-1]  # first subnet on top
         ys = range(len(subnets))
@@ -99,7 +133,15 @@ def utilization_figure(plan: Plan) -> Figure:
         ax.set_xlim(0, top)
         ax.set_xticks(range(0, int(top) + 1, 20 if top <= 160 else 40))
         ax.set_ylim(-0.7, len(subnets) - 0.3)
-        ax.set_title(f"VNet {vnet}", loc="left")
+        title = f"VNet {vnet}"
+        if left_out:
+            count, peak_ips, usable = totals[vnet]
+            pct = 100 * peak_ips / usable if usable else 0.0
+            title += (
+                f": {len(subnets):,} of {count:,} subnets shown; all {count:,}: "
+                f"{_n(peak_ips)} of {_n(usable)} usable IPs at peak ({pct:.1f}%)"
+            )
+        ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
     if axes:  # a scenario may have no subnet at all (a VNet to plan into, nothing yet)
@@ -107,7 +149,7 @@ def utilization_figure(plan: Plan) -> Figure:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    statuses = {s.status for s in plan.subnets}
+    statuses = {s.status for s in shown}
     handles: list[Artist] = [
         Patch(color=NOW_GREY, label="now (today's nodes, other users)"),
         Patch(facecolor=PEAK_GREY, edgecolor="black", label="at peak (planned nodes + surge)"),
@@ -124,10 +166,23 @@ def utilization_figure(plan: Plan) -> Figure:
     fig.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.04 / height),
+        bbox_to_anchor=(0.5, (0.34 if left_out else 0.04) / height),
         ncols=3,
         frameon=False,
     )
+    if left_out:
+        hidden = len({s.vnet for s in plan.subnets} - set(vnets))
+        where = f", and {hidden:,} VNets with none shown," if hidden else ""
+        fig.text(
+            0.5,
+            0.08 / height,
+            f"{len(shown):,} of {len(plan.subnets):,} subnets shown (full, the clusters' node and "
+            f"pod subnets, at the warn level, then the fullest); the other {left_out:,}"
+            f"{where} are in subnets.csv",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     return fig
 
 

@@ -1,0 +1,139 @@
+"""Time every phase of ``ipplan plan`` on seeded estates, beside a floor measured in the same run.
+
+Run with ``make bench`` (or ``PYTHONPATH=. python benchmarks/bench_plan.py [SIZE ...]``, where a
+SIZE is ``subnets/clusters/pools``, ``slash29`` for 3,000 /29s in one VNet, or
+``vnets3000/300`` for 3,000 small VNets and 300 clusters). Estates come
+from :mod:`benchmarks.estates`. Phases, in one process, one after the other (charts rendered
+one by one, so each chart's cost is its own):
+
+- load: YAML to data; validation: data to a Scenario; allocation and capacity: ``build_plan``
+  (allocation is ``_allocate``; capacity is the rest); forecast: ``plan.forecast``;
+- tables: the CSV tables written; each chart: built and rendered to PNG; summary: md + html.
+
+The floor is load + tables: reading the file and writing the CSVs alone. Each figure is printed
+as CPU seconds and as a ratio to the floor, so a claim such as "plan within 5x of the floor"
+is checked against numbers from the same machine, same load, same run. Sizes also print the
+PNG bytes and the count of ``evaluate`` calls (the quantity the scaling test holds).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import estates  # noqa: E402
+import ipplan.core.capacity as capacity  # noqa: E402
+import ipplan.core.forecast as core_forecast  # noqa: E402
+import ipplan.core.plan as core_plan  # noqa: E402
+from ipplan.report.chart import CHARTS, png  # noqa: E402
+from ipplan.report.pack import write_csv, write_summaries  # noqa: E402
+from ipplan.scenario.checks import parse_scenario  # noqa: E402
+from ipplan.scenario.load import _load_yaml  # noqa: E402
+
+T = TypeVar("T")
+DEFAULT_SIZES = ("100/10/30", "1000/10/30", "slash29", "10000/100/300")
+
+
+def timed(run: Callable[[], T]) -> tuple[float, T]:
+    cpu = time.process_time()
+    result = run()
+    return time.process_time() - cpu, result
+
+
+class _Counter:
+    """Counts calls of ``evaluate`` wherever it was imported."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.real = capacity.evaluate
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.real(*args, **kwargs)
+
+    def install(self) -> None:
+        for module in (capacity, core_forecast, core_plan):
+            module.evaluate = self  # type: ignore[attr-defined]
+
+
+def scenario_dict(size: str) -> dict[str, Any]:
+    if size == "slash29":
+        return estates.one_vnet_slash29s(3000)
+    if size.startswith("vnets"):  # vnets3000/300: many small VNets, as an import gives
+        vnets, clusters = (int(x) for x in size.removeprefix("vnets").split("/"))
+        return estates.many_vnets(vnets, clusters)
+    n, c, p = (int(x) for x in size.split("/"))
+    return estates.estate(n, c, p)
+
+
+def profile(size: str, folder: Path) -> dict[str, float]:
+    """CPU seconds per phase for one estate, plus ``evaluate`` calls and PNG bytes."""
+    text = estates.dump(scenario_dict(size))
+    path = folder / "estate.yaml"
+    path.write_text(text, encoding="utf-8")
+    out: dict[str, float] = {}
+    counter = _Counter()
+    counter.install()
+    out["load"], data = timed(lambda: _load_yaml(path.read_text(encoding="utf-8")))
+    out["validation"], scenario = timed(lambda: parse_scenario(data, str(path)))
+    clusters = tuple(core_plan._capacity_cluster(c) for c in scenario.clusters)
+    out["allocation"], _ = timed(lambda: core_plan._allocate(scenario, clusters))
+    seconds, plan = timed(lambda: core_plan.build_plan(scenario))
+    out["capacity"] = seconds - out["allocation"]
+    out["forecast"], _ = timed(lambda: plan.forecast)
+    pack = folder / "pack"
+    pack.mkdir()
+    out["tables"], _ = timed(lambda: write_csv(plan, pack))
+    png_bytes = 0
+    for name, build in CHARTS.items():
+        out[name], data_png = timed(lambda build=build: png(build(plan)))
+        (pack / name).write_bytes(data_png)
+        png_bytes = max(png_bytes, len(data_png))
+    out["summary"], _ = timed(lambda: write_summaries(plan, pack))
+    out["floor"] = out["load"] + out["tables"]
+    out["plan"] = sum(v for k, v in out.items() if k != "floor")
+    out["evaluate calls"] = counter.calls
+    out["largest PNG MB"] = png_bytes / 1e6
+    out["pack MB"] = sum(p.stat().st_size for p in pack.iterdir()) / 1e6
+    out["subnets"] = len(plan.subnets)
+    capacity.evaluate = counter.real
+    core_forecast.evaluate = counter.real  # type: ignore[attr-defined]
+    core_plan.evaluate = counter.real  # type: ignore[attr-defined]
+    return out
+
+
+def main(sizes: list[str]) -> int:
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f}; CPU seconds of this process, charts rendered one by one"
+    )
+    results = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            results[size] = profile(size, Path(tmp))
+    phases = ["load", "validation", "allocation", "capacity", "forecast", "tables"]
+    phases += [*CHARTS, "summary", "plan", "floor"]
+    print()
+    print("| phase | " + " | ".join(sizes) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for phase in phases:
+        cells = [f"{results[s][phase]:.2f} s" for s in sizes]
+        print(f"| {phase} | " + " | ".join(cells) + " |")
+    ratios = [f"{r['plan'] / r['floor']:.1f}x" for r in results.values()]
+    print("| plan / floor | " + " | ".join(ratios) + " |")
+    for extra in ("subnets", "evaluate calls", "largest PNG MB", "pack MB"):
+        style = ",.1f" if "MB" in extra else ",.0f"
+        cells = [format(results[s][extra], style) for s in sizes]
+        print(f"| {extra} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or list(DEFAULT_SIZES)))

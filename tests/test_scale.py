@@ -1,0 +1,184 @@
+"""Scaling (issue 11): work that follows the estate, counted, never timed; no orphan workers.
+
+Each test counts what grows (capacity-model rows computed, subnets handed to ``evaluate``,
+artists drawn), so a change that makes ``plan`` quadratic fails here however fast the machine.
+Timings belong to ``benchmarks/bench_plan.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ipplan.core.capacity as capacity
+import ipplan.core.forecast as core_forecast
+from ipplan.core.plan import Plan, build_plan
+from ipplan.report.charts.address_map import address_map_figure
+from ipplan.report.charts.utilization import MAX_ROWS, utilization_figure
+from ipplan.scenario.checks import parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("estates", ROOT / "benchmarks" / "estates.py")
+assert _spec is not None and _spec.loader is not None
+estates = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(estates)
+
+
+def _plan(subnets: int, clusters: int = 4, pools: int = 8) -> Plan:
+    return build_plan(parse_scenario(estates.estate(subnets, clusters, pools), "estate"))
+
+
+def _count_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A one-item list counting every subnet row the capacity model computes."""
+    count = [0]
+    real = capacity._subnet_demand
+
+    def counted(*args: Any) -> Any:
+        count[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(capacity, "_subnet_demand", counted)
+    return count
+
+
+def test_plan_and_forecast_rows_grow_linearly_in_subnets(monkeypatch: pytest.MonkeyPatch) -> None:
+    count = _count_rows(monkeypatch)
+    rows = []
+    for subnets in (400, 800):
+        count[0] = 0
+        _plan(subnets).forecast  # noqa: B018 - computing it is the point
+        rows.append(count[0])
+    # 6 models evaluated in the plan and at month 0 of the forecast, per subnet: doubling the
+    # subnets at most doubles the rows (months after 0 compute only the pools' subnets)
+    assert rows[1] <= 2 * rows[0]
+    assert rows[1] - rows[0] <= 20 * 400
+
+
+def test_forecast_months_evaluate_only_the_subnets_pools_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan = _plan(600, clusters=5, pools=15)
+    sizes: list[int] = []
+    real = core_forecast.evaluate
+
+    def recording(clusters: Any, subnets: Any, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(len(subnets))
+        return real(clusters, subnets, *args, **kwargs)
+
+    monkeypatch.setattr(core_forecast, "evaluate", recording)
+    forecast = plan.forecast_for(plan.scenario.planning.horizon_months)
+    models = len(forecast.models)
+    used = {k for c in plan.clusters for p in c.node_pools for k in (p.subnet, p.pod_subnet)}
+    used.discard(None)
+    assert sizes.count(len(plan.subnet_sizes)) == models  # month 0, once per model
+    later = [n for n in sizes if n != len(plan.subnet_sizes)]
+    assert later and max(later) <= len(used)
+    # and only in months in which some pool's node count changes
+    assert len(sizes) <= models * len(forecast.months)
+
+
+def test_utilization_draws_a_bounded_number_of_subnets() -> None:
+    plan = _plan(1000)
+    fig = utilization_figure(plan)
+    bars = sum(len(ax.patches) for ax in fig.axes)
+    assert bars <= 2 * MAX_ROWS  # now and at peak
+    assert fig.get_size_inches()[1] < 30
+    note = " ".join(t.get_text() for t in fig.texts)
+    assert f"{MAX_ROWS} of 1,000 subnets shown" in note and "subnets.csv" in note
+    # every cluster's node subnet is among those drawn
+    labels = {t.get_text().split()[0] for ax in fig.axes for t in ax.get_yticklabels()}
+    assert {f"c{i:03d}-nodes" for i in range(4)} <= labels
+
+
+def test_address_map_artists_do_not_grow_with_subnets() -> None:
+    artists = []
+    for subnets in (300, 1000):
+        fig = address_map_figure(_plan(subnets))
+        artists.append(sum(len(ax.collections) + len(ax.texts) for ax in fig.axes))
+        assert fig.get_size_inches()[1] < 30
+    # 1,000 subnets in 5 VNets draw about as much as 300 in 2: dense runs are one band each
+    assert artists[1] <= 3 * artists[0]
+    assert artists[1] < 200
+
+
+def test_one_vnet_of_small_subnets_is_one_band() -> None:
+    plan = build_plan(parse_scenario(estates.one_vnet_slash29s(3000), "slash29"))
+    fig = address_map_figure(plan)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any(t.startswith("3,000 small subnets") for t in texts)
+    assert sum(len(ax.collections) for ax in fig.axes) < 20
+
+
+_PARENT = textwrap.dedent(
+    """
+    import multiprocessing, signal, sys, time
+    # a shell starts background jobs with SIGINT ignored; a terminal's Ctrl-C is not
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from ipplan.scenario import load_scenario
+    from ipplan.core.plan import build_plan
+    from ipplan.report.chart import rendering
+    plan = build_plan(load_scenario(sys.argv[1]))
+    with rendering(plan, jobs=2) as wait:
+        print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+        time.sleep(60)
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(
+    "how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["SIGKILL", "SIGTERM", "SIGINT"]
+)
+def test_chart_workers_die_with_their_parent(how: signal.Signals) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _PARENT, str(ROOT / "data" / "example.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # Ctrl-C's traceback
+        text=True,
+    ) as parent:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers, "no worker processes started"
+        assert all(_alive(pid) for pid in workers)
+        os.kill(parent.pid, how)
+        parent.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def test_prefix_index_finds_what_a_pass_over_all_finds() -> None:
+    import random
+
+    from ipplan.core.cidr import PrefixIndex, overlaps
+
+    rng = random.Random(5)
+
+    def prefix() -> str:
+        length = rng.randint(8, 30)
+        start = rng.getrandbits(length) << (32 - length)
+        return f"{start >> 24}.{start >> 16 & 255}.{start >> 8 & 255}.{start & 255}/{length}"
+
+    indexed = [prefix() for _ in range(500)] + ["2001:db8::/32", "10.0.0.0/8"]
+    index = PrefixIndex(indexed)
+    for query in [prefix() for _ in range(300)] + ["2001:db8:1::/48", "0.0.0.0/0"]:
+        expected = [i for i, n in enumerate(indexed) if overlaps(query, n)]
+        assert index.overlapping(query) == expected
