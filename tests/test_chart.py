@@ -221,8 +221,8 @@ def test_address_map(plan: Plan) -> None:
     ]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "existing subnet",
-        "allocated by ipplan",
-        "sized and allocated by ipplan",
+        "placed by ipplan (prefix)",
+        "sized and placed by ipplan (size: auto)",
         "free",
     ]
 
@@ -431,3 +431,17 @@ def test_band_cuts_end_at_the_figure_height(example: Plan) -> None:
         assert len(bands) == len(example.clusters) + 1
         assert bands[0] == 0 and bands[-1] == pytest.approx(fig.get_figheight())
         assert list(bands) == sorted(bands)
+    # utilization.png is cut between VNet panels: one band per VNet it shows
+    from ipplan.report.charts.utilization import shown_subnets, utilization_bands
+
+    cuts, fig = utilization_bands(example), utilization_figure(example)
+    assert len(cuts) == len({s.vnet for s in shown_subnets(example)}) + 1
+    assert cuts[0] == 0 and cuts[-1] == pytest.approx(fig.get_figheight())
+    assert list(cuts) == sorted(cuts)
+    # address_map.png is cut between VNets (a VNet's strips and zooms stay together)
+    from ipplan.report.charts.address_map import address_map_bands
+
+    cuts, fig = address_map_bands(example), address_map_figure(example)
+    assert len(cuts) == min(len(example.vnets), 8) + 1
+    assert cuts[0] == 0 and cuts[-1] == pytest.approx(fig.get_figheight())
+    assert list(cuts) == sorted(cuts)

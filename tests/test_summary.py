@@ -291,8 +291,10 @@ def test_html_slices_a_tall_chart_per_cluster_for_print() -> None:
     assert figure.count('<div class="slice"') == 3
     assert figure.count('<img alt=""') == 3
     assert '<div role="img" aria-label="Bar charts per cluster of VNet IPs' in figure
+    # the caption shares the last slice's unbreakable box, so a page never parts them
     assert figure.endswith(
         "<figcaption>Every network model side by side per cluster: VNet IPs, "
         "smallest node subnet, and room to grow (the nodes the cluster "
-        "reaches before its first limit binds).</figcaption>"
+        "reaches before its first limit binds).</figcaption></div>"
     )
+    assert figure.rsplit('<div class="keep">', 1)[1].count('<div class="slice"') == 1

@@ -30,8 +30,10 @@ from ipplan.core.explain import explain, show
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
+from ipplan.report.charts.address_map import address_map_bands
 from ipplan.report.charts.comparison import comparison_bands
 from ipplan.report.charts.forecast import forecast_bands
+from ipplan.report.charts.utilization import utilization_bands
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
@@ -61,7 +63,12 @@ CHART_CAPTIONS = {
 #: the charts drawn one band per cluster, and where they may be cut: on paper each band is
 #: a slice of its own, kept whole, so a tall chart prints at full size over several pages
 #: (its 8 pt text stays 8 pt) instead of shrinking onto one
-_CUTS = {"comparison.png": comparison_bands, "forecast.png": forecast_bands}
+_CUTS = {
+    "comparison.png": comparison_bands,
+    "forecast.png": forecast_bands,
+    "utilization.png": utilization_bands,
+    "address_map.png": address_map_bands,
+}
 
 
 @dataclass(frozen=True)
@@ -654,7 +661,7 @@ li { margin: 0.2em 0; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   figure { break-inside: avoid; page-break-inside: avoid; margin: 0 0 6mm; }
   figure.sliced { break-inside: auto; page-break-inside: auto; }
-  .slice { break-inside: avoid; page-break-inside: avoid; }
+  .slice, .keep { break-inside: avoid; page-break-inside: avoid; }
   .slice img { max-height: none; width: 100%; }
   figure.sliced figcaption { break-before: avoid; page-break-before: avoid; }
   figure img { max-width: 100%; max-height: 170mm; width: auto; border: none; }
@@ -732,10 +739,11 @@ def _figure_html(name: str, data: bytes, caption: str, alt: str, cuts: Sequence[
             f'<div class="slice" style="aspect-ratio: {width_px} / {y1 - y0}">'
             f'<img alt="" src="{src}" style="margin-top: -{shift:.4f}%"></div>'
         )
+    # the last slice and the caption share one unbreakable box: a printer cannot part them
     return (
         f'<figure id="{html.escape(name)}" class="sliced">'
-        f'<div role="img" aria-label="{html.escape(alt)}">{"".join(slices)}</div>'
-        f"{caption_html}</figure>"
+        f'<div role="img" aria-label="{html.escape(alt)}">{"".join(slices[:-1])}</div>'
+        f'<div class="keep">{slices[-1]}{caption_html}</div></figure>'
     )
 
 

@@ -16,6 +16,7 @@ from ipplan.report.charts.style import (
     _DPI,
     BLOCK_COLORS,
     BLOCK_WORDS,
+    CHART_WIDTH_IN,
     KIND_COLORS,
     _figure,
     _ip,
@@ -280,16 +281,15 @@ def _strip(
     ax.set_title(title, loc="left")
 
 
-def address_map_figure(plan: Plan) -> Figure:
-    """Each VNet's address space to scale, one strip per prefix: existing, allocated, sized and
-    free blocks, labelled with name and CIDR (above the strip when a block is too narrow).
+_Strip = tuple[VNetPlan, int, int, int, str, float]
+#: inches: one data unit of a strip, a strip's title, its tick labels, the suptitle
+_UNIT, _TITLE_H, _TICKS_H, _HEAD = 0.42, 0.3, 0.32, 0.45
 
-    When a prefix's subnets all sit in a small corner of it, a second strip zooms in on the
-    smallest aligned block that holds them, also to scale.
-    """
-    width = 13.0
-    width_px = (width - 1.2) * _DPI
-    strips: list[tuple[VNetPlan, int, int, int, str, float]] = []
+
+def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float]]:
+    """The strips the map draws (a VNet's prefixes, and their zooms) and each one's height in
+    data units (its callout rows): the layout, computed without drawing."""
+    strips: list[_Strip] = []
     vnets = _drawn_vnets(plan.vnets)
     for vnet in vnets:
         for prefix in vnet.address_space:
@@ -323,11 +323,41 @@ def address_map_figure(plan: Plan) -> Figure:
         spans, _ = _spans(_strip_bars(vnet, first, size, width_px), width_px)
         rows = 1 + max((r for _, _, r in _callouts(spans, width_px)), default=-1)
         heights.append(_strip_top(rows))
+    return strips, heights
+
+
+def address_map_bands(plan: Plan) -> tuple[float, ...]:
+    """Where address_map.png may be cut between VNets, in inches from its top (0 first, the
+    height last), so a page prints it a VNet at a time at full size (issue 15)."""
+    strips, heights = _strips(plan, (CHART_WIDTH_IN - 1.2) * _DPI)
+    cuts, y = [0.0], _HEAD
+    for i, ((vnet, *_), h) in enumerate(zip(strips, heights, strict=True)):
+        if i and vnet is not strips[i - 1][0]:
+            cuts.append(y)
+        y += _TITLE_H + _UNIT * h + _TICKS_H
+    return (*cuts, y + _legend_height(plan))
+
+
+def _legend_height(plan: Plan) -> float:
+    kinds_shown = {b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind}
+    return 0.75 + 0.25 * ((len(BLOCK_COLORS) + len(kinds_shown) - 1) // _LEGEND_COLUMNS)
+
+
+def address_map_figure(plan: Plan) -> Figure:
+    """Each VNet's address space to scale, one strip per prefix: existing, allocated, sized and
+    free blocks, labelled with name and CIDR (above the strip when a block is too narrow).
+
+    When a prefix's subnets all sit in a small corner of it, a second strip zooms in on the
+    smallest aligned block that holds them, also to scale.
+    """
+    width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
+    width_px = (width - 1.2) * _DPI
+    strips, heights = _strips(plan, width_px)
+    vnets = _drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
-    unit, title_h, ticks_h, legend = 0.42, 0.3, 0.32, 0.75
+    unit, title_h, ticks_h = _UNIT, _TITLE_H, _TICKS_H
     kinds_shown = sorted({b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind})
-    legend += 0.25 * ((len(BLOCK_COLORS) + len(kinds_shown) - 1) // _LEGEND_COLUMNS)
-    height = 0.45 + sum(title_h + unit * h + ticks_h for h in heights) + legend
+    height = _HEAD + sum(title_h + unit * h + ticks_h for h in heights) + _legend_height(plan)
     fig = _figure(width, height, layout=False)
     hidden = len(plan.vnets) - len(vnets)
     more = f"; {hidden:,} more VNets in allocation.csv" if hidden else ""

@@ -50,8 +50,8 @@ BLOCK_COLORS = {
 }
 BLOCK_WORDS = {
     "existing": "existing subnet",
-    "allocated": "allocated by ipplan",
-    "sized": "sized and allocated by ipplan",
+    "allocated": "placed by ipplan (prefix)",
+    "sized": "sized and placed by ipplan (size: auto)",
     "free": "free",
 }
 

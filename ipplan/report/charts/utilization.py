@@ -13,6 +13,7 @@ from ipplan.report.charts.style import (
     _BOX,
     _DPI,
     ALERT,
+    CHART_WIDTH_IN,
     KIND_COLORS,
     NOW_GREY,
     PEAK_GREY,
@@ -44,6 +45,41 @@ def shown_subnets(plan: Plan, limit: int = MAX_ROWS) -> list[SubnetPlan]:
     return [subnets[i] for i in chosen]
 
 
+#: inches: a subnet's row, a VNet panel's title, the gap between panels
+_ROW_H, _TITLE_H, _GAP = 0.42, 0.3, 0.12
+
+
+def _cuts(rows: list[int], foot: float) -> tuple[float, ...]:
+    """Where the figure may be cut between VNet panels, in inches from its top (0 first, the
+    height last): the title and first panel, each next panel, the last with the legend."""
+    ys = [0.45]
+    for n in rows:
+        ys.append(ys[-1] + _TITLE_H + _ROW_H * (n + 0.6) + _GAP)
+    return (0.0, *ys[1:-1], ys[-1] + foot)
+
+
+def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], int, float]:
+    """What the figure shows and its fixed parts: (shown subnets, them by VNet, the VNets in
+    order, how many are left out, the height of the axis, note and legend below the panels)."""
+    shown = shown_subnets(plan)
+    by_vnet: dict[str, list[Any]] = {}
+    for s in shown:
+        by_vnet.setdefault(s.vnet, []).append(s)
+    vnets = [v.name for v in plan.vnets if v.name in by_vnet]
+    left_out = len(plan.subnets) - len(shown)
+    kinds = sorted({s.kind for s in plan.subnets if s.kind})
+    legend = 0.6 + 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
+    return shown, by_vnet, vnets, left_out, 0.55 + legend + (0.3 if left_out else 0)
+
+
+def utilization_bands(plan: Plan) -> tuple[float, ...]:
+    """Where utilization.png may be cut between VNets, in inches from its top, so a page prints
+    it a few VNets at a time at full size (issue 15): the layout :func:`utilization_figure`
+    draws, without drawing it."""
+    _, by_vnet, vnets, _, foot = _panels(plan)
+    return _cuts([len(by_vnet[v]) for v in vnets], foot)
+
+
 def utilization_figure(plan: Plan) -> Figure:
     """Each subnet: used now and at peak as % of its usable IPs, with the warn and 100% lines.
 
@@ -51,12 +87,7 @@ def utilization_figure(plan: Plan) -> Figure:
     then gives its totals and how many of its subnets are left out (they are in subnets.csv).
     """
     warn_at = plan.scenario.planning.warn_at_pct
-    shown = shown_subnets(plan)
-    by_vnet: dict[str, list[Any]] = {}
-    for s in shown:
-        by_vnet.setdefault(s.vnet, []).append(s)
-    vnets = [v.name for v in plan.vnets if v.name in by_vnet]
-    left_out = len(plan.subnets) - len(shown)
+    shown, by_vnet, vnets, left_out, foot = _panels(plan)
     totals: dict[str, list[int]] = {}
     if left_out:
         for s in plan.subnets:
@@ -67,12 +98,10 @@ def utilization_figure(plan: Plan) -> Figure:
     labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in shown}
     # laid out by hand in inches: a layout engine would double the rendering time
     left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
-    row_h, title_h, gap, bottom, legend = 0.42, 0.3, 0.12, 0.55, 0.6
+    row_h, title_h, gap = _ROW_H, _TITLE_H, _GAP
     kinds = sorted({s.kind for s in plan.subnets if s.kind})
-    legend += 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
-    width = 11.5
-    height = 0.45 + sum(title_h + row_h * (len(by_vnet[v]) + 0.6) + gap for v in vnets)
-    height += bottom + legend + (0.3 if left_out else 0)
+    width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
+    height = _cuts([len(by_vnet[v]) for v in vnets], foot)[-1]
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: subnet utilization now and at upgrade peak "
