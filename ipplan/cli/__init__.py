@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from enum import IntEnum, StrEnum
@@ -74,18 +74,29 @@ def _usage_line(err: UsageError, command: str, args: Sequence[str]) -> ClickExce
     return line
 
 
+def _one_line_context(
+    make: Callable[..., Context],
+    info_name: str | None,
+    args: list[str],
+    parent: Context | None,
+    **extra: Any,
+) -> Context:
+    """*make* (a command's or group's own make_context), its usage errors made one line."""
+    given = list(args)
+    try:
+        return make(info_name, args, parent, **extra)
+    except UsageError as err:
+        name = f"{parent.command_path} {info_name}" if parent else str(info_name)
+        raise _usage_line(err, name, given) from None
+
+
 class _Command(TyperCommand):
     """A command whose usage errors are one line (see _usage_line)."""
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
     ) -> Context:
-        given = list(args)
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except UsageError as err:
-            name = f"{parent.command_path} {info_name}" if parent else str(info_name)
-            raise _usage_line(err, name, given) from None
+        return _one_line_context(super().make_context, info_name, args, parent, **extra)
 
 
 class _Group(TyperGroup):
@@ -94,12 +105,7 @@ class _Group(TyperGroup):
     def make_context(
         self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
     ) -> Context:
-        given = list(args)
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except UsageError as err:
-            name = f"{parent.command_path} {info_name}" if parent else str(info_name)
-            raise _usage_line(err, name, given) from None
+        return _one_line_context(super().make_context, info_name, args, parent, **extra)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
         try:
