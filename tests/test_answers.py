@@ -196,3 +196,28 @@ def test_check_on_a_kubenet_plan_that_starts_after_its_retirement(tmp_path: Path
         "kubenet support (retires 2028-03-31) for example-aks: unsupported from 2028-04, 0 "
         "months of runway (12 required); fix: move to azure-cni-overlay before 2028-03-31"
     ]
+
+
+def test_plan_prints_the_subnets_that_matter_and_says_where_the_rest_are(tmp_path: Path) -> None:
+    # 40 idle /28s, plus the example's gateway and node subnet: 42 subnets, 25 printed
+    idle = "".join(f"      - {{name: idle{i:02d}, prefix: 28}}\n" for i in range(40))
+    text = EXAMPLE.replace(
+        "      - {name: aks-nodes, prefix: 22}",
+        "      - {name: aks-nodes, prefix: 22}\n" + idle.rstrip("\n"),
+    )
+    source = tmp_path / "many.yaml"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(app, ["plan", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    table = lines[2 : lines.index("")]
+    more = table.pop()
+    assert len(table) == 25
+    assert more == f"... and 17 more subnets in {out / 'subnets.csv'} (--all prints them here)"
+    # the cluster's node subnet is always among them, whatever its place in the VNet
+    assert any(row.startswith("spoke/aks-nodes") for row in table)
+    every = CliRunner().invoke(app, ["plan", str(source), "--out", str(out), "--all"])
+    assert every.exit_code == 0, every.output
+    all_lines = every.stdout.splitlines()
+    assert len(all_lines[2 : all_lines.index("")]) == 42

@@ -432,10 +432,11 @@ def test_band_cuts_end_at_the_figure_height(example: Plan) -> None:
         assert bands[0] == 0 and bands[-1] == pytest.approx(fig.get_figheight())
         assert list(bands) == sorted(bands)
     # utilization.png is cut between VNet panels: one band per VNet it shows
-    from ipplan.report.charts.utilization import shown_subnets, utilization_bands
+    from ipplan.core.answers import subnets_that_matter
+    from ipplan.report.charts.utilization import MAX_ROWS, utilization_bands
 
     cuts, fig = utilization_bands(example), utilization_figure(example)
-    assert len(cuts) == len({s.vnet for s in shown_subnets(example)}) + 1
+    assert len(cuts) == len({s.vnet for s in subnets_that_matter(example, MAX_ROWS)}) + 1
     assert cuts[0] == 0 and cuts[-1] == pytest.approx(fig.get_figheight())
     assert list(cuts) == sorted(cuts)
     # address_map.png is cut between VNets (a VNet's strips and zooms stay together)

@@ -405,6 +405,11 @@ def _table(rows: Sequence[Mapping[str, object]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+#: the subnets ``plan`` prints without --all: the ones that matter most (full, the clusters',
+#: at the warn level, the fullest), the rest are in subnets.csv
+_PLAN_ROWS = 25
+
+
 @app.command(cls=_Command)
 @user_errors()
 def plan(
@@ -412,12 +417,16 @@ def plan(
     out: Path | None = typer.Option(
         None, "--out", help="Report folder; default reports/<scenario name>."
     ),
+    every: bool = typer.Option(
+        False, "--all", help=f"Print every subnet, not only the {_PLAN_ROWS} that matter most."
+    ),
 ) -> None:
     """Plan a scenario and write its review pack.
 
     Validates SCENARIO, allocates its subnets, sizes every network model and writes the CSV
     tables, charts and summary to reports/<name>/ (or --out). A failed run writes nothing.
     """
+    from ipplan.core.answers import subnets_that_matter
     from ipplan.core.plan import build_plan
     from ipplan.report.pack import write_report
     from ipplan.scenario import load_scenario
@@ -437,9 +446,15 @@ def plan(
             "used %": s.utilization_pct,
             "status": s.status,
         }
-        for s in result.subnets
+        for s in (result.subnets if every else subnets_that_matter(result, _PLAN_ROWS))
     ]
     typer.echo(_table(rows))
+    if len(rows) < len(result.subnets):
+        more = len(result.subnets) - len(rows)
+        typer.echo(
+            f"... and {more:,} more {'subnet' if more == 1 else 'subnets'} in "
+            f"{one_line(str(folder / 'subnets.csv'))} (--all prints them here)"
+        )
     typer.echo("")
     for c in result.estimate.clusters:
         typer.echo(

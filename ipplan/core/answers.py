@@ -18,7 +18,7 @@ from ipplan.core.capacity import (
 )
 from ipplan.core.cidr import contains, overlaps, supernet
 from ipplan.core.forecast import KINDS, Series
-from ipplan.core.keys import Origin, ResourceKind, Role, SubnetKey
+from ipplan.core.keys import Origin, ResourceKind, Role, Status, SubnetKey
 from ipplan.core.plan import Plan, SubnetPlan
 from ipplan.rules import (
     DEFAULT_POD_CIDR_PREFIXLEN,
@@ -28,6 +28,7 @@ from ipplan.rules import (
 )
 
 __all__ = [
+    "subnets_that_matter",
     "Option",
     "Recommendation",
     "Size",
@@ -291,3 +292,23 @@ def _resize_existing(plan: Plan, subnet: SubnetPlan, size: Size) -> str:
             f"{neighbours[0].name} {neighbours[0].cidr})"
         )
     return f"nothing uses it yet: resize it in place to {bigger}"
+
+
+def subnets_that_matter(plan: Plan, limit: int) -> list[SubnetPlan]:
+    """The subnets a reader must see, in plan order: all of them up to *limit*, else the ones
+    that matter first: full ones, then the clusters' node and pod subnets, then those at the
+    warn level, then the fullest of the rest (the fullest first within each). The terminal and
+    utilization.png show these; subnets.csv has every one."""
+    subnets = plan.subnets
+    if len(subnets) <= limit:
+        return list(subnets)
+
+    def rank(i: int) -> tuple[int, bool, float, int]:
+        s = subnets[i]
+        cluster = s.role in (Role.NODE, Role.POD)
+        full, warn = s.status is Status.FULL, s.status is Status.WARN
+        tier = 0 if full else 1 if cluster else 2 if warn else 3
+        return (tier, not cluster, -s.utilization_pct, i)
+
+    chosen = sorted(sorted(range(len(subnets)), key=rank)[:limit])
+    return [subnets[i] for i in chosen]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ipplan.core.plan import Plan, SubnetPlan
+from ipplan.core.answers import subnets_that_matter
+from ipplan.core.plan import Plan
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -27,24 +28,6 @@ from ipplan.report.charts.style import (
 MAX_ROWS = 40
 
 
-def shown_subnets(plan: Plan, limit: int = MAX_ROWS) -> list[SubnetPlan]:
-    """The subnets utilization.png draws, in plan order: all of them up to *limit*, else the
-    ones that matter first: full ones, then the clusters' node and pod subnets, then those at
-    the warn level, then the fullest of the rest (the fullest first within each)."""
-    subnets = plan.subnets
-    if len(subnets) <= limit:
-        return list(subnets)
-
-    def rank(i: int) -> tuple[int, bool, float, int]:
-        s = subnets[i]
-        cluster = s.role in ("node", "pod")
-        tier = 0 if s.status == "full" else 1 if cluster else 2 if s.status == "warn" else 3
-        return (tier, not cluster, -s.utilization_pct, i)
-
-    chosen = sorted(sorted(range(len(subnets)), key=rank)[:limit])
-    return [subnets[i] for i in chosen]
-
-
 #: inches: a subnet's row, a VNet panel's title, the gap between panels
 _ROW_H, _TITLE_H, _GAP = 0.42, 0.3, 0.12
 
@@ -61,7 +44,7 @@ def _cuts(rows: list[int], foot: float) -> tuple[float, ...]:
 def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], int, float]:
     """What the figure shows and its fixed parts: (shown subnets, them by VNet, the VNets in
     order, how many are left out, the height of the axis, note and legend below the panels)."""
-    shown = shown_subnets(plan)
+    shown = subnets_that_matter(plan, MAX_ROWS)
     by_vnet: dict[str, list[Any]] = {}
     for s in shown:
         by_vnet.setdefault(s.vnet, []).append(s)
@@ -83,8 +66,9 @@ def utilization_bands(plan: Plan) -> tuple[float, ...]:
 def utilization_figure(plan: Plan) -> Figure:
     """Each subnet: used now and at peak as % of its usable IPs, with the warn and 100% lines.
 
-    A large estate shows the subnets that matter (see :func:`shown_subnets`); each VNet's title
-    then gives its totals and how many of its subnets are left out (they are in subnets.csv).
+    A large estate shows the subnets that matter (:func:`ipplan.core.answers.subnets_that_matter`);
+    each VNet's title then gives its totals and how many of its subnets are left out (they are in
+    subnets.csv).
     """
     warn_at = plan.scenario.planning.warn_at_pct
     shown, by_vnet, vnets, left_out, foot = _panels(plan)
