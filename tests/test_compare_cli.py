@@ -510,3 +510,21 @@ def test_compare_does_not_import_pandas_or_matplotlib() -> None:
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)[0]["network"] == "kubenet"
+
+
+def test_compare_skips_what_only_files_and_explain_need() -> None:
+    """The quick what-if's start-up (issue 11): compare reads no file, so no PyYAML; and the
+    explain engine (with the plan it explains) is imported by ``ipplan explain`` alone."""
+    heavy = ("yaml", "ipplan.core.explain", "ipplan.core.plan", "ipplan.scenario.load")
+    code = (
+        "import sys\n"
+        "from ipplan.cli import app\n"
+        "app(['compare', '--nodes', '50', '--format', 'json'], standalone_mode=False)\n"
+        f"loaded = sorted(m for m in {heavy!r} if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")

@@ -6,14 +6,17 @@ import json
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ipplan.cli import app, user_errors
-from ipplan.core.explain import Explanation, show
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
 from ipplan.rules import Network
+
+if TYPE_CHECKING:
+    from ipplan.core.explain import Explanation
 
 __all__ = ["ExplainFormat", "explain", "render_markdown", "render_text"]
 
@@ -32,6 +35,8 @@ def _head(e: Explanation) -> str:
 
 def render_text(e: Explanation) -> str:
     """One line per number (``what = result``), then its formula, rule and inputs, indented."""
+    from ipplan.core.explain import show
+
     lines = [_head(e)]
     for section in e.sections:
         lines += ["", f"{section.title}:"]
@@ -47,6 +52,8 @@ def render_text(e: Explanation) -> str:
 
 def render_markdown(e: Explanation, rules_href: str = "docs/rules.md") -> str:
     """The same as Markdown: a heading per section, a table row per number."""
+    from ipplan.core.explain import show
+
     lines = [f"## {_head(e)}"]
     for section in e.sections:
         lines += ["", f"### {section.title}", ""]

@@ -7,9 +7,10 @@ concern) and returns the frozen values of ``types``. Every problem is one ``Scen
 line: ``{source}: {path}: {value} {what is wrong}; {fix}``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ipplan.scenario.checks import parse_scenario
 from ipplan.scenario.format import scenario_schema
-from ipplan.scenario.load import load_scenario
 from ipplan.scenario.types import (
     ClusterSpec,
     ExternalRange,
@@ -18,6 +19,9 @@ from ipplan.scenario.types import (
     SubnetSpec,
     VNet,
 )
+
+if TYPE_CHECKING:
+    from ipplan.scenario.load import load_scenario
 
 __all__ = [
     "ClusterSpec",
@@ -30,3 +34,13 @@ __all__ = [
     "parse_scenario",
     "scenario_schema",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``load_scenario`` on first use: loading brings in PyYAML, which ``ipplan compare``
+    (options, no file) does not need."""
+    if name == "load_scenario":
+        from ipplan.scenario.load import load_scenario
+
+        return load_scenario
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

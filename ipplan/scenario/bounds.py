@@ -17,13 +17,14 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ipplan.core.capacity import NodePool, planning_nodes
 from ipplan.core.forecast import grown_nodes
 from ipplan.errors import FieldPath, ScenarioError
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "MAX_AZURE_BYTES",
@@ -114,12 +115,15 @@ def yaml_load_bounded(text: str, source: str, loader: type[yaml.SafeLoader]) -> 
     counts as the whole value it repeats, and an alias inside its own anchor is refused), and
     whole numbers longer than MAX_INT_CHARS are refused.
 
+    >>> import yaml
     >>> yaml_load_bounded("a: &x [1, 2]\\nb: *x\\n", "t.yaml", yaml.SafeLoader)
     {'a': [1, 2], 'b': [1, 2]}
 
     Raises:
         ScenarioError: a bound is exceeded. PyYAML's own errors (yaml.YAMLError) pass through.
     """
+    import yaml  # here, not at the top: ``ipplan compare`` reads no file and skips PyYAML
+
     depth = 0
     aliases = 0
     for event in yaml.parse(text, Loader=loader):
@@ -145,6 +149,8 @@ def yaml_load_bounded(text: str, source: str, loader: type[yaml.SafeLoader]) -> 
 
 def _measure(root: yaml.Node, source: str, aliased: bool) -> None:
     """Refuse a node tree that expands past MAX_VALUES values or MAX_DEPTH levels."""
+    import yaml
+
     sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, height) of what it expands to
     open_nodes: set[int] = set()
 

@@ -91,7 +91,10 @@ _Rate = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    # the attribute docstrings are the fields' descriptions in ``ipplan schema``; pydantic's
+    # use_attribute_docstrings would read and parse this file's source on every start (about a
+    # tenth of ``ipplan compare``), so scenario_schema() adds them when a schema is asked for
+    model_config = ConfigDict(extra="forbid")
 
 
 class PlanningModel(_Model):
@@ -258,6 +261,26 @@ def scenario_schema() -> dict[str, Any]:
     >>> scenario_schema()["title"]
     'ipplan scenario'
     """
+    _describe_fields()
     schema = ScenarioModel.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+_described = False
+
+
+def _describe_fields() -> None:
+    """Each field's attribute docstring as its description (once; what use_attribute_docstrings
+    does at class creation), then the models rebuilt, inner ones first, so that the JSON
+    schema carries them. Validation is the same before and after: only descriptions change."""
+    global _described
+    if _described:
+        return
+    from pydantic._internal._fields import _update_fields_from_docstrings
+
+    models = [m for m in _Model.__subclasses__() if m.__module__ == __name__]  # definition order
+    for model in models:
+        _update_fields_from_docstrings(model, model.model_fields, use_inspect=True)
+        model.model_rebuild(force=True)
+    _described = True
