@@ -81,7 +81,7 @@ def profile(size: str, folder: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     counter = _Counter()
     counter.install()
-    out["load"], data = timed(lambda: _load_yaml(path.read_text(encoding="utf-8")))
+    out["load"], data = timed(lambda: _load_yaml(path.read_text(encoding="utf-8"), str(path)))
     out["validation"], scenario = timed(lambda: parse_scenario(data, str(path)))
     clusters = tuple(core_plan._capacity_cluster(c) for c in scenario.clusters)
     out["allocation"], _ = timed(lambda: core_plan._allocate(scenario, clusters))

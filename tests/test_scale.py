@@ -21,8 +21,12 @@ import pytest
 
 import ipplan.core.capacity as capacity
 import ipplan.core.forecast as core_forecast
+from ipplan.core.answers import first_to_run_out
 from ipplan.core.plan import Plan, build_plan
 from ipplan.report.charts.address_map import address_map_figure
+from ipplan.report.charts.clusters import MAX_CLUSTERS, shown_clusters
+from ipplan.report.charts.comparison import comparison_bands, comparison_figure
+from ipplan.report.charts.forecast import forecast_bands, forecast_figure
 from ipplan.report.charts.utilization import MAX_ROWS, utilization_figure
 from ipplan.scenario.checks import parse_scenario
 
@@ -116,6 +120,45 @@ def test_one_vnet_of_small_subnets_is_one_band() -> None:
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any(t.startswith("3,000 small subnets") for t in texts)
     assert sum(len(ax.collections) for ax in fig.axes) < 20
+
+
+def _hundred_clusters() -> Plan:
+    """100 clusters, of which aks-077 is infeasible as planned (a /29 node subnet) and aks-062
+    and aks-041 outgrow their /23 node subnets, aks-062 first."""
+    data = estates.estate(300, 100, 100)
+    for vnet in data["vnets"]:
+        for subnet in vnet["subnets"]:
+            if subnet["name"] == "c077-nodes":
+                subnet["prefix"] = 29
+    growth = {"aks-062": 40, "aks-041": 20}
+    for cluster in data["clusters"]:
+        if cluster["name"] in growth:
+            cluster["node_pools"][0]["growth"] = {"nodes_per_month": growth[cluster["name"]]}
+    return build_plan(parse_scenario(data, "estate"))
+
+
+def test_cluster_charts_draw_a_bounded_number_of_clusters() -> None:
+    plan = _hundred_clusters()
+    # infeasible first, then the soonest to run out, then the rest by name
+    names = [c.name for c in shown_clusters(plan)]
+    assert names[:3] == ["aks-077", "aks-062", "aks-041"]
+    assert names[3:] == [f"aks-{i:03d}" for i in range(MAX_CLUSTERS - 3)]
+    assert first_to_run_out(plan, plan.clusters[62].network, "aks-062") is not None
+    models = len(plan.forecast.models) + 1
+    for figure, bands, table, panels in (
+        (comparison_figure(plan), comparison_bands(plan), "comparison.csv", 3),
+        (forecast_figure(plan), forecast_bands(plan), "exhaustion.csv", models),
+    ):
+        # a band per drawn cluster, never one per cluster of the estate
+        assert len(figure.axes) <= panels * MAX_CLUSTERS
+        headings = [t.get_text() for t in figure.texts if t.get_text().startswith("cluster ")]
+        assert [h.split()[1].rstrip(":") for h in headings] == names
+        assert sum(len(ax.texts) + len(ax.lines) + len(ax.patches) for ax in figure.axes) < 1500
+        # the summary's print slices: one cut per drawn band, the last at the figure's height
+        assert len(bands) == MAX_CLUSTERS + 1 and bands[-1] == figure.get_figheight()
+        assert figure.get_figheight() < 60
+        note = " ".join(t.get_text() for t in figure.texts)
+        assert f"{MAX_CLUSTERS} of 100 clusters shown" in note and table in note
 
 
 _PARENT = textwrap.dedent(

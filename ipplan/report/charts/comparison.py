@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ipplan.core.capacity import Comparison, comparison
 from ipplan.core.plan import Plan
+from ipplan.report.charts.clusters import left_out_note, shown_clusters
 from ipplan.rules import Network
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ from ipplan.report.charts.style import (
 
 #: a cluster's band, in inches: its heading, the axes' titles, the bars, the x labels
 _HEADER, _TITLE, _BOTTOM = 0.32, 0.42, 0.8
+#: the line under the bands that says how many clusters are left out, when some are
+_NOTE = 0.35
 
 
 def _band(models: int) -> float:
@@ -36,15 +39,23 @@ def comparison_bands(plan: Plan) -> tuple[float, ...]:
     """Where comparison.png may be cut between clusters, in inches from its top (0 first, the
     height last), so a page can print it a cluster at a time at full size (issue 15)."""
     band = _band(sum(1 for n in plan.scenario.planning.compare if n in plan.comparisons))
-    count = len(plan.clusters)
-    return (0.0, *(0.45 + band * i for i in range(1, count)), 0.45 + band * count)
+    count = len(shown_clusters(plan))
+    return (0.0, *(0.45 + band * i for i in range(1, count)), _height(plan, band, count))
+
+
+def _height(plan: Plan, band: float, count: int) -> float:
+    """The figure's height: the title, *count* bands, and the note when clusters are left out."""
+    return 0.45 + band * count + (_NOTE if count < len(plan.clusters) else 0.0)
 
 
 def comparison_figure(plan: Plan) -> Figure:
     """Per cluster, every compared model side by side: VNet IPs, smallest node subnet, room to
-    grow (rule A18); infeasible models hatched, with the rule they break."""
+    grow (rule A18); infeasible models hatched, with the rule they break.
+
+    A large estate draws the clusters :func:`shown_clusters` picks and says how many it left
+    out (they are in comparison.csv)."""
     networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
-    clusters = list(plan.clusters)
+    clusters = shown_clusters(plan)
     sizes = plan.subnet_sizes
     rules = {
         (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
@@ -72,7 +83,7 @@ def comparison_figure(plan: Plan) -> Figure:
     header, title, gap = _HEADER, _TITLE, 0.3
     plot_h = 0.5 * len(networks)
     band = _band(len(networks))
-    width, height = CHART_WIDTH_IN, 0.45 + band * len(clusters)
+    width, height = CHART_WIDTH_IN, _height(plan, band, len(clusters))
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: the network models side by side, at upgrade peak "
@@ -179,6 +190,15 @@ def comparison_figure(plan: Plan) -> Figure:
             for text in ax.texts:  # the bar labels: boxed, above the reference lines
                 text.set_bbox(_LABEL_BOX)
                 text.set_zorder(3)
+    if len(clusters) < len(plan.clusters):
+        fig.text(
+            0.5,
+            0.1 / height,
+            left_out_note(plan, len(clusters), "comparison.csv"),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     return fig
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ipplan.core.capacity import Cluster
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
 from ipplan.core.plan import Plan
+from ipplan.report.charts.clusters import left_out_note, shown_clusters
 from ipplan.rules import Network
 
 if TYPE_CHECKING:
@@ -226,25 +228,30 @@ def _legend_rows(models: int) -> int:
     return -(-(models + 3) // 5)
 
 
-def _height(clusters: int, models: int) -> float:
-    return 0.45 + _BAND * clusters + 0.2 + 0.22 * _legend_rows(models)
+#: the line under the legend that says how many clusters are left out, when some are
+_NOTE = 0.3
 
 
-def _models(plan: Plan) -> list[str]:
-    """The columns: the compared models, then any cluster's own model not among them."""
+def _height(clusters: int, models: int, left_out: bool = False) -> float:
+    return 0.45 + _BAND * clusters + 0.2 + 0.22 * _legend_rows(models) + _NOTE * left_out
+
+
+def _models(plan: Plan, clusters: list[Cluster]) -> list[str]:
+    """The columns: the compared models, then any drawn cluster's own model not among them."""
     models = [m for m in plan.forecast.models if m != CURRENT]
-    return models + [c.network.value for c in plan.clusters if c.network.value not in models]
+    return models + [c.network.value for c in clusters if c.network.value not in models]
 
 
 def forecast_bands(plan: Plan) -> tuple[float, ...]:
     """Where forecast.png may be cut between clusters, in inches from its top (0 first, the
     height last; the legend stays with the last cluster), so a page prints it a cluster at a
     time at full size (issue 15)."""
-    count = len(plan.clusters)
+    shown = shown_clusters(plan)
+    count = len(shown)
     return (
         0.0,
         *(0.45 + _BAND * i for i in range(1, count)),
-        _height(count, len(_models(plan))),
+        _height(count, len(_models(plan, shown)), count < len(plan.clusters)),
     )
 
 
@@ -258,12 +265,16 @@ def forecast_figure(plan: Plan) -> Figure:
     dotted, the exhaustion month marked and labelled; the resource is named under each panel.
 
     The cluster's own model's panel shows the plan as written (every cluster on its own model).
-    Laid out by hand in inches (no layout engine: it would double the rendering time).
+    Laid out by hand in inches (no layout engine: it would double the rendering time). A large
+    estate draws the clusters :func:`shown_clusters` picks (those that run out first) and says
+    how many it left out (they are in exhaustion.csv).
     """
     forecast = plan.forecast
-    models = _models(plan)
+    clusters = shown_clusters(plan)
+    left_out = len(clusters) < len(plan.clusters)
+    models = _models(plan, clusters)
     panels = []
-    for cluster in plan.clusters:
+    for cluster in clusters:
         for model in models:
             own = model == cluster.network.value
             source = forecast.current if own else model
@@ -281,7 +292,7 @@ def forecast_figure(plan: Plan) -> Figure:
     # growing 1000% a month needs 27-digit ones): the figure widens instead
     n = len(models)
     width = max(CHART_WIDTH_IN, 0.45 + n * (left + _MIN_PANEL_W) + (n - 1) * gap)
-    height = _height(len(plan.clusters), len(models))
+    height = _height(len(clusters), len(models), left_out)
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: the first resource to run out, per cluster and model, "
@@ -329,11 +340,20 @@ def forecast_figure(plan: Plan) -> Figure:
     fig.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.04 / height),
+        bbox_to_anchor=(0.5, (0.04 + _NOTE * left_out) / height),
         ncols=5,
         frameon=False,
         fontsize=8.5,
     )
+    if left_out:
+        fig.text(
+            0.5,
+            0.08 / height,
+            left_out_note(plan, len(clusters), "exhaustion.csv"),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     return fig
 
 
