@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import struct
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from ipplan.core.plan import Plan, build_plan
+from ipplan.report.chart import comparison_figure
+from ipplan.report.chart import png as chart_png
 from ipplan.report.pack import tables, write_csv, write_report
 from ipplan.report.summary import recommend, summary_html, summary_markdown
 from ipplan.rules import Network
@@ -282,14 +286,22 @@ def test_growing_a_subnet_says_whether_it_can_grow_in_place() -> None:
 
 def test_html_slices_a_tall_chart_per_cluster_for_print() -> None:
     estate = build_plan(load_scenario(Path("data/enterprise.yaml")))
-    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1000).to_bytes(4, "big")
-    png += (1257).to_bytes(4, "big") + b"rest"
+    png = chart_png(comparison_figure(estate))
     page = summary_html(estate, {"comparison.png": png})
     figure = page.split('<figure id="comparison.png" class="sliced">', 1)[1].split("</figure>")[0]
-    # three clusters, three slices of the one image, each kept whole on paper; the alt text
-    # is on the group, the slices are decoration
+    # three clusters, three slices, each its own PNG cropped from the one chart and kept whole
+    # on paper; the alt text is on the group, the slices are decoration
     assert figure.count('<div class="slice"') == 3
     assert figure.count('<img alt=""') == 3
+    parts = [
+        base64.b64decode(uri.split('"', 1)[0])
+        for uri in figure.split('src="data:image/png;base64,')[1:]
+    ]
+    width, height = struct.unpack(">II", png[16:24])
+    sizes = [struct.unpack(">II", p[16:24]) for p in parts]
+    assert {w for w, _ in sizes} == {width} and sum(h for _, h in sizes) == height
+    # about one image's worth in all, not the whole PNG once per slice
+    assert sum(len(p) for p in parts) < 1.5 * len(png)
     assert '<div role="img" aria-label="Bar charts per cluster of VNet IPs' in figure
     # the caption shares the last slice's unbreakable box, so a page never parts them
     assert figure.endswith(

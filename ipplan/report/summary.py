@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import re
-import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -722,29 +722,42 @@ def _html(blocks: Sequence[_Block], charts: Mapping[str, bytes]) -> list[str]:
 
 
 def _figure_html(name: str, data: bytes, caption: str, alt: str, cuts: Sequence[float]) -> str:
-    """A chart and its caption; a chart with cluster bands is stacked from slices of the one
-    image (each slice an <img> of the whole PNG, shifted up), which a printer keeps whole."""
-    src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    """A chart and its caption; a chart with cluster or VNet bands is stacked from one cropped
+    PNG per band, which a printer keeps whole (the page embeds about one image per chart)."""
     caption_html = f"<figcaption>{_inline(caption)}</figcaption>"
     if len(cuts) <= 2 or data[12:16] != b"IHDR":
-        body = f'<img alt="{html.escape(alt)}" src="{src}">'
+        body = f'<img alt="{html.escape(alt)}" src="{_data_uri(data)}">'
         return f'<figure id="{html.escape(name)}">{body}{caption_html}</figure>'
-    width_px, height_px = struct.unpack(">II", data[16:24])
-    scale = height_px / cuts[-1]  # pixels per inch of the drawn figure
-    slices = []
-    for top, bottom in zip(cuts, cuts[1:], strict=False):
-        y0, y1 = round(top * scale), round(bottom * scale)
-        shift = 100 * y0 / width_px  # a margin in % is a share of the width
-        slices.append(
-            f'<div class="slice" style="aspect-ratio: {width_px} / {y1 - y0}">'
-            f'<img alt="" src="{src}" style="margin-top: -{shift:.4f}%"></div>'
-        )
+    slices = [
+        f'<div class="slice"><img alt="" src="{_data_uri(part)}"></div>'
+        for part in _bands(data, cuts)
+    ]
     # the last slice and the caption share one unbreakable box: a printer cannot part them
     return (
         f'<figure id="{html.escape(name)}" class="sliced">'
         f'<div role="img" aria-label="{html.escape(alt)}">{"".join(slices[:-1])}</div>'
         f'<div class="keep">{slices[-1]}{caption_html}</div></figure>'
     )
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _bands(png: bytes, cuts: Sequence[float]) -> list[bytes]:
+    """*png* cut at *cuts* (inches from its top, its height last) into one PNG per band."""
+    from matplotlib import image
+
+    pixels = image.imread(io.BytesIO(png), format="png")
+    scale = len(pixels) / cuts[-1]  # pixel rows per inch of the drawn figure
+    out = []
+    for top, bottom in zip(cuts, cuts[1:], strict=False):
+        buffer = io.BytesIO()
+        band = pixels[round(top * scale) : round(bottom * scale)]
+        # no Software chunk: the same chart gives the same bytes whatever matplotlib wrote it
+        image.imsave(buffer, band, format="png", metadata={"Software": None})  # type: ignore[dict-item]
+        out.append(buffer.getvalue())
+    return out
 
 
 def summary_html(plan: Plan, charts: Mapping[str, bytes]) -> str:
