@@ -13,6 +13,7 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import lru_cache
 from itertools import repeat
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
@@ -56,6 +57,20 @@ def parse_network(text: str | IPNetwork) -> IPNetwork:
     Raises:
         CidrError: not a CIDR, or host bits set (the message gives the corrected CIDR).
     """
+    if isinstance(text, str) and len(text) <= 64:
+        return _parse_text(text)
+    return _parse(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_text(text: str) -> IPNetwork:
+    """:func:`_parse` of a CIDR written as text, remembered: an imported estate checks the same
+    VNet and subnet ranges once per cluster (netaddr objects are never mutated in ipplan, so
+    sharing one is safe; a bad CIDR raises every time, as exceptions are not cached)."""
+    return _parse(text)
+
+
+def _parse(text: str | IPNetwork) -> IPNetwork:
     if isinstance(text, IPNetwork):
         network = text
     else:

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from netaddr import IPNetwork
@@ -63,16 +64,23 @@ class _Node:
     data: Mapping[str, Any]
 
     def _find(self, name: str) -> tuple[str, Any]:
-        wanted = name.lower()
+        found = self._fields.get(name.lower())
+        return (_join(self.path, name), None) if found is None else found
+
+    @cached_property
+    def _fields(self) -> dict[str, tuple[str, Any]]:
+        """Each field by its lower-cased name: the object's own first, then its properties';
+        the first one that is not null wins (one pass, however often fields are looked up)."""
         scopes: list[tuple[str, Mapping[str, Any]]] = [(self.path, self.data)]
         for key, value in self.data.items():
             if key.lower() == "properties" and isinstance(value, Mapping):
                 scopes.append((_join(self.path, key), value))
+        fields: dict[str, tuple[str, Any]] = {}
         for path, scope in scopes:
             for key, value in scope.items():
-                if key.lower() == wanted and value is not None:
-                    return _join(path, key), value
-        return _join(self.path, name), None
+                if value is not None:
+                    fields.setdefault(key.lower(), (_join(path, key), value))
+        return fields
 
     def where(self, name: str = "") -> str:
         """``source: path.to.field`` for messages."""

@@ -19,6 +19,10 @@ _API_NIC = re.compile(r"/providers/microsoft\.network/networkinterfaces/kube-api
 
 def count_used_ips(estate: Estate, placed: Placed, live: dict[str, Live]) -> None:
     """Set each imported subnet's ``used_ips`` (and the clusters' ``internal_lbs``)."""
+    api_users: dict[At, list[Live]] = {}
+    for user in live.values():
+        if user.api_subnet is not None:
+            api_users.setdefault(user.api_subnet, []).append(user)
     for (vi, si), entry in placed.kept.items():
         subnet = estate.vnets[vi].subnets[si]
         modelled: dict[str, int] = {}
@@ -27,11 +31,10 @@ def count_used_ips(estate: Estate, placed: Placed, live: dict[str, Live]) -> Non
             if cluster is not None and _modelled(rid, cluster, (vi, si)):
                 name = cluster.entry.data["name"]
                 modelled[name] = modelled.get(name, 0) + 1
-        for cluster in live.values():
-            if cluster.api_subnet == (vi, si):  # the API server's 9, modelled (rule A24)
-                name = cluster.entry.data["name"]
-                left = len(subnet.ip_configs) - sum(modelled.values())
-                modelled[name] = modelled.get(name, 0) + min(API_SERVER_SUBNET_IPS, left)
+        for user in api_users.get((vi, si), []):  # the API server's 9, modelled (rule A24)
+            name = user.entry.data["name"]
+            left = len(subnet.ip_configs) - sum(modelled.values())
+            modelled[name] = modelled.get(name, 0) + min(API_SERVER_SUBNET_IPS, left)
         used = len(subnet.ip_configs) - sum(modelled.values())
         if used:
             entry.data["used_ips"] = used
