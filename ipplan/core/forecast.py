@@ -89,12 +89,6 @@ def month_label(start_year: int, start_month: int, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _year_month(label: str) -> tuple[int, int]:
-    """``(2027, 1)`` for ``"2027-01"``."""
-    year, month = label.split("-")
-    return int(year), int(month)
-
-
 def _exact(value: float) -> Fraction:
     # str() gives the shortest decimal that round-trips: the number the user wrote (0.1, not
     # 0.1000000000000000055...)
@@ -303,8 +297,14 @@ def supported_months(start_year: int, start_month: int) -> int:
     >>> supported_months(2027, 1), supported_months(2028, 3), supported_months(2028, 5)
     (14, 0, -2)
     """
-    year, month, _ = (int(part) for part in KUBENET_RETIREMENT.split("-"))
+    year, month = _last_supported()
     return (year * 12 + month) - (start_year * 12 + start_month)
+
+
+def _last_supported() -> tuple[int, int]:
+    """The year and month of kubenet's retirement date (rule A21)."""
+    year, month, _ = (int(part) for part in KUBENET_RETIREMENT.split("-"))
+    return year, month
 
 
 def _series(
@@ -472,7 +472,7 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
         if s.capacity is None or m is None or m >= min_runway_months or (m == 0 and not retires):
             continue
         if retires:  # rule A21: a date, not a count; capacity is the last supported month
-            ended = month_label(*_year_month(forecast.months[0]), s.capacity + 1)
+            ended = month_label(*_last_supported(), 1)
             lines.append(
                 f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from {ended}, "
                 f"{_months(m)} of runway ({min_runway_months} required); {fix_for(s)}"
