@@ -339,8 +339,12 @@ def address_map_bands(plan: Plan) -> tuple[float, ...]:
 
 
 def _legend_height(plan: Plan) -> float:
-    kinds_shown = {b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind}
-    return 0.75 + 0.25 * ((len(BLOCK_COLORS) + len(kinds_shown) - 1) // _LEGEND_COLUMNS)
+    return 0.75 + 0.25 * ((len(BLOCK_COLORS) + len(_kinds_shown(plan)) - 1) // _LEGEND_COLUMNS)
+
+
+def _kinds_shown(plan: Plan) -> list[Any]:
+    """The platform subnet kinds the legend lists (rule A24)."""
+    return sorted({b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind})
 
 
 def address_map_figure(plan: Plan) -> Figure:
@@ -356,7 +360,7 @@ def address_map_figure(plan: Plan) -> Figure:
     vnets = _drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, title_h, ticks_h = _UNIT, _TITLE_H, _TICKS_H
-    kinds_shown = sorted({b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind})
+    kinds_shown = _kinds_shown(plan)
     height = _HEAD + sum(title_h + unit * h + ticks_h for h in heights) + _legend_height(plan)
     fig = _figure(width, height, layout=False)
     hidden = len(plan.vnets) - len(vnets)

@@ -41,6 +41,11 @@ def _cuts(rows: list[int], foot: float) -> tuple[float, ...]:
     return (0.0, *ys[1:-1], ys[-1] + foot)
 
 
+def _kinds(plan: Plan) -> list[Any]:
+    """The platform subnet kinds the legend lists (rule A24)."""
+    return sorted({s.kind for s in plan.subnets if s.kind})
+
+
 def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], int, float]:
     """What the figure shows and its fixed parts: (shown subnets, them by VNet, the VNets in
     order, how many are left out, the height of the axis, note and legend below the panels)."""
@@ -50,7 +55,7 @@ def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], int
         by_vnet.setdefault(s.vnet, []).append(s)
     vnets = [v.name for v in plan.vnets if v.name in by_vnet]
     left_out = len(plan.subnets) - len(shown)
-    kinds = sorted({s.kind for s in plan.subnets if s.kind})
+    kinds = _kinds(plan)
     legend = 0.6 + 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
     return shown, by_vnet, vnets, left_out, 0.55 + legend + (0.3 if left_out else 0)
 
@@ -83,7 +88,7 @@ def utilization_figure(plan: Plan) -> Figure:
     # laid out by hand in inches: a layout engine would double the rendering time
     left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
     row_h, title_h, gap = _ROW_H, _TITLE_H, _GAP
-    kinds = sorted({s.kind for s in plan.subnets if s.kind})
+    kinds = _kinds(plan)
     width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
     height = _cuts([len(by_vnet[v]) for v in vnets], foot)[-1]
     fig = _figure(width, height, layout=False)
