@@ -43,6 +43,7 @@ __all__ = [
     "kind_ips",
     "kind_prefixlen",
     "parse_surge",
+    "plural",
     "pool_violations",
     "subnet_kind_violations",
     "surge_nodes",
@@ -538,7 +539,12 @@ class Violation:
         return f"{self.message}; {self.fix}"
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
+    """``1 node``, ``3,000 nodes``: a count and its noun, for messages.
+
+    >>> plural(1, "node"), plural(3000, "node")
+    ('1 node', '3,000 nodes')
+    """
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
@@ -608,7 +614,7 @@ def pool_violations(
             Violation(
                 "A2",
                 "max_pods" if max_pods_given else "nodes",
-                f"{who}: {max_pods} max pods x {_plural(nodes, 'node')} = {max_pods * nodes} "
+                f"{who}: {max_pods} max pods x {plural(nodes, 'node')} = {max_pods * nodes} "
                 f"pods, below AKS's minimum of {MIN_PODS_PER_POOL} per pool",
                 f"use {least} or more nodes, or raise max_pods",
             )
@@ -647,7 +653,7 @@ def pool_violations(
             Violation(
                 "A10",
                 "upgrade" if blue_green else "max_surge",
-                f"{who}: {planning:,} nodes + {_plural(surge_nodes, 'surge node')} "
+                f"{who}: {planning:,} nodes + {plural(surge_nodes, 'surge node')} "
                 f"({'blue-green' if blue_green else surge}) = "
                 f"{planning + surge_nodes:,} during an upgrade, above AKS's limit of "
                 f"{POOL_MAX_NODES:,} per pool",

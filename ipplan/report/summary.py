@@ -45,6 +45,7 @@ from ipplan.rules import (
     Upgrade,
     default_max_pods,
     kind_prefixlen,
+    plural,
     subnet_kind_violations,
 )
 
@@ -113,22 +114,22 @@ def _scenario_lines(plan: Plan) -> list[str]:
     clusters = []
     for c in plan.estimate.clusters:
         clusters.append(
-            f"{c.name} on {c.network} ({_count(c.pools, 'pool')}, {c.nodes:,} nodes today, "
+            f"{c.name} on {c.network} ({plural(c.pools, 'pool')}, {c.nodes:,} nodes today, "
             f"{c.planning_nodes:,} planned"
             + ("" if c.room is None else f", room for {c.room.nodes:,}")
             + ")"
         )
     growth = sum(1 for c in plan.clusters for p in c.node_pools if p.growth is not None)
     return [
-        f"**{sc.name}**: {_count(len(sc.vnets), 'VNet')}: {vnets}; "
+        f"**{sc.name}**: {plural(len(sc.vnets), 'VNet')}: {vnets}; "
         + (
-            f"{_count(len(plan.clusters), 'cluster')}: " + "; ".join(clusters)
+            f"{plural(len(plan.clusters), 'cluster')}: " + "; ".join(clusters)
             if clusters
             else "no cluster"
         )
         + ".",
         f"Forecast {f.months[0]} to {f.months[-1]} ({show(len(f.months) - 1, 'months')}, "
-        f"{_count(growth, 'growing pool')}); models compared: "
+        f"{plural(growth, 'growing pool')}); models compared: "
         f"{', '.join(str(n) for n in sc.planning.compare)}; headroom "
         f"{sc.planning.headroom_pct}%, warn at {sc.planning.warn_at_pct}%.",
     ]
@@ -142,7 +143,7 @@ def _verdict(plan: Plan) -> str:
     v = verdict(plan)
     f = plan.forecast
     if not v.fits:
-        return f"**Verdict: the plan does not fit today** ({_count(v.errors, 'problem')} below)."
+        return f"**Verdict: the plan does not fit today** ({plural(v.errors, 'problem')} below)."
     if v.first is not None:
         return (
             f"**Verdict: fits today; the first resource runs out in {v.month}** "
@@ -150,11 +151,6 @@ def _verdict(plan: Plan) -> str:
             f"{show(v.first.exhaustion_month or 0, 'months')} of runway)."
         )
     return f"**Verdict: fits today and nothing runs out before {f.months[-1]}.**"
-
-
-def _count(count: int, noun: str) -> str:
-    """``1 VNet``, ``3 VNets``."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def _lasts(f: Forecast, binding: Series | None) -> str:
@@ -263,7 +259,7 @@ def _explained(plan: Plan) -> list[_Block]:
             _Block(
                 "details",
                 f"Where the numbers of {e.subject} ({e.model}) come from: "
-                f"{_count(count, 'number')}, each with its formula, inputs and rule",
+                f"{plural(count, 'number')}, each with its formula, inputs and rule",
                 children=tuple(children),
             )
         )
@@ -314,7 +310,7 @@ def _alt(plan: Plan, name: str) -> str:
     if name == "address_map.png":
         parts = [
             f"VNet {v.name} ({' '.join(str(a) for a in v.address_space)}): "
-            f"{_count(sum(1 for b in v.blocks if b.kind != 'free'), 'subnet')}, "
+            f"{plural(sum(1 for b in v.blocks if b.kind != 'free'), 'subnet')}, "
             f"{v.free:,} addresses free"
             for v in plan.vnets
         ]
