@@ -29,7 +29,6 @@ from ipplan.errors import IpplanError, ScenarioError
 from ipplan.rules import (
     AZURE_RESERVED_IPS,
     KIND_RULES,
-    POD_CIDR_NETWORKS,
     RESERVING_KINDS,
     SMALLEST_SUBNET_PREFIXLEN,
     STATIC_BLOCK_IPS,
@@ -38,13 +37,9 @@ from ipplan.rules import (
     SubnetKind,
     kind_prefixlen,
 )
-from ipplan.rules import DEFAULT_POD_CIDR as DEFAULT_POD_CIDR_TEXT
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
 __all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "grown_cluster"]
-
-#: kubenet and overlay pod CIDR when none is given (KUB, OVLH)
-DEFAULT_POD_CIDR = IPNetwork(DEFAULT_POD_CIDR_TEXT)
 
 
 @dataclass(frozen=True)
@@ -144,9 +139,7 @@ class Plan:
 
 def _capacity_cluster(spec: ClusterSpec) -> Cluster:
     pools = spec.node_pools
-    pod_cidr = spec.pod_cidr
-    if pod_cidr is None and spec.network in POD_CIDR_NETWORKS:
-        pod_cidr = DEFAULT_POD_CIDR
+    pod_cidr = spec.pod_cidr_in_use
     return Cluster(
         name=spec.name,
         network=spec.network,

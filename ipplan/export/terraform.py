@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from ipplan.core.keys import Origin, SubnetKey
 from ipplan.core.plan import Plan, SubnetPlan
 from ipplan.export.hcl import Attr, Block, Comment, Obj, Raw, identifier, quote, render
-from ipplan.rules import DEFAULT_POD_CIDR, KIND_RULES, POD_CIDR_NETWORKS, SubnetKind
+from ipplan.rules import KIND_RULES, SubnetKind
 from ipplan.scenario import SubnetSpec
 
 __all__ = ["TERRAFORM_FILES", "delegation_for", "subnet_labels", "terraform_files"]
@@ -178,9 +178,8 @@ def _network(plan: Plan, everything: bool) -> str:
 
 def _pod_cidr(plan: Plan, cluster: str) -> str | None:
     spec = next(c for c in plan.scenario.clusters if c.name == cluster)
-    if spec.pod_cidr is not None:
-        return str(spec.pod_cidr)
-    return DEFAULT_POD_CIDR if spec.network in POD_CIDR_NETWORKS else None
+    in_use = spec.pod_cidr_in_use
+    return None if in_use is None else str(in_use)
 
 
 def _cluster_facts(plan: Plan) -> dict[str, dict[str, str | None]]:

@@ -21,7 +21,6 @@ from ipplan.core.capacity import COMPARISON_COLUMNS, comparison
 from ipplan.core.forecast import Forecast, Resource
 from ipplan.core.plan import Plan
 from ipplan.errors import OutputError
-from ipplan.rules import DEFAULT_POD_CIDR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,9 +206,7 @@ def _clusters(plan: Plan) -> _Table:
     for c in plan.estimate.clusters:
         spec = specs[c.name]
         row = comparison(plan.estimate, c.name)
-        pod_cidr = spec.pod_cidr
-        if pod_cidr is None and c.pod_cidr_prefixlen is not None:
-            pod_cidr = DEFAULT_POD_CIDR
+        pod_cidr = spec.pod_cidr_in_use
         rows.append(
             {
                 "cluster": c.name,

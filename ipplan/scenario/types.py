@@ -8,8 +8,10 @@ from netaddr import IPAddress, IPNetwork
 
 from ipplan.core.capacity import NodePool
 from ipplan.rules import (
+    DEFAULT_POD_CIDR,
     DEFAULT_SERVICE_CIDR,
     DNS_OFFSET,
+    POD_CIDR_NETWORKS,
     AppGatewaySku,
     Dataplane,
     Network,
@@ -91,6 +93,14 @@ class ClusterSpec:
     internal_lb_subnet: str | None = None  # subnet names in ``vnet`` (rule A24)
     private_link_services: tuple[tuple[str, int], ...] = ()  # (subnet, NAT IPs) each
     api_server_subnet: str | None = None
+
+    @property
+    def pod_cidr_in_use(self) -> IPNetwork | None:
+        """The pod CIDR the cluster has: as given, else AKS's default for a model that takes
+        one (kubenet, overlay; rule A6); None for a model whose pods take none."""
+        if self.pod_cidr is not None:
+            return self.pod_cidr
+        return IPNetwork(DEFAULT_POD_CIDR) if self.network in POD_CIDR_NETWORKS else None
 
 
 @dataclass(frozen=True)
