@@ -622,10 +622,7 @@ def growth_pool(pools: Sequence[NodePool]) -> int | None:
     """
     if not pools:
         return None
-    if any(p.mode is not None for p in pools):
-        users = [i for i, p in enumerate(pools) if p.mode is not Mode.SYSTEM]
-    else:
-        users = list(range(1, len(pools)))
+    users = [i for i in range(len(pools)) if _is_user(pools, i)]
     candidates = users or list(range(len(pools)))
     return max(candidates, key=lambda i: (planning_nodes(pools[i]), -i))
 
@@ -827,7 +824,7 @@ def _subnet_room(
     """Room to grow of the pools in one subnet (rule A18), *found* as (cluster index, pool
     index) in order: the same search as a cluster's, its growth pool chosen among them."""
     members = [(clusters[ci], i, ci) for ci, i in found]
-    users = [m for m in members if _is_user(m[0], m[1])]
+    users = [m for m in members if _is_user(m[0].node_pools, m[1])]
     pick = max(users or members, key=lambda m: planning_nodes(m[0].node_pools[m[1]]))
     # max() keeps the first of equals, so ties go to the first listed (rule A18)
     cluster, index, ci = pick
@@ -838,9 +835,8 @@ def _subnet_room(
     return replace(room, nodes=room.nodes + others)
 
 
-def _is_user(cluster: Cluster, index: int) -> bool:
-    """Whether pool *index* of *cluster* is a user pool (rule A18)."""
-    pools = cluster.node_pools
+def _is_user(pools: Sequence[NodePool], index: int) -> bool:
+    """Whether pool *index* of a cluster's *pools* is a user pool (rule A18)."""
     if any(p.mode is not None for p in pools):
         return pools[index].mode is not Mode.SYSTEM
     return index > 0 or len(pools) == 1
