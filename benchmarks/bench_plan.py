@@ -8,7 +8,8 @@ one by one, so each chart's cost is its own):
 
 - load: YAML to data; validation: data to a Scenario; allocation and capacity: ``build_plan``
   (allocation is ``_allocate``; capacity is the rest); forecast: ``plan.forecast``;
-- tables: the CSV tables written; each chart: built and rendered to PNG; summary: md + html.
+- tables: the CSV tables written; each chart: built and rendered to PNG, with its print bands
+  (cropped from the same pixels); summary: md + html, embedding those.
 
 The floor is load + tables: reading the file and writing the CSVs alone. Each figure is printed
 as CPU seconds and as a ratio to the floor, so a claim such as "plan within 5x of the floor"
@@ -32,7 +33,7 @@ import estates  # noqa: E402
 import ipplan.core.capacity as capacity  # noqa: E402
 import ipplan.core.forecast as core_forecast  # noqa: E402
 import ipplan.core.plan as core_plan  # noqa: E402
-from ipplan.report.chart import CHARTS, png  # noqa: E402
+from ipplan.report.chart import CHARTS, render_chart  # noqa: E402
 from ipplan.report.pack import write_csv, write_summaries  # noqa: E402
 from ipplan.scenario.checks import parse_scenario  # noqa: E402
 from ipplan.scenario.load import _load_yaml  # noqa: E402
@@ -91,12 +92,13 @@ def profile(size: str, folder: Path) -> dict[str, float]:
     pack = folder / "pack"
     pack.mkdir()
     out["tables"], _ = timed(lambda: write_csv(plan, pack))
-    png_bytes = 0
-    for name, build in CHARTS.items():
-        out[name], data_png = timed(lambda build=build: png(build(plan)))
-        (pack / name).write_bytes(data_png)
-        png_bytes = max(png_bytes, len(data_png))
-    out["summary"], _ = timed(lambda: write_summaries(plan, pack))
+    png_bytes, charts = 0, {}
+    for name in CHARTS:
+        out[name], chart = timed(lambda name=name: render_chart(plan, name))
+        (pack / name).write_bytes(chart.png)
+        png_bytes = max(png_bytes, len(chart.png))
+        charts[name] = chart
+    out["summary"], _ = timed(lambda: write_summaries(plan, pack, charts))
     out["floor"] = out["load"] + out["tables"]
     out["plan"] = sum(v for k, v in out.items() if k != "floor")
     out["evaluate calls"] = counter.calls

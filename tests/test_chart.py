@@ -12,6 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from ipplan.core.capacity import Growth
 from ipplan.core.plan import Plan, build_plan
 from ipplan.report.chart import (
+    BANDS,
     CHARTS,
     MODEL_COLORS,
     _callouts,
@@ -296,7 +297,11 @@ def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
     with rendering(plan, jobs=2) as wait:
         workers = wait()
     assert list(alone) == list(CHARTS)
-    assert all(data[:8] == b"\x89PNG\r\n\x1a\n" for data in alone.values())
+    assert all(chart.png[:8] == b"\x89PNG\r\n\x1a\n" for chart in alone.values())
+    # a chart of several print bands carries one PNG per band, cropped where it was drawn
+    for name, chart in alone.items():
+        bands = len(BANDS[name](plan)) - 1
+        assert len(chart.bands) == (bands if bands > 1 else 0), name
     assert alone == workers
 
 

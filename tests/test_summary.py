@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 import struct
 import subprocess
@@ -10,11 +11,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy
 import pytest
 
 from ipplan.core.plan import Plan, build_plan
-from ipplan.report.chart import comparison_figure
-from ipplan.report.chart import png as chart_png
+from ipplan.report.chart import Rendered, comparison_bands, comparison_figure, render
 from ipplan.report.pack import tables, write_csv, write_report
 from ipplan.report.summary import recommend, summary_html, summary_markdown
 from ipplan.rules import Network
@@ -165,7 +166,7 @@ def test_markdown_of_an_estate_without_clusters() -> None:
 
 
 def test_html_is_self_contained_and_escaped(plan: Plan) -> None:
-    page = summary_html(plan, {"forecast.png": b"\x89PNG fake"})
+    page = summary_html(plan, {"forecast.png": Rendered(b"\x89PNG fake")})
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert (
         '<figure id="forecast.png"><img alt="Line charts per cluster and model of the first '
@@ -286,8 +287,9 @@ def test_growing_a_subnet_says_whether_it_can_grow_in_place() -> None:
 
 def test_html_slices_a_tall_chart_per_cluster_for_print() -> None:
     estate = build_plan(load_scenario(Path("data/enterprise.yaml")))
-    png = chart_png(comparison_figure(estate))
-    page = summary_html(estate, {"comparison.png": png})
+    chart = render(comparison_figure(estate), comparison_bands(estate))
+    png = chart.png
+    page = summary_html(estate, {"comparison.png": chart})
     figure = page.split('<figure id="comparison.png" class="sliced">', 1)[1].split("</figure>")[0]
     # three clusters, three slices, each its own PNG cropped from the one chart and kept whole
     # on paper; the alt text is on the group, the slices are decoration
@@ -300,6 +302,11 @@ def test_html_slices_a_tall_chart_per_cluster_for_print() -> None:
     width, height = struct.unpack(">II", png[16:24])
     sizes = [struct.unpack(">II", p[16:24]) for p in parts]
     assert {w for w, _ in sizes} == {width} and sum(h for _, h in sizes) == height
+    # cropped from the very pixels of the whole chart: stacked, they are the chart
+    from matplotlib import image
+
+    stacked = numpy.vstack([image.imread(io.BytesIO(p)) for p in parts])
+    assert numpy.array_equal(stacked, image.imread(io.BytesIO(png)))
     # about one image's worth in all, not the whole PNG once per slice
     assert sum(len(p) for p in parts) < 1.5 * len(png)
     assert '<div role="img" aria-label="Bar charts per cluster of VNet IPs' in figure

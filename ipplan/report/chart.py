@@ -21,15 +21,24 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from ipplan.core.plan import Plan
-from ipplan.report.charts.address_map import _callouts, address_map_figure
-from ipplan.report.charts.comparison import comparison_figure
-from ipplan.report.charts.forecast import forecast_figure
-from ipplan.report.charts.style import ALERT, MODEL_COLORS, MODEL_MARKERS, _figure, png
+from ipplan.report.charts.address_map import _callouts, address_map_bands, address_map_figure
+from ipplan.report.charts.comparison import comparison_bands, comparison_figure
+from ipplan.report.charts.forecast import forecast_bands, forecast_figure
+from ipplan.report.charts.style import (
+    ALERT,
+    MODEL_COLORS,
+    MODEL_MARKERS,
+    Rendered,
+    _figure,
+    png,
+    render,
+)
 from ipplan.report.charts.sweep import sweep_figure
-from ipplan.report.charts.utilization import utilization_figure
+from ipplan.report.charts.utilization import utilization_bands, utilization_figure
 
 __all__ = [
     "ALERT",
+    "BANDS",
     "CHARTS",
     "MODEL_COLORS",
     "MODEL_MARKERS",
@@ -37,7 +46,10 @@ __all__ = [
     "address_map_figure",
     "comparison_figure",
     "forecast_figure",
+    "Rendered",
     "png",
+    "render",
+    "render_chart",
     "rendering",
     "sweep_figure",
     "utilization_figure",
@@ -50,14 +62,28 @@ CHARTS = {
     "forecast.png": forecast_figure,
     "address_map.png": address_map_figure,
 }
+#: where each chart may be cut between its bands (inches from its top, its height last): on
+#: paper each band is a slice of its own, kept whole, so a tall chart prints at full size over
+#: several pages (its 8 pt text stays 8 pt) instead of shrinking onto one (issue 15)
+BANDS: dict[str, Callable[[Plan], tuple[float, ...]]] = {
+    "utilization.png": utilization_bands,
+    "comparison.png": comparison_bands,
+    "forecast.png": forecast_bands,
+    "address_map.png": address_map_bands,
+}
 #: the order worker processes take them in: the slowest first
-_BY_COST = ("forecast.png", "comparison.png", "address_map.png", "utilization.png")
+_BY_COST = ("forecast.png", "comparison.png", "utilization.png", "address_map.png")
 
 _JOB_PLAN: list[Plan] = []  # the plan forked workers render (inherited, never pickled)
 
 
-def _render_job(name: str) -> bytes:
-    return png(CHARTS[name](_JOB_PLAN[0]))
+def render_chart(plan: Plan, name: str) -> Rendered:
+    """Chart *name* of *plan*, drawn once: its PNG and its print bands."""
+    return render(CHARTS[name](plan), BANDS[name](plan))
+
+
+def _render_job(name: str) -> Rendered:
+    return render_chart(_JOB_PLAN[0], name)
 
 
 #: prctl(2) option: the signal a process gets when its parent dies (linux/prctl.h)
@@ -93,7 +119,7 @@ def _watch_parent(parent: int) -> None:
 
 
 @contextmanager
-def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict[str, bytes]]]:
+def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict[str, Rendered]]]:
     """Start rendering every chart of *plan*; yield a function that waits for them all.
 
     Rendering is most of ``ipplan plan``'s time, so where ``fork`` exists and there is more
@@ -105,7 +131,7 @@ def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict
     """
     workers = min(len(CHARTS), jobs or os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda: {name: png(build(plan)) for name, build in CHARTS.items()}
+        yield lambda: {name: render_chart(plan, name) for name in CHARTS}
         return
     plan.forecast  # noqa: B018 - computed once here, so the workers inherit it
     _figure(1, 1)  # and matplotlib imported once, not once per worker

@@ -12,7 +12,7 @@ import io
 import os
 import re
 import shutil
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,8 @@ from ipplan.errors import OutputError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ipplan.report.charts.style import Rendered
 
 __all__ = [
     "DEFAULT_WRITERS",
@@ -370,11 +372,11 @@ def write_charts(plan: Plan, folder: Path, jobs: int | None = None) -> list[Path
     return _write_pngs(folder, charts)
 
 
-def _write_pngs(folder: Path, charts: dict[str, bytes]) -> list[Path]:
+def _write_pngs(folder: Path, charts: Mapping[str, Rendered]) -> list[Path]:
     paths = []
-    for name, data in charts.items():
+    for name, chart in charts.items():
         path = folder / name
-        path.write_bytes(data)
+        path.write_bytes(chart.png)
         paths.append(path)
     return paths
 
@@ -382,24 +384,35 @@ def _write_pngs(folder: Path, charts: dict[str, bytes]) -> list[Path]:
 def write_pack(plan: Plan, folder: Path) -> list[Path]:
     """The tables, the charts and the summaries; the charts render in worker processes while
     the tables are written (see :func:`ipplan.report.chart.rendering`)."""
-    from ipplan.report.chart import rendering
+    from ipplan.report.chart import CHARTS, rendering
 
     with rendering(plan) as wait:
         paths = write_csv(plan, folder)
-        paths += _write_pngs(folder, wait())
-    return paths + write_summaries(plan, folder)
+        md = _write_markdown(plan, folder, list(CHARTS))  # while the charts render
+        charts = wait()
+        paths += _write_pngs(folder, charts)
+    return [*paths, md, _write_html(plan, folder, charts)]
 
 
-def write_summaries(plan: Plan, folder: Path) -> list[Path]:
-    """Write summary.md and summary.html into *folder*, embedding the charts already there."""
-    from ipplan.report.chart import CHARTS
-    from ipplan.report.summary import summary_html, summary_markdown
+def write_summaries(plan: Plan, folder: Path, charts: Mapping[str, Rendered]) -> list[Path]:
+    """Write summary.md and summary.html into *folder*, embedding the rendered *charts*."""
+    return [_write_markdown(plan, folder, list(charts)), _write_html(plan, folder, charts)]
 
-    charts = {name: (folder / name).read_bytes() for name in CHARTS if (folder / name).exists()}
-    md, page = folder / "summary.md", folder / "summary.html"
-    md.write_text(summary_markdown(plan, list(charts)), encoding="utf-8", newline="\n")
-    page.write_text(summary_html(plan, charts), encoding="utf-8", newline="\n")
-    return [md, page]
+
+def _write_markdown(plan: Plan, folder: Path, charts: list[str]) -> Path:
+    from ipplan.report.summary import summary_markdown
+
+    path = folder / "summary.md"
+    path.write_text(summary_markdown(plan, charts), encoding="utf-8", newline="\n")
+    return path
+
+
+def _write_html(plan: Plan, folder: Path, charts: Mapping[str, Rendered]) -> Path:
+    from ipplan.report.summary import summary_html
+
+    path = folder / "summary.html"
+    path.write_text(summary_html(plan, charts), encoding="utf-8", newline="\n")
+    return path
 
 
 #: what ``ipplan plan`` writes: the tables, the charts, then the summaries that embed them

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from ipplan import __version__
 from ipplan.core.answers import (
@@ -30,10 +30,6 @@ from ipplan.core.explain import explain, show
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
-from ipplan.report.charts.address_map import address_map_bands
-from ipplan.report.charts.comparison import comparison_bands
-from ipplan.report.charts.forecast import forecast_bands
-from ipplan.report.charts.utilization import utilization_bands
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
@@ -49,6 +45,9 @@ from ipplan.rules import (
     subnet_kind_violations,
 )
 
+if TYPE_CHECKING:
+    from ipplan.report.charts.style import Rendered
+
 __all__ = ["CHART_CAPTIONS", "summary_html", "summary_markdown"]
 
 #: the charts, in the order the summary shows them, with what each one answers
@@ -61,17 +60,6 @@ CHART_CAPTIONS = {
 }
 
 
-#: the charts drawn one band per cluster, and where they may be cut: on paper each band is
-#: a slice of its own, kept whole, so a tall chart prints at full size over several pages
-#: (its 8 pt text stays 8 pt) instead of shrinking onto one
-_CUTS = {
-    "comparison.png": comparison_bands,
-    "forecast.png": forecast_bands,
-    "utilization.png": utilization_bands,
-    "address_map.png": address_map_bands,
-}
-
-
 @dataclass(frozen=True)
 class _Block:
     kind: str  # "h1", "h2", "h3", "p", "ul", "table", "figure", "details"
@@ -80,7 +68,6 @@ class _Block:
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     children: tuple[_Block, ...] = ()  # a details block's contents
-    cuts: tuple[float, ...] = ()  # a figure's cluster bands, in inches from its top
 
 
 def _p(text: str) -> _Block:
@@ -465,7 +452,6 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                         "figure",
                         name,
                         items=(CHART_CAPTIONS[name], _alt(plan, name)),
-                        cuts=_CUTS[name](plan) if name in _CUTS else (),
                     )
                 )
     # warnings and infeasibilities
@@ -688,7 +674,7 @@ def _numeric_columns(b: _Block) -> list[bool]:
     ]
 
 
-def _html(blocks: Sequence[_Block], charts: Mapping[str, bytes]) -> list[str]:
+def _html(blocks: Sequence[_Block], charts: Mapping[str, Rendered]) -> list[str]:
     out = []
     for b in blocks:
         if b.kind in ("h1", "h2", "h3"):
@@ -713,20 +699,19 @@ def _html(blocks: Sequence[_Block], charts: Mapping[str, bytes]) -> list[str]:
             out.append(f"<details><summary>{_inline(b.text)}</summary>\n{inner}\n</details>")
         elif b.kind == "figure":
             caption, alt = b.items
-            out.append(_figure_html(b.text, charts[b.text], caption, alt, b.cuts))
+            out.append(_figure_html(b.text, charts[b.text], caption, alt))
     return out
 
 
-def _figure_html(name: str, data: bytes, caption: str, alt: str, cuts: Sequence[float]) -> str:
+def _figure_html(name: str, chart: Rendered, caption: str, alt: str) -> str:
     """A chart and its caption; a chart with cluster or VNet bands is stacked from one cropped
     PNG per band, which a printer keeps whole (the page embeds about one image per chart)."""
     caption_html = f"<figcaption>{_inline(caption)}</figcaption>"
-    if len(cuts) <= 2 or data[12:16] != b"IHDR":
-        body = f'<img alt="{html.escape(alt)}" src="{_data_uri(data)}">'
+    if not chart.bands:
+        body = f'<img alt="{html.escape(alt)}" src="{_data_uri(chart.png)}">'
         return f'<figure id="{html.escape(name)}">{body}{caption_html}</figure>'
     slices = [
-        f'<div class="slice"><img alt="" src="{_data_uri(part)}"></div>'
-        for part in _bands(data, cuts)
+        f'<div class="slice"><img alt="" src="{_data_uri(part)}"></div>' for part in chart.bands
     ]
     # the last slice and the caption share one unbreakable box: a printer cannot part them
     return (
@@ -740,24 +725,9 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _bands(png: bytes, cuts: Sequence[float]) -> list[bytes]:
-    """*png* cut at *cuts* (inches from its top, its height last) into one PNG per band."""
-    from matplotlib import image
-
-    pixels = image.imread(io.BytesIO(png), format="png")
-    scale = len(pixels) / cuts[-1]  # pixel rows per inch of the drawn figure
-    out = []
-    for top, bottom in zip(cuts, cuts[1:], strict=False):
-        buffer = io.BytesIO()
-        band = pixels[round(top * scale) : round(bottom * scale)]
-        # no Software chunk: the same chart gives the same bytes whatever matplotlib wrote it
-        image.imsave(buffer, band, format="png", metadata={"Software": None})  # type: ignore[dict-item]
-        out.append(buffer.getvalue())
-    return out
-
-
-def summary_html(plan: Plan, charts: Mapping[str, bytes]) -> str:
-    """The summary as one self-contained HTML page, the PNG *charts* embedded as base64."""
+def summary_html(plan: Plan, charts: Mapping[str, Rendered]) -> str:
+    """The summary as one self-contained HTML page, the rendered *charts* embedded as base64
+    PNGs (a chart with print bands as one PNG per band)."""
     title = html.escape(f"ipplan review pack: {plan.scenario.name}")
     out = [
         "<!DOCTYPE html>",

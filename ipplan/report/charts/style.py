@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import ipaddress
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -92,15 +93,60 @@ def _figure(width: float, height: float, layout: bool = True) -> Figure:
         9.5,
         9,
     )
+    # titles sit a fixed pad above their axes: left to matplotlib, every draw measures each
+    # axes' tick labels to place its title, a quarter of a many-panel chart's render time
+    rc["axes.titley"] = 1.0
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=_DPI, layout="constrained" if layout else None)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A chart drawn once: its PNG, and the same pixels cut into one PNG per print band."""
+
+    png: bytes
+    bands: tuple[bytes, ...] = ()  # none: the chart is not cut
+
+
 def png(figure: Figure) -> bytes:
     """*figure* as PNG bytes (no software or date metadata: the same plan, the same bytes)."""
+    return render(figure).png
+
+
+def render(figure: Figure, cuts: Sequence[float] = ()) -> Rendered:
+    """*figure* drawn once: the whole chart as PNG bytes and, when *cuts* (inches from its
+    top, its height last) makes more than one band, one PNG per band, cropped from the same
+    pixels (the summary stacks them so a printer keeps each band whole, issue 15).
+
+    The whole PNG is what ``figure.savefig(format="png")`` writes, byte for byte: Agg draws
+    the pixels and :func:`matplotlib.image.imsave` encodes them, as savefig does. Cropping
+    the drawn pixels costs an encode per band, not a decode of the PNG as well.
+    """
+    import numpy
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    pixels = numpy.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+    whole = _encode(pixels)
+    if len(cuts) <= 2:
+        return Rendered(whole)
+    scale = len(pixels) / cuts[-1]  # pixel rows per inch of the drawn figure
+    bands = tuple(
+        _encode(pixels[round(top * scale) : round(bottom * scale)])
+        for top, bottom in zip(cuts, cuts[1:], strict=False)
+    )
+    return Rendered(whole, bands)
+
+
+def _encode(pixels: Any) -> bytes:
+    """RGBA *pixels* as PNG bytes, without a Software chunk (the same chart, the same bytes
+    whichever matplotlib drew it)."""
+    from matplotlib import image
+
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
+    image.imsave(buffer, pixels, format="png", dpi=_DPI, metadata={"Software": None})  # type: ignore[dict-item]
     return buffer.getvalue()
 
 
