@@ -22,6 +22,8 @@ from ipplan.core.capacity import (
     Room,
     Subnet,
     SubnetDemand,
+    _largest,
+    _tightest,
     comparison,
     dynamic_pod_ips,
     evaluate,
@@ -1181,3 +1183,17 @@ def test_cluster_vnet_ips_include_its_load_balancer_and_endpoint_ips() -> None:
     assert evaluate([c]).clusters[0].vnet_ips == 38  # 32 + 6
     with_api = replace(c, api_server_subnet=key("api"))
     assert evaluate([with_api]).clusters[0].vnet_ips == 46
+
+
+@given(
+    thresholds=st.lists(st.integers(-1, 5001), min_size=1, max_size=8),
+)
+def test_one_search_over_all_limits_finds_each_ones_smallest_largest(
+    thresholds: list[int],
+) -> None:
+    # limit i allows n up to thresholds[i] (-1: not even 0): the room is the smallest of each
+    # limit's own largest count, and the binding limit the first with that count (rule A18)
+    limits = [lambda n, t=t: n <= t for t in thresholds]
+    own = [_largest(f, 5001) for f in limits]
+    assert own == [max(t, 0) for t in thresholds]
+    assert _tightest(limits, 5001) == min((n, i) for i, n in enumerate(own))

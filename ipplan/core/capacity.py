@@ -485,6 +485,25 @@ def _largest(fits: Callable[[int], bool], high: int) -> int:
     return low
 
 
+def _tightest(limits: Sequence[Callable[[int], bool]], high: int) -> tuple[int, int]:
+    """The largest n in [0, high] that all of *limits* allow, and the index of the first limit
+    that binds there: ``min((_largest(f, high), i) for i, f in enumerate(limits))``.
+
+    Each limit turns false once as n grows, so the largest n all allow is the smallest of
+    each one's largest: one binary search over all of them, not one per limit.
+    """
+    best = _largest(lambda n: all(fits(n) for fits in limits), high)
+    return best, next(i for i, fits in enumerate(limits) if _largest_is(fits, best, high))
+
+
+def _largest_is(fits: Callable[[int], bool], n: int, high: int) -> bool:
+    """Whether ``_largest(fits, high) == n``, in one or two calls of *fits*, for an *n* no
+    larger than that: *fits* holds at n (or n is 0) and fails just above it."""
+    if n == 0:
+        return not fits(0) or not fits(1)
+    return n == high or not fits(n + 1)
+
+
 def _with_nodes(pool: NodePool, n: int) -> NodePool:
     return replace(pool, nodes=min(pool.nodes, n), max_nodes=n)
 
@@ -855,8 +874,12 @@ def _room(
     (the whole cluster, or the pools in one subnet) with the grown pool at its largest count."""
     pool, base = cluster.node_pools[grown], pools[grown]
 
-    def at(n: int) -> PoolDemand:
-        return pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)
+    demands: dict[int, PoolDemand] = {}
+
+    def at(n: int) -> PoolDemand:  # each count's demand computed once, whichever limit asks
+        if n not in demands:
+            demands[n] = pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)
+        return demands[n]
 
     others_peak = sum(d.peak_nodes for d in pools) - base.peak_nodes
     others_planned = sum(d.planning_nodes for d in pools) - base.planning_nodes
@@ -923,9 +946,7 @@ def _room(
             lambda n: others_planned + n <= CLUSTER_MAX_NODES,
         )
     )
-    best, which = min(
-        (_largest(fits, CLUSTER_MAX_NODES + 1), i) for i, (_, _, fits) in enumerate(limits)
-    )
+    best, which = _tightest([fits for _, _, fits in limits], CLUSTER_MAX_NODES + 1)
     kind, words, _ = limits[which]
     counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
     return Room(
