@@ -373,6 +373,11 @@ def forecast(
     # and the subnets clusters put other consumers in (ILB frontends, Private Link NAT IPs)
     named |= {key for c in clusters for key, _ in c.elsewhere()}
     named |= {k for c in clusters for p in c.node_pools for k in (p.subnet, p.pod_subnet)}
+    # the clusters grown to each month's counts, built once for every model
+    grown_at: dict[tuple[tuple[int, ...], ...], list[Cluster]] = {}
+    for counts in schedule:
+        if counts not in grown_at:
+            grown_at[counts] = [_grow(c, n) for c, n in zip(clusters, counts, strict=True)]
     series: list[Series] = []
     problems: dict[str, tuple[Problem, ...]] = {}
     for label, network in models:
@@ -382,7 +387,7 @@ def forecast(
         active: dict[SubnetKey, Subnet] = {}
         for m, counts in enumerate(schedule):
             if counts not in cache:
-                grown = [_grow(c, n) for c, n in zip(clusters, counts, strict=True)]
+                grown = grown_at[counts]
                 if m == 0:
                     estimate = evaluate(grown, subnets, network, limits=False)
                     errors = [p for p in estimate.problems if p.severity is Severity.ERROR]
