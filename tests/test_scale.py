@@ -103,6 +103,27 @@ def test_utilization_draws_a_bounded_number_of_subnets() -> None:
     assert {f"c{i:03d}-nodes" for i in range(4)} <= labels
 
 
+def test_the_notes_on_what_a_chart_leaves_out_fit_on_it() -> None:
+    # 10,000 subnets in 50 VNets: the utilization note names 9,960 left out and the VNets
+    # with none shown, which on one line ran off both sides of a 10 in chart
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    plan = _plan(10_000, clusters=12, pools=24)
+    for figure in (utilization_figure(plan), comparison_figure(plan), forecast_figure(plan)):
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        box = figure.bbox
+        for text in figure.texts:
+            extent = text.get_window_extent(renderer)
+            assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
+            assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
+    # 50 VNets, 12 of them with a subnet drawn: the note takes two lines
+    assert utilization_figure(plan).texts[-1].get_text() == (
+        "40 of 10,000 subnets shown (full, the clusters' node and pod subnets, at the warn "
+        "level, then the fullest); the other 9,960 (and 38 VNets with none\nshown) are in "
+        "subnets.csv"
+    )
+
+
 def test_address_map_artists_do_not_grow_with_subnets() -> None:
     artists = []
     for subnets in (300, 1000):

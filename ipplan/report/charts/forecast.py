@@ -23,6 +23,7 @@ from ipplan.report.charts.style import (
     MODEL_MARKERS,
     _few_ticks,
     _figure,
+    _fit_words,
     _n,
     _text_px,
     problem_rules,
@@ -135,21 +136,6 @@ def _forecast_panel(
             fontsize=8,
             bbox=_BOX,
         )
-
-
-def _fit_words(
-    text: str, width_in: float, size: float, weight: str = "normal", sep: str = " "
-) -> str:
-    """*text* broken after *sep* into lines no wider than *width_in* (a word stays whole)."""
-    lines: list[str] = []
-    for word in text.split(sep):
-        if lines and _text_px(lines[-1] + sep + word, size, weight) / _DPI <= width_in:
-            lines[-1] += sep + word
-        else:
-            if lines and sep != " ":
-                lines[-1] += sep  # keep the hyphen at the end of the broken line
-            lines.append(word)
-    return "\n".join(lines)
 
 
 def _fraction(value: float, bottom: float, top: float, log: bool) -> float:

@@ -227,6 +227,21 @@ def _ip(version: int, value: int) -> str:
     return str(ipaddress.IPv4Address(value) if version == 4 else ipaddress.IPv6Address(value))
 
 
+def _fit_words(
+    text: str, width_in: float, size: float, weight: str = "normal", sep: str = " "
+) -> str:
+    """*text* broken after *sep* into lines no wider than *width_in* (a word stays whole)."""
+    lines: list[str] = []
+    for word in text.split(sep):
+        if lines and _text_px(lines[-1] + sep + word, size, weight) / _DPI <= width_in:
+            lines[-1] += sep + word
+        else:
+            if lines and sep != " ":
+                lines[-1] += sep  # keep the hyphen at the end of the broken line
+            lines.append(word)
+    return "\n".join(lines)
+
+
 @lru_cache(maxsize=512)
 def _text_px(text: str, size: float = 8, weight: str = "normal") -> float:
     """Width in pixels of *text* (its widest line) at font *size*, measured on the real font."""

@@ -20,6 +20,7 @@ from ipplan.report.charts.style import (
     PEAK_GREY,
     WARN,
     _figure,
+    _fit_words,
     _n,
     _text_px,
 )
@@ -46,18 +47,40 @@ def _kinds(plan: Plan) -> list[Any]:
     return sorted({s.kind for s in plan.subnets if s.kind})
 
 
-def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], int, float]:
+#: the note under the legend that says which subnets are left out: its font size, and the
+#: height of one of its lines in inches
+_NOTE_PT, _NOTE_LINE = 9, 0.18
+
+
+def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], str, float]:
     """What the figure shows and its fixed parts: (shown subnets, them by VNet, the VNets in
-    order, how many are left out, the height of the axis, note and legend below the panels)."""
+    order, the note on the subnets left out ("" when none is), the height of the axis, note
+    and legend below the panels)."""
     shown = subnets_that_matter(plan, MAX_ROWS)
     by_vnet: dict[str, list[Any]] = {}
     for s in shown:
         by_vnet.setdefault(s.vnet, []).append(s)
     vnets = [v.name for v in plan.vnets if v.name in by_vnet]
     left_out = len(plan.subnets) - len(shown)
+    note = ""
+    if left_out:
+        hidden = len({s.vnet for s in plan.subnets} - set(vnets))
+        where = f" (and {hidden:,} VNets with none shown)" if hidden else ""
+        note = _fit_words(
+            f"{len(shown):,} of {len(plan.subnets):,} subnets shown (full, the clusters' node "
+            f"and pod subnets, at the warn level, then the fullest); the other {left_out:,}"
+            f"{where} are in subnets.csv",
+            CHART_WIDTH_IN - 0.5,
+            _NOTE_PT,
+        )
     kinds = _kinds(plan)
     legend = 0.6 + 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
-    return shown, by_vnet, vnets, left_out, 0.55 + legend + (0.3 if left_out else 0)
+    return shown, by_vnet, vnets, note, 0.55 + legend + _note_height(note)
+
+
+def _note_height(note: str) -> float:
+    """Inches the note on left-out subnets takes at the figure's foot (none without one)."""
+    return 0.12 + _NOTE_LINE * (note.count("\n") + 1) if note else 0.0
 
 
 def utilization_bands(plan: Plan) -> tuple[float, ...]:
@@ -76,9 +99,9 @@ def utilization_figure(plan: Plan) -> Figure:
     subnets.csv).
     """
     warn_at = plan.scenario.planning.warn_at_pct
-    shown, by_vnet, vnets, left_out, foot = _panels(plan)
+    shown, by_vnet, vnets, note, foot = _panels(plan)
     totals: dict[str, list[int]] = {}
-    if left_out:
+    if note:
         for s in plan.subnets:
             row = totals.setdefault(s.vnet, [0, 0, 0])
             row[0] += 1
@@ -152,7 +175,7 @@ def utilization_figure(plan: Plan) -> Figure:
         ax.set_xticks(range(0, int(top) + 1, 20 if top <= 160 else 40))
         ax.set_ylim(-0.7, len(subnets) - 0.3)
         title = f"VNet {vnet}"
-        if left_out:
+        if note:
             count, peak_ips, usable = totals[vnet]
             pct = 100 * peak_ips / usable if usable else 0.0
             title += (
@@ -184,23 +207,12 @@ def utilization_figure(plan: Plan) -> Figure:
     fig.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, (0.34 if left_out else 0.04) / height),
+        bbox_to_anchor=(0.5, (_note_height(note) + 0.04) / height),
         ncols=3,
         frameon=False,
     )
-    if left_out:
-        hidden = len({s.vnet for s in plan.subnets} - set(vnets))
-        where = f", and {hidden:,} VNets with none shown," if hidden else ""
-        fig.text(
-            0.5,
-            0.08 / height,
-            f"{len(shown):,} of {len(plan.subnets):,} subnets shown (full, the clusters' node and "
-            f"pod subnets, at the warn level, then the fullest); the other {left_out:,}"
-            f"{where} are in subnets.csv",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+    if note:
+        fig.text(0.5, 0.08 / height, note, ha="center", va="bottom", fontsize=_NOTE_PT)
     return fig
 
 
