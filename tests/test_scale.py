@@ -103,19 +103,30 @@ def test_utilization_draws_a_bounded_number_of_subnets() -> None:
     assert {f"c{i:03d}-nodes" for i in range(4)} <= labels
 
 
-def test_the_notes_on_what_a_chart_leaves_out_fit_on_it() -> None:
+def test_the_notes_and_legends_of_a_large_estate_fit_on_their_charts() -> None:
     # 10,000 subnets in 50 VNets: the utilization note names 9,960 left out and the VNets
     # with none shown, which on one line ran off both sides of a 10 in chart
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     plan = _plan(10_000, clusters=12, pools=24)
-    for figure in (utilization_figure(plan), comparison_figure(plan), forecast_figure(plan)):
+    charts = (utilization_figure, comparison_figure, forecast_figure, address_map_figure)
+    for figure in (chart(plan) for chart in charts):
         renderer = FigureCanvasAgg(figure).get_renderer()
         box = figure.bbox
-        for text in figure.texts:
+        for text in [*figure.texts, *figure.legends]:
             extent = text.get_window_extent(renderer)
-            assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
-            assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
+            assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text
+            assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text
+    # the address map's five legend entries (with the dense-run band) take two rows
+    (legend,) = address_map_figure(plan).legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "existing subnet",
+        "placed by ipplan (prefix)",
+        "sized and placed by ipplan (size: auto)",
+        "free",
+        "many small subnets (one band; see allocation.csv)",
+    ]
+    assert legend._ncols == 3  # the widest layout that fits 10 in
     # 50 VNets, 12 of them with a subnet drawn: the note takes two lines
     assert utilization_figure(plan).texts[-1].get_text() == (
         "40 of 10,000 subnets shown (full, the clusters' node and pod subnets, at the warn "

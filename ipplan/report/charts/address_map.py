@@ -24,8 +24,10 @@ from ipplan.report.charts.style import (
     _text_px,
 )
 
-#: legend entries per row: origins and platform kinds may not fit on one
-_LEGEND_COLUMNS = 6
+#: the legend's font size (rcParams' legend.fontsize), and what each entry adds to its label
+#: in pixels: the handle and the pad after it (2.8 em), and the space between columns (2 em)
+_LEGEND_PT = 9
+_ENTRY_PX, _COLUMN_GAP_PX = 2.8 * _LEGEND_PT * _DPI / 72, 2.0 * _LEGEND_PT * _DPI / 72
 
 
 def _callouts(
@@ -286,9 +288,10 @@ _Strip = tuple[VNetPlan, int, int, int, str, float]
 _UNIT, _TITLE_H, _TICKS_H, _HEAD = 0.42, 0.3, 0.32, 0.45
 
 
-def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float]]:
-    """The strips the map draws (a VNet's prefixes, and their zooms) and each one's height in
-    data units (its callout rows): the layout, computed without drawing."""
+def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], bool]:
+    """The strips the map draws (a VNet's prefixes, and their zooms), each one's height in
+    data units (its callout rows), and whether any strip draws a dense run as one band: the
+    layout, computed without drawing."""
     strips: list[_Strip] = []
     vnets = _drawn_vnets(plan.vnets)
     for vnet in vnets:
@@ -318,28 +321,51 @@ def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float]]:
                         1.0,
                     )
                 )
-    heights = []
+    heights, band = [], False
     for vnet, _, first, size, _, _ in strips:
-        spans, _ = _spans(_strip_bars(vnet, first, size, width_px), width_px)
+        bars = _strip_bars(vnet, first, size, width_px)
+        band = band or any(b.kind == "band" for b in bars)
+        spans, _ = _spans(bars, width_px)
         rows = 1 + max((r for _, _, r in _callouts(spans, width_px)), default=-1)
         heights.append(_strip_top(rows))
-    return strips, heights
+    return strips, heights, band
 
 
 def address_map_bands(plan: Plan) -> tuple[float, ...]:
     """Where address_map.png may be cut between VNets, in inches from its top (0 first, the
     height last), so a page prints it a VNet at a time at full size (issue 15)."""
-    strips, heights = _strips(plan, (CHART_WIDTH_IN - 1.2) * _DPI)
+    strips, heights, band = _strips(plan, (CHART_WIDTH_IN - 1.2) * _DPI)
     cuts, y = [0.0], _HEAD
     for i, ((vnet, *_), h) in enumerate(zip(strips, heights, strict=True)):
         if i and vnet is not strips[i - 1][0]:
             cuts.append(y)
         y += _TITLE_H + _UNIT * h + _TICKS_H
-    return (*cuts, y + _legend_height(plan))
+    return (*cuts, y + _legend_height(_legend_columns(_legend_labels(plan, band))))
 
 
-def _legend_height(plan: Plan) -> float:
-    return 0.75 + 0.25 * ((len(BLOCK_COLORS) + len(_kinds_shown(plan)) - 1) // _LEGEND_COLUMNS)
+def _legend_labels(plan: Plan, band: bool) -> list[str]:
+    """The legend's entries: the block kinds the drawn VNets hold, the platform subnet kinds
+    (rule A24), and the dense-run band when a strip draws one."""
+    present = {b.kind for v in _drawn_vnets(plan.vnets) for b in v.blocks}
+    labels = [BLOCK_WORDS[k] for k in BLOCK_COLORS if k in present]
+    return labels + _kinds_shown(plan) + ([_BAND_WORDS] if band else [])
+
+
+def _legend_columns(labels: Sequence[str]) -> tuple[int, int]:
+    """(columns, rows) of the widest legend that fits the chart: matplotlib fills it column
+    by column, so each column is as wide as its widest entry."""
+    room = (CHART_WIDTH_IN - 0.4) * _DPI
+    widths = [_text_px(label, _LEGEND_PT) + _ENTRY_PX for label in labels]
+    for columns in range(max(len(widths), 1), 0, -1):
+        rows = -(-len(widths) // columns)
+        used = [max(widths[i : i + rows]) for i in range(0, len(widths), rows)]
+        if sum(used) + _COLUMN_GAP_PX * (len(used) - 1) <= room or columns == 1:
+            return len(used), rows
+    return 1, len(widths)
+
+
+def _legend_height(layout: tuple[int, int]) -> float:
+    return 0.75 + 0.25 * (max(layout[1], 1) - 1)
 
 
 def _kinds_shown(plan: Plan) -> list[Any]:
@@ -356,12 +382,13 @@ def address_map_figure(plan: Plan) -> Figure:
     """
     width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
     width_px = (width - 1.2) * _DPI
-    strips, heights = _strips(plan, width_px)
+    strips, heights, band = _strips(plan, width_px)
     vnets = _drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, title_h, ticks_h = _UNIT, _TITLE_H, _TICKS_H
     kinds_shown = _kinds_shown(plan)
-    height = _HEAD + sum(title_h + unit * h + ticks_h for h in heights) + _legend_height(plan)
+    legend = _legend_columns(_legend_labels(plan, band))
+    height = _HEAD + sum(title_h + unit * h + ticks_h for h in heights) + _legend_height(legend)
     fig = _figure(width, height, layout=False)
     hidden = len(plan.vnets) - len(vnets)
     more = f"; {hidden:,} more VNets in allocation.csv" if hidden else ""
@@ -394,7 +421,7 @@ def address_map_figure(plan: Plan) -> Figure:
         for k in kinds
     ]
     handles += [Patch(facecolor=KIND_COLORS[k], edgecolor="black", label=k) for k in kinds_shown]
-    if any(p.get_hatch() for ax in axes for p in ax.collections):
+    if band:
         handles.append(
             Patch(facecolor=_BAND_COLOR, edgecolor="black", hatch="||||", label=_BAND_WORDS)
         )
@@ -402,8 +429,9 @@ def address_map_figure(plan: Plan) -> Figure:
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, 0.04 / height),
-        ncols=min(len(handles), _LEGEND_COLUMNS),
+        ncols=legend[0],
         frameon=False,
+        fontsize=_LEGEND_PT,
     )
     return fig
 
