@@ -1197,3 +1197,19 @@ def test_one_search_over_all_limits_finds_each_ones_smallest_largest(
     own = [_largest(f, 5001) for f in limits]
     assert own == [max(t, 0) for t in thresholds]
     assert _tightest(limits, 5001) == min((n, i) for i, n in enumerate(own))
+
+
+def test_a_forecast_month_measures_the_same_without_checking_rules() -> None:
+    # 300 azure-cni nodes at 30 pods and one surge node: 301 * 31 = 9,331 IPs in a /24 (251
+    # usable) breaks rule A3; without checks the same rows, and no problem listed
+    clusters = [cluster(CNI, pool(nodes=300, max_pods=30, max_surge=ONE))]
+    checked = evaluate(clusters, sized(nodes=24), limits=False)
+    measured = evaluate(clusters, sized(nodes=24), limits=False, checks=False)
+    assert [p.rule for p in checked.problems] == ["A3"]
+    assert measured.problems == ()
+    assert (measured.pools, measured.subnets, measured.clusters) == (
+        checked.pools,
+        checked.subnets,
+        checked.clusters,
+    )
+    assert subnet_of(measured, "nodes").peak_ips == 9331

@@ -651,6 +651,7 @@ def evaluate(
     subnets: Mapping[SubnetKey, Subnet] | None = None,
     network: Network | None = None,
     limits: bool = True,
+    checks: bool = True,
 ) -> Estimate:
     """What *clusters* consume, each under its own model or all under *network*.
 
@@ -661,9 +662,14 @@ def evaluate(
         network: evaluate every cluster under this model instead of its own (comparison).
         limits: also find each cluster's and subnet's room to grow (rule A18): most of the
             cost; a month-by-month forecast does without.
+        checks: also check every rule (the estimate's ``problems``); a forecast's later months
+            only measure, so they do without (their problems would be left empty).
     """
     subnets = dict(subnets or {})
-    clusters = [c if network is None else replace(c, network=network) for c in clusters]
+    clusters = [
+        c if network is None or c.network is network else replace(c, network=network)
+        for c in clusters
+    ]
     demands = [[pool_demand(c.name, p, c.network) for p in c.node_pools] for c in clusters]
     uses = _uses(clusters, demands)
     for key in uses:
@@ -675,12 +681,13 @@ def evaluate(
     problems: list[Problem] = []
     cluster_rows: list[ClusterDemand] = []
     for cluster, pools in zip(clusters, demands, strict=True):
-        problems += _pool_problems(cluster, cluster.network, pools)
-        problems += _pod_cidr_problems(cluster, pools)
-        problems += _static_problems(cluster, pools, subnet_rows)
+        if checks:
+            problems += _pool_problems(cluster, cluster.network, pools)
+            problems += _pod_cidr_problems(cluster, pools)
+            problems += _static_problems(cluster, pools, subnet_rows)
         room = None
-        index = growth_pool(cluster.node_pools)
-        if limits and index is not None:
+        index = growth_pool(cluster.node_pools) if limits else None
+        if index is not None:
             room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips)
         cluster_rows.append(_cluster_demand(cluster, pools, room))
     # each subnet's pools (cluster index, pool index), found in one pass over the pools, not
@@ -696,7 +703,7 @@ def evaluate(
             if key in subnet_rows:
                 room = _subnet_room(found, clusters, demands, subnet_rows, vnet_ips)
                 subnet_rows[key] = replace(subnet_rows[key], room=room)
-    for sd in subnet_rows.values():
+    for sd in subnet_rows.values() if checks else ():
         if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
             mine = members.get(sd.key, [])
             first = clusters[mine[0][0]] if mine else None
@@ -714,7 +721,7 @@ def evaluate(
                     subnet=sd.key,
                 )
             )
-    for vnet, ips in sorted(vnet_ips.items()):
+    for vnet, ips in sorted(vnet_ips.items()) if checks else ():
         # with no cluster there is no model to judge (an estate with no AKS cluster at all)
         if ips > VNET_MAX_IPS and clusters:
             # a VNet no cluster uses (only other IPs) is still over the limit: blame the first

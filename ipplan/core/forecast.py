@@ -397,7 +397,7 @@ def forecast(
                     active = {k: sub for k, sub in subnets.items() if k in used}
                     cache[counts] = _measure(estimate)
                 else:
-                    estimate = evaluate(grown, active, network, limits=False)
+                    estimate = evaluate(grown, active, network, limits=False, checks=False)
                     cache[counts] = _measure(estimate, idle)
             months.append(cache[counts])
         resources = sorted(months[0], key=lambda r: (_KIND_ORDER[r.kind], r.name))
