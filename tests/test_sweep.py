@@ -55,11 +55,8 @@ def _scalar(
     assert room is not None
     out = {name: getattr(row, name) for name in SHARED if hasattr(row, name)}
     out["room_limit"] = room.limit
-    # the sweep's feasible ignores the pod CIDR (rule A6 has a column of its own): every other
-    # error counts
-    out["feasible"] = not any(
-        p.severity is Severity.ERROR and p.rule != "A6" for p in estimate.problems
-    )
+    # every error counts, the default /16 pod CIDR's (rule A6) included
+    out["feasible"] = not any(p.severity is Severity.ERROR for p in estimate.problems)
     return out
 
 
@@ -315,3 +312,17 @@ def test_zero_nodes_are_rejected_and_infeasible(tmp_path: Path) -> None:
     # 1 x 30 = 30 pods: the minimum, fits; 0 nodes: infeasible like compare's
     assert grid["feasible"].tolist() == [False, True, True]  # type: ignore[union-attr]
     assert _scalar(0, 30, Surge(1), Network.OVERLAY, None)["feasible"] is False
+
+
+@pytest.mark.parametrize("network", [Network.KUBENET, Network.OVERLAY])
+def test_a_row_past_the_default_pod_cidr_is_infeasible_as_compare_says(network: Network) -> None:
+    # the default /16 pod CIDR holds 256 nodes at one /24 each (rule A6): 255 + 1 surge fits,
+    # 256 + 1 does not; the room (which depends on max pods, not on nodes) is 255, and compare
+    # agrees row for row
+    grid = evaluate_grid(np.array([255, 256]), np.array([30]), Surge(1), network)
+    assert grid["feasible"].tolist() == [True, False]  # type: ignore[union-attr]
+    assert grid["room_nodes"].tolist() == [255]  # type: ignore[union-attr]
+    assert [_scalar(n, 30, Surge(1), network, None)["feasible"] for n in (255, 256)] == [
+        True,
+        False,
+    ]

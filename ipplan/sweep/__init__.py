@@ -6,10 +6,11 @@ no pod subnet is sized). The arithmetic is the capacity model's, in exact intege
 no float log2 anywhere. Bit lengths come from ``np.frexp`` on integers below 2^53 (exactly
 representable, so the exponent *is* the bit length). The results equal
 :func:`ipplan.core.capacity.evaluate` and :func:`~ipplan.core.capacity.comparison` row for row
-(tests check a sample), except that ``feasible`` ignores the pod CIDR: its smallest prefix is a
-column of its own. ``room_nodes`` is rule A18's room to grow, the same number as compare's: the
-pool (the cluster's only one) grows until the first limit binds, and ``room_limit`` names that
-limit's kind (compare's ``room_limited_by`` says it in words, with the subnet's name).
+(tests check a sample), ``feasible`` included: like compare's it counts the default /16 pod CIDR
+(rule A6), so a row is never feasible beyond its own room to grow. ``room_nodes`` is rule
+A18's room to grow, the same number as compare's: the pool (the cluster's only one) grows until
+the first limit binds, and ``room_limit`` names that limit's kind (compare's
+``room_limited_by`` says it in words, with the subnet's name).
 
 The CSV is formatted by numpy too (digits scattered into one byte buffer), because a million
 rows through the csv module or pandas takes far longer than computing them.
@@ -342,6 +343,8 @@ def evaluate_grid(
     )
     if network is Network.KUBENET:
         feasible &= m <= KUBENET_MAX_NODES
+    if network in POD_CIDR_NETWORKS:  # rule A6: compare's default pod CIDR, a /24 per node
+        feasible &= m <= 1 << (POD_CIDR_NODE_PREFIXLEN - DEFAULT_POD_CIDR_PREFIXLEN)
     out["within_limits"] = feasible  # AKS and Azure limits only, whatever the subnet
     if subnet_prefixlen is not None:
         usable = (1 << (32 - subnet_prefixlen)) - AZURE_RESERVED_IPS
