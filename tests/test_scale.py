@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -257,3 +258,24 @@ def test_prefix_index_finds_what_a_pass_over_all_finds() -> None:
     for query in [prefix() for _ in range(300)] + ["2001:db8:1::/48", "0.0.0.0/0"]:
         expected = [i for i, n in enumerate(indexed) if overlaps(query, n)]
         assert index.overlapping(query) == expected
+
+
+def test_alt_texts_describe_what_the_charts_draw_not_the_whole_estate() -> None:
+    from ipplan.report.summary import _alt
+
+    plan = _hundred_clusters()
+    utilization = _alt(plan, "utilization.png")
+    assert utilization.count("%; ") == MAX_ROWS - 1  # one entry per drawn subnet
+    assert utilization.endswith(f"({MAX_ROWS} of 300 subnets shown; all 300 are in subnets.csv).")
+    comparison = _alt(plan, "comparison.png")
+    assert comparison.count("cluster aks-") == MAX_CLUSTERS
+    assert comparison.endswith(
+        f"({MAX_CLUSTERS} of 100 clusters shown; all 100 are in comparison.csv)."
+    )
+    forecast = _alt(plan, "forecast.png")
+    assert len(re.findall(r"aks-\d{3}: ", forecast)) == MAX_CLUSTERS  # one entry per drawn
+    assert forecast.endswith(
+        f"({MAX_CLUSTERS} of 100 clusters shown; all 100 are in exhaustion.csv)."
+    )
+    # the two VNets of 300 subnets are both drawn: nothing left out, nothing to say
+    assert _alt(plan, "address_map.png").endswith("addresses free.")

@@ -23,6 +23,7 @@ from ipplan.core.answers import (
     first_to_run_out,
     grow_advice,
     recommend,
+    subnets_that_matter,
     verdict,
 )
 from ipplan.core.capacity import NodePool, comparison
@@ -30,6 +31,9 @@ from ipplan.core.explain import explain, show
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
+from ipplan.report.charts.address_map import drawn_vnets
+from ipplan.report.charts.clusters import shown_clusters
+from ipplan.report.charts.utilization import MAX_ROWS
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
     DEFAULT_SURGE,
@@ -254,17 +258,21 @@ def _explained(plan: Plan) -> list[_Block]:
 
 
 def _alt(plan: Plan, name: str) -> str:
-    """What chart *name* shows, in words, for a reader who cannot see it."""
+    """What chart *name* shows, in words, for a reader who cannot see it: what it draws (a
+    large estate's charts draw a bounded part of it), and where the rest is."""
     f = plan.forecast
     if name == "utilization.png":
-        each = "; ".join(f"{s.key} {s.utilization_pct:.1f}%" for s in plan.subnets)
+        shown = subnets_that_matter(plan, MAX_ROWS)
+        each = "; ".join(f"{s.key} {s.utilization_pct:.1f}%" for s in shown)
         return (
             f"Bar chart of each subnet's use at upgrade peak as a percentage of its usable IPs, "
-            f"against the {plan.scenario.planning.warn_at_pct}% warn level: {each or 'none'}."
+            f"against the {plan.scenario.planning.warn_at_pct}% warn level: {each or 'none'}"
+            + _rest(len(shown), len(plan.subnets), "subnets", "subnets.csv")
         )
+    clusters = shown_clusters(plan)
     if name == "comparison.png":
         parts = []
-        for c in plan.clusters:
+        for c in clusters:
             feasible = [
                 str(n)
                 for n, e in plan.comparisons.items()
@@ -276,11 +284,12 @@ def _alt(plan: Plan, name: str) -> str:
             )
         return (
             "Bar charts per cluster of VNet IPs, smallest node subnet and room to grow under "
-            f"each compared model: {'; '.join(parts) or 'no cluster'}."
+            f"each compared model: {'; '.join(parts) or 'no cluster'}"
+            + _rest(len(clusters), len(plan.clusters), "clusters", "comparison.csv")
         )
     if name == "forecast.png":
         parts = []
-        for c in plan.clusters:
+        for c in clusters:
             first = f.binding(f.current, c.name)
             if first is None:
                 parts.append(f"{c.name}: nothing sized")
@@ -292,17 +301,29 @@ def _alt(plan: Plan, name: str) -> str:
         return (
             f"Line charts per cluster and model of the first resource to run out, required "
             f"against capacity from {f.months[0]} to {f.months[-1]}; under the scenario's own "
-            f"models: {'; '.join(parts) or 'no cluster'}."
+            f"models: {'; '.join(parts) or 'no cluster'}"
+            + _rest(len(clusters), len(plan.clusters), "clusters", "exhaustion.csv")
         )
     if name == "address_map.png":
+        vnets = drawn_vnets(plan.vnets)
         parts = [
             f"VNet {v.name} ({' '.join(str(a) for a in v.address_space)}): "
             f"{plural(sum(1 for b in v.blocks if b.kind != 'free'), 'subnet')}, "
             f"{v.free:,} addresses free"
-            for v in plan.vnets
+            for v in vnets
         ]
-        return f"Address map to scale of each VNet's subnets and free blocks: {'; '.join(parts)}."
+        return (
+            f"Address map to scale of each VNet's subnets and free blocks: {'; '.join(parts)}"
+            + _rest(len(vnets), len(plan.vnets), "VNets", "allocation.csv")
+        )
     return name
+
+
+def _rest(shown: int, total: int, things: str, table: str) -> str:
+    """The end of an alt text: ``.``, or how many of *total* are drawn and where all are."""
+    if shown >= total:
+        return "."
+    return f" ({shown:,} of {total:,} {things} shown; all {total:,} are in {table})."
 
 
 def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:

@@ -198,7 +198,7 @@ def _zoom(vnet: VNetPlan, prefix: Any, width_px: float) -> tuple[int, int, int] 
     return (low >> bits << bits, 1 << bits, width - bits)
 
 
-def _drawn_vnets(vnets: Sequence[VNetPlan]) -> list[VNetPlan]:
+def drawn_vnets(vnets: Sequence[VNetPlan]) -> list[VNetPlan]:
     """The VNets the map draws, in their order: all of them up to ``_MAX_VNETS``, else those
     ipplan allocates in first, then those with the most subnets."""
     if len(vnets) <= _MAX_VNETS:
@@ -293,7 +293,7 @@ def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], boo
     data units (its callout rows), and whether any strip draws a dense run as one band: the
     layout, computed without drawing."""
     strips: list[_Strip] = []
-    vnets = _drawn_vnets(plan.vnets)
+    vnets = drawn_vnets(plan.vnets)
     for vnet in vnets:
         for prefix in vnet.address_space:
             first, size, version = int(prefix.first), int(prefix.size), int(prefix.version)
@@ -346,7 +346,7 @@ def address_map_bands(plan: Plan) -> tuple[float, ...]:
 def _legend_labels(plan: Plan, band: bool) -> list[str]:
     """The legend's entries: the block kinds the drawn VNets hold, the platform subnet kinds
     (rule A24), and the dense-run band when a strip draws one."""
-    present = {b.kind for v in _drawn_vnets(plan.vnets) for b in v.blocks}
+    present = {b.kind for v in drawn_vnets(plan.vnets) for b in v.blocks}
     labels = [BLOCK_WORDS[k] for k in BLOCK_COLORS if k in present]
     return labels + _kinds_shown(plan) + ([_BAND_WORDS] if band else [])
 
@@ -383,7 +383,7 @@ def address_map_figure(plan: Plan) -> Figure:
     width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
     width_px = (width - 1.2) * _DPI
     strips, heights, band = _strips(plan, width_px)
-    vnets = _drawn_vnets(plan.vnets)
+    vnets = drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, title_h, ticks_h = _UNIT, _TITLE_H, _TICKS_H
     kinds_shown = _kinds_shown(plan)
