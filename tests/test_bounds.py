@@ -91,6 +91,36 @@ def test_deep_json_is_one_line(tmp_path: Path, depth: int) -> None:
         load_scenario(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[" * 900 + "]" * 900, 1),  # json parses it: too deep after the parse
+        ('{"a": 1,\n "b": ' + "[" * 70 + '\n"c": }', 2),  # and then a syntax error
+        ('{"a": 1,\n "a": ' + "[" * 70 + "]" * 70 + "}", 2),  # and a duplicate key
+    ],
+    ids=["parsed", "bad-syntax", "duplicate"],
+)
+def test_json_nesting_is_the_problem_told_first(text: str, line: int) -> None:
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        if len({key for key, _ in pairs}) < len(pairs):
+            raise ValueError("duplicate key")
+        return dict(pairs)
+
+    with pytest.raises(ScenarioError) as err:
+        json_load_bounded(text, "t.json", object_pairs_hook=unique)
+    assert str(err.value) == (
+        f"t.json: line {line}: lists and mappings nested more than 64 deep; a scenario needs "
+        "about 6 levels, so check the brackets and indentation there"
+    )
+
+
+def test_json_at_the_depth_bound_loads() -> None:
+    value = json_load_bounded("[" * MAX_DEPTH + "]" * MAX_DEPTH, "t.json")
+    for _ in range(MAX_DEPTH - 1):
+        value = value[0]
+    assert value == []
+
+
 def test_json_brackets_inside_strings_do_not_count() -> None:
     text = json.dumps({"name": "[" * 500 + "{" * 500})
     assert json_load_bounded(text, "t.json") == {"name": "[" * 500 + "{" * 500}
