@@ -215,7 +215,9 @@ def _build_plain(text: str, loader: type[yaml.SafeLoader]) -> Any:
 
     Raises:
         _NotPlain: anything else: a tag, a merge key, a key repeated or not a scalar, an
-            alias before its anchor ends, a second document, a bound passed or a YAML error.
+            alias before its anchor ends, a second document or a bound passed.
+        yaml.YAMLError: the parser's, which the passes above would meet at the same event
+            (they stop at the same nesting), so it is theirs: a broken file is parsed once.
     """
     import yaml
 
@@ -224,8 +226,6 @@ def _build_plain(text: str, loader: type[yaml.SafeLoader]) -> Any:
     helper = loader("")  # its resolver and constructors, which read nothing from the stream
     try:
         return _build_events(yaml.parse(text, Loader=loader), helper)
-    except yaml.YAMLError:
-        raise _NotPlain from None
     finally:
         helper.dispose()
 
@@ -258,7 +258,10 @@ def _build_events(events: Iterator[Any], helper: yaml.SafeLoader) -> Any:
                 raise _NotPlain
             else:
                 node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-                value = constructors[tag](helper, node)
+                try:
+                    value = constructors[tag](helper, node)
+                except yaml.YAMLError:
+                    raise _NotPlain from None  # told after the whole parse, as PyYAML does
             values += 1
             if event.anchor is not None:
                 if event.anchor in anchors or event.anchor in open_anchors:
