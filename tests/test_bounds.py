@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 from pathlib import Path
@@ -91,6 +92,36 @@ def test_deep_json_is_one_line(tmp_path: Path, depth: int) -> None:
         load_scenario(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[" * 900 + "]" * 900, 1),  # json parses it: too deep after the parse
+        ('{"a": 1,\n "b": ' + "[" * 70 + '\n"c": }', 2),  # and then a syntax error
+        ('{"a": 1,\n "a": ' + "[" * 70 + "]" * 70 + "}", 2),  # and a duplicate key
+    ],
+    ids=["parsed", "bad-syntax", "duplicate"],
+)
+def test_json_nesting_is_the_problem_told_first(text: str, line: int) -> None:
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        if len({key for key, _ in pairs}) < len(pairs):
+            raise ValueError("duplicate key")
+        return dict(pairs)
+
+    with pytest.raises(ScenarioError) as err:
+        json_load_bounded(text, "t.json", object_pairs_hook=unique)
+    assert str(err.value) == (
+        f"t.json: line {line}: lists and mappings nested more than 64 deep; a scenario needs "
+        "about 6 levels, so check the brackets and indentation there"
+    )
+
+
+def test_json_at_the_depth_bound_loads() -> None:
+    value = json_load_bounded("[" * MAX_DEPTH + "]" * MAX_DEPTH, "t.json")
+    for _ in range(MAX_DEPTH - 1):
+        value = value[0]
+    assert value == []
+
+
 def test_json_brackets_inside_strings_do_not_count() -> None:
     text = json.dumps({"name": "[" * 500 + "{" * 500})
     assert json_load_bounded(text, "t.json") == {"name": "[" * 500 + "{" * 500}
@@ -149,3 +180,67 @@ def test_azure_count_with_5000_digits_is_one_line() -> None:
         "5,001 characters, above ipplan's bound of 40; no count in a scenario needs more "
         "(2^128 has 39 digits)"
     )
+
+
+# ----- the one-pass build of a plain document, and what it leaves to PyYAML
+
+
+def _both(text: str) -> list[object]:
+    """*text* loaded on the pure and, when PyYAML has it, the C loader."""
+    loaders = [yaml.SafeLoader] + ([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])
+    return [yaml_load_bounded(text, "t.yaml", loader) for loader in loaders]
+
+
+def test_yaml_1_1_scalars_read_as_pyyaml_reads_them() -> None:
+    text = (
+        "a: yes\nb: Off\nc: ~\nd: 0x1F\ne: 017\nf: 1_000\ng: 1:30\nh: .inf\ni: 1e3\n"
+        "j: '1'\nk: 10.0.0.0/24\nl: 2027-01\nm: -7\nn: 1.5\no:\n"
+    )
+    expected = {
+        "a": True, "b": False, "c": None, "d": 31, "e": 15, "f": 1000, "g": 90,
+        "h": float("inf"), "i": "1e3", "j": "1", "k": "10.0.0.0/24", "l": "2027-01", "m": -7,
+        "n": 1.5, "o": None,
+    }  # fmt: skip
+    for value in _both(text):
+        assert value == expected
+        assert [type(v) for v in value.values()] == [type(v) for v in expected.values()]  # type: ignore[attr-defined]
+
+
+def test_what_the_one_pass_build_leaves_to_pyyaml_still_loads() -> None:
+    text = "when: 2027-01-15\nbase: &b {x: 1}\nmerged: {<<: *b, y: 2}\ntagged: !!str 12\n"
+    for value in _both(text):
+        assert value == {
+            "when": datetime.date(2027, 1, 15),
+            "base": {"x": 1},
+            "merged": {"x": 1, "y": 2},
+            "tagged": "12",
+        }
+
+
+def test_an_alias_is_the_value_of_its_anchor() -> None:
+    for value in _both("a: &x [1, {b: c}]\nd: [*x, *x]\n"):
+        assert value == {"a": [1, {"b": "c"}], "d": [[1, {"b": "c"}], [1, {"b": "c"}]]}
+        assert value["d"][0] is value["a"] and value["d"][1] is value["a"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("inner", ["x", ""], ids=["with-a-value", "empty"])
+def test_an_alias_that_nests_past_the_bound_is_refused(inner: str) -> None:
+    anchor = "[" * (MAX_DEPTH - 1) + "[x]" + "]" * (MAX_DEPTH - 1) if inner else "[[]]"
+    depth = 0 if inner else MAX_DEPTH - 1
+    text = f"a: &a {anchor}\nb: {'[' * depth}*a{']' * depth}\n"
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+        with pytest.raises(ScenarioError, match=r"^t.yaml: line \d+: lists and mappings nested"):
+            yaml_load_bounded(text, "t.yaml", loader)
+
+
+def test_a_repeated_key_still_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text("name: a\nvnets:\n  - {name: v, address_space: [10.0.0.0/16]}\nname: b\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == f"{path}: line 4: duplicate key 'name'; keep one"
+
+
+def test_keys_that_read_as_the_same_value_keep_the_last_as_pyyaml_does() -> None:
+    for value in _both("1: a\n01: b\n0x1: c\n"):  # three spellings of 1, none repeated
+        assert value == {1: "c"}

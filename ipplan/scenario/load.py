@@ -15,7 +15,12 @@ from typing import Any
 import yaml
 
 from ipplan.errors import ScenarioError
-from ipplan.scenario.bounds import json_load_bounded, read_text_bounded, yaml_load_bounded
+from ipplan.scenario.bounds import (
+    json_load_bounded,
+    paused_gc,
+    read_text_bounded,
+    yaml_load_bounded,
+)
 from ipplan.scenario.checks import EMPTY, parse_scenario
 from ipplan.scenario.types import Scenario
 
@@ -97,7 +102,15 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"cannot be read ({err.strerror})", source=source) from None
     if not text.strip():
         raise ScenarioError(EMPTY, source=source)
-    if file.suffix.lower() == ".json":
+    with paused_gc():
+        scenario = _parse(text, source, json_file=file.suffix.lower() == ".json")
+    # the review pack's provenance line names the input by its digest (no timestamps)
+    return replace(scenario, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _parse(text: str, source: str, json_file: bool) -> Scenario:
+    """The scenario in *text*: JSON when *json_file*, else YAML."""
+    if json_file:
         try:
             data = json_load_bounded(text, source, object_pairs_hook=_reject_duplicates)
         except json.JSONDecodeError as err:
@@ -120,8 +133,7 @@ def load_scenario(path: str | Path) -> Scenario:
             ) from None
         except yaml.YAMLError as err:
             raise ScenarioError(" ".join(str(err).split()), source=source) from None
-    # the review pack's provenance line names the input by its digest (no timestamps)
-    return replace(parse_scenario(data, source), sha256=hashlib.sha256(raw).hexdigest())
+    return parse_scenario(data, source)
 
 
 def _yaml_problem(err: yaml.MarkedYAMLError) -> str:

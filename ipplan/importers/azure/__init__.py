@@ -59,6 +59,7 @@ from ipplan.importers.azure.review import Vetoes, problems
 from ipplan.importers.azure.used_ips import count_used_ips
 from ipplan.importers.azure.vnets import build_vnets, estate
 from ipplan.scenario import Planning
+from ipplan.scenario.bounds import paused_gc
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -113,7 +114,8 @@ def import_azure(
           - {name: default, cidr: 10.0.0.0/24}
     """
     try:
-        return _import(vnet_files, cluster_files, start, name)
+        with paused_gc():  # the estate's resources and each build's entries: 10^5 objects
+            return _import(vnet_files, cluster_files, start, name)
     except ScenarioError as err:  # Azure's values are quoted in messages: keep them one line
         raise ScenarioError(
             one_line(err.message), source=err.source, path=err.path, value=err.value, refs=err.refs

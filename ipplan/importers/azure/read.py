@@ -65,21 +65,28 @@ class _Node:
 
     def _find(self, name: str) -> tuple[str, Any]:
         found = self._fields.get(name.lower())
-        return (_join(self.path, name), None) if found is None else found
+        if found is None:
+            return _join(self.path, name), None
+        scope, key, value = found
+        return _join(scope, key), value
 
     @cached_property
-    def _fields(self) -> dict[str, tuple[str, Any]]:
-        """Each field by its lower-cased name: the object's own first, then its properties';
-        the first one that is not null wins (one pass, however often fields are looked up)."""
-        scopes: list[tuple[str, Mapping[str, Any]]] = [(self.path, self.data)]
+    def _fields(self) -> dict[str, tuple[str, str, Any]]:
+        """Each field by its lower-cased name, as (path of its object, key, value): the object's
+        own first, then its properties'; the first one that is not null wins (one pass, however
+        often fields are looked up; a field's path is joined only for a message or a child)."""
+        fields: dict[str, tuple[str, str, Any]] = {}
+        nested: list[tuple[str, Mapping[str, Any]]] = []
         for key, value in self.data.items():
-            if key.lower() == "properties" and isinstance(value, Mapping):
-                scopes.append((_join(self.path, key), value))
-        fields: dict[str, tuple[str, Any]] = {}
-        for path, scope in scopes:
+            lower = key.lower()
+            if value is not None and lower not in fields:
+                fields[lower] = (self.path, key, value)
+            if lower == "properties" and isinstance(value, Mapping):
+                nested.append((_join(self.path, key), value))
+        for path, scope in nested:
             for key, value in scope.items():
                 if value is not None:
-                    fields.setdefault(key.lower(), (_join(path, key), value))
+                    fields.setdefault(key.lower(), (path, key, value))
         return fields
 
     def where(self, name: str = "") -> str:
@@ -88,7 +95,8 @@ class _Node:
         return f"{self.source}: {path}" if path else self.source
 
     def get(self, name: str) -> Any:
-        return self._find(name)[1]
+        found = self._fields.get(name.lower())
+        return None if found is None else found[2]
 
     def fail(self, name: str, problem: str) -> ScenarioError:
         return ScenarioError(f"{self.where(name)}: {problem}")
