@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from ipplan.core.keys import ResourceKind, Role, SubnetKey
 from ipplan.rules import (
@@ -855,6 +855,7 @@ def _room(
     (the whole cluster, or the pools in one subnet) with the grown pool at its largest count."""
     pool, base = cluster.node_pools[grown], pools[grown]
 
+    @cache  # the limits' binary searches probe many of the same counts (0 and the midpoints)
     def at(n: int) -> PoolDemand:
         return pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)
 
