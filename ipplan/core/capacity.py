@@ -924,9 +924,13 @@ def _room(
             lambda n: others_planned + n <= CLUSTER_MAX_NODES,
         )
     )
-    best, which = min(
-        (_largest(fits, CLUSTER_MAX_NODES + 1), i) for i, (_, _, fits) in enumerate(limits)
-    )
+    # the first limit that binds lowest; each search stops at the best so far (a limit that
+    # holds there cannot bind first), so later limits probe fewer counts
+    best, which = CLUSTER_MAX_NODES + 1, 0
+    for i, (_, _, fits) in enumerate(limits):
+        largest = _largest(fits, best)
+        if largest < best:
+            best, which = largest, i
     kind, words, _ = limits[which]
     counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
     return Room(
