@@ -8,8 +8,9 @@ def main() -> None:
 
     The garbage collector waits while the command line's modules load, then leaves what they
     built out of every later collection (``gc.freeze``): typer, pydantic, the scenario models and
-    the dataclasses make some 300,000 objects that live as long as the process, and scanning them
-    during the imports and again at exit is about 7% of ``ipplan compare --nodes 50`` (issue 11).
+    the dataclasses leave some 50,000 objects for the collector to track, all living as long as
+    the process, and scanning them during the imports and again at exit is about 7% of
+    ``ipplan compare --nodes 50`` (issue 11).
     Only the program does this: importing :mod:`ipplan.cli` (tests, the library) leaves the
     collector alone.
     """
