@@ -627,6 +627,11 @@ def growth_pool(pools: Sequence[NodePool]) -> int | None:
     return max(candidates, key=lambda i: (planning_nodes(pools[i]), -i))
 
 
+#: one evaluate's room searches, by (id of the cluster, grown pool): a subnet's room grows the
+#: same pool of the same cluster as the cluster's room does, so the search is done once
+_Searched = dict[tuple[int, int], tuple[int, ResourceKind, str]]
+
+
 def evaluate(
     clusters: Sequence[Cluster],
     subnets: Mapping[SubnetKey, Subnet] | None = None,
@@ -655,6 +660,7 @@ def evaluate(
     vnet_ips = vnet_private_ips(subnet_rows.values())
     problems: list[Problem] = []
     cluster_rows: list[ClusterDemand] = []
+    searched: _Searched = {}
     for cluster, pools in zip(clusters, demands, strict=True):
         problems += _pool_problems(cluster, cluster.network, pools)
         problems += _pod_cidr_problems(cluster, pools)
@@ -662,7 +668,7 @@ def evaluate(
         room = None
         index = growth_pool(cluster.node_pools)
         if limits and index is not None:
-            room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips)
+            room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips, searched)
         cluster_rows.append(_cluster_demand(cluster, pools, room))
     # each subnet's pools (cluster index, pool index), found in one pass over the pools, not
     # one pass per subnet
@@ -675,7 +681,7 @@ def evaluate(
     if limits:
         for key, found in members.items():
             if key in subnet_rows:
-                room = _subnet_room(found, clusters, demands, subnet_rows, vnet_ips)
+                room = _subnet_room(found, clusters, demands, subnet_rows, vnet_ips, searched)
                 subnet_rows[key] = replace(subnet_rows[key], room=room)
     for sd in subnet_rows.values():
         if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
@@ -820,6 +826,7 @@ def _subnet_room(
     demands: Sequence[Sequence[PoolDemand]],
     subnet_rows: Mapping[SubnetKey, SubnetDemand],
     vnet_ips: Mapping[str, int],
+    searched: _Searched,
 ) -> Room:
     """Room to grow of the pools in one subnet (rule A18), *found* as (cluster index, pool
     index) in order: the same search as a cluster's, its growth pool chosen among them."""
@@ -831,7 +838,7 @@ def _subnet_room(
     pools = demands[ci]  # cluster names are unique (the scenario checks them)
     here = [i for c, i, _ in members if c is cluster]
     others = sum(planning_nodes(c.node_pools[i]) for c, i, _ in members if c is not cluster)
-    room = _room(cluster, pools, here, index, subnet_rows, vnet_ips)
+    room = _room(cluster, pools, here, index, subnet_rows, vnet_ips, searched)
     return replace(room, nodes=room.nodes + others)
 
 
@@ -849,10 +856,33 @@ def _room(
     grown: int,
     subnet_rows: Mapping[SubnetKey, SubnetDemand],
     vnet_ips: Mapping[str, int],
+    searched: _Searched,
 ) -> Room:
     """Grow pool *grown* of *cluster* until one of its model's limits binds (rule A18); the
     other pools stay as planned. ``nodes`` counts the planning nodes of the pools in *counted*
     (the whole cluster, or the pools in one subnet) with the grown pool at its largest count."""
+    key = (id(cluster), grown)
+    if key not in searched:
+        searched[key] = _search(cluster, pools, grown, subnet_rows, vnet_ips)
+    best, kind, words = searched[key]
+    counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
+    return Room(
+        nodes=counted_others + best,
+        growth_pool=pools[grown].label,
+        growth_pool_nodes=best,
+        limit=kind,
+        limited_by=words,
+    )
+
+
+def _search(
+    cluster: Cluster,
+    pools: Sequence[PoolDemand],
+    grown: int,
+    subnet_rows: Mapping[SubnetKey, SubnetDemand],
+    vnet_ips: Mapping[str, int],
+) -> tuple[int, ResourceKind, str]:
+    """The largest count of pool *grown* within every limit, and the limit that binds first."""
     pool, base = cluster.node_pools[grown], pools[grown]
 
     @cache  # the limits' binary searches probe many of the same counts (0 and the midpoints)
@@ -932,14 +962,7 @@ def _room(
         if largest < best:
             best, which = largest, i
     kind, words, _ = limits[which]
-    counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
-    return Room(
-        nodes=counted_others + best,
-        growth_pool=base.label,
-        growth_pool_nodes=best,
-        limit=kind,
-        limited_by=words,
-    )
+    return best, kind, words
 
 
 @dataclass(frozen=True)
