@@ -9,9 +9,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: report test bench fuzz browser-check clean
 
+# compileall: bytecode for the source tree, as a regular install writes it for site-packages;
+# without it a shell with PYTHONDONTWRITEBYTECODE=1 compiles ipplan's modules at every start
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m compileall -q ipplan
 	touch $(STAMP)
 
 report: $(STAMP)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,3 +100,30 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ipplan.cli, "check_compare_options", interrupted)
     result = CliRunner().invoke(app, ["compare", "--nodes", "3"])
     assert result.exit_code == ExitCode.INTERRUPTED
+
+
+def test_only_the_program_touches_the_garbage_collector() -> None:
+    """``ipplan.__main__:main`` (the console script) freezes start-up's objects (issue 11);
+    importing ipplan.cli, as tests and library users do, leaves the collector as it was."""
+    code = (
+        "import gc, sys\n"
+        "import ipplan.cli\n"
+        "print(gc.isenabled(), gc.get_freeze_count())\n"
+        "from ipplan.__main__ import main\n"
+        "sys.argv = ['ipplan', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert (lines[0], lines[-1]) == ("True 0", "True True")

@@ -513,9 +513,16 @@ def test_compare_does_not_import_pandas_or_matplotlib() -> None:
 
 
 def test_compare_skips_what_only_files_and_explain_need() -> None:
-    """The quick what-if's start-up (issue 11): compare reads no file, so no PyYAML; and the
-    explain engine (with the plan it explains) is imported by ``ipplan explain`` alone."""
-    heavy = ("yaml", "ipplan.core.explain", "ipplan.core.plan", "ipplan.scenario.load")
+    """The quick what-if's start-up (issue 11): compare reads no file, so no PyYAML; the
+    explain engine (with the plan it explains) is imported by ``ipplan explain`` alone; and
+    validating the options needs the growth arithmetic, not the month-by-month forecast."""
+    heavy = (
+        "yaml",
+        "ipplan.core.explain",
+        "ipplan.core.plan",
+        "ipplan.scenario.load",
+        "ipplan.core.forecast",
+    )
     code = (
         "import sys\n"
         "from ipplan.cli import app\n"

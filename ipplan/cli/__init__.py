@@ -4,8 +4,6 @@ Exit status (:class:`ExitCode`): 0 ok; 1 a crash (a bug) or, for ``check``, a pl
 short; 2 a problem the user can fix (one line on stderr); 130 interrupted.
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import json
@@ -477,7 +475,7 @@ def plan(
     typer.echo("  " + "  ".join(p.name for p in written))
 
 
-def _runway(result: Plan) -> str:
+def _runway(result: "Plan") -> str:
     """``runway (model): <first resource> runs out YYYY-MM (N months)``, from the forecast."""
     from ipplan.core.explain import show
 

@@ -3,8 +3,6 @@
 Registered on the app by ``ipplan.cli``; the comparison is pure (``ipplan.core.diff``).
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import json

@@ -1,7 +1,5 @@
 """``ipplan explain``: where each number of a plan comes from (renders ipplan.core.explain)."""
 
-from __future__ import annotations
-
 import json
 from dataclasses import asdict
 from enum import StrEnum
@@ -29,11 +27,11 @@ class ExplainFormat(StrEnum):
     MD = "md"
 
 
-def _head(e: Explanation) -> str:
+def _head(e: "Explanation") -> str:
     return f"{e.subject} under {e.model}, node counts of {e.month}"
 
 
-def render_text(e: Explanation) -> str:
+def render_text(e: "Explanation") -> str:
     """One line per number (``what = result``), then its formula, rule and inputs, indented."""
     from ipplan.core.explain import show
 
@@ -50,7 +48,7 @@ def render_text(e: Explanation) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(e: Explanation, rules_href: str = "docs/rules.md") -> str:
+def render_markdown(e: "Explanation", rules_href: str = "docs/rules.md") -> str:
     """The same as Markdown: a heading per section, a table row per number."""
     from ipplan.core.explain import show
 

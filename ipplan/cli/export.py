@@ -4,8 +4,6 @@ Registered on the app by ``ipplan.cli``; the builder is pure (``ipplan.export``)
 are written by the report layer's atomic writer, so a failed run writes nothing.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

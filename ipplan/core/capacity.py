@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from ipplan.core.keys import ResourceKind, Role, SubnetKey
 from ipplan.rules import (
@@ -646,6 +646,11 @@ def growth_pool(pools: Sequence[NodePool]) -> int | None:
     return max(candidates, key=lambda i: (planning_nodes(pools[i]), -i))
 
 
+#: one evaluate's room searches, by (id of the cluster, grown pool): a subnet's room grows the
+#: same pool of the same cluster as the cluster's room does, so the search is done once
+_Searched = dict[tuple[int, int], tuple[int, ResourceKind, str]]
+
+
 def evaluate(
     clusters: Sequence[Cluster],
     subnets: Mapping[SubnetKey, Subnet] | None = None,
@@ -680,6 +685,7 @@ def evaluate(
     vnet_ips = vnet_private_ips(subnet_rows.values())
     problems: list[Problem] = []
     cluster_rows: list[ClusterDemand] = []
+    searched: _Searched = {}
     for cluster, pools in zip(clusters, demands, strict=True):
         if checks:
             problems += _pool_problems(cluster, cluster.network, pools)
@@ -688,7 +694,7 @@ def evaluate(
         room = None
         index = growth_pool(cluster.node_pools) if limits else None
         if index is not None:
-            room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips)
+            room = _room(cluster, pools, range(len(pools)), index, subnet_rows, vnet_ips, searched)
         cluster_rows.append(_cluster_demand(cluster, pools, room))
     # each subnet's pools (cluster index, pool index), found in one pass over the pools, not
     # one pass per subnet
@@ -701,7 +707,7 @@ def evaluate(
     if limits:
         for key, found in members.items():
             if key in subnet_rows:
-                room = _subnet_room(found, clusters, demands, subnet_rows, vnet_ips)
+                room = _subnet_room(found, clusters, demands, subnet_rows, vnet_ips, searched)
                 subnet_rows[key] = replace(subnet_rows[key], room=room)
     for sd in subnet_rows.values() if checks else ():
         if clusters and sd.usable_ips is not None and sd.peak_ips > sd.usable_ips:
@@ -846,6 +852,7 @@ def _subnet_room(
     demands: Sequence[Sequence[PoolDemand]],
     subnet_rows: Mapping[SubnetKey, SubnetDemand],
     vnet_ips: Mapping[str, int],
+    searched: _Searched,
 ) -> Room:
     """Room to grow of the pools in one subnet (rule A18), *found* as (cluster index, pool
     index) in order: the same search as a cluster's, its growth pool chosen among them."""
@@ -857,7 +864,7 @@ def _subnet_room(
     pools = demands[ci]  # cluster names are unique (the scenario checks them)
     here = [i for c, i, _ in members if c is cluster]
     others = sum(planning_nodes(c.node_pools[i]) for c, i, _ in members if c is not cluster)
-    room = _room(cluster, pools, here, index, subnet_rows, vnet_ips)
+    room = _room(cluster, pools, here, index, subnet_rows, vnet_ips, searched)
     return replace(room, nodes=room.nodes + others)
 
 
@@ -875,18 +882,38 @@ def _room(
     grown: int,
     subnet_rows: Mapping[SubnetKey, SubnetDemand],
     vnet_ips: Mapping[str, int],
+    searched: _Searched,
 ) -> Room:
     """Grow pool *grown* of *cluster* until one of its model's limits binds (rule A18); the
     other pools stay as planned. ``nodes`` counts the planning nodes of the pools in *counted*
     (the whole cluster, or the pools in one subnet) with the grown pool at its largest count."""
+    key = (id(cluster), grown)
+    if key not in searched:
+        searched[key] = _search(cluster, pools, grown, subnet_rows, vnet_ips)
+    best, kind, words = searched[key]
+    counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
+    return Room(
+        nodes=counted_others + best,
+        growth_pool=pools[grown].label,
+        growth_pool_nodes=best,
+        limit=kind,
+        limited_by=words,
+    )
+
+
+def _search(
+    cluster: Cluster,
+    pools: Sequence[PoolDemand],
+    grown: int,
+    subnet_rows: Mapping[SubnetKey, SubnetDemand],
+    vnet_ips: Mapping[str, int],
+) -> tuple[int, ResourceKind, str]:
+    """The largest count of pool *grown* within every limit, and the limit that binds first."""
     pool, base = cluster.node_pools[grown], pools[grown]
 
-    demands: dict[int, PoolDemand] = {}
-
-    def at(n: int) -> PoolDemand:  # each count's demand computed once, whichever limit asks
-        if n not in demands:
-            demands[n] = pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)
-        return demands[n]
+    @cache  # the limits' binary searches probe many of the same counts (0 and the midpoints)
+    def at(n: int) -> PoolDemand:
+        return pool_demand(cluster.name, _with_nodes(pool, n), cluster.network)
 
     others_peak = sum(d.peak_nodes for d in pools) - base.peak_nodes
     others_planned = sum(d.planning_nodes for d in pools) - base.planning_nodes
@@ -955,14 +982,7 @@ def _room(
     )
     best, which = _tightest([fits for _, _, fits in limits], CLUSTER_MAX_NODES + 1)
     kind, words, _ = limits[which]
-    counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
-    return Room(
-        nodes=counted_others + best,
-        growth_pool=base.label,
-        growth_pool_nodes=best,
-        limit=kind,
-        limited_by=words,
-    )
+    return best, kind, words
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 
 from ipplan.core.capacity import (
     Cluster,
     Estimate,
-    Growth,
     Problem,
     Subnet,
     evaluate,
@@ -37,6 +35,7 @@ from ipplan.core.capacity import (
     pod_cidr_min_prefixlen,
     vnet_private_ips,
 )
+from ipplan.core.growth import grown_nodes, month_label
 from ipplan.core.keys import ResourceKind, Role, SubnetKey
 from ipplan.rules import (
     CLUSTER_MAX_NODES,
@@ -77,44 +76,6 @@ KINDS: dict[ResourceKind, tuple[str, str]] = {
     ResourceKind.RETIREMENT: ("months", f"kubenet support (retires {KUBENET_RETIREMENT})"),
 }
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
-
-
-def month_label(start_year: int, start_month: int, months: int) -> str:
-    """The ``YYYY-MM`` label *months* after the start month.
-
-    >>> month_label(2027, 11, 3)
-    '2028-02'
-    """
-    index = start_year * 12 + start_month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _exact(value: float) -> Fraction:
-    # str() gives the shortest decimal that round-trips: the number the user wrote (0.1, not
-    # 0.1000000000000000055...)
-    return Fraction(str(value))
-
-
-def grown_nodes(nodes: int, growth: Growth | None, month: int) -> int:
-    """Planning nodes after *month* months of *growth* from *nodes* (never below 0).
-
-    >>> grown_nodes(20, Growth(nodes_per_month=2), 12)
-    44
-    >>> grown_nodes(10, Growth(nodes_per_month=0.5), 3)  # 10 + floor(1.5)
-    11
-    >>> grown_nodes(20, Growth(percent_per_month=5), 12)  # ceil(20 * 1.05**12) = ceil(35.917...)
-    36
-    """
-    if growth is None or month == 0:
-        return nodes
-    count = Fraction(nodes)
-    if growth.percent_per_month:
-        count *= (1 + _exact(growth.percent_per_month) / 100) ** month
-        count = Fraction(-(-count.numerator // count.denominator))
-    if growth.nodes_per_month:
-        step = _exact(growth.nodes_per_month) * month
-        count += step.numerator // step.denominator
-    return max(int(count), 0)
 
 
 @dataclass(frozen=True)
@@ -343,7 +304,7 @@ def forecast(
         horizon_months: the last month's index (months 0..horizon_months are forecast).
         warn_at_pct: utilization that counts as a warning.
 
-    >>> from ipplan.core.capacity import (NodePool)
+    >>> from ipplan.core.capacity import Growth, NodePool
     >>> key = SubnetKey("", "nodes")
     >>> pool = NodePool("user", 20, key, growth=Growth(nodes_per_month=10))
     >>> cluster = Cluster("aks", Network.OVERLAY, (pool,))
@@ -461,7 +422,7 @@ def shortfalls(
     the forecast's own models (``forecast.current``) with less than *min_runway_months* of
     runway. A resource short already is an error in *problems*, so it is not repeated.
 
-    >>> from ipplan.core.capacity import (NodePool)
+    >>> from ipplan.core.capacity import Growth, NodePool
     >>> key = SubnetKey("", "nodes")
     >>> pool = NodePool("user", 20, key, growth=Growth(nodes_per_month=10))
     >>> f = forecast([Cluster("aks", Network.OVERLAY, (pool,))], {key: Subnet(key, 26)},

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipplan.core.capacity import NodePool, planning_nodes
-from ipplan.core.forecast import grown_nodes
+from ipplan.core.growth import grown_nodes
 from ipplan.errors import FieldPath, ScenarioError
 
 if TYPE_CHECKING:

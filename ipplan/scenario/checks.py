@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from ipplan.core.forecast import month_label
+from ipplan.core.growth import month_label
 from ipplan.errors import FieldPath, ScenarioError
 from ipplan.rules import KIND_RULES, Network, SubnetKind
 from ipplan.scenario.allocation import check_fixed_allocation

@@ -2,9 +2,11 @@
 
 ``ipplan schema`` prints their JSON Schema (with the field docstrings as descriptions); the checks
 in this package turn a validated model into the frozen values of ``types``.
-"""
 
-from __future__ import annotations
+The annotations are evaluated as the classes are defined (no ``from __future__ import
+annotations``): pydantic then reads the types themselves instead of evaluating some 160 strings
+at every start, about a fifth of building the models (issue 11).
+"""
 
 import re
 from typing import Annotated, Any, Literal
