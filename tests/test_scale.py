@@ -279,3 +279,23 @@ def test_alt_texts_describe_what_the_charts_draw_not_the_whole_estate() -> None:
     )
     # the two VNets of 300 subnets are both drawn: nothing left out, nothing to say
     assert _alt(plan, "address_map.png").endswith("addresses free.")
+
+
+def test_the_summary_lists_the_subnets_the_chart_draws_and_points_to_the_rest() -> None:
+    from ipplan.core.answers import subnets_that_matter
+    from ipplan.report.summary import summary_markdown
+
+    plan = _plan(1000)
+    text = summary_markdown(plan, [])
+    table = text.split("\n## Subnets\n", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "The 40 of 1,000 subnets that matter most, as in utilization.png: full ones, the "
+        "clusters' node and pod subnets, those at the warn level, then the fullest; all 1,000 "
+        "are in subnets.csv."
+    ) in table
+    rows = [
+        line.split(" | ")[0].lstrip("| ")
+        for line in table.splitlines()
+        if line.startswith("| vnet-")
+    ]
+    assert rows == [str(s.key) for s in subnets_that_matter(plan, MAX_ROWS)]

@@ -345,8 +345,17 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         blocks.append(_p(f"**Cluster {rec.cluster}: {change} {rec.model}{tail}.**"))
         blocks.append(_ul(_reasons(f, rec)))
         blocks.append(_ul([_size_text(s, f, sc.planning.headroom_pct, plan) for s in rec.sizes]))
-    # key tables
+    # key tables: the subnets utilization.png draws (a large estate's are all in subnets.csv)
     blocks.append(_Block("h2", "Subnets"))
+    shown = subnets_that_matter(plan, MAX_ROWS)
+    if len(shown) < len(plan.subnets):
+        blocks.append(
+            _p(
+                f"The {len(shown):,} of {len(plan.subnets):,} subnets that matter most, as in "
+                "utilization.png: full ones, the clusters' node and pod subnets, those at the "
+                f"warn level, then the fullest; all {len(plan.subnets):,} are in subnets.csv."
+            )
+        )
     blocks.append(
         _table(
             [
@@ -374,7 +383,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     f"/{s.min_prefixlen}",
                     s.status,
                 )
-                for s in plan.subnets
+                for s in shown
             ],
         )
     )
