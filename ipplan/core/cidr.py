@@ -26,6 +26,7 @@ __all__ = [
     "Strategy",
     "contains",
     "find_overlaps",
+    "gc_paused",
     "overlaps",
     "parse_address",
     "parse_network",
@@ -180,7 +181,7 @@ def find_overlaps(networks: Sequence[str | IPNetwork]) -> list[tuple[int, int]]:
     Raises:
         CidrError: an entry is not a valid CIDR (the message names it).
     """
-    with _gc_paused():
+    with gc_paused():
         return _find_overlaps(networks)
 
 
@@ -223,11 +224,13 @@ class PrefixIndex:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many acyclic objects.
 
-    Each few hundred new tuples start a collection that walks every tracked object, so a
-    result of 10^5 pairs pays for many walks that can find nothing (a third of the time).
+    Each few hundred new objects start a collection that walks every tracked object, so a
+    result of 10^5 overlap pairs, or the 10^5 dicts, lists and dataclasses of a large estate
+    read from a file, pays for many walks that can find nothing (a third of the time of
+    ``find_overlaps`` and of ``ipplan validate`` on 3,000 VNets). Collection resumes after.
     """
     if not gc.isenabled():
         yield

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
+from ipplan.core.cidr import gc_paused
 from ipplan.errors import ScenarioError
 from ipplan.scenario.bounds import (
     json_load_bounded,
-    paused_gc,
     read_text_bounded,
     yaml_load_bounded,
 )
@@ -102,7 +102,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"cannot be read ({err.strerror})", source=source) from None
     if not text.strip():
         raise ScenarioError(EMPTY, source=source)
-    with paused_gc():
+    with gc_paused():
         scenario = _parse(text, source, json_file=file.suffix.lower() == ".json")
     # the review pack's provenance line names the input by its digest (no timestamps)
     return replace(scenario, sha256=hashlib.sha256(raw).hexdigest())

@@ -49,6 +49,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ipplan.core.cidr import gc_paused
 from ipplan.errors import ScenarioError
 from ipplan.importers.azure.clusters import build_clusters
 from ipplan.importers.azure.names import unique_name
@@ -59,7 +60,6 @@ from ipplan.importers.azure.review import Vetoes, problems
 from ipplan.importers.azure.used_ips import count_used_ips
 from ipplan.importers.azure.vnets import build_vnets, estate
 from ipplan.scenario import Planning
-from ipplan.scenario.bounds import paused_gc
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -114,7 +114,7 @@ def import_azure(
           - {name: default, cidr: 10.0.0.0/24}
     """
     try:
-        with paused_gc():  # the estate's resources and each build's entries: 10^5 objects
+        with gc_paused():  # the estate's resources and each build's entries: 10^5 objects
             return _import(vnet_files, cluster_files, start, name)
     except ScenarioError as err:  # Azure's values are quoted in messages: keep them one line
         raise ScenarioError(
