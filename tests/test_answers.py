@@ -221,3 +221,29 @@ def test_plan_prints_the_subnets_that_matter_and_says_where_the_rest_are(tmp_pat
     assert every.exit_code == 0, every.output
     all_lines = every.stdout.splitlines()
     assert len(all_lines[2 : all_lines.index("")]) == 42
+
+
+def test_plan_prints_the_first_warnings_and_says_where_the_rest_are(tmp_path: Path) -> None:
+    # 14 existing /29s with 3 of 3 usable IPs used: each at 100%, above the 80% warn level
+    full = "".join(
+        f"      - {{name: full{i:02d}, cidr: 10.20.1.{8 * i}/29, used_ips: 3}}\n" for i in range(14)
+    )
+    text = EXAMPLE.replace(
+        "      - {name: aks-nodes, prefix: 22}",
+        "      - {name: aks-nodes, prefix: 22}\n" + full.rstrip("\n"),
+    )
+    source = tmp_path / "full.yaml"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(app, ["plan", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    assert len(warnings) == 10
+    assert warnings[0].startswith("warning: subnet spoke/full00 (10.20.1.0/29) is 100.0% used")
+    more = lines[lines.index(warnings[-1]) + 1]
+    assert more == f"... and 4 more warnings in {out / 'summary.md'} (--all prints them here)"
+    every = CliRunner().invoke(app, ["plan", str(source), "--out", str(out), "--all"])
+    assert every.exit_code == 0, every.output
+    assert sum(line.startswith("warning: ") for line in every.stdout.splitlines()) == 14
+    assert "more warnings in" not in every.stdout

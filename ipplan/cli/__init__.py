@@ -40,6 +40,7 @@ from ipplan.rules import (
     Severity,
     Upgrade,
     parse_surge,
+    plural,
 )
 from ipplan.scenario.networks import subnet_size_problem
 
@@ -406,6 +407,8 @@ def _table(rows: Sequence[Mapping[str, object]]) -> str:
 #: the subnets ``plan`` prints without --all: the ones that matter most (full, the clusters',
 #: at the warn level, the fullest), the rest are in subnets.csv
 _PLAN_ROWS = 25
+#: warnings ``plan`` prints without --all (an estate can have thousands: each full subnet's)
+_PLAN_WARNINGS = 10
 
 
 @app.command(cls=_Command)
@@ -416,7 +419,10 @@ def plan(
         None, "--out", help="Report folder; default reports/<scenario name>."
     ),
     every: bool = typer.Option(
-        False, "--all", help=f"Print every subnet, not only the {_PLAN_ROWS} that matter most."
+        False,
+        "--all",
+        help=f"Print every subnet and warning, not only the {_PLAN_ROWS} subnets that matter "
+        f"most and the first {_PLAN_WARNINGS} warnings.",
     ),
 ) -> None:
     """Plan a scenario and write its review pack.
@@ -469,8 +475,15 @@ def plan(
     for problem in result.estimate.problems:
         if problem.severity is Severity.ERROR:
             typer.echo(one_line(f"INFEASIBLE: {problem}"))
-    for warning in result.warnings:
+    warnings = result.warnings if every else result.warnings[:_PLAN_WARNINGS]
+    for warning in warnings:
         typer.echo(one_line(f"warning: {warning}"))
+    if len(warnings) < len(result.warnings):
+        more = len(result.warnings) - len(warnings)
+        typer.echo(
+            f"... and {plural(more, 'more warning')} in "
+            f"{one_line(str(folder / 'summary.md'))} (--all prints them here)"
+        )
     typer.echo(f"\nwrote {len(written)} files to {one_line(str(folder))}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
 
