@@ -130,9 +130,9 @@ def test_the_notes_and_legends_of_a_large_estate_fit_on_their_charts() -> None:
     assert legend._ncols == 3  # the widest layout that fits 10 in
     # 50 VNets, 12 of them with a subnet drawn: the note takes two lines
     assert utilization_figure(plan).texts[-1].get_text() == (
-        "40 of 10,000 subnets shown (full, the clusters' node and pod subnets, at the warn "
-        "level, then the fullest); the other 9,960 (and 38 VNets with none\nshown) are in "
-        "subnets.csv"
+        "40 of 10,000 subnets shown (full, then the clusters' node and pod subnets and those at "
+        "the warn level, then the fullest); the other 9,960 (and 38\nVNets with none shown) are "
+        "in subnets.csv"
     )
 
 
@@ -289,9 +289,9 @@ def test_the_summary_lists_the_subnets_the_chart_draws_and_points_to_the_rest() 
     text = summary_markdown(plan, [])
     table = text.split("\n## Subnets\n", 1)[1].split("\n## ", 1)[0]
     assert (
-        "The 40 of 1,000 subnets that matter most, as in utilization.png: full ones, the "
-        "clusters' node and pod subnets, those at the warn level, then the fullest; all 1,000 "
-        "are in subnets.csv."
+        "The 40 of 1,000 subnets that matter most, as in utilization.png: full ones, then the "
+        "clusters' node and pod subnets and those at the warn level (half the rows each while "
+        "both have more), then the fullest; all 1,000 are in subnets.csv."
     ) in table
     rows = [
         line.split(" | ")[0].lstrip("| ")
@@ -299,3 +299,28 @@ def test_the_summary_lists_the_subnets_the_chart_draws_and_points_to_the_rest() 
         if line.startswith("| vnet-")
     ]
     assert rows == [str(s.key) for s in subnets_that_matter(plan, MAX_ROWS)]
+
+
+def test_the_subnets_that_matter_share_their_rows_between_clusters_and_warnings() -> None:
+    from ipplan.core.answers import subnets_that_matter
+    from ipplan.core.keys import Role, Status
+
+    def split(plan: Plan) -> tuple[list[Any], list[Any], list[Any]]:
+        chosen = subnets_that_matter(plan, MAX_ROWS)
+        full = [s for s in chosen if s.status is Status.FULL]
+        mine = [s for s in chosen if s.role in (Role.NODE, Role.POD) and s not in full]
+        return full, mine, [s for s in chosen if s not in full and s not in mine]
+
+    # 100 clusters (125 node and pod subnets) and 37 other subnets at the warn level: the full
+    # one first, then the 39 rows left shared, 20 and 19, neither crowding the other out
+    plan = _hundred_clusters()
+    full, mine, warn = split(plan)
+    assert [s.name for s in full] == ["c077-nodes"]
+    assert (len(mine), len(warn)) == (20, 19)
+    assert all(s.status is Status.WARN for s in warn)
+    others = [s for s in plan.subnets if s.status is Status.WARN and s.role is Role.OTHER]
+    least = min(s.utilization_pct for s in warn)  # the fullest of them
+    assert all(s.utilization_pct <= least for s in others if s not in warn)
+    # 1,000 subnets, 4 clusters: their 5 subnets leave 35 rows to the warn level's 221
+    full, mine, warn = split(_plan(1000))
+    assert (len(full), len(mine), len(warn)) == (0, 5, 35)

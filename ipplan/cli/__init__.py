@@ -45,7 +45,7 @@ from ipplan.rules import (
 from ipplan.scenario.networks import subnet_size_problem
 
 if TYPE_CHECKING:
-    from ipplan.core.plan import Plan
+    from ipplan.core.plan import Plan, SubnetPlan
 
 
 def _usage_line(err: UsageError, command: str, args: Sequence[str]) -> ClickException:
@@ -404,8 +404,9 @@ def _table(rows: Sequence[Mapping[str, object]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-#: the subnets ``plan`` prints without --all: the ones that matter most (full, the clusters',
-#: at the warn level, the fullest), the rest are in subnets.csv
+#: the subnets ``plan`` prints without --all: the ones that matter most (full, then the
+#: clusters' and those at the warn level, the fullest), problems first; the rest are in
+#: subnets.csv
 _PLAN_ROWS = 25
 #: warnings ``plan`` prints without --all (an estate can have thousands: each full subnet's)
 _PLAN_WARNINGS = 10
@@ -430,7 +431,6 @@ def plan(
     Validates SCENARIO, allocates its subnets, sizes every network model and writes the CSV
     tables, charts and summary to reports/<name>/ (or --out). A failed run writes nothing.
     """
-    from ipplan.core.answers import subnets_that_matter
     from ipplan.core.plan import build_plan
     from ipplan.report.pack import write_report
     from ipplan.scenario import load_scenario
@@ -450,7 +450,7 @@ def plan(
             "used %": s.utilization_pct,
             "status": s.status,
         }
-        for s in (result.subnets if every else subnets_that_matter(result, _PLAN_ROWS))
+        for s in (result.subnets if every else _problems_first(result))
     ]
     typer.echo(_table(rows))
     if len(rows) < len(result.subnets):
@@ -486,6 +486,16 @@ def plan(
         )
     typer.echo(f"\nwrote {len(written)} files to {one_line(str(folder))}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
+
+
+def _problems_first(result: "Plan") -> "list[SubnetPlan]":
+    """The subnets that matter, full ones first, then those at the warn level, then the rest,
+    each in plan order."""
+    from ipplan.core.answers import subnets_that_matter
+    from ipplan.core.keys import Status
+
+    rank = {Status.FULL: 0, Status.WARN: 1}
+    return sorted(subnets_that_matter(result, _PLAN_ROWS), key=lambda s: rank.get(s.status, 2))
 
 
 def _runway(result: "Plan") -> str:

@@ -296,19 +296,32 @@ def _resize_existing(plan: Plan, subnet: SubnetPlan, size: Size) -> str:
 
 def subnets_that_matter(plan: Plan, limit: int) -> list[SubnetPlan]:
     """The subnets a reader must see, in plan order: all of them up to *limit*, else the ones
-    that matter first: full ones, then the clusters' node and pod subnets, then those at the
-    warn level, then the fullest of the rest (the fullest first within each). The terminal and
-    utilization.png show these; subnets.csv has every one."""
+    that matter first. Full ones first; then, half each of the rows left, the clusters' node
+    and pod subnets (those at the warn level, then the fullest) and the other subnets at the
+    warn level (the fullest first), so that neither crowds the other out; what either leaves
+    unused goes to the other, then to the fullest of the rest. The terminal, utilization.png
+    and the summary show these; subnets.csv has every one."""
     subnets = plan.subnets
     if len(subnets) <= limit:
         return list(subnets)
 
-    def rank(i: int) -> tuple[int, bool, float, int]:
+    def fullest(i: int) -> tuple[bool, float, int]:
         s = subnets[i]
-        cluster = s.role in (Role.NODE, Role.POD)
-        full, warn = s.status is Status.FULL, s.status is Status.WARN
-        tier = 0 if full else 1 if cluster else 2 if warn else 3
-        return (tier, not cluster, -s.utilization_pct, i)
+        return (s.status is not Status.WARN, -s.utilization_pct, i)
 
-    chosen = sorted(sorted(range(len(subnets)), key=rank)[:limit])
-    return [subnets[i] for i in chosen]
+    order = sorted(range(len(subnets)), key=fullest)
+    full = [i for i in order if subnets[i].status is Status.FULL]
+    mine = [
+        i
+        for i in order
+        if subnets[i].role in (Role.NODE, Role.POD) and subnets[i].status is not Status.FULL
+    ]
+    taken = {*full, *mine}
+    warn = [i for i in order if subnets[i].status is Status.WARN and i not in taken]
+    chosen = full[:limit]
+    room = limit - len(chosen)
+    half = min(len(mine), max(room - len(warn), (room + 1) // 2))
+    chosen += mine[:half] + warn[: room - half]
+    picked = set(chosen)
+    chosen += [i for i in order if i not in picked][: limit - len(chosen)]
+    return [subnets[i] for i in sorted(chosen)]

@@ -352,8 +352,9 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         blocks.append(
             _p(
                 f"The {len(shown):,} of {len(plan.subnets):,} subnets that matter most, as in "
-                "utilization.png: full ones, the clusters' node and pod subnets, those at the "
-                f"warn level, then the fullest; all {len(plan.subnets):,} are in subnets.csv."
+                "utilization.png: full ones, then the clusters' node and pod subnets and those at "
+                "the warn level (half the rows each while both have more), then the fullest; all "
+                f"{len(plan.subnets):,} are in subnets.csv."
             )
         )
     blocks.append(

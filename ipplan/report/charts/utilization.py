@@ -67,8 +67,9 @@ def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], str
         hidden = len({s.vnet for s in plan.subnets} - set(vnets))
         where = f" (and {hidden:,} VNets with none shown)" if hidden else ""
         note = _fit_words(
-            f"{len(shown):,} of {len(plan.subnets):,} subnets shown (full, the clusters' node "
-            f"and pod subnets, at the warn level, then the fullest); the other {left_out:,}"
+            f"{len(shown):,} of {len(plan.subnets):,} subnets shown (full, then the clusters' "
+            f"node and pod subnets and those at the warn level, then the fullest); the other "
+            f"{left_out:,}"
             f"{where} are in subnets.csv",
             CHART_WIDTH_IN - 0.5,
             _NOTE_PT,
