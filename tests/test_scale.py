@@ -114,7 +114,8 @@ def test_the_notes_and_legends_of_a_large_estate_fit_on_their_charts() -> None:
     for figure in (chart(plan) for chart in charts):
         renderer = FigureCanvasAgg(figure).get_renderer()
         box = figure.bbox
-        for text in [*figure.texts, *figure.legends]:
+        labels = [t for ax in figure.axes for t in ax.texts]  # bar labels, callouts
+        for text in [*figure.texts, *figure.legends, *labels]:
             extent = text.get_window_extent(renderer)
             assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text
             assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text

@@ -84,6 +84,17 @@ def _note_height(note: str) -> float:
     return 0.12 + _NOTE_LINE * (note.count("\n") + 1) if note else 0.0
 
 
+def _tag(s: Any) -> str:
+    return {"full": "  FULL", "warn": "  WARN"}.get(s.status, "")
+
+
+def _bar_label(s: Any) -> str:
+    """What a subnet's peak bar says: its IPs at peak of its usable ones, and its status."""
+    if s.role == "unused":
+        return f"unused ({_n(s.usable_ips)} usable IPs)"
+    return f"{_n(s.peak_ips)} of {_n(s.usable_ips)} IPs at peak ({s.utilization_pct}%){_tag(s)}"
+
+
 def utilization_bands(plan: Plan) -> tuple[float, ...]:
     """Where utilization.png may be cut between VNets, in inches from its top, so a page prints
     it a few VNets at a time at full size (issue 15): the layout :func:`utilization_figure`
@@ -131,7 +142,13 @@ def utilization_figure(plan: Plan) -> Figure:
         rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
         axes.append(fig.add_axes(rect))
         y -= gap
-    top = max([110.0] + [min(s.utilization_pct, 150.0) + 25 for s in shown])
+    # the axis ends where every bar's label (drawn after its bar) still fits inside it
+    axes_px = (width - left - 0.25) * _DPI
+    top = 110.0
+    for s in shown:
+        at = min(s.utilization_pct, 150.0) + 1
+        share = (_text_px(_bar_label(s), 8.5, "bold" if _tag(s) else "normal") + 8) / axes_px
+        top = max(top, at / max(1 - share, 0.2))
     for ax, vnet in zip(axes, vnets, strict=True):
         subnets = by_vnet[vnet][::-1]  # first subnet on top
         ys = range(len(subnets))
@@ -151,19 +168,15 @@ def utilization_figure(plan: Plan) -> Figure:
             linewidth=0.4,
         )
         for y, s in zip(ys, subnets, strict=True):
-            tag = {"full": "  FULL", "warn": "  WARN"}.get(s.status, "")
-            text = f"{_n(s.peak_ips)} of {_n(s.usable_ips)} IPs at peak ({s.utilization_pct}%){tag}"
-            if s.role == "unused":
-                text = f"unused ({_n(s.usable_ips)} usable IPs)"
             ax.text(
                 min(s.utilization_pct, top) + 1,
                 y - 0.18,
-                text,
+                _bar_label(s),
                 va="center",
                 bbox=_BOX,
                 fontsize=8.5,
                 color=ALERT if s.status == "full" else "black",
-                fontweight="bold" if tag else "normal",
+                fontweight="bold" if _tag(s) else "normal",
             )
         ax.set_yticks(list(ys), [labels[id(s)] for s in subnets], fontsize=8.5)
         for label, s in zip(ax.get_yticklabels(), subnets, strict=True):
