@@ -325,3 +325,20 @@ def test_the_subnets_that_matter_share_their_rows_between_clusters_and_warnings(
     # 1,000 subnets, 4 clusters: their 5 subnets leave 35 rows to the warn level's 221
     full, mine, warn = split(_plan(1000))
     assert (len(full), len(mine), len(warn)) == (0, 5, 35)
+
+
+def test_the_summary_lists_the_first_problems_open_and_the_rest_collapsed() -> None:
+    from ipplan.report.summary import summary_html, summary_markdown
+
+    plan = _plan(1000)  # 221 subnets at the warn level, a warning each
+    text = summary_markdown(plan, [])
+    section = text.split("\n## Problems, warnings and fixes\n", 1)[1].split("\n## ", 1)[0]
+    head, rest = section.split("\n### ", 1)
+    assert sum(line.startswith("- ") for line in head.splitlines()) == 25
+    count = sum(line.startswith("- ") for line in rest.splitlines())
+    assert count > 150 and rest.startswith(f"{count:,} more problems and warnings\n")
+    # every warning is in the summary once, the first ones open
+    listed = [line[len("- warning: ") :] for line in section.splitlines()]
+    assert sorted(w for w in listed if w in set(plan.warnings)) == sorted(plan.warnings)
+    page = summary_html(plan, {})
+    assert f"<details><summary>{count:,} more problems and warnings</summary>" in page

@@ -500,10 +500,21 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         for p in estimate.problems:
             if p.severity is Severity.ERROR and model.value != f.current:
                 items.append(f"if {model}: {p.message}; {p.fix} ({p.rule})")
-    blocks.append(_ul(list(dict.fromkeys(items)) or ["none"]))
+    items = list(dict.fromkeys(items)) or ["none"]
+    # an estate can have thousands (a warning per subnet at the warn level): the first ones
+    # open, the rest in a block of their own (collapsed on the HTML page)
+    blocks.append(_ul(items[:_PROBLEMS_SHOWN]))
+    if len(items) > _PROBLEMS_SHOWN:
+        rest = items[_PROBLEMS_SHOWN:]
+        words = "more problem or warning" if len(rest) == 1 else "more problems and warnings"
+        blocks.append(_Block("details", f"{len(rest):,} {words}", children=(_ul(rest),)))
     blocks.append(_Block("h2", "Assumptions (challenge them)"))
     blocks.append(_ul(_assumptions(plan)))
     return blocks
+
+
+#: problems and warnings the summary lists open; the rest are listed in a collapsed block
+_PROBLEMS_SHOWN = 25
 
 
 def _platform_rows(plan: Plan) -> list[tuple[object, ...]]:
