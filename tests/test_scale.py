@@ -342,3 +342,16 @@ def test_the_summary_lists_the_first_problems_open_and_the_rest_collapsed() -> N
     assert sorted(w for w in listed if w in set(plan.warnings)) == sorted(plan.warnings)
     page = summary_html(plan, {})
     assert f"<details><summary>{count:,} more problems and warnings</summary>" in page
+
+
+def test_the_summary_opens_with_counts_where_a_list_would_be_a_page() -> None:
+    from ipplan.report.summary import _scenario_lines
+
+    assert _scenario_lines(_hundred_clusters())[0] == (
+        "**estate-300**: 2 VNets: vnet-000 (10.0.0.0/16), vnet-001 (10.1.0.0/16); 100 clusters: "
+        "75 on azure-cni-overlay, 25 on azure-cni-pod-subnet, 300 nodes today, 300 planned "
+        "(each in clusters.csv)."
+    )
+    # 2,000 subnets in VNets of 200: ten VNets, the first eight named
+    line = _scenario_lines(_plan(2000))[0]
+    assert "vnet-007 (10.7.0.0/16) and 2 more (all in allocation.csv); 4 clusters: aks-000" in line

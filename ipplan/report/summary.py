@@ -32,7 +32,7 @@ from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
 from ipplan.report.charts.address_map import drawn_vnets
-from ipplan.report.charts.clusters import shown_clusters
+from ipplan.report.charts.clusters import MAX_CLUSTERS, shown_clusters
 from ipplan.report.charts.utilization import MAX_ROWS
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
@@ -98,12 +98,27 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+#: VNets the summary's first paragraph names (the address map draws as many at most)
+_VNETS_LISTED = 8
+
+
 def _scenario_lines(plan: Plan) -> list[str]:
     sc = plan.scenario
     f = plan.forecast
-    vnets = ", ".join(f"{v.name} ({' '.join(str(p) for p in v.address_space)})" for v in sc.vnets)
+    listed = sc.vnets[:_VNETS_LISTED]
+    vnets = ", ".join(f"{v.name} ({' '.join(str(p) for p in v.address_space)})" for v in listed)
+    if len(sc.vnets) > len(listed):
+        vnets += f" and {len(sc.vnets) - len(listed):,} more (all in allocation.csv)"
     clusters = []
-    for c in plan.estimate.clusters:
+    rows = plan.estimate.clusters
+    if len(rows) > MAX_CLUSTERS:  # a sentence per cluster is a page at 100: count them instead
+        models = dict.fromkeys(c.network for c in rows)
+        clusters.append(
+            ", ".join(f"{sum(c.network is m for c in rows):,} on {m}" for m in models)
+            + f", {sum(c.nodes for c in rows):,} nodes today, "
+            f"{sum(c.planning_nodes for c in rows):,} planned (each in clusters.csv)"
+        )
+    for c in rows if len(rows) <= MAX_CLUSTERS else ():
         clusters.append(
             f"{c.name} on {c.network} ({plural(c.pools, 'pool')}, {c.nodes:,} nodes today, "
             f"{c.planning_nodes:,} planned"
