@@ -355,3 +355,24 @@ def test_the_summary_opens_with_counts_where_a_list_would_be_a_page() -> None:
     # 2,000 subnets in VNets of 200: ten VNets, the first eight named
     line = _scenario_lines(_plan(2000))[0]
     assert "vnet-007 (10.7.0.0/16) and 2 more (all in allocation.csv); 4 clusters: aks-000" in line
+
+
+def test_a_hundred_clusters_are_recommended_a_line_each_changes_first() -> None:
+    from ipplan.report.summary import summary_html, summary_markdown
+
+    plan = _hundred_clusters()
+    section = summary_markdown(plan, []).split("\n## Recommendation\n", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| aks-")]
+    assert len(rows) == 100
+    # the three that must grow a subnet first (in plan order), then the 97 that keep all
+    assert [r.split(" | ")[0] for r in rows[:3]] == ["| aks-041", "| aks-062", "| aks-077"]
+    assert (
+        rows[2]
+        == "| aks-077 | keep azure-cni-overlay, and grow: /28 node subnet vnet-001/c077-nodes |"
+    )
+    assert all(r.endswith("at today's sizes |") for r in rows[3:])
+    # each cluster's reasons follow under its own heading, collapsed on the page
+    assert section.count("\n### Cluster aks-") == 100
+    page = summary_html(plan, {})
+    assert "<details><summary>Cluster aks-077: keep azure-cni-overlay, and grow: " in page

@@ -352,14 +352,41 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     blocks.append(_Block("h2", "Recommendation"))
     if not plan.clusters:
         blocks.append(_p("No cluster, so no network model to recommend."))
-    for rec in recommend(plan):
+    recs = recommend(plan)
+    headlines = []
+    for rec in recs:
         change = "keep" if rec.model is rec.current else f"move from {rec.current} to"
         grow = [s for s in rec.sizes if s.grows]
         sizes = "; ".join(s.phrase for s in grow)
         tail = f", and grow: {sizes}" if grow else ", at today's sizes"
-        blocks.append(_p(f"**Cluster {rec.cluster}: {change} {rec.model}{tail}.**"))
-        blocks.append(_ul(_reasons(f, rec)))
-        blocks.append(_ul([_size_text(s, f, sc.planning.headroom_pct, plan) for s in rec.sizes]))
+        headlines.append(f"{change} {rec.model}{tail}")
+    # past the cluster charts' dozen, a line per cluster first, each one's reasons collapsed
+    many = len(recs) > MAX_CLUSTERS
+    if many:
+        blocks.append(
+            _p(
+                f"{len(recs):,} clusters, a line each, those to change first (a move, then a "
+                "subnet to grow); each one's reasons and sizes follow (collapsed on the HTML page)."
+            )
+        )
+        ordered = sorted(
+            zip(recs, headlines, strict=True),
+            key=lambda pair: (  # a move first, then a subnet to grow, then the rest
+                pair[0].model is pair[0].current,
+                not any(s.grows for s in pair[0].sizes),
+            ),
+        )
+        blocks.append(_table(["cluster", "recommendation"], [(r.cluster, h) for r, h in ordered]))
+    for rec, headline in zip(recs, headlines, strict=True):
+        why = (
+            _ul(_reasons(f, rec)),
+            _ul([_size_text(s, f, sc.planning.headroom_pct, plan) for s in rec.sizes]),
+        )
+        if many:
+            blocks.append(_Block("details", f"Cluster {rec.cluster}: {headline}", children=why))
+        else:
+            blocks.append(_p(f"**Cluster {rec.cluster}: {headline}.**"))
+            blocks += why
     # key tables: the subnets utilization.png draws (a large estate's are all in subnets.csv)
     blocks.append(_Block("h2", "Subnets"))
     shown = subnets_that_matter(plan, MAX_ROWS)
