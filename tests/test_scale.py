@@ -376,3 +376,19 @@ def test_a_hundred_clusters_are_recommended_a_line_each_changes_first() -> None:
     assert section.count("\n### Cluster aks-") == 100
     page = summary_html(plan, {})
     assert "<details><summary>Cluster aks-077: keep azure-cni-overlay, and grow: " in page
+
+
+def test_the_summary_compares_the_models_of_the_clusters_the_chart_draws() -> None:
+    from ipplan.report.summary import summary_markdown
+
+    plan = _hundred_clusters()
+    section = summary_markdown(plan, []).split("\n## Network models compared\n", 1)[1]
+    section = section.split("\n## ", 1)[0].lstrip("\n")
+    assert section.startswith(
+        "The 12 of 100 clusters comparison.png draws (infeasible as planned first, then those "
+        "that run out first, then by name); all 100 are in comparison.csv."
+    )
+    rows = [line.split(" | ")[0][2:] for line in section.splitlines() if line.startswith("| aks-")]
+    drawn = [c.name for c in shown_clusters(plan)]
+    assert list(dict.fromkeys(rows)) == drawn
+    assert len(rows) == len(drawn) * len(plan.comparisons)

@@ -440,8 +440,17 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             )
         )
     blocks.append(_Block("h2", "Network models compared"))
+    compared = shown_clusters(plan)  # the clusters comparison.png draws
+    if len(compared) < len(plan.clusters):
+        blocks.append(
+            _p(
+                f"The {len(compared):,} of {len(plan.clusters):,} clusters comparison.png draws "
+                "(infeasible as planned first, then those that run out first, then by name); "
+                f"all {len(plan.clusters):,} are in comparison.csv."
+            )
+        )
     rows = []
-    for cluster in plan.clusters:
+    for cluster in compared:
         for model, estimate in plan.comparisons.items():
             row = comparison(estimate, cluster.name)
             binding = first_to_run_out(plan, model, cluster.name)
