@@ -392,3 +392,23 @@ def test_the_summary_compares_the_models_of_the_clusters_the_chart_draws() -> No
     drawn = [c.name for c in shown_clusters(plan)]
     assert list(dict.fromkeys(rows)) == drawn
     assert len(rows) == len(drawn) * len(plan.comparisons)
+
+
+def test_the_summary_runway_lists_the_resources_that_run_out_first() -> None:
+    from ipplan.report.summary import summary_markdown
+
+    plan = _hundred_clusters()
+    f = plan.forecast
+    section = summary_markdown(plan, []).split("\n## Runway under the scenario's own models", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    own = [s for s in f.of(f.current) if s.capacity is not None]
+    assert (
+        f"The 40 of {len(own):,} resources that run out soonest (then the fullest at 2030-01); "
+        f"all {len(own):,} are in exhaustion.csv."
+    ) in section
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 1 + 40  # the header and 40 resources
+    # aks-077's node subnet is short now; aks-062's pod CIDR runs out before aks-041's
+    assert rows[1].startswith("| node subnet vnet-001/c077-nodes |")
+    labels = [r.split(" | ")[0] for r in rows]
+    assert labels.index("| pod CIDR aks-062") < labels.index("| pod CIDR aks-041")

@@ -497,6 +497,14 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             s.resource.name,
         ),
     )
+    if len(own) > _RUNWAY_ROWS:  # soonest to run out first: the rest last longer
+        blocks.append(
+            _p(
+                f"The {_RUNWAY_ROWS} of {len(own):,} resources that run out soonest (then the "
+                f"fullest at {f.months[-1]}); all {len(own):,} are in exhaustion.csv."
+            )
+        )
+        own = own[:_RUNWAY_ROWS]
     blocks.append(
         _table(
             ["resource", "capacity", "now", f"{f.months[-1]}", "warns", "runs out", "runway"],
@@ -566,6 +574,8 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
 
 #: problems and warnings the summary lists open; the rest are listed in a collapsed block
 _PROBLEMS_SHOWN = 25
+#: resources the runway table lists, soonest to run out first (exhaustion.csv has them all)
+_RUNWAY_ROWS = 40
 
 
 def _platform_rows(plan: Plan) -> list[tuple[object, ...]]:
