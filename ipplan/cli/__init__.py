@@ -651,11 +651,11 @@ def import_azure(
         subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
         pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
         typer.echo(
-            f"wrote {one_line(str(output))}: {_count(len(data['vnets']), 'VNet')} "
-            f"({_count(subnets, 'subnet')}), "
-            f"{_count(len(data.get('external', [])), 'external range')}, "
-            f"{_count(len(data.get('clusters', [])), 'cluster')} "
-            f"({_count(pools, 'node pool')})"
+            f"wrote {one_line(str(output))}: {plural(len(data['vnets']), 'VNet')} "
+            f"({plural(subnets, 'subnet')}), "
+            f"{plural(len(data.get('external', [])), 'external range')}, "
+            f"{plural(len(data.get('clusters', [])), 'cluster')} "
+            f"({plural(pools, 'node pool')})"
         )
     for note in result.notes:
         typer.echo(f"note: {one_line(note)}", err=True)
@@ -675,8 +675,8 @@ def validate(
     scenario = load_scenario(file)
     pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
     typer.echo(
-        f"ok: {one_line(scenario.name)} ({_count(len(scenario.vnets), 'vnet')}, "
-        f"{_count(len(scenario.clusters), 'cluster')}, {_count(pools, 'node pool')})"
+        f"ok: {one_line(scenario.name)} ({plural(len(scenario.vnets), 'vnet')}, "
+        f"{plural(len(scenario.clusters), 'cluster')}, {plural(pools, 'node pool')})"
     )
     for warning in scenario.warnings:
         typer.echo(one_line(f"warning: {warning}"))
@@ -688,10 +688,6 @@ def schema() -> None:
     from ipplan.scenario import scenario_schema
 
     typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @app.command(cls=_Command)

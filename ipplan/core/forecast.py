@@ -45,6 +45,7 @@ from ipplan.rules import (
     VNET_MAX_IPS,
     Network,
     Severity,
+    plural,
 )
 
 __all__ = [
@@ -383,11 +384,6 @@ def forecast(
     )
 
 
-def _months(count: int) -> str:
-    """``1 month``, ``4 months``."""
-    return f"{count} month" if count == 1 else f"{count} months"
-
-
 def fix_for(series: Series) -> str:
     """What to do about *series* running out, from its requirement at the horizon.
 
@@ -441,11 +437,11 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
             ended = month_label(*_last_supported(), 1)
             lines.append(
                 f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from {ended}, "
-                f"{_months(m)} of runway ({min_runway_months} required); {fix_for(s)}"
+                f"{plural(m, 'month')} of runway ({min_runway_months} required); {fix_for(s)}"
             )
             continue
         lines.append(
-            f"{s.resource.label}: runs out {forecast.months[m]}, {_months(m)} of runway "
+            f"{s.resource.label}: runs out {forecast.months[m]}, {plural(m, 'month')} of runway "
             f"({min_runway_months} required): {s.required[m]:,} of {s.capacity:,} "
             f"{s.resource.unit} needed then; {fix_for(s)}"
         )
