@@ -412,3 +412,16 @@ def test_the_summary_runway_lists_the_resources_that_run_out_first() -> None:
     assert rows[1].startswith("| node subnet vnet-001/c077-nodes |")
     labels = [r.split(" | ")[0] for r in rows]
     assert labels.index("| pod CIDR aks-062") < labels.index("| pod CIDR aks-041")
+
+
+def test_the_summary_explains_the_clusters_the_charts_draw() -> None:
+    from ipplan.report.summary import summary_markdown
+
+    plan = _hundred_clusters()
+    text = summary_markdown(plan, [])
+    headings = re.findall(r"\n### Where the numbers of cluster (aks-\d{3}) ", text)
+    assert headings == [c.name for c in shown_clusters(plan)]
+    assert (
+        "The other 88 clusters (the cluster charts draw 12): `ipplan explain estate --cluster "
+        "NAME` prints the same."
+    ) in text

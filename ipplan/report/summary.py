@@ -239,9 +239,15 @@ def _provenance(plan: Plan) -> str:
 
 
 def _explained(plan: Plan) -> list[_Block]:
-    """Each cluster's numbers with their formulas and rules (ipplan explain), collapsed."""
+    """Each cluster's numbers with their formulas and rules (ipplan explain), collapsed: of
+    the clusters the cluster charts draw, when they leave some out."""
+    shown = shown_clusters(plan)
+    if len(shown) == len(plan.clusters):
+        explanations = explain(plan)
+    else:
+        explanations = tuple(e for c in shown for e in explain(plan, cluster=c.name))
     out = []
-    for e in explain(plan):
+    for e in explanations:
         children: list[_Block] = []
         for section in e.sections:
             children.append(_Block("h3", section.title))
@@ -532,6 +538,15 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             )
         )
         blocks += _explained(plan)
+        left = len(plan.clusters) - len(shown_clusters(plan))
+        if left:
+            blocks.append(
+                _p(
+                    f"The other {plural(left, 'cluster')} (the cluster charts draw "
+                    f"{len(plan.clusters) - left:,}): `ipplan explain "
+                    f"{PurePath(plan.scenario.source).name} --cluster NAME` prints the same."
+                )
+            )
     # charts: each kept with its caption (a figure), and described in words for screen readers
     if charts:
         blocks.append(_Block("h2", "Charts"))
