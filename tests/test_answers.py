@@ -198,16 +198,20 @@ def test_check_on_a_kubenet_plan_that_starts_after_its_retirement(tmp_path: Path
     ]
 
 
+def _with_subnets(tmp_path: Path, subnets: list[str]) -> tuple[Path, Path]:
+    """The example with *subnets* (YAML flow mappings) after its node subnet: the scenario
+    file written, and the report folder to plan it into."""
+    lines = "".join(f"\n      - {subnet}" for subnet in subnets)
+    marker = "      - {name: aks-nodes, prefix: 22}"
+    source = tmp_path / "more-subnets.yaml"
+    source.write_text(EXAMPLE.replace(marker, marker + lines), encoding="utf-8")
+    return source, tmp_path / "pack"
+
+
 def test_plan_prints_the_subnets_that_matter_and_says_where_the_rest_are(tmp_path: Path) -> None:
     # 40 idle /28s, plus the example's gateway and node subnet: 42 subnets, 25 printed
-    idle = "".join(f"      - {{name: idle{i:02d}, prefix: 28}}\n" for i in range(40))
-    text = EXAMPLE.replace(
-        "      - {name: aks-nodes, prefix: 22}",
-        "      - {name: aks-nodes, prefix: 22}\n" + idle.rstrip("\n"),
-    )
-    source = tmp_path / "many.yaml"
-    source.write_text(text, encoding="utf-8")
-    out = tmp_path / "pack"
+    idle = [f"{{name: idle{i:02d}, prefix: 28}}" for i in range(40)]
+    source, out = _with_subnets(tmp_path, idle)
     result = CliRunner().invoke(app, ["plan", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -225,16 +229,8 @@ def test_plan_prints_the_subnets_that_matter_and_says_where_the_rest_are(tmp_pat
 
 def test_plan_prints_the_first_warnings_and_says_where_the_rest_are(tmp_path: Path) -> None:
     # 14 existing /29s with 3 of 3 usable IPs used: each at 100%, above the 80% warn level
-    full = "".join(
-        f"      - {{name: full{i:02d}, cidr: 10.20.1.{8 * i}/29, used_ips: 3}}\n" for i in range(14)
-    )
-    text = EXAMPLE.replace(
-        "      - {name: aks-nodes, prefix: 22}",
-        "      - {name: aks-nodes, prefix: 22}\n" + full.rstrip("\n"),
-    )
-    source = tmp_path / "full.yaml"
-    source.write_text(text, encoding="utf-8")
-    out = tmp_path / "pack"
+    full = [f"{{name: full{i:02d}, cidr: 10.20.1.{8 * i}/29, used_ips: 3}}" for i in range(14)]
+    source, out = _with_subnets(tmp_path, full)
     result = CliRunner().invoke(app, ["plan", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
