@@ -340,15 +340,33 @@ def address_map_bands(plan: Plan) -> tuple[float, ...]:
         if i and vnet is not strips[i - 1][0]:
             cuts.append(y)
         y += _TITLE_H + _UNIT * h + _TICKS_H
-    return (*cuts, y + _legend_height(_legend_columns(_legend_labels(plan, band))))
+    labels = [e.label for e in _legend_entries(plan, band)]
+    return (*cuts, y + _legend_height(_legend_columns(labels)))
 
 
-def _legend_labels(plan: Plan, band: bool) -> list[str]:
+@dataclass(frozen=True)
+class _Entry:
+    """One legend entry: its label (which the layout measures) and its patch's look."""
+
+    label: str
+    face: str
+    edge: str = "black"
+    hatch: str | None = None
+
+
+def _legend_entries(plan: Plan, band: bool) -> list[_Entry]:
     """The legend's entries: the block kinds the drawn VNets hold, the platform subnet kinds
     (rule A24), and the dense-run band when a strip draws one."""
     present = {b.kind for v in drawn_vnets(plan.vnets) for b in v.blocks}
-    labels = [BLOCK_WORDS[k] for k in BLOCK_COLORS if k in present]
-    return labels + _kinds_shown(plan) + ([_BAND_WORDS] if band else [])
+    entries = [
+        _Entry(BLOCK_WORDS[k], BLOCK_COLORS[k], "#AAAAAA" if k == "free" else "black")
+        for k in BLOCK_COLORS
+        if k in present
+    ]
+    entries += [_Entry(k, KIND_COLORS[k]) for k in _kinds_shown(plan)]
+    if band:
+        entries.append(_Entry(_BAND_WORDS, _BAND_COLOR, hatch="||||"))
+    return entries
 
 
 def _legend_columns(labels: Sequence[str]) -> tuple[int, int]:
@@ -386,8 +404,8 @@ def address_map_figure(plan: Plan) -> Figure:
     vnets = drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, title_h, ticks_h = _UNIT, _TITLE_H, _TICKS_H
-    kinds_shown = _kinds_shown(plan)
-    legend = _legend_columns(_legend_labels(plan, band))
+    entries = _legend_entries(plan, band)
+    legend = _legend_columns([e.label for e in entries])
     height = _HEAD + sum(title_h + unit * h + ticks_h for h in heights) + _legend_height(legend)
     fig = _figure(width, height, layout=False)
     hidden = len(plan.vnets) - len(vnets)
@@ -410,21 +428,9 @@ def address_map_figure(plan: Plan) -> Figure:
     axes[-1].set_xlabel("address (each strip to its own scale)")
     from matplotlib.patches import Patch
 
-    present = {b.kind for v in vnets for b in v.blocks}
-    kinds = [k for k in BLOCK_COLORS if k in present]
     handles = [
-        Patch(
-            facecolor=BLOCK_COLORS[k],
-            edgecolor="#AAAAAA" if k == "free" else "black",
-            label=BLOCK_WORDS[k],
-        )
-        for k in kinds
+        Patch(facecolor=e.face, edgecolor=e.edge, hatch=e.hatch, label=e.label) for e in entries
     ]
-    handles += [Patch(facecolor=KIND_COLORS[k], edgecolor="black", label=k) for k in kinds_shown]
-    if band:
-        handles.append(
-            Patch(facecolor=_BAND_COLOR, edgecolor="black", hatch="||||", label=_BAND_WORDS)
-        )
     fig.legend(
         handles=handles,
         loc="lower center",
