@@ -32,7 +32,7 @@ from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
 from ipplan.report.charts.address_map import drawn_vnets
-from ipplan.report.charts.clusters import MAX_CLUSTERS, shown_clusters
+from ipplan.report.charts.clusters import MAX_CLUSTERS, SHOWN_ORDER, shown_clusters
 from ipplan.report.charts.utilization import MAX_ROWS
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
@@ -451,8 +451,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         blocks.append(
             _p(
                 f"The {len(compared):,} of {len(plan.clusters):,} clusters comparison.png draws "
-                "(infeasible as planned first, then those that run out first, then by name); "
-                f"all {len(plan.clusters):,} are in comparison.csv."
+                f"({SHOWN_ORDER}); all {len(plan.clusters):,} are in comparison.csv."
             )
         )
     rows = []

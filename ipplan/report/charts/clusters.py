@@ -15,6 +15,8 @@ from ipplan.rules import Severity
 
 #: clusters drawn at most, a band each
 MAX_CLUSTERS = 12
+#: how :func:`shown_clusters` picks past MAX_CLUSTERS, in the words the charts and summary use
+SHOWN_ORDER = "infeasible as planned first, then those that run out first, then by name"
 
 
 def shown_clusters(plan: Plan, limit: int = MAX_CLUSTERS) -> list[Cluster]:
@@ -41,7 +43,4 @@ def left_out_note(plan: Plan, shown: int, table: str) -> str:
     """The line under a chart that draws *shown* of the plan's clusters: how many are left
     out, how the drawn ones were picked, and the table that has them all."""
     total = len(plan.clusters)
-    return (
-        f"{shown:,} of {total:,} clusters shown (infeasible as planned first, then those that "
-        f"run out first, then by name); all {total:,} are in {table}"
-    )
+    return f"{shown:,} of {total:,} clusters shown ({SHOWN_ORDER}); all {total:,} are in {table}"
