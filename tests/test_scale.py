@@ -132,7 +132,7 @@ def test_the_notes_and_legends_of_a_large_estate_fit_on_their_charts() -> None:
     # 50 VNets, 12 of them with a subnet drawn: the note takes two lines
     assert utilization_figure(plan).texts[-1].get_text() == (
         "40 of 10,000 subnets shown (full, then the clusters' node and pod subnets and those at "
-        "the warn level, then the fullest); the other 9,960 (and 38\nVNets with none shown) are "
+        "the warn level, then the fullest); the other 9,960 (and 38 VNets\nwith none shown) are "
         "in subnets.csv"
     )
 
