@@ -15,11 +15,18 @@ Then the whole command, ``python -m ipplan plan``, as a user runs it: its wall s
 CPU seconds of it and its chart workers (which render on the other cores while the tables are
 written, so the wall time is below the phases' sum).
 
-The floor is load + tables: reading the file and writing the CSVs alone. Each figure is printed
-as CPU seconds (the command's wall time as wall seconds) and as a ratio to the floor, so a
-claim such as "plan within 5x of the floor" is checked against numbers from the same machine,
-same load, same run. Sizes also print the
-PNG bytes and the count of ``evaluate`` calls (the quantity the scaling test holds).
+Two floors, both from the same run, so a claim such as "plan within 5x of the floor" is checked
+against numbers from the same machine at the same load:
+
+- "floor command": a process that loads the file and writes the CSV tables alone, as a user
+  would run it without the charts and the summary (start-up, load, validation, allocation,
+  capacity and forecast, which the tables hold, then the tables). ``ipplan plan``'s wall time
+  is compared with this one's wall time: the same units, the same start-up.
+- "load + tables": the two phases alone, in this process (the narrower floor the earlier notes
+  used, kept so that figures stay comparable).
+
+Sizes also print the PNG bytes and the count of ``evaluate`` calls (the quantity the scaling
+test holds).
 """
 
 from __future__ import annotations
@@ -106,9 +113,12 @@ def profile(size: str, folder: Path) -> dict[str, float]:
         png_bytes = max(png_bytes, len(chart.png))
         charts[name] = chart
     out["summary"], _ = timed(lambda: write_summaries(plan, pack, charts))
-    out["floor"] = out["load"] + out["tables"]
-    out["plan"] = sum(v for k, v in out.items() if k != "floor")
+    out["load + tables"] = out["load"] + out["tables"]
+    out["plan"] = sum(v for k, v in out.items() if k != "load + tables")
     out["ipplan plan, wall"], out["ipplan plan, CPU"] = _command(path, folder / "report")
+    out["floor command, wall"], out["floor command, CPU"] = _command(
+        path, folder / "tables", _TABLES_ONLY
+    )
     out["evaluate calls"] = counter.calls
     out["largest PNG MB"] = png_bytes / 1e6
     out["pack MB"] = sum(p.stat().st_size for p in pack.iterdir()) / 1e6
@@ -119,16 +129,29 @@ def profile(size: str, folder: Path) -> dict[str, float]:
     return out
 
 
-def _command(scenario: Path, out: Path) -> tuple[float, float]:
-    """The whole ``ipplan plan`` as a user runs it (its own process, charts in its worker
-    processes): wall seconds, and CPU seconds of it and its children."""
+#: the floor command: load the scenario and write the CSV tables alone, in a process of its own
+_TABLES_ONLY = """
+import sys
+from pathlib import Path
+from ipplan.core.plan import build_plan
+from ipplan.report.pack import write_csv
+from ipplan.scenario import load_scenario
+out = Path(sys.argv[2])
+out.mkdir()
+write_csv(build_plan(load_scenario(sys.argv[1])), out)
+"""
+
+
+def _command(scenario: Path, out: Path, script: str | None = None) -> tuple[float, float]:
+    """A command in its own process: by default the whole ``ipplan plan`` as a user runs it
+    (charts in its worker processes), else the Python *script* given the scenario and the
+    output folder. Wall seconds, and CPU seconds of it and its children."""
+    command = ["-m", "ipplan", "plan", str(scenario), "--out", str(out)]
+    if script is not None:
+        command = ["-c", script, str(scenario), str(out)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "ipplan", "plan", str(scenario), "--out", str(out)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    subprocess.run([sys.executable, *command], check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -145,17 +168,20 @@ def main(sizes: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             results[size] = profile(size, Path(tmp))
     phases = ["load", "validation", "allocation", "capacity", "forecast", "tables"]
-    phases += [*CHARTS, "summary", "plan", "floor", "ipplan plan, wall", "ipplan plan, CPU"]
+    phases += [*CHARTS, "summary", "plan", "load + tables", "ipplan plan, wall", "ipplan plan, CPU"]
+    phases += ["floor command, wall", "floor command, CPU"]
     print()
     print("| phase | " + " | ".join(sizes) + " |")
     print("|---|" + "---:|" * len(sizes))
     for phase in phases:
         cells = [f"{results[s][phase]:.2f} s" for s in sizes]
         print(f"| {phase} | " + " | ".join(cells) + " |")
-    ratios = [f"{r['plan'] / r['floor']:.1f}x" for r in results.values()]
-    print("| plan / floor | " + " | ".join(ratios) + " |")
-    ratios = [f"{r['ipplan plan, wall'] / r['floor']:.1f}x" for r in results.values()]
-    print("| ipplan plan wall / floor | " + " | ".join(ratios) + " |")
+    ratios = [f"{r['plan'] / r['load + tables']:.1f}x" for r in results.values()]
+    print("| plan / (load + tables) | " + " | ".join(ratios) + " |")
+    ratios = [f"{r['ipplan plan, wall'] / r['load + tables']:.1f}x" for r in results.values()]
+    print("| ipplan plan wall / (load + tables) | " + " | ".join(ratios) + " |")
+    ratios = [f"{r['ipplan plan, wall'] / r['floor command, wall']:.1f}x" for r in results.values()]
+    print("| ipplan plan wall / floor command wall | " + " | ".join(ratios) + " |")
     for extra in ("subnets", "evaluate calls", "largest PNG MB", "pack MB"):
         style = ",.1f" if "MB" in extra else ",.0f"
         cells = [format(results[s][extra], style) for s in sizes]

@@ -22,10 +22,9 @@ import pytest
 
 import ipplan.core.capacity as capacity
 import ipplan.core.forecast as core_forecast
-from ipplan.core.answers import first_to_run_out
+from ipplan.core.answers import MAX_CLUSTERS, clusters_that_matter, first_to_run_out
 from ipplan.core.plan import Plan, build_plan
 from ipplan.report.charts.address_map import address_map_figure
-from ipplan.report.charts.clusters import MAX_CLUSTERS, shown_clusters
 from ipplan.report.charts.comparison import comparison_bands, comparison_figure
 from ipplan.report.charts.forecast import forecast_bands, forecast_figure
 from ipplan.report.charts.utilization import MAX_ROWS, utilization_figure
@@ -157,6 +156,10 @@ def test_one_vnet_of_small_subnets_is_one_band() -> None:
 
 
 def _hundred_clusters() -> Plan:
+    return build_plan(parse_scenario(_hundred_clusters_data(), "estate"))
+
+
+def _hundred_clusters_data() -> dict[str, Any]:
     """100 clusters, of which aks-077 is infeasible as planned (a /29 node subnet) and aks-062
     and aks-041 outgrow their /23 node subnets, aks-062 first."""
     data = estates.estate(300, 100, 100)
@@ -168,13 +171,13 @@ def _hundred_clusters() -> Plan:
     for cluster in data["clusters"]:
         if cluster["name"] in growth:
             cluster["node_pools"][0]["growth"] = {"nodes_per_month": growth[cluster["name"]]}
-    return build_plan(parse_scenario(data, "estate"))
+    return data
 
 
 def test_cluster_charts_draw_a_bounded_number_of_clusters() -> None:
     plan = _hundred_clusters()
     # infeasible first, then the soonest to run out, then the rest by name
-    names = [c.name for c in shown_clusters(plan)]
+    names = [c.name for c in clusters_that_matter(plan)]
     assert names[:3] == ["aks-077", "aks-062", "aks-041"]
     assert names[3:] == [f"aks-{i:03d}" for i in range(MAX_CLUSTERS - 3)]
     assert first_to_run_out(plan, plan.clusters[62].network, "aks-062") is not None
@@ -193,6 +196,40 @@ def test_cluster_charts_draw_a_bounded_number_of_clusters() -> None:
         assert figure.get_figheight() < 60
         note = " ".join(t.get_text() for t in figure.texts)
         assert f"{MAX_CLUSTERS} of 100 clusters shown" in note and table in note
+
+
+def test_plan_prints_the_clusters_the_charts_draw_and_says_where_the_rest_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import ipplan.report.pack as pack
+    from ipplan.cli import app
+
+    # what the terminal prints is the question here, not the pack (20 s of charts each time)
+    monkeypatch.setattr(pack, "write_report", lambda plan, folder: [])
+
+    source, out = tmp_path / "estate.yaml", tmp_path / "pack"
+    source.write_text(estates.dump(_hundred_clusters_data()), encoding="utf-8")
+    result = CliRunner().invoke(app, ["plan", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    clusters = [line.split()[0] for line in lines if re.match(r"aks-\d{3} \(", line)]
+    # the dozen of comparison.png and forecast.png, in their order: infeasible, then soonest
+    assert clusters == [c.name for c in clusters_that_matter(_hundred_clusters())]
+    assert clusters[:3] == ["aks-077", "aks-062", "aks-041"]
+    more = lines[lines.index(next(x for x in lines if x.startswith("aks-008 ("))) + 1]
+    assert more == (
+        f"... and 88 more clusters in {out / 'clusters.csv'} (shown: infeasible as planned "
+        "first, then those that run out first, then by name; --all prints them here)"
+    )
+    every = CliRunner().invoke(app, ["plan", str(source), "--out", str(out), "--all"])
+    assert every.exit_code == 0, every.output
+    lines = every.stdout.splitlines()
+    assert [line.split()[0] for line in lines if re.match(r"aks-\d{3} \(", line)] == [
+        f"aks-{i:03d}" for i in range(100)
+    ]
+    assert "more clusters in" not in every.stdout
 
 
 _PARENT = textwrap.dedent(
@@ -389,7 +426,7 @@ def test_the_summary_compares_the_models_of_the_clusters_the_chart_draws() -> No
         "that run out first, then by name); all 100 are in comparison.csv."
     )
     rows = [line.split(" | ")[0][2:] for line in section.splitlines() if line.startswith("| aks-")]
-    drawn = [c.name for c in shown_clusters(plan)]
+    drawn = [c.name for c in clusters_that_matter(plan)]
     assert list(dict.fromkeys(rows)) == drawn
     assert len(rows) == len(drawn) * len(plan.comparisons)
 
@@ -420,7 +457,7 @@ def test_the_summary_explains_the_clusters_the_charts_draw() -> None:
     plan = _hundred_clusters()
     text = summary_markdown(plan, [])
     headings = re.findall(r"\n### Where the numbers of cluster (aks-\d{3}) ", text)
-    assert headings == [c.name for c in shown_clusters(plan)]
+    assert headings == [c.name for c in clusters_that_matter(plan)]
     assert (
         "The other 88 clusters (the cluster charts draw 12): `ipplan explain estate --cluster "
         "NAME` prints the same."

@@ -45,6 +45,7 @@ from ipplan.rules import (
 from ipplan.scenario.networks import subnet_size_problem
 
 if TYPE_CHECKING:
+    from ipplan.core.capacity import ClusterDemand
     from ipplan.core.plan import Plan, SubnetPlan
 
 
@@ -422,8 +423,9 @@ def plan(
     every: bool = typer.Option(
         False,
         "--all",
-        help=f"Print every subnet and warning, not only the {_PLAN_ROWS} subnets that matter "
-        f"most and the first {_PLAN_WARNINGS} warnings.",
+        help=f"Print every subnet, cluster and warning, not only those that matter most (the "
+        f"{_PLAN_ROWS} subnets, the clusters the charts draw) and the first {_PLAN_WARNINGS} "
+        "warnings.",
     ),
 ) -> None:
     """Plan a scenario and write its review pack.
@@ -460,7 +462,8 @@ def plan(
             f"{one_line(str(folder / 'subnets.csv'))} (--all prints them here)"
         )
     typer.echo("")
-    for c in result.estimate.clusters:
+    clusters = result.estimate.clusters if every else _clusters_that_matter(result)
+    for c in clusters:
         typer.echo(
             one_line(
                 f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
@@ -470,6 +473,15 @@ def plan(
                     else f"room for {c.room.nodes:,} nodes, limited by {c.room.limited_by}"
                 )
             )
+        )
+    if len(clusters) < len(result.estimate.clusters):
+        from ipplan.core.answers import SHOWN_ORDER
+
+        more = len(result.estimate.clusters) - len(clusters)
+        typer.echo(
+            f"... and {plural(more, 'more cluster')} in "
+            f"{one_line(str(folder / 'clusters.csv'))} (shown: {SHOWN_ORDER}; --all prints "
+            "them here)"
         )
     typer.echo(one_line(_runway(result)))
     for problem in result.estimate.problems:
@@ -496,6 +508,15 @@ def _problems_first(result: "Plan") -> "list[SubnetPlan]":
 
     rank = {Status.FULL: 0, Status.WARN: 1}
     return sorted(subnets_that_matter(result, _PLAN_ROWS), key=lambda s: rank.get(s.status, 2))
+
+
+def _clusters_that_matter(result: "Plan") -> "list[ClusterDemand]":
+    """The clusters' lines the charts' blocks match: all of them up to a dozen, else the ones
+    that matter (:func:`ipplan.core.answers.clusters_that_matter`), in its order."""
+    from ipplan.core.answers import clusters_that_matter
+
+    lines = {c.name: c for c in result.estimate.clusters}
+    return [lines[c.name] for c in clusters_that_matter(result)]
 
 
 def _runway(result: "Plan") -> str:

@@ -28,6 +28,9 @@ from ipplan.rules import (
 )
 
 __all__ = [
+    "MAX_CLUSTERS",
+    "SHOWN_ORDER",
+    "clusters_that_matter",
     "subnets_that_matter",
     "Option",
     "Recommendation",
@@ -292,6 +295,36 @@ def _resize_existing(plan: Plan, subnet: SubnetPlan, size: Size) -> str:
             f"{neighbours[0].name} {neighbours[0].cidr})"
         )
     return f"nothing uses it yet: resize it in place to {bigger}"
+
+
+#: clusters shown at most where each takes a block of its own (a band of comparison.png and of
+#: forecast.png, a line of ``plan``): readable for a dozen; at 100 or 300 nobody reads them all
+MAX_CLUSTERS = 12
+#: how :func:`clusters_that_matter` picks past MAX_CLUSTERS, in the words the charts, the
+#: summary and the terminal use
+SHOWN_ORDER = "infeasible as planned first, then those that run out first, then by name"
+
+
+def clusters_that_matter(plan: Plan, limit: int = MAX_CLUSTERS) -> list[Cluster]:
+    """The clusters a reader must see, a block each (comparison.png, forecast.png, the lines
+    ``plan`` prints), top to bottom.
+
+    All of them in plan order up to *limit*. Past it, the plan's own answers pick: the
+    clusters infeasible as written (an error under their own model) first, then those whose
+    first resource runs out within the horizon, soonest first, then the rest by name.
+    clusters.csv, comparison.csv and exhaustion.csv have every one.
+    """
+    clusters = list(plan.clusters)
+    if len(clusters) <= limit:
+        return clusters
+
+    def rank(cluster: Cluster) -> tuple[bool, bool, int, str]:
+        infeasible = bool(plan.estimate.problems_of(cluster.name, Severity.ERROR))
+        first = first_to_run_out(plan, cluster.network, cluster.name)
+        month = None if first is None else first.exhaustion_month
+        return (not infeasible, month is None, month or 0, cluster.name)
+
+    return sorted(clusters, key=rank)[:limit]
 
 
 def subnets_that_matter(plan: Plan, limit: int) -> list[SubnetPlan]:

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING
 
 from ipplan import __version__
 from ipplan.core.answers import (
+    MAX_CLUSTERS,
+    SHOWN_ORDER,
     Option,
     Recommendation,
     Size,
+    clusters_that_matter,
     first_to_run_out,
     grow_advice,
     recommend,
@@ -32,7 +35,6 @@ from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
 from ipplan.core.plan import Plan
 from ipplan.report.charts.address_map import drawn_vnets
-from ipplan.report.charts.clusters import MAX_CLUSTERS, SHOWN_ORDER, shown_clusters
 from ipplan.report.charts.utilization import MAX_ROWS
 from ipplan.rules import (
     DEFAULT_MAX_PODS,
@@ -241,7 +243,7 @@ def _provenance(plan: Plan) -> str:
 def _explained(plan: Plan) -> list[_Block]:
     """Each cluster's numbers with their formulas and rules (ipplan explain), collapsed: of
     the clusters the cluster charts draw, when they leave some out."""
-    shown = shown_clusters(plan)
+    shown = clusters_that_matter(plan)
     if len(shown) == len(plan.clusters):
         explanations = explain(plan)
     else:
@@ -290,7 +292,7 @@ def _alt(plan: Plan, name: str) -> str:
             f"against the {plan.scenario.planning.warn_at_pct}% warn level: {each or 'none'}"
             + _rest(len(shown), len(plan.subnets), "subnets", "subnets.csv")
         )
-    clusters = shown_clusters(plan)
+    clusters = clusters_that_matter(plan)
     if name == "comparison.png":
         parts = []
         for c in clusters:
@@ -446,7 +448,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             )
         )
     blocks.append(_Block("h2", "Network models compared"))
-    compared = shown_clusters(plan)  # the clusters comparison.png draws
+    compared = clusters_that_matter(plan)  # the clusters comparison.png draws
     if len(compared) < len(plan.clusters):
         blocks.append(
             _p(
@@ -537,7 +539,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             )
         )
         blocks += _explained(plan)
-        left = len(plan.clusters) - len(shown_clusters(plan))
+        left = len(plan.clusters) - len(clusters_that_matter(plan))
         if left:
             blocks.append(
                 _p(

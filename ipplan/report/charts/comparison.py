@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ipplan.core.answers import clusters_that_matter
 from ipplan.core.capacity import Comparison, comparison
 from ipplan.core.plan import Plan
-from ipplan.report.charts.clusters import left_out_note, shown_clusters
+from ipplan.report.charts.clusters import left_out_note
 from ipplan.rules import Network
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def comparison_bands(plan: Plan) -> tuple[float, ...]:
     """Where comparison.png may be cut between clusters, in inches from its top (0 first, the
     height last), so a page can print it a cluster at a time at full size (issue 15)."""
     band = _band(sum(1 for n in plan.scenario.planning.compare if n in plan.comparisons))
-    count = len(shown_clusters(plan))
+    count = len(clusters_that_matter(plan))
     return (0.0, *(0.45 + band * i for i in range(1, count)), _height(plan, band, count))
 
 
@@ -52,10 +53,10 @@ def comparison_figure(plan: Plan) -> Figure:
     """Per cluster, every compared model side by side: VNet IPs, smallest node subnet, room to
     grow (rule A18); infeasible models hatched, with the rule they break.
 
-    A large estate draws the clusters :func:`shown_clusters` picks and says how many it left
+    A large estate draws the clusters :func:`clusters_that_matter` picks and says how many it left
     out (they are in comparison.csv)."""
     networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
-    clusters = shown_clusters(plan)
+    clusters = clusters_that_matter(plan)
     sizes = plan.subnet_sizes
     rules = {
         (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks

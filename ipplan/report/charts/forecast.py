@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ipplan.core.answers import clusters_that_matter
 from ipplan.core.capacity import Cluster
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
 from ipplan.core.plan import Plan
-from ipplan.report.charts.clusters import left_out_note, shown_clusters
+from ipplan.report.charts.clusters import left_out_note
 from ipplan.rules import Network
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def forecast_bands(plan: Plan) -> tuple[float, ...]:
     """Where forecast.png may be cut between clusters, in inches from its top (0 first, the
     height last; the legend stays with the last cluster), so a page prints it a cluster at a
     time at full size (issue 15)."""
-    shown = shown_clusters(plan)
+    shown = clusters_that_matter(plan)
     count = len(shown)
     return (
         0.0,
@@ -252,11 +253,11 @@ def forecast_figure(plan: Plan) -> Figure:
 
     The cluster's own model's panel shows the plan as written (every cluster on its own model).
     Laid out by hand in inches (no layout engine: it would double the rendering time). A large
-    estate draws the clusters :func:`shown_clusters` picks (those that run out first) and says
+    estate draws the clusters :func:`clusters_that_matter` picks (those that run out first) and says
     how many it left out (they are in exhaustion.csv).
     """
     forecast = plan.forecast
-    clusters = shown_clusters(plan)
+    clusters = clusters_that_matter(plan)
     left_out = len(clusters) < len(plan.clusters)
     models = _models(plan, clusters)
     panels = []
