@@ -394,21 +394,29 @@ def test_the_summary_opens_with_counts_where_a_list_would_be_a_page() -> None:
     assert "vnet-007 (10.7.0.0/16) and 2 more (all in allocation.csv); 4 clusters: aks-000" in line
 
 
-def test_a_hundred_clusters_are_recommended_a_line_each_changes_first() -> None:
+def test_a_hundred_clusters_are_recommended_a_line_per_recommendation_changes_first() -> None:
     from ipplan.report.summary import summary_html, summary_markdown
 
     plan = _hundred_clusters()
     section = summary_markdown(plan, []).split("\n## Recommendation\n", 1)[1]
     section = section.split("\n## ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("| aks-")]
-    assert len(rows) == 100
-    # the three that must grow a subnet first (in plan order), then the 97 that keep all
-    assert [r.split(" | ")[0] for r in rows[:3]] == ["| aks-041", "| aks-062", "| aks-077"]
-    assert (
-        rows[2]
-        == "| aks-077 | keep azure-cni-overlay, and grow: /28 node subnet vnet-001/c077-nodes |"
+    rows = [line for line in section.splitlines() if line.startswith("| keep ")]
+    # the three that must grow a subnet first (in plan order), then a line per model for the
+    # 97 that keep everything (72 on azure-cni-overlay, every fourth on azure-cni-pod-subnet)
+    assert [r.rsplit(" | ", 1)[1] for r in rows] == [
+        "aks-041 |",
+        "aks-062 |",
+        "aks-077 |",
+        "aks-000, aks-001, aks-002, aks-004, aks-005, aks-006, aks-008, aks-009 and 64 more "
+        "(all in clusters.csv) |",
+        "aks-003, aks-007, aks-011, aks-015, aks-019, aks-023, aks-027, aks-031 and 17 more "
+        "(all in clusters.csv) |",
+    ]
+    assert rows[2] == (
+        "| keep azure-cni-overlay, and grow: /28 node subnet vnet-001/c077-nodes | aks-077 |"
     )
-    assert all(r.endswith("at today's sizes |") for r in rows[3:])
+    assert rows[3].startswith("| keep azure-cni-overlay, at today's sizes | ")
+    assert rows[4].startswith("| keep azure-cni-pod-subnet, at today's sizes | ")
     # each cluster's reasons follow under its own heading, collapsed on the page
     assert section.count("\n### Cluster aks-") == 100
     page = summary_html(plan, {})

@@ -100,17 +100,26 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-#: VNets the summary's first paragraph names (the address map draws as many at most)
+#: VNets the summary's first paragraph names (the address map draws as many at most), and
+#: clusters a line of its recommendation table names
 _VNETS_LISTED = 8
+
+
+def _some(names: Sequence[str], table: str) -> str:
+    """*names* joined, the first :data:`_VNETS_LISTED` of them past that many, and how many
+    more there are in *table*."""
+    listed = ", ".join(names[:_VNETS_LISTED])
+    more = len(names) - _VNETS_LISTED
+    return f"{listed} and {more:,} more (all in {table})" if more > 0 else listed
 
 
 def _scenario_lines(plan: Plan) -> list[str]:
     sc = plan.scenario
     f = plan.forecast
-    listed = sc.vnets[:_VNETS_LISTED]
-    vnets = ", ".join(f"{v.name} ({' '.join(str(p) for p in v.address_space)})" for v in listed)
-    if len(sc.vnets) > len(listed):
-        vnets += f" and {len(sc.vnets) - len(listed):,} more (all in allocation.csv)"
+    vnets = _some(
+        [f"{v.name} ({' '.join(str(p) for p in v.address_space)})" for v in sc.vnets],
+        "allocation.csv",
+    )
     clusters = []
     rows = plan.estimate.clusters
     if len(rows) > MAX_CLUSTERS:  # a sentence per cluster is a page at 100: count them instead
@@ -373,8 +382,9 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     if many:
         blocks.append(
             _p(
-                f"{len(recs):,} clusters, a line each, those to change first (a move, then a "
-                "subnet to grow); each one's reasons and sizes follow (collapsed on the HTML page)."
+                f"{len(recs):,} clusters, a line per recommendation, those that change something "
+                "first (a move, then a subnet to grow); each cluster's reasons and sizes follow "
+                "(collapsed on the HTML page)."
             )
         )
         ordered = sorted(
@@ -384,7 +394,12 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                 not any(s.grows for s in pair[0].sizes),
             ),
         )
-        blocks.append(_table(["cluster", "recommendation"], [(r.cluster, h) for r, h in ordered]))
+        # "keep azure-cni-overlay, at today's sizes" 75 times is one line naming 75 clusters
+        alike: dict[str, list[str]] = {}
+        for rec, headline in ordered:
+            alike.setdefault(headline, []).append(rec.cluster)
+        lines = [(headline, _some(names, "clusters.csv")) for headline, names in alike.items()]
+        blocks.append(_table(["recommendation", "clusters"], lines))
     for rec, headline in zip(recs, headlines, strict=True):
         why = (
             _ul(_reasons(f, rec)),
