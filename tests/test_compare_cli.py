@@ -535,3 +535,80 @@ def test_compare_skips_what_only_files_and_explain_need() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+#: rule A25's warning of a spot pool's surge, as compare says it: the option, then the message
+SPOT_SURGE = (
+    "warning: --max-surge: pool 'pool' is a spot pool, which never surges: max_surge 5 is "
+    "ignored; remove max_surge from the spot pool (rule A25)\n"
+)
+
+
+@pytest.mark.parametrize("output", ["table", "csv", "json"])
+def test_compare_warns_once_that_a_spot_pools_surge_is_ignored(output: str) -> None:
+    # rule A25: a spot pool never surges, so --max-surge has no effect; the answer is the one
+    # without it (surge 0 everywhere), and stderr says, once, what was ignored and why
+    spot = ["compare", "--nodes", "50", "--priority", "spot", "--format", output]
+    code, out, err = run(*spot, "--max-surge", "5")
+    assert (code, err) == (0, SPOT_SURGE)
+    assert (code, out, "") == (0, *run(*spot)[1:])
+    if output == "json":
+        assert {r["surge_nodes"] for r in json.loads(out)} == {0}
+
+
+def test_compare_says_of_a_spot_pools_surge_what_validate_says(tmp_path: Path) -> None:
+    # rule A23: one check, one message; compare names the option where a file names the field
+    path = tmp_path / "spot.yaml"
+    path.write_text(
+        "name: spot\n"
+        "vnets: [{name: vnet, address_space: [10.240.0.0/16], "
+        "subnets: [{name: nodes, size: auto}]}]\n"
+        "clusters:\n"
+        "  - name: cluster\n"
+        "    vnet: vnet\n"
+        "    node_pools:\n"
+        "      - {name: pool, subnet: nodes, nodes: 50, max_surge: 5, priority: spot, mode: user}\n"
+    )
+    code, out, err = run("validate", str(path))
+    assert (code, err) == (0, "")
+    field = f"warning: {path}: clusters[0].node_pools[0].max_surge: "
+    (warning,) = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(field)
+    assert "warning: --max-surge: " + warning.removeprefix(field) + "\n" == SPOT_SURGE
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--priority", "spot"],  # no --max-surge: nothing was ignored
+        ["--max-surge", "5"],  # a regular pool surges
+        ["--priority", "spot", "--max-surge", "5", "--format", "json", "--network", "kubenet"],
+    ],
+    ids=["spot-default-surge", "regular-surge", "spot-kubenet"],
+)
+def test_compare_warns_of_the_spot_surge_only_when_it_is_given(args: list[str]) -> None:
+    code, _, err = run("compare", "--nodes", "50", *args)
+    assert (code, err) == (0, SPOT_SURGE if "spot" in args and "5" in args else "")
+
+
+def test_compare_says_a_warning_the_rows_give_only_in_the_rows() -> None:
+    # the Windows max pods warning (rule A2) is each model's, in its row and its note; the
+    # scenario check gives it too, and compare does not say it a second time on stderr
+    code, out, err = run(
+        "compare", "--nodes", "8", "--os", "windows", "--max-pods", "200", "--network",
+        "azure-cni-overlay",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.count("Windows with max_pods of 200, above the 110 recommended") == 1
+
+
+def test_compare_still_rejects_with_exit_2_beside_a_warning() -> None:
+    code, out, err = run(
+        "compare", "--nodes", "0", "--priority", "spot", "--max-surge", "5", "--network",
+        "azure-cni-overlay",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: --nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for "
+        "an autoscaler pool: set max_nodes, or give 1 or more\n"
+    )

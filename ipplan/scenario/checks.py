@@ -107,7 +107,7 @@ def _build(model: ScenarioModel, source: str) -> Scenario:
         vnets=vnets,
         external=external,
         clusters=clusters,
-        warnings=tuple(f"{source}: {path}: {message}" for path, message in warnings),
+        warnings=tuple(w.located(source) for w in warnings),
     )
 
 

@@ -24,11 +24,12 @@ from ipplan.rules import (
 from ipplan.scenario.format import ClusterModel, GrowthModel, NodePoolModel
 from ipplan.scenario.names import unknown
 from ipplan.scenario.show import show
+from ipplan.scenario.types import ScenarioWarning
 
 __all__ = ["Warnings", "check_cluster_rules", "node_pool"]
 
-#: a warning: where, and what
-Warnings = list[tuple[FieldPath, str]]
+#: the warnings found so far, each at its field
+Warnings = list[ScenarioWarning]
 
 #: rules the plan reports as a model's infeasibility rather than the file's error: kubenet's
 #: route table (rule A7) depends on the peak the plan computes, and the comparison exists to show
@@ -45,7 +46,7 @@ def _apply(
             continue
         where = path / violation.field if violation.field else path
         if violation.severity is Severity.WARNING:
-            warnings.append((where, f"{violation}"))
+            warnings.append(ScenarioWarning.of(violation, where))
             continue
         value = getattr(model, violation.field, None) if violation.field else None
         raise ScenarioError(
