@@ -647,6 +647,21 @@ def pool_violations(
                 Severity.WARNING,
             )
         )
+    elif surge_given and (
+        upgrade is Upgrade.BLUE_GREEN or (upgrade is Upgrade.IN_PLACE and surge not in ("0", "0%"))
+    ):
+        # the mode sets S (N, or 0), as AKS's blue-green and maxUnavailable upgrades do; an
+        # in-place pool that says max_surge 0 says what in-place means
+        adds = "doubles its nodes at the peak" if upgrade is Upgrade.BLUE_GREEN else "adds no node"
+        out.append(
+            Violation(
+                "A25",
+                "max_surge",
+                f"{who} upgrades {upgrade}, which {adds}: max_surge {surge} is ignored",
+                "remove max_surge, or upgrade the pool rolling",
+                Severity.WARNING,
+            )
+        )
     if planning + surge_nodes > POOL_MAX_NODES:
         blue_green = upgrade is Upgrade.BLUE_GREEN
         out.append(

@@ -612,3 +612,17 @@ def test_compare_still_rejects_with_exit_2_beside_a_warning() -> None:
         "Error: --nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for "
         "an autoscaler pool: set max_nodes, or give 1 or more\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "why"),
+    [("blue-green", "doubles its nodes at the peak"), ("in-place", "adds no node")],
+)
+def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, why: str) -> None:
+    args = ["compare", "--nodes", "20", "--upgrade", upgrade, "--format", "json"]
+    code, out, err = run(*args, "--max-surge", "5")
+    assert (code, out) == (0, run(*args)[1])
+    assert err == (
+        f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: max_surge 5 is "
+        "ignored; remove max_surge, or upgrade the pool rolling (rule A25)\n"
+    )

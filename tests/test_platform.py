@@ -251,6 +251,37 @@ def test_a_spot_pool_with_max_surge_warns_naming_it_and_has_no_surge() -> None:
     assert (batch.surge_nodes, batch.peak_nodes) == (0, 10)
 
 
+@pytest.mark.parametrize(
+    ("upgrade", "surge", "warning"),
+    [
+        ("blue-green", 5, "upgrades blue-green, which doubles its nodes at the peak: max_surge 5"),
+        ("blue-green", 0, "upgrades blue-green, which doubles its nodes at the peak: max_surge 0"),
+        ("in-place", "33%", "upgrades in-place, which adds no node: max_surge 33%"),
+        ("in-place", 0, None),  # max_surge 0 is what in-place means
+        ("rolling", 5, None),
+    ],
+)
+def test_a_max_surge_the_upgrade_mode_overrides_warns(
+    upgrade: str, surge: int | str, warning: str | None
+) -> None:
+    # rule A25: blue-green and in-place set S themselves (N, 0); a max_surge given is ignored
+    pools = [
+        {"name": "system", "subnet": "nodes", "nodes": 3},
+        {"name": "web", "subnet": "nodes", "nodes": 10, "upgrade": upgrade, "max_surge": surge},
+    ]
+    s = parse_scenario(scenario(pools=pools), source="t.yaml")
+    assert s.warnings == (
+        ()
+        if warning is None
+        else (
+            f"t.yaml: clusters[0].node_pools[1].max_surge: pool 'web' {warning} is ignored; "
+            "remove max_surge, or upgrade the pool rolling (rule A25)",
+        )
+    )
+    web = build_plan(s).estimate.pools[1]
+    assert web.surge_nodes == {"blue-green": 10, "in-place": 0, "rolling": 5}[upgrade]
+
+
 def test_a_system_pool_cannot_be_spot() -> None:
     pools = [{"name": "system", "subnet": "nodes", "nodes": 3, "priority": "spot"}]
     assert error(scenario(pools=pools)) == (
