@@ -626,3 +626,33 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
         f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: max_surge 5 is "
         "ignored; remove max_surge, or upgrade the pool rolling (rule A25)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (
+            ["--network", "kubenet", "--pods-in-use", "20"],
+            "--pods-in-use: pool 'pool': pods_in_use 20 counts only under azure-cni-pod-subnet, "
+            "which is neither planned nor compared: it is ignored; remove pods_in_use, or compare "
+            "azure-cni-pod-subnet (rule A8)",
+        ),
+        (
+            ["--network", "azure-cni", "--pod-cidr", "10.244.0.0/16"],
+            "--pod-cidr: cluster 'cluster': pod_cidr 10.244.0.0/16 counts only under kubenet and "
+            "azure-cni-overlay, which are neither planned nor compared: it is ignored; remove "
+            "pod_cidr, or compare kubenet or azure-cni-overlay (rule A6)",
+        ),
+        (["--pods-in-use", "20"], None),  # the pod-subnet row uses it
+        (["--pod-cidr", "10.244.0.0/16"], None),  # the kubenet and overlay rows use it
+        (["--network", "azure-cni-overlay", "--pod-cidr", "10.244.0.0/16"], None),
+    ],
+    ids=["pods-in-use-kubenet", "pod-cidr-azure-cni", "pods-in-use-all", "pod-cidr-all", "overlay"],
+)
+def test_compare_warns_of_a_setting_no_model_compared_uses(
+    args: list[str], warning: str | None
+) -> None:
+    # rules A6, A8: an option only other models use has no effect; compare says so, once
+    code, out, err = run("compare", "--nodes", "50", "--format", "json", *args)
+    assert (code, err) == (0, "" if warning is None else f"warning: {warning}\n")
+    assert len(json.loads(out)) == (1 if "--network" in args else 5)

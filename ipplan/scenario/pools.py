@@ -13,6 +13,7 @@ from ipplan.core.keys import SubnetKey
 from ipplan.errors import FieldPath, ScenarioError
 from ipplan.rules import (
     POD_SUBNET_NETWORKS,
+    Network,
     Severity,
     Violation,
     cluster_violations,
@@ -20,6 +21,7 @@ from ipplan.rules import (
     parse_surge,
     pool_violations,
     surge_nodes,
+    unused_setting_violations,
 )
 from ipplan.scenario.format import ClusterModel, GrowthModel, NodePoolModel
 from ipplan.scenario.names import unknown
@@ -55,9 +57,14 @@ def _apply(
 
 
 def check_cluster_rules(
-    model: ClusterModel, path: FieldPath, pools: Sequence[NodePool], warnings: Warnings
+    model: ClusterModel,
+    path: FieldPath,
+    pools: Sequence[NodePool],
+    warnings: Warnings,
+    compared: Sequence[Network] = (),
 ) -> None:
-    """The rulebook's cluster rules (A7, A10, A16, A21) for the cluster as written."""
+    """The rulebook's cluster rules (A6, A7, A10, A16, A21) for the cluster as written; a pod
+    CIDR neither its model nor a model *compared* uses is warned of (rule A6)."""
     planning = [planning_nodes(pool) for pool in pools]
     violations = cluster_violations(
         f"cluster {model.name!r}",
@@ -71,6 +78,10 @@ def check_cluster_rules(
         ),
         internal_lbs=model.internal_lbs,
     )
+    given = {"pod_cidr": model.pod_cidr if "pod_cidr" in model.model_fields_set else None}
+    violations += unused_setting_violations(
+        f"cluster {model.name!r}", given, {model.network, *compared}
+    )
     _apply(violations, path, model, warnings)
 
 
@@ -80,8 +91,10 @@ def node_pool(
     cluster: ClusterModel,
     subnets: Sequence[str],
     warnings: Warnings,
+    compared: Sequence[Network] = (),
 ) -> NodePool:
-    """A node pool: its subnets exist in the cluster's VNet, and it keeps AKS's pool rules."""
+    """A node pool: its subnets exist in the cluster's VNet, and it keeps AKS's pool rules; pods
+    in use that neither the cluster's model nor a model *compared* uses are warned of (A8)."""
     noun = f"subnet of VNet {cluster.vnet!r}"
     if model.subnet not in subnets:
         raise unknown(model.subnet, noun, subnets, path / "subnet")
@@ -133,6 +146,9 @@ def node_pool(
         priority=pool.priority,
         system=is_system_pool([p.mode for p in cluster.node_pools], index),
         surge_given="max_surge" in model.model_fields_set,
+    )
+    violations += unused_setting_violations(
+        f"pool {model.name!r}", {"pods_in_use": pool.pods_in_use}, {cluster.network, *compared}
     )
     _apply(violations, path, model, warnings)
     return pool
