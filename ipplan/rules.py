@@ -714,6 +714,7 @@ def pool_violations(
 _USED_BY: dict[str, tuple[str, frozenset[Network]]] = {
     "pod_cidr": ("A6", POD_CIDR_NETWORKS),
     "pods_in_use": ("A8", frozenset({Network.POD_SUBNET})),
+    "pod_subnet": ("A8", POD_SUBNET_NETWORKS),  # dynamic (A8) and static (A9)
 }
 
 

@@ -643,11 +643,27 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
             "azure-cni-overlay, which are neither planned nor compared: it is ignored; remove "
             "pod_cidr, or compare kubenet or azure-cni-overlay (rule A6)",
         ),
+        (
+            ["--network", "azure-cni-overlay", "--pod-subnet", "10.1.0.0/16"],
+            "--pod-subnet: pool 'pool': pod_subnet '10.1.0.0/16' counts only under "
+            "azure-cni-pod-subnet and azure-cni-pod-subnet-static, which are neither planned nor "
+            "compared: it is ignored; remove pod_subnet, or compare azure-cni-pod-subnet or "
+            "azure-cni-pod-subnet-static (rule A8)",
+        ),
+        (["--network", "azure-cni-pod-subnet-static", "--pod-subnet", "10.1.0.0/16"], None),
         (["--pods-in-use", "20"], None),  # the pod-subnet row uses it
         (["--pod-cidr", "10.244.0.0/16"], None),  # the kubenet and overlay rows use it
         (["--network", "azure-cni-overlay", "--pod-cidr", "10.244.0.0/16"], None),
     ],
-    ids=["pods-in-use-kubenet", "pod-cidr-azure-cni", "pods-in-use-all", "pod-cidr-all", "overlay"],
+    ids=[
+        "pods-in-use-kubenet",
+        "pod-cidr-azure-cni",
+        "pod-subnet-overlay",
+        "pod-subnet-static",
+        "pods-in-use-all",
+        "pod-cidr-all",
+        "pod-cidr-overlay",
+    ],
 )
 def test_compare_warns_of_a_setting_no_model_compared_uses(
     args: list[str], warning: str | None

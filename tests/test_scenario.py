@@ -938,7 +938,14 @@ def test_any_change_gives_a_scenario_or_one_line(
 def test_a_setting_no_model_planned_or_compared_uses_warns() -> None:
     # rules A6, A8: pods in use count only on the dynamic pod subnet, a pod CIDR only on
     # kubenet and overlay; a file that plans and compares neither is told they are ignored
-    pool = {"name": "p", "subnet": "n", "nodes": 3, "max_pods": 30, "pods_in_use": 20}
+    pool = {
+        "name": "p",
+        "subnet": "n",
+        "pod_subnet": "pods",
+        "nodes": 3,
+        "max_pods": 30,
+        "pods_in_use": 20,
+    }
     data = {
         "name": "t",
         "planning": {"start": "2027-01", "compare": ["azure-cni"]},
@@ -946,7 +953,7 @@ def test_a_setting_no_model_planned_or_compared_uses_warns() -> None:
             {
                 "name": "v",
                 "address_space": ["10.1.0.0/16"],
-                "subnets": [{"name": "n", "prefix": 22}],
+                "subnets": [{"name": "n", "prefix": 22}, {"name": "pods", "prefix": 22}],
             }
         ],
         "clusters": [
@@ -966,6 +973,10 @@ def test_a_setting_no_model_planned_or_compared_uses_warns() -> None:
         "t: clusters[0].node_pools[0].pods_in_use: pool 'p': pods_in_use 20 counts only under "
         "azure-cni-pod-subnet, which is neither planned nor compared: it is ignored; remove "
         "pods_in_use, or compare azure-cni-pod-subnet (rule A8)",
+        "t: clusters[0].node_pools[0].pod_subnet: pool 'p': pod_subnet 'pods' counts only under "
+        "azure-cni-pod-subnet and azure-cni-pod-subnet-static, which are neither planned nor "
+        "compared: it is ignored; remove pod_subnet, or compare azure-cni-pod-subnet or "
+        "azure-cni-pod-subnet-static (rule A8)",
     )
     data["planning"] = {
         "start": "2027-01",

@@ -148,7 +148,12 @@ def node_pool(
         surge_given="max_surge" in model.model_fields_set,
     )
     violations += unused_setting_violations(
-        f"pool {model.name!r}", {"pods_in_use": pool.pods_in_use}, {cluster.network, *compared}
+        f"pool {model.name!r}",
+        {
+            "pods_in_use": pool.pods_in_use,
+            "pod_subnet": model.pod_subnet and show(model.pod_subnet),
+        },
+        {cluster.network, *compared},
     )
     _apply(violations, path, model, warnings)
     return pool
