@@ -307,7 +307,7 @@ def compare(
             pool.pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet)
         )
     rows = []
-    per_model = set()  # the rules each model's row warns of, under that model
+    per_model: set[str] = set()  # the rules each model's row warns of, under that model
     for model in models:
         estimate = evaluate([cluster], subnets, model)
         per_model |= {p.rule for p in estimate.problems if p.severity is Severity.WARNING}

@@ -94,7 +94,8 @@ def node_pool(
     compared: Sequence[Network] = (),
 ) -> NodePool:
     """A node pool: its subnets exist in the cluster's VNet, and it keeps AKS's pool rules; pods
-    in use that neither the cluster's model nor a model *compared* uses are warned of (A8)."""
+    in use or a pod subnet that neither the cluster's model nor a model *compared* uses is
+    warned of (rule A8)."""
     noun = f"subnet of VNet {cluster.vnet!r}"
     if model.subnet not in subnets:
         raise unknown(model.subnet, noun, subnets, path / "subnet")
