@@ -12,7 +12,7 @@ scenario validation a field path, the capacity model the cluster and network mod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,6 +47,7 @@ __all__ = [
     "pool_violations",
     "subnet_kind_violations",
     "surge_nodes",
+    "unused_setting_violations",
 ]
 
 
@@ -647,6 +648,21 @@ def pool_violations(
                 Severity.WARNING,
             )
         )
+    elif surge_given and (
+        upgrade is Upgrade.BLUE_GREEN or (upgrade is Upgrade.IN_PLACE and surge not in ("0", "0%"))
+    ):
+        # the mode sets S (N, or 0), as AKS's blue-green and maxUnavailable upgrades do; an
+        # in-place pool that says max_surge 0 says what in-place means
+        adds = "doubles its nodes at the peak" if upgrade is Upgrade.BLUE_GREEN else "adds no node"
+        out.append(
+            Violation(
+                "A25",
+                "max_surge",
+                f"{who} upgrades {upgrade}, which {adds}: max_surge {surge} is ignored",
+                "remove max_surge, or upgrade the pool rolling",
+                Severity.WARNING,
+            )
+        )
     if planning + surge_nodes > POOL_MAX_NODES:
         blue_green = upgrade is Upgrade.BLUE_GREEN
         out.append(
@@ -691,6 +707,47 @@ def pool_violations(
                     Severity.WARNING,
                 )
             )
+    return out
+
+
+#: settings only some models use (rules A6, A8): the field, its rule and the models that use it
+_USED_BY: dict[str, tuple[str, frozenset[Network]]] = {
+    "pod_cidr": ("A6", POD_CIDR_NETWORKS),
+    "pods_in_use": ("A8", frozenset({Network.POD_SUBNET})),
+    "pod_subnet": ("A8", POD_SUBNET_NETWORKS),  # dynamic (A8) and static (A9)
+}
+
+
+def unused_setting_violations(
+    who: str, given: Mapping[str, object], models: Collection[Network]
+) -> list[Violation]:
+    """Rules A6, A8: a setting *given* (field: value) that none of *models* (the model planned
+    and those compared) uses is ignored, with a warning.
+
+    >>> [v.field for v in unused_setting_violations("pool 'p'", {"pods_in_use": 20},
+    ...                                              [Network.OVERLAY, Network.POD_SUBNET])]
+    []
+    >>> print(unused_setting_violations("pool 'p'", {"pods_in_use": 20}, [Network.OVERLAY])[0])
+    pool 'p': pods_in_use 20 counts only under azure-cni-pod-subnet, which is neither planned \
+nor compared: it is ignored; remove pods_in_use, or compare azure-cni-pod-subnet
+    """
+    out: list[Violation] = []
+    for name, value in given.items():
+        rule, users = _USED_BY[name]
+        if value is None or users & set(models):
+            continue
+        ordered = [str(n) for n in Network if n in users]  # in the order of the models' table
+        verb = "is" if len(ordered) == 1 else "are"
+        out.append(
+            Violation(
+                rule,
+                name,
+                f"{who}: {name} {value} counts only under {' and '.join(ordered)}, which "
+                f"{verb} neither planned nor compared: it is ignored",
+                f"remove {name}, or compare {' or '.join(ordered)}",
+                Severity.WARNING,
+            )
+        )
     return out
 
 

@@ -535,3 +535,140 @@ def test_compare_skips_what_only_files_and_explain_need() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+#: rule A25's warning of a spot pool's surge, as compare says it: the option, then the message
+SPOT_SURGE = (
+    "warning: --max-surge: pool 'pool' is a spot pool, which never surges: max_surge 5 is "
+    "ignored; remove max_surge from the spot pool (rule A25)\n"
+)
+
+
+@pytest.mark.parametrize("output", ["table", "csv", "json"])
+def test_compare_warns_once_that_a_spot_pools_surge_is_ignored(output: str) -> None:
+    # rule A25: a spot pool never surges, so --max-surge has no effect; the answer is the one
+    # without it (surge 0 everywhere), and stderr says, once, what was ignored and why
+    spot = ["compare", "--nodes", "50", "--priority", "spot", "--format", output]
+    code, out, err = run(*spot, "--max-surge", "5")
+    assert (code, err) == (0, SPOT_SURGE)
+    assert (code, out, "") == (0, *run(*spot)[1:])
+    if output == "json":
+        assert {r["surge_nodes"] for r in json.loads(out)} == {0}
+
+
+def test_compare_says_of_a_spot_pools_surge_what_validate_says(tmp_path: Path) -> None:
+    # rule A23: one check, one message; compare names the option where a file names the field
+    path = tmp_path / "spot.yaml"
+    path.write_text(
+        "name: spot\n"
+        "vnets: [{name: vnet, address_space: [10.240.0.0/16], "
+        "subnets: [{name: nodes, size: auto}]}]\n"
+        "clusters:\n"
+        "  - name: cluster\n"
+        "    vnet: vnet\n"
+        "    node_pools:\n"
+        "      - {name: pool, subnet: nodes, nodes: 50, max_surge: 5, priority: spot, mode: user}\n"
+    )
+    code, out, err = run("validate", str(path))
+    assert (code, err) == (0, "")
+    field = f"warning: {path}: clusters[0].node_pools[0].max_surge: "
+    (warning,) = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(field)
+    assert "warning: --max-surge: " + warning.removeprefix(field) + "\n" == SPOT_SURGE
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--priority", "spot"],  # no --max-surge: nothing was ignored
+        ["--max-surge", "5"],  # a regular pool surges
+        ["--priority", "spot", "--max-surge", "5", "--format", "json", "--network", "kubenet"],
+    ],
+    ids=["spot-default-surge", "regular-surge", "spot-kubenet"],
+)
+def test_compare_warns_of_the_spot_surge_only_when_it_is_given(args: list[str]) -> None:
+    code, _, err = run("compare", "--nodes", "50", *args)
+    assert (code, err) == (0, SPOT_SURGE if "spot" in args and "5" in args else "")
+
+
+def test_compare_says_a_warning_the_rows_give_only_in_the_rows() -> None:
+    # the Windows max pods warning (rule A2) is each model's, in its row and its note; the
+    # scenario check gives it too, and compare does not say it a second time on stderr
+    code, out, err = run(
+        "compare", "--nodes", "8", "--os", "windows", "--max-pods", "200", "--network",
+        "azure-cni-overlay",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.count("Windows with max_pods of 200, above the 110 recommended") == 1
+
+
+def test_compare_still_rejects_with_exit_2_beside_a_warning() -> None:
+    code, out, err = run(
+        "compare", "--nodes", "0", "--priority", "spot", "--max-surge", "5", "--network",
+        "azure-cni-overlay",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: --nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for "
+        "an autoscaler pool: set max_nodes, or give 1 or more\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "why"),
+    [("blue-green", "doubles its nodes at the peak"), ("in-place", "adds no node")],
+)
+def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, why: str) -> None:
+    args = ["compare", "--nodes", "20", "--upgrade", upgrade, "--format", "json"]
+    code, out, err = run(*args, "--max-surge", "5")
+    assert (code, out) == (0, run(*args)[1])
+    assert err == (
+        f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: max_surge 5 is "
+        "ignored; remove max_surge, or upgrade the pool rolling (rule A25)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (
+            ["--network", "kubenet", "--pods-in-use", "20"],
+            "--pods-in-use: pool 'pool': pods_in_use 20 counts only under azure-cni-pod-subnet, "
+            "which is neither planned nor compared: it is ignored; remove pods_in_use, or compare "
+            "azure-cni-pod-subnet (rule A8)",
+        ),
+        (
+            ["--network", "azure-cni", "--pod-cidr", "10.244.0.0/16"],
+            "--pod-cidr: cluster 'cluster': pod_cidr 10.244.0.0/16 counts only under kubenet and "
+            "azure-cni-overlay, which are neither planned nor compared: it is ignored; remove "
+            "pod_cidr, or compare kubenet or azure-cni-overlay (rule A6)",
+        ),
+        (
+            ["--network", "azure-cni-overlay", "--pod-subnet", "10.1.0.0/16"],
+            "--pod-subnet: pool 'pool': pod_subnet '10.1.0.0/16' counts only under "
+            "azure-cni-pod-subnet and azure-cni-pod-subnet-static, which are neither planned nor "
+            "compared: it is ignored; remove pod_subnet, or compare azure-cni-pod-subnet or "
+            "azure-cni-pod-subnet-static (rule A8)",
+        ),
+        (["--network", "azure-cni-pod-subnet-static", "--pod-subnet", "10.1.0.0/16"], None),
+        (["--pods-in-use", "20"], None),  # the pod-subnet row uses it
+        (["--pod-cidr", "10.244.0.0/16"], None),  # the kubenet and overlay rows use it
+        (["--network", "azure-cni-overlay", "--pod-cidr", "10.244.0.0/16"], None),
+    ],
+    ids=[
+        "pods-in-use-kubenet",
+        "pod-cidr-azure-cni",
+        "pod-subnet-overlay",
+        "pod-subnet-static",
+        "pods-in-use-all",
+        "pod-cidr-all",
+        "pod-cidr-overlay",
+    ],
+)
+def test_compare_warns_of_a_setting_no_model_compared_uses(
+    args: list[str], warning: str | None
+) -> None:
+    # rules A6, A8: an option only other models use has no effect; compare says so, once
+    code, out, err = run("compare", "--nodes", "50", "--format", "json", *args)
+    assert (code, err) == (0, "" if warning is None else f"warning: {warning}\n")
+    assert len(json.loads(out)) == (1 if "--network" in args else 5)

@@ -12,7 +12,7 @@ from ipplan.core.keys import SubnetKey
 from ipplan.core.plan import build_plan
 from ipplan.errors import ScenarioError
 from ipplan.rules import Network, Surge
-from ipplan.scenario import ClusterSpec, Planning, Scenario, SubnetSpec, VNet
+from ipplan.scenario import ClusterSpec, Planning, Scenario, SubnetSpec, VNet, parse_scenario
 
 
 def _scenario(
@@ -158,4 +158,37 @@ def test_auto_size_that_does_not_fit_says_where_its_size_came_from() -> None:
         "+ 20% headroom -> /13) does not fit in VNet 'spoke' (its largest free block is /17, "
         "32,768 addresses free); add address space to the VNet, or lower the pools' growth, "
         "max_nodes or planning.headroom_pct"
+    )
+
+
+def test_a_warning_of_the_scenario_and_of_its_models_is_said_once() -> None:
+    # rules A21, A16, A2 are checked by the scenario (with the field path) and by the capacity
+    # model (per model); the plan says each once, the scenario's way
+    pool = {"name": "win", "subnet": "n", "nodes": 3, "os": "windows", "max_pods": 200}
+    data = {
+        "name": "t",
+        "vnets": [
+            {
+                "name": "v",
+                "address_space": ["10.1.0.0/16"],
+                "subnets": [{"name": "n", "prefix": 22}],
+            }
+        ],
+        "clusters": [
+            {
+                "name": "k",
+                "vnet": "v",
+                "network": "kubenet",
+                "node_pools": [{**pool, "os": "linux"}],
+            },
+            {"name": "o", "vnet": "v", "internal_lbs": 301, "node_pools": [pool]},
+        ],
+    }
+    assert build_plan(parse_scenario(data, source="t")).warnings == (
+        "t: clusters[0].network: cluster 'k': kubenet retires on 2028-03-31; plan the move to "
+        "azure-cni-overlay (rule A21)",
+        "t: clusters[1].internal_lbs: cluster 'o': 301 load-balanced Services exceed the "
+        "Standard LB limit of 300; share load balancers via ingress (rule A16)",
+        "t: clusters[1].node_pools[0].max_pods: pool 'win': Windows with max_pods of 200, above "
+        "the 110 recommended; set max_pods: 110 (rule A2)",
     )

@@ -109,7 +109,7 @@ def test_a_v2_app_gateway_below_its_recommended_24_warns() -> None:
     )
     assert s.warnings == (
         "t.yaml: vnets[0].subnets[1].prefix: subnet 'agw' is a /26, below the /24 recommended "
-        "for kind application-gateway v2; use a /24 or size: auto",
+        "for kind application-gateway v2; use a /24 or size: auto (rule A24)",
     )
 
 
@@ -190,7 +190,7 @@ def test_a_reserved_name_without_its_kind_warns() -> None:
     )
     assert s.warnings == (
         "t.yaml: vnets[0].subnets[1].name: subnet 'AzureFirewallSubnet' has Azure's reserved "
-        "name for kind azure-firewall but no kind; set kind: azure-firewall",
+        "name for kind azure-firewall but no kind; set kind: azure-firewall (rule A24)",
     )
 
 
@@ -201,7 +201,7 @@ def test_an_existing_gateway_subnet_below_27_warns_and_a_new_one_is_rejected() -
     assert s.warnings == (
         "t.yaml: vnets[0].subnets[1].cidr: subnet 'GatewaySubnet' is a /29; kind vpn-gateway "
         "needs a /27 or larger (a deployed Basic VPN gateway may keep a /29; Azure cannot "
-        "resize it); plan a new /27 GatewaySubnet before a non-Basic gateway",
+        "resize it); plan a new /27 GatewaySubnet before a non-Basic gateway (rule A24)",
     )
     new = {"name": "GatewaySubnet", "kind": "vpn-gateway", "prefix": 28}
     assert error(scenario(new)) == (
@@ -245,10 +245,41 @@ def test_a_spot_pool_with_max_surge_warns_naming_it_and_has_no_surge() -> None:
     s = parse_scenario(scenario(pools=pools), source="t.yaml")
     assert s.warnings == (
         "t.yaml: clusters[0].node_pools[1].max_surge: pool 'batch' is a spot pool, which never "
-        "surges: max_surge 5 is ignored; remove max_surge from the spot pool",
+        "surges: max_surge 5 is ignored; remove max_surge from the spot pool (rule A25)",
     )
     batch = build_plan(s).estimate.pools[1]
     assert (batch.surge_nodes, batch.peak_nodes) == (0, 10)
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "surge", "warning"),
+    [
+        ("blue-green", 5, "upgrades blue-green, which doubles its nodes at the peak: max_surge 5"),
+        ("blue-green", 0, "upgrades blue-green, which doubles its nodes at the peak: max_surge 0"),
+        ("in-place", "33%", "upgrades in-place, which adds no node: max_surge 33%"),
+        ("in-place", 0, None),  # max_surge 0 is what in-place means
+        ("rolling", 5, None),
+    ],
+)
+def test_a_max_surge_the_upgrade_mode_overrides_warns(
+    upgrade: str, surge: int | str, warning: str | None
+) -> None:
+    # rule A25: blue-green and in-place set S themselves (N, 0); a max_surge given is ignored
+    pools = [
+        {"name": "system", "subnet": "nodes", "nodes": 3},
+        {"name": "web", "subnet": "nodes", "nodes": 10, "upgrade": upgrade, "max_surge": surge},
+    ]
+    s = parse_scenario(scenario(pools=pools), source="t.yaml")
+    assert s.warnings == (
+        ()
+        if warning is None
+        else (
+            f"t.yaml: clusters[0].node_pools[1].max_surge: pool 'web' {warning} is ignored; "
+            "remove max_surge, or upgrade the pool rolling (rule A25)",
+        )
+    )
+    web = build_plan(s).estimate.pools[1]
+    assert web.surge_nodes == {"blue-green": 10, "in-place": 0, "rolling": 5}[upgrade]
 
 
 def test_a_system_pool_cannot_be_spot() -> None:

@@ -330,11 +330,11 @@ def test_warnings_in_file_order() -> None:
     ]
     assert parse_scenario(data, source="t").warnings == (
         "t: clusters[0].network: cluster 'a': kubenet retires on 2028-03-31; plan the move to "
-        "azure-cni-overlay",
+        "azure-cni-overlay (rule A21)",
         "t: clusters[1].network: cluster 'b': kubenet retires on 2028-03-31; plan the move to "
-        "azure-cni-overlay",
+        "azure-cni-overlay (rule A21)",
         "t: clusters[2].node_pools[1].max_pods: pool 'win': Windows with max_pods of 200, above "
-        "the 110 recommended; set max_pods: 110",
+        "the 110 recommended; set max_pods: 110 (rule A2)",
         "t: clusters[1]: kubenet cluster 'b' shares subnet 'k' with clusters[0]; AKS advises one "
         "kubenet cluster per subnet",
     )
@@ -933,3 +933,53 @@ def test_any_change_gives_a_scenario_or_one_line(
         assert text.startswith("f.yaml: ") and "\n" not in text, text
     else:
         assert isinstance(scenario, Scenario)
+
+
+def test_a_setting_no_model_planned_or_compared_uses_warns() -> None:
+    # rules A6, A8: pods in use count only on the dynamic pod subnet, a pod CIDR only on
+    # kubenet and overlay; a file that plans and compares neither is told they are ignored
+    pool = {
+        "name": "p",
+        "subnet": "n",
+        "pod_subnet": "pods",
+        "nodes": 3,
+        "max_pods": 30,
+        "pods_in_use": 20,
+    }
+    data = {
+        "name": "t",
+        "planning": {"start": "2027-01", "compare": ["azure-cni"]},
+        "vnets": [
+            {
+                "name": "v",
+                "address_space": ["10.1.0.0/16"],
+                "subnets": [{"name": "n", "prefix": 22}, {"name": "pods", "prefix": 22}],
+            }
+        ],
+        "clusters": [
+            {
+                "name": "c",
+                "vnet": "v",
+                "network": "azure-cni",
+                "pod_cidr": "10.244.0.0/16",
+                "node_pools": [pool],
+            }
+        ],
+    }
+    assert parse_scenario(data, source="t").warnings == (
+        "t: clusters[0].pod_cidr: cluster 'c': pod_cidr 10.244.0.0/16 counts only under kubenet "
+        "and azure-cni-overlay, which are neither planned nor compared: it is ignored; remove "
+        "pod_cidr, or compare kubenet or azure-cni-overlay (rule A6)",
+        "t: clusters[0].node_pools[0].pods_in_use: pool 'p': pods_in_use 20 counts only under "
+        "azure-cni-pod-subnet, which is neither planned nor compared: it is ignored; remove "
+        "pods_in_use, or compare azure-cni-pod-subnet (rule A8)",
+        "t: clusters[0].node_pools[0].pod_subnet: pool 'p': pod_subnet 'pods' counts only under "
+        "azure-cni-pod-subnet and azure-cni-pod-subnet-static, which are neither planned nor "
+        "compared: it is ignored; remove pod_subnet, or compare azure-cni-pod-subnet or "
+        "azure-cni-pod-subnet-static (rule A8)",
+    )
+    data["planning"] = {
+        "start": "2027-01",
+        "compare": ["azure-cni-overlay", "azure-cni-pod-subnet"],
+    }
+    assert parse_scenario(data, source="t").warnings == ()

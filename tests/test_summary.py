@@ -151,7 +151,7 @@ def test_markdown_carries_the_scenario_warnings() -> None:
     text = summary_markdown(build_plan(load_scenario(Path("data/kubenet-migration.yaml"))))
     assert (
         "- warning: data/kubenet-migration.yaml: clusters[0].network: cluster 'fabrikam-prod': "
-        "kubenet retires on 2028-03-31; plan the move to azure-cni-overlay\n" in text
+        "kubenet retires on 2028-03-31; plan the move to azure-cni-overlay (rule A21)\n" in text
     )
     assert "**Verdict: fits today; the first resource runs out in 2027-08**" in text
 

@@ -221,7 +221,7 @@ def test_validate_prints_warnings_after_ok(tmp_path: Path) -> None:
         "ok: w (1 vnet, 1 cluster, 3 node pools)",
         # a Windows pool without max_pods gets 110, not overlay's 250: no warning (rule A19)
         f"warning: {path}: clusters[0].node_pools[2].max_pods: pool 'win200': Windows with "
-        "max_pods of 200, above the 110 recommended; set max_pods: 110",
+        "max_pods of 200, above the 110 recommended; set max_pods: 110 (rule A2)",
     ]
 
 

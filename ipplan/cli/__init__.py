@@ -219,8 +219,10 @@ def compare(
         help="Max pods per node; omit for each model's default (kubenet 110, "
         "azure-cni 30, overlay 250, pod subnet 110).",
     ),
-    max_surge: str = typer.Option(
-        str(DEFAULT_SURGE), help="Upgrade surge: a node count (1) or a percentage (33%)."
+    max_surge: str | None = typer.Option(
+        None,
+        help=f"Upgrade surge: a node count (1) or a percentage (33%); default {DEFAULT_SURGE}.",
+        show_default=False,
     ),
     pods_in_use: int | None = typer.Option(
         None, min=0, help="Pods expected in use per node (dynamic pod subnet); default max pods."
@@ -253,10 +255,11 @@ def compare(
 
     Prints what each AKS network model needs for the pool: node and pod IPs, the smallest
     subnets, the nodes a given subnet holds, and the limit that binds first. It rejects
-    what a scenario file would reject, naming the option.
+    what a scenario file would reject, naming the option, and warns on stderr of what it
+    would warn of (an option it ignores, for one).
     """
     models = _networks(network)
-    check_compare_options(
+    warnings = check_compare_options(
         CompareOptions(
             models=models,
             nodes=nodes,
@@ -275,7 +278,7 @@ def compare(
             priority=priority,
         )
     )
-    surge = parse_surge(max_surge)
+    surge = DEFAULT_SURGE if max_surge is None else parse_surge(max_surge)
     service = parse_network_option("--service-cidr", service_cidr or DEFAULT_SERVICE_CIDR)
     pool = NodePool(
         name="pool",
@@ -305,11 +308,17 @@ def compare(
             pool.pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet)
         )
     rows = []
+    per_model: set[str] = set()  # the rules each model's row warns of, under that model
     for model in models:
-        row = asdict(comparison(evaluate([cluster], subnets, model), "cluster"))
+        estimate = evaluate([cluster], subnets, model)
+        per_model |= {p.rule for p in estimate.problems if p.severity is Severity.WARNING}
+        row = asdict(comparison(estimate, "cluster"))
         del row["cluster"]
         rows.append(row)
     typer.echo(_render(rows, output, _compare_notes(rows)), nl=False)
+    for warning in warnings:
+        if warning.rule not in per_model:  # else the rows say it, per model (Windows max pods)
+            typer.echo(one_line(f"warning: {warning}"), err=True)
 
 
 def parse_network_option(option: str, value: str) -> IPNetwork:

@@ -3,7 +3,8 @@ scenario file rejects (rule A23): the same checks, the same messages, named by o
 
 The scenario holds one VNet made of the subnets given (or, with none, a range that overlaps
 nothing given), one cluster on the model compared (azure-cni-overlay, AKS's default, when all
-are) and one node pool. A problem at a field is reported at the option that set it.
+are) and one node pool. A problem at a field is reported at the option that set it, and so is
+a warning: an option the scenario checks say is ignored is named, as a file's field would be.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ipplan.rules import (
     Upgrade,
 )
 from ipplan.scenario import parse_scenario
-from ipplan.scenario.types import DEFAULT_START
+from ipplan.scenario.types import DEFAULT_START, ScenarioWarning
 
 __all__ = ["CompareOptions", "check_compare_options"]
 
@@ -44,7 +45,7 @@ class CompareOptions:
     nodes: int
     max_nodes: int | None = None
     max_pods: int | None = None
-    max_surge: str = ""
+    max_surge: str | None = None
     pods_in_use: int | None = None
     os: OS = OS.LINUX
     dataplane: Dataplane = Dataplane.AZURE
@@ -73,19 +74,24 @@ class _Scenario:
         return None
 
 
-def check_compare_options(options: CompareOptions) -> None:
-    """Raise what scenario validation says about the options, at the option's name.
+def check_compare_options(options: CompareOptions) -> tuple[ScenarioWarning, ...]:
+    """What scenario validation says about the options, at the option's name: its warnings
+    (``--max-surge: pool 'pool' is a spot pool, ... (rule A25)``) are returned.
 
     Raises:
         ScenarioError: ``--pod-cidr: 10.240.0.0/16 overlaps ...``, as a scenario file would.
     """
     scenario = _scenario(options)
     try:
-        parse_scenario(scenario.data, source="")
+        checked = parse_scenario(scenario.data, source="")
     except ScenarioError as err:
         message = err.cited(lambda ref: scenario.option(ref) or str(ref))
         option = scenario.option(err.path)
         raise ScenarioError(f"{option}: {message}" if option else message) from None
+    return tuple(
+        ScenarioWarning(w.message, rule=w.rule, source=scenario.option(w.path) or "")
+        for w in checked.warnings
+    )
 
 
 def _network(text: str) -> object:
@@ -130,11 +136,12 @@ def _scenario(options: CompareOptions) -> _Scenario:
     for key in ("max_nodes", "max_pods", "pods_in_use"):
         if getattr(options, key) is not None:
             pool[key] = getattr(options, key)
-    surge = options.max_surge.strip()
-    # a count as YAML would read it; past MAX_SURGE_DIGITS the text, for the surge check to refuse
-    # (int() itself refuses 4,300 digits)
-    count = surge.isascii() and surge.isdigit() and len(surge) <= MAX_SURGE_DIGITS
-    pool["max_surge"] = int(surge) if count else options.max_surge
+    if options.max_surge is not None:  # left out, the pool's default: a spot pool says nothing
+        surge = options.max_surge.strip()
+        # a count as YAML would read it; past MAX_SURGE_DIGITS the text, for the surge check to
+        # refuse (int() itself refuses 4,300 digits)
+        count = surge.isascii() and surge.isdigit() and len(surge) <= MAX_SURGE_DIGITS
+        pool["max_surge"] = int(surge) if count else options.max_surge
     pool["os"] = str(options.os)
     pool["upgrade"] = str(options.upgrade)
     pool["priority"] = str(options.priority)

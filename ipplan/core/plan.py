@@ -352,13 +352,13 @@ def build_plan(scenario: Scenario) -> Plan:
         _vnet_plan(v, vnet_spaces, by_vnet.get(v.name, []))
         for v, vnet_spaces in zip(scenario.vnets, spaces, strict=True)
     )
-    warnings = list(scenario.warnings)
-    # the scenario already warns, with the field path, of kubenet's retirement and Windows
-    # max pods (rules A7, A2); the capacity model's other warnings are added here
+    warnings: list[str] = list(scenario.warnings)
+    # the estimate's warnings are the rulebook's pool and cluster checks, which the scenario
+    # checks ran on the same clusters under the same models: a rule the scenario warned of is
+    # said there once, with its field path (kubenet's retirement, Windows max pods, ...)
+    said = {w.rule for w in scenario.warnings}
     warnings += [
-        str(p)
-        for p in estimate.problems
-        if p.severity is Severity.WARNING and p.rule not in {"A2", "A7"}
+        str(p) for p in estimate.problems if p.severity is Severity.WARNING and p.rule not in said
     ]
     warnings += [
         f"subnet {s.key} ({s.cidr}) is {s.utilization_pct:.1f}% used at peak, at or "

@@ -83,7 +83,7 @@ def _build(model: ScenarioModel, source: str) -> Scenario:
     check_unique([c.name for c in model.clusters], FieldPath(["clusters"]), "cluster")
     by_name = {v.name: v for v in vnets}
     clusters = tuple(
-        _cluster(c, FieldPath(["clusters", i]), by_name, spaces, warnings)
+        _cluster(c, FieldPath(["clusters", i]), by_name, spaces, planning.compare, warnings)
         for i, c in enumerate(model.clusters)
     )
     pools = [
@@ -107,7 +107,7 @@ def _build(model: ScenarioModel, source: str) -> Scenario:
         vnets=vnets,
         external=external,
         clusters=clusters,
-        warnings=tuple(f"{source}: {path}: {message}" for path, message in warnings),
+        warnings=tuple(w.located(source) for w in warnings),
     )
 
 
@@ -138,6 +138,7 @@ def _cluster(
     path: FieldPath,
     vnets: dict[str, VNet],
     spaces: AddressSpaces,
+    compared: tuple[Network, ...],
     warnings: Warnings,
 ) -> ClusterSpec:
     spec = vnets.get(model.vnet)
@@ -150,10 +151,11 @@ def _cluster(
     subnet_names = [s.name for s in spec.subnets]
     pool_warnings: Warnings = []
     pools = tuple(
-        node_pool(p, path / "node_pools" / j, model, subnet_names, pool_warnings)
+        node_pool(p, path / "node_pools" / j, model, subnet_names, pool_warnings, compared)
         for j, p in enumerate(model.node_pools)
     )
-    check_cluster_rules(model, path, pools, warnings)  # its own fields come before its pools
+    # its own fields come before its pools
+    check_cluster_rules(model, path, pools, warnings, compared)
     warnings += pool_warnings
     _check_platform_users(model, path, spec)
     return ClusterSpec(

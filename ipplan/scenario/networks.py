@@ -26,7 +26,7 @@ from ipplan.scenario.format import ExternalModel, SubnetModel, VNetModel
 from ipplan.scenario.names import check_unique
 from ipplan.scenario.pools import Warnings
 from ipplan.scenario.show import show
-from ipplan.scenario.types import ExternalRange, SubnetSpec, VNet
+from ipplan.scenario.types import ExternalRange, ScenarioWarning, SubnetSpec, VNet
 
 __all__ = [
     "AddressSpaces",
@@ -131,7 +131,7 @@ def _kind(model: SubnetModel, path: FieldPath, warnings: Warnings) -> tuple[int,
     ):
         at = path / v.field if v.field else where
         if v.severity is Severity.WARNING:
-            warnings.append((at, str(v)))
+            warnings.append(ScenarioWarning.of(v, at))
             continue
         shown = repr(model.name) if v.field == "name" else model.cidr or str(model.prefix)
         raise ScenarioError(str(v), path=at, value=shown)

@@ -13,6 +13,7 @@ from ipplan.core.keys import SubnetKey
 from ipplan.errors import FieldPath, ScenarioError
 from ipplan.rules import (
     POD_SUBNET_NETWORKS,
+    Network,
     Severity,
     Violation,
     cluster_violations,
@@ -20,15 +21,17 @@ from ipplan.rules import (
     parse_surge,
     pool_violations,
     surge_nodes,
+    unused_setting_violations,
 )
 from ipplan.scenario.format import ClusterModel, GrowthModel, NodePoolModel
 from ipplan.scenario.names import unknown
 from ipplan.scenario.show import show
+from ipplan.scenario.types import ScenarioWarning
 
 __all__ = ["Warnings", "check_cluster_rules", "node_pool"]
 
-#: a warning: where, and what
-Warnings = list[tuple[FieldPath, str]]
+#: the warnings found so far, each at its field
+Warnings = list[ScenarioWarning]
 
 #: rules the plan reports as a model's infeasibility rather than the file's error: kubenet's
 #: route table (rule A7) depends on the peak the plan computes, and the comparison exists to show
@@ -45,7 +48,7 @@ def _apply(
             continue
         where = path / violation.field if violation.field else path
         if violation.severity is Severity.WARNING:
-            warnings.append((where, f"{violation}"))
+            warnings.append(ScenarioWarning.of(violation, where))
             continue
         value = getattr(model, violation.field, None) if violation.field else None
         raise ScenarioError(
@@ -54,9 +57,14 @@ def _apply(
 
 
 def check_cluster_rules(
-    model: ClusterModel, path: FieldPath, pools: Sequence[NodePool], warnings: Warnings
+    model: ClusterModel,
+    path: FieldPath,
+    pools: Sequence[NodePool],
+    warnings: Warnings,
+    compared: Sequence[Network] = (),
 ) -> None:
-    """The rulebook's cluster rules (A7, A10, A16, A21) for the cluster as written."""
+    """The rulebook's cluster rules (A6, A7, A10, A16, A21) for the cluster as written; a pod
+    CIDR neither its model nor a model *compared* uses is warned of (rule A6)."""
     planning = [planning_nodes(pool) for pool in pools]
     violations = cluster_violations(
         f"cluster {model.name!r}",
@@ -70,6 +78,10 @@ def check_cluster_rules(
         ),
         internal_lbs=model.internal_lbs,
     )
+    given = {"pod_cidr": model.pod_cidr if "pod_cidr" in model.model_fields_set else None}
+    violations += unused_setting_violations(
+        f"cluster {model.name!r}", given, {model.network, *compared}
+    )
     _apply(violations, path, model, warnings)
 
 
@@ -79,8 +91,11 @@ def node_pool(
     cluster: ClusterModel,
     subnets: Sequence[str],
     warnings: Warnings,
+    compared: Sequence[Network] = (),
 ) -> NodePool:
-    """A node pool: its subnets exist in the cluster's VNet, and it keeps AKS's pool rules."""
+    """A node pool: its subnets exist in the cluster's VNet, and it keeps AKS's pool rules; pods
+    in use or a pod subnet that neither the cluster's model nor a model *compared* uses is
+    warned of (rule A8)."""
     noun = f"subnet of VNet {cluster.vnet!r}"
     if model.subnet not in subnets:
         raise unknown(model.subnet, noun, subnets, path / "subnet")
@@ -132,6 +147,14 @@ def node_pool(
         priority=pool.priority,
         system=is_system_pool([p.mode for p in cluster.node_pools], index),
         surge_given="max_surge" in model.model_fields_set,
+    )
+    violations += unused_setting_violations(
+        f"pool {model.name!r}",
+        {
+            "pods_in_use": pool.pods_in_use,
+            "pod_subnet": model.pod_subnet and show(model.pod_subnet),
+        },
+        {cluster.network, *compared},
     )
     _apply(violations, path, model, warnings)
     return pool

@@ -8,6 +8,7 @@ from ipplan.errors import FieldPath, ScenarioError
 from ipplan.rules import POD_SUBNET_NETWORKS, Network
 from ipplan.scenario.format import ScenarioModel
 from ipplan.scenario.pools import Warnings
+from ipplan.scenario.types import ScenarioWarning
 
 __all__ = ["check_subnet_roles"]
 
@@ -83,10 +84,10 @@ def _check_kubenet_sharing(model: ScenarioModel, warnings: Warnings) -> None:
             key = (cluster.vnet, subnet)
             if key in kubenet and kubenet[key] != here:
                 warnings.append(
-                    (
-                        here,
+                    ScenarioWarning(
                         f"kubenet cluster {cluster.name!r} shares subnet {subnet!r} with "
                         f"{kubenet[key]}; AKS advises one kubenet cluster per subnet",
+                        here,
                     )
                 )
             kubenet.setdefault(key, here)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from netaddr import IPAddress, IPNetwork
 
 from ipplan.core.capacity import NodePool
+from ipplan.errors import ROOT, FieldPath
 from ipplan.rules import (
     DEFAULT_POD_CIDR,
     DEFAULT_SERVICE_CIDR,
@@ -16,6 +17,7 @@ from ipplan.rules import (
     Dataplane,
     Network,
     SubnetKind,
+    Violation,
 )
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ExternalRange",
     "Planning",
     "Scenario",
+    "ScenarioWarning",
     "SubnetSpec",
     "VNet",
 ]
@@ -103,6 +106,38 @@ class ClusterSpec:
         return IPNetwork(DEFAULT_POD_CIDR) if self.network in POD_CIDR_NETWORKS else None
 
 
+class ScenarioWarning(str):
+    """A warning of the scenario checks: the line ``{source}: {path}: {message}``, which also
+    says where it is (*path*), what it says (*message*) and its *rule* ("" for advice that is no
+    rule), so that ``compare`` can name the option instead of the field, as it does for errors.
+
+    >>> w = ScenarioWarning("too small", FieldPath(["vnets", 0]), "A24").located("t.yaml")
+    >>> w, w.path, w.rule
+    ('t.yaml: vnets[0]: too small', ('vnets', 0), 'A24')
+    """
+
+    message: str
+    path: FieldPath
+    rule: str
+    source: str
+
+    def __new__(
+        cls, message: str, path: FieldPath = ROOT, rule: str = "", source: str = ""
+    ) -> ScenarioWarning:
+        self = super().__new__(cls, ": ".join(p for p in (source, str(path), message) if p))
+        self.message, self.path, self.rule, self.source = message, path, rule, source
+        return self
+
+    @classmethod
+    def of(cls, violation: Violation, path: FieldPath) -> ScenarioWarning:
+        """A rulebook warning at *path*, its rule id at the end: ``...; {fix} (rule A25)``."""
+        return cls(f"{violation} (rule {violation.rule})", path, violation.rule)
+
+    def located(self, source: str) -> ScenarioWarning:
+        """The same warning, said to be in *source*."""
+        return ScenarioWarning(self.message, self.path, self.rule, source)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole validated scenario file."""
@@ -113,7 +148,7 @@ class Scenario:
     vnets: tuple[VNet, ...]
     external: tuple[ExternalRange, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
-    warnings: tuple[str, ...] = ()  # one line each, "{source}: {path}: ...", in file order
+    warnings: tuple[ScenarioWarning, ...] = ()  # "{source}: {path}: ...", in file order
     # the file's SHA-256 (hex) when loaded from one: the pack's provenance, not part of what
     # the scenario says (a YAML file and its JSON twin are equal scenarios)
     sha256: str = field(default="", compare=False)
