@@ -153,6 +153,21 @@ def test_sweep_writes_csv_and_heatmap(tmp_path: Path) -> None:
     assert (tmp_path / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_sweep_says_pods_in_use_is_ignored_when_no_swept_model_uses_them(tmp_path: Path) -> None:
+    # rule A8: only the dynamic pod subnet counts pods in use; compare warns the same way
+    out = tmp_path / "sweep.csv"
+    args = ["sweep", "--nodes", "10", "--max-pods", "30", "--pods-in-use", "20", "--out", str(out)]
+    code, stdout, err = run(*args, "--network", "kubenet,azure-cni-overlay")
+    assert code == 0 and stdout.startswith("wrote 2 rows to ")
+    assert err == (
+        "warning: --pods-in-use: the sweep: pods_in_use 20 counts only under "
+        "azure-cni-pod-subnet, which is neither planned nor compared: it is ignored; remove "
+        "--pods-in-use, or add azure-cni-pod-subnet to --network (rule A8)\n"
+    )
+    code, stdout, err = run(*args, "--network", "kubenet,azure-cni-pod-subnet")
+    assert (code, err) == (0, "")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -41,6 +41,7 @@ from ipplan.rules import (
     Upgrade,
     parse_surge,
     plural,
+    unused_setting_violations,
 )
 from ipplan.scenario.networks import subnet_size_problem
 
@@ -854,6 +855,17 @@ def sweep(
             "use larger steps or fewer values"
         )
     check_sweep(spec)  # the rules first (rule A23), then where and how much it writes
+    # rule A8: pods in use count only on the dynamic pod subnet (compare says the same); the
+    # fix is said in the sweep's own options
+    swept = {"pods_in_use": pods_in_use}
+    for unused in unused_setting_violations("the sweep", swept, spec.networks):
+        typer.echo(
+            one_line(
+                f"warning: --pods-in-use: {unused.message}; remove --pods-in-use, or add "
+                f"azure-cni-pod-subnet to --network (rule {unused.rule})"
+            ),
+            err=True,
+        )
     target = _file_target("--out", out, "sweep.csv")
     picture = _file_target("--out", target.with_suffix(".png"), "sweep.csv")
     if picture == target:
