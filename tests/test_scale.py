@@ -417,10 +417,17 @@ def test_a_hundred_clusters_are_recommended_a_line_per_recommendation_changes_fi
     )
     assert rows[3].startswith("| keep azure-cni-overlay, at today's sizes | ")
     assert rows[4].startswith("| keep azure-cni-pod-subnet, at today's sizes | ")
-    # each cluster's reasons follow under its own heading, collapsed on the page
+    # each cluster's reasons follow under its own heading, collapsed on the page, all of them
+    # inside one collapsed block (100 headings would bury the table)
     assert section.count("\n### Cluster aks-") == 100
+    assert "\n### Each cluster's reasons and sizes (100 clusters)\n" in section
     page = summary_html(plan, {})
-    assert "<details><summary>Cluster aks-077: keep azure-cni-overlay, and grow: " in page
+    outer = page.index(
+        "<details><summary>Each cluster's reasons and sizes (100 clusters)</summary>"
+    )
+    assert (
+        page.index("<details><summary>Cluster aks-077: keep azure-cni-overlay, and grow: ") > outer
+    )
 
 
 def test_the_summary_compares_the_models_of_the_clusters_the_chart_draws() -> None:

@@ -383,8 +383,8 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         blocks.append(
             _p(
                 f"{len(recs):,} clusters, a line per recommendation, those that change something "
-                "first (a move, then a subnet to grow); each cluster's reasons and sizes follow "
-                "(collapsed on the HTML page)."
+                "first (a move, then a subnet to grow); each cluster's reasons and sizes follow, "
+                "collapsed on the HTML page."
             )
         )
         ordered = sorted(
@@ -400,16 +400,20 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
             alike.setdefault(headline, []).append(rec.cluster)
         lines = [(headline, _some(names, "clusters.csv")) for headline, names in alike.items()]
         blocks.append(_table(["recommendation", "clusters"], lines))
+    each: list[_Block] = []  # past a dozen, one collapsed block per cluster, all in one
     for rec, headline in zip(recs, headlines, strict=True):
         why = (
             _ul(_reasons(f, rec)),
             _ul([_size_text(s, f, sc.planning.headroom_pct, plan) for s in rec.sizes]),
         )
         if many:
-            blocks.append(_Block("details", f"Cluster {rec.cluster}: {headline}", children=why))
+            each.append(_Block("details", f"Cluster {rec.cluster}: {headline}", children=why))
         else:
             blocks.append(_p(f"**Cluster {rec.cluster}: {headline}.**"))
             blocks += why
+    if each:  # a hundred one-line headings would bury the table above them
+        title = f"Each cluster's reasons and sizes ({plural(len(each), 'cluster')})"
+        blocks.append(_Block("details", title, children=tuple(each)))
     # key tables: the subnets utilization.png draws (a large estate's are all in subnets.csv)
     blocks.append(_Block("h2", "Subnets"))
     shown = subnets_that_matter(plan, MAX_ROWS)
