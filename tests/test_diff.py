@@ -217,3 +217,38 @@ def test_the_same_scenario_in_another_file_is_no_change(name: str, tmp_path: Pat
     copy.write_text((ROOT / "data" / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run("diff", f"data/{name}.yaml", str(copy), "--fail-on-regression")
     assert (code, out) == (0, f"no change from data/{name}.yaml to {copy}\n")
+
+
+def test_an_existing_subnet_left_out_of_new_says_what_new_places_over_it(tmp_path: Path) -> None:
+    # the example without its gateway line: the /22 it allocates takes 10.20.0.0, where the
+    # deployed gateway (10.20.0.0/27, 9 IPs in use) still is until someone deletes it
+    text = (ROOT / EXAMPLE).read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "name: gateway" in x)
+    new = tmp_path / "no-gateway.yaml"
+    new.write_text(text.replace(line + "\n", ""), encoding="utf-8")
+    code, out, err = run("diff", EXAMPLE, str(new), "--fail-on-regression")
+    assert (code, err) == (0, "")  # rule A27 counts a move, not a deletion
+    assert (
+        "note: existing subnet spoke/gateway (10.20.0.0/27, 9 IPs in use in OLD) is not in NEW: "
+        "NEW places spoke/aks-nodes (10.20.0.0/22) over it; if it is still deployed, keep it in "
+        "NEW until it is deleted in Azure\n"
+    ) in out
+    code, out, _ = run("diff", EXAMPLE, str(new), "--format", "json")
+    assert json.loads(out)["notes"][-1].startswith("existing subnet spoke/gateway (10.20.0.0/27")
+    # an existing subnet NEW keeps is no note, and one left out with nothing over it says so
+    base = build_plan(load_scenario(ROOT / EXAMPLE))
+    assert diff(base, base).left_out == ()
+
+    def scenario(subnets: list[dict[str, object]]) -> dict[str, object]:
+        return {
+            "name": "t",
+            "vnets": [{"name": "spoke", "address_space": ["10.20.0.0/16"], "subnets": subnets}],
+        }
+
+    nodes = {"name": "nodes", "prefix": 24}
+    far = {"name": "gw", "cidr": "10.20.9.0/27"}
+    old = build_plan(parse_scenario(scenario([far, nodes]), "old"))
+    assert diff(old, build_plan(parse_scenario(scenario([nodes]), "new"))).left_out == (
+        "existing subnet spoke/gw (10.20.9.0/27, 0 IPs in use in OLD) is not in NEW: if it is "
+        "still deployed, keep it in NEW until it is deleted in Azure",
+    )

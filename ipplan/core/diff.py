@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ipplan.core.capacity import Comparison, comparison
+from ipplan.core.cidr import PrefixIndex
 from ipplan.core.forecast import Forecast, Series
 from ipplan.core.keys import Origin, ResourceKind
 from ipplan.core.plan import Plan, SubnetPlan
@@ -49,6 +50,8 @@ class Diff:
 
     changes: tuple[Change, ...]
     min_runway_months: int
+    #: existing subnets NEW leaves out, each with what NEW places over it (:func:`_left_out`)
+    left_out: tuple[str, ...] = ()
 
     @property
     def regressions(self) -> tuple[str, ...]:
@@ -58,13 +61,15 @@ class Diff:
     @property
     def notes(self) -> tuple[str, ...]:
         """Subnets ipplan places that land elsewhere in NEW: no regression (the scenario says
-        they do not exist yet), but one deployed from OLD already would have to move."""
-        return tuple(
+        they do not exist yet), but one deployed from OLD already would have to move; then the
+        existing subnets NEW leaves out."""
+        moved = tuple(
             f"subnet {c.subject} moves from {c.old} to {c.new}: if it is deployed already, "
             f"pin it in NEW with cidr: {c.old} (Azure cannot move a subnet in use)"
             for c in self.changes
             if c.scope == "subnet" and c.change == "moved" and not c.regression
         )
+        return moved + self.left_out
 
     @property
     def moved_existing(self) -> tuple[Change, ...]:
@@ -147,6 +152,28 @@ def _subnets(old: Plan, new: Plan) -> list[Change]:
                 c = replace(c, change="moved", regression=why)
             changes.append(c)
     return changes
+
+
+def _left_out(old: Plan, new: Plan) -> tuple[str, ...]:
+    """The existing subnets of OLD that NEW does not have: no regression (rule A27 counts a
+    move, and deleting a subnet is a choice), but Azure keeps a subnet until someone deletes
+    it, and NEW's plan takes its addresses for free space: say what NEW places over it."""
+    kept = {s.key for s in new.subnets}
+    gone = [s for s in old.subnets if s.origin is Origin.EXISTING and s.key not in kept]
+    if not gone:
+        return ()
+    index = PrefixIndex([s.cidr for s in new.subnets])
+    notes = []
+    for s in gone:
+        over = [new.subnets[i] for i in index.overlapping(s.cidr)]
+        over = [n for n in over if n.vnet == s.vnet]
+        where = ", ".join(f"{n.key} ({n.cidr})" for n in over)
+        notes.append(
+            f"existing subnet {s.key} ({s.cidr}, {s.now_ips:,} IPs in use in OLD) is not in NEW: "
+            + (f"NEW places {where} over it; " if over else "")
+            + "if it is still deployed, keep it in NEW until it is deleted in Azure"
+        )
+    return tuple(notes)
 
 
 def _runway(series: Series | None) -> tuple[str | None, int | None]:
@@ -301,4 +328,4 @@ def diff(old: Plan, new: Plan, min_runway_months: int = 12) -> Diff:
     old_f, new_f = old.forecast_for(horizon), new.forecast_for(horizon)
     changes = _subnets(old, new) + _clusters(old, new, old_f, new_f)
     changes += _resources(old_f, new_f, min_runway_months) + _scenario(old, new)
-    return Diff(tuple(_with_direction(changes)), min_runway_months)
+    return Diff(tuple(_with_direction(changes)), min_runway_months, _left_out(old, new))
