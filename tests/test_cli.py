@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,36 @@ def test_only_the_program_touches_the_garbage_collector() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     lines = done.stdout.splitlines()
     assert (lines[0], lines[-1]) == ("True 0", "True True")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, "None __all__"), ("logfire", "logfire logfire")], ids=str
+)
+def test_only_the_program_turns_pydantic_plugins_off(given: str | None, expected: str) -> None:
+    """``ipplan.__main__:main`` skips pydantic's plugin scan (issue 11) unless the environment
+    says otherwise; importing ipplan.cli leaves the environment as it was."""
+    code = (
+        "import os, sys\n"
+        "import ipplan.cli\n"
+        "before = os.environ.get('PYDANTIC_DISABLE_PLUGINS')\n"
+        "from ipplan.__main__ import main\n"
+        "sys.argv = ['ipplan', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(before, os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[-1] == expected
