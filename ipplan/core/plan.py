@@ -22,7 +22,7 @@ from ipplan.core.capacity import (
     planning_nodes,
     static_min_prefixlen,
 )
-from ipplan.core.cidr import AddressSpace
+from ipplan.core.cidr import AddressSpace, gc_paused
 from ipplan.core.forecast import Forecast, forecast, grown_nodes, month_label
 from ipplan.core.keys import Origin, Role, Status, SubnetKey
 from ipplan.errors import IpplanError, ScenarioError
@@ -312,6 +312,7 @@ def _allocate(
     return placed, spaces
 
 
+@gc_paused()  # every subnet's and pool's rows, acyclic: no collector walks while built
 def build_plan(scenario: Scenario) -> Plan:
     """Allocate *scenario*'s subnets, then size it under its own and every compared model.
 

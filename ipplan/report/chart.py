@@ -10,6 +10,7 @@ model has one colour and one marker in every chart, and vermillion always means 
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -91,7 +92,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when *parent* ends, however it ends.
+    """End this worker when *parent* ends, however it ends.
 
     A killed ``plan`` (SIGKILL, a CI timeout) never gets to shut its pool down, and its
     workers would sleep on, holding the plan's memory. On Linux the kernel sends them SIGKILL
@@ -110,6 +111,22 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
     if not armed:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _start_worker(parent: int) -> None:
+    """Worker initializer: end with *parent* (:func:`_die_with_parent`), and draw with the
+    cyclic garbage collector off.
+
+    A worker inherits the whole plan (200,000 tracked objects at 1,000 subnets) and draws a
+    few bounded charts before the pool ends it. With the collector on, each of the hundreds of
+    collections that matplotlib's allocations start walks that heap: 16% of the four charts'
+    CPU at 1,000 subnets (issue 11). ``gc.freeze`` leaves the inherited objects out of every
+    collection (and so leaves their memory pages shared with the parent); ``gc.disable`` stops
+    the young collections too: the figures' reference cycles are freed when the worker ends.
+    """
+    _die_with_parent(parent)
+    gc.freeze()
+    gc.disable()
 
 
 def _watch_parent(parent: int) -> None:
@@ -138,7 +155,7 @@ def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict
     _JOB_PLAN[:] = [plan]
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     )
     try:
         futures = {name: pool.submit(_render_job, name) for name in _BY_COST}

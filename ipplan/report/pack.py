@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipplan.core.capacity import COMPARISON_COLUMNS, comparison
+from ipplan.core.cidr import gc_paused
 from ipplan.core.forecast import Forecast, Resource
 from ipplan.core.plan import Plan
 from ipplan.errors import OutputError
@@ -349,6 +350,7 @@ def tables(plan: Plan) -> dict[str, pd.DataFrame]:
     return {name: _dataframe(build(plan)) for name, build in TABLES.items()}
 
 
+@gc_paused()  # the tables' rows are acyclic dicts: no collector walks while they are built
 def write_csv(plan: Plan, folder: Path) -> list[Path]:
     """Write the CSV tables into *folder* (which must exist); return the paths written.
 
