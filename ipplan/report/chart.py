@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
+from ipplan.core.cidr import gc_paused
 from ipplan.core.plan import Plan
 from ipplan.report.charts.address_map import _callouts, address_map_bands, address_map_figure
 from ipplan.report.charts.comparison import comparison_bands, comparison_figure
@@ -150,8 +151,9 @@ def rendering(plan: Plan, jobs: int | None = None) -> Iterator[Callable[[], dict
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda: {name: render_chart(plan, name) for name in CHARTS}
         return
-    plan.forecast  # noqa: B018 - computed once here, so the workers inherit it
-    _figure(1, 1)  # and matplotlib imported once, not once per worker
+    with gc_paused():  # a collection during the import would walk the whole plan
+        plan.forecast  # noqa: B018 - computed once here, so the workers inherit it
+        _figure(1, 1)  # and matplotlib imported once, not once per worker
     _JOB_PLAN[:] = [plan]
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
