@@ -103,54 +103,19 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == ExitCode.INTERRUPTED
 
 
-def test_only_the_program_touches_the_garbage_collector() -> None:
-    """``ipplan.__main__:main`` (the console script) freezes start-up's objects (issue 11);
-    importing ipplan.cli, as tests and library users do, leaves the collector as it was."""
-    code = (
-        "import gc, sys\n"
-        "import ipplan.cli\n"
-        "print(gc.isenabled(), gc.get_freeze_count())\n"
-        "from ipplan.__main__ import main\n"
-        "sys.argv = ['ipplan', '--version']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=Path(__file__).resolve().parents[1],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (done.returncode, done.stderr) == (0, "")
-    lines = done.stdout.splitlines()
-    assert (lines[0], lines[-1]) == ("True 0", "True True")
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"), [(None, "None __all__"), ("logfire", "logfire logfire")], ids=str
+#: the ``ipplan`` program run as the console script runs it, on ``--version``
+_RUN_MAIN = (
+    "from ipplan.__main__ import main\n"
+    "sys.argv = ['ipplan', '--version']\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
 )
-def test_only_the_program_turns_pydantic_plugins_off(given: str | None, expected: str) -> None:
-    """``ipplan.__main__:main`` skips pydantic's plugin scan (issue 11) unless the environment
-    says otherwise; importing ipplan.cli leaves the environment as it was."""
-    code = (
-        "import os, sys\n"
-        "import ipplan.cli\n"
-        "before = os.environ.get('PYDANTIC_DISABLE_PLUGINS')\n"
-        "from ipplan.__main__ import main\n"
-        "sys.argv = ['ipplan', '--version']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(before, os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    if given is not None:
-        env["PYDANTIC_DISABLE_PLUGINS"] = given
+
+
+def _python(code: str, env: dict[str, str] | None = None) -> list[str]:
+    """The lines *code* prints in a fresh interpreter (which must end cleanly)."""
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=Path(__file__).resolve().parents[1],
@@ -160,4 +125,37 @@ def test_only_the_program_turns_pydantic_plugins_off(given: str | None, expected
         env=env,
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.splitlines()[-1] == expected
+    return done.stdout.splitlines()
+
+
+def test_only_the_program_touches_the_garbage_collector() -> None:
+    """``ipplan.__main__:main`` (the console script) freezes start-up's objects (issue 11);
+    importing ipplan.cli, as tests and library users do, leaves the collector as it was."""
+    lines = _python(
+        "import gc, sys\n"
+        "import ipplan.cli\n"
+        "print(gc.isenabled(), gc.get_freeze_count())\n"
+        + _RUN_MAIN
+        + "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    assert (lines[0], lines[-1]) == ("True 0", "True True")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, "None __all__"), ("logfire", "logfire logfire")], ids=str
+)
+def test_only_the_program_turns_pydantic_plugins_off(given: str | None, expected: str) -> None:
+    """``ipplan.__main__:main`` skips pydantic's plugin scan (issue 11) unless the environment
+    says otherwise; importing ipplan.cli leaves the environment as it was."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    lines = _python(
+        "import os, sys\n"
+        "import ipplan.cli\n"
+        "before = os.environ.get('PYDANTIC_DISABLE_PLUGINS')\n"
+        + _RUN_MAIN
+        + "print(before, os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n",
+        env,
+    )
+    assert lines[-1] == expected
