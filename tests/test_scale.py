@@ -280,6 +280,52 @@ def test_chart_workers_die_with_their_parent(how: signal.Signals) -> None:
     assert not any(_alive(pid) for pid in workers)
 
 
+def _growing(pools: int) -> dict[str, Any]:
+    """2,000 subnets, 20 clusters (two a VNet), 60 pools, of which the first *pools* grow."""
+    data = estates.estate(2000, 20, 60)
+    for pool in (p for c in data["clusters"] for p in c["node_pools"]):
+        pool.pop("growth", None)
+    for cluster in data["clusters"][:pools]:
+        cluster["node_pools"][0]["growth"] = {"nodes_per_month": 1}
+    return data
+
+
+def test_a_month_measures_only_the_vnets_whose_clusters_grew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    count = _count_rows(monkeypatch)
+    rows = []
+    for pools in (0, 1):
+        plan = build_plan(parse_scenario(_growing(pools), "estate"))
+        count[0] = 0
+        plan.forecast  # noqa: B018
+        rows.append(count[0])
+    # month 0 measures every subnet under each of the 6 models (2,005 each); one growing pool
+    # adds its VNet's subnets each month and every other VNet's once, not 36 months of all
+    # (which was 18,510)
+    assert rows[0] == 6 * 2005
+    assert rows[1] < rows[0] * 1.1
+
+
+def test_measuring_by_vnet_gives_the_forecast_of_measuring_the_whole_estate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _growing(7)
+    data["clusters"][3]["node_pools"][0]["growth"] = {"percent_per_month": 5}
+    by_vnet = build_plan(parse_scenario(data, "estate")).forecast
+    whole = core_forecast._vnet_groups
+
+    def one_group(clusters: Any) -> Any:
+        (members, vnets), *rest = whole(clusters)
+        for more, also in rest:
+            members, vnets = tuple(sorted(members + more)), vnets | also
+        return [(members, vnets)]
+
+    monkeypatch.setattr(core_forecast, "_vnet_groups", one_group)
+    assert build_plan(parse_scenario(data, "estate")).forecast == by_vnet
+    assert len(whole(build_plan(parse_scenario(data, "estate")).clusters)) == 10
+
+
 def test_chart_workers_draw_with_the_collector_off_and_the_plan_frozen() -> None:
     # a worker inherits the plan; collections walking it were 16% of the charts' CPU
     script = (

@@ -253,6 +253,47 @@ def _measure(
     return out
 
 
+#: one evaluation's resources: (required, capacity) each
+_Measure = dict[Resource, tuple[int, int | None]]
+
+
+def _vnet_groups(clusters: Sequence[Cluster]) -> list[tuple[tuple[int, ...], frozenset[str]]]:
+    """The clusters (their indices, in order) that touch a common VNet, directly or through
+    another cluster, and the VNets each group touches: its own, its pools' subnets, and the
+    subnets of its other consumers (rule A24).
+
+    >>> from ipplan.core.capacity import NodePool
+    >>> def at(vnet, name):
+    ...     return Cluster(name, Network.OVERLAY, (NodePool("p", 1, SubnetKey(vnet, "s")),),
+    ...                    vnet=vnet)
+    >>> [members for members, _ in _vnet_groups([at("a", "x"), at("b", "y"), at("a", "z")])]
+    [(0, 2), (1,)]
+    """
+    parent: dict[str, str] = {}
+
+    def root(vnet: str) -> str:
+        while parent.setdefault(vnet, vnet) != vnet:
+            vnet = parent[vnet]
+        return vnet
+
+    touched = []
+    for c in clusters:
+        keys = [k for p in c.node_pools for k in (p.subnet, p.pod_subnet) if k is not None]
+        keys += [k for k, _ in c.elsewhere()]
+        vnets = {c.vnet, *(k.vnet for k in keys)}
+        first = root(next(iter(sorted(vnets))))
+        for vnet in vnets:
+            parent[root(vnet)] = first
+        touched.append(vnets)
+    members: dict[str, list[int]] = {}
+    for i, vnets in enumerate(touched):
+        members.setdefault(root(next(iter(vnets))), []).append(i)
+    return [
+        (tuple(m), frozenset(v for i in m for v in touched[i]))
+        for m in sorted(members.values())
+    ]
+
+
 def supported_months(start_year: int, start_month: int) -> int:
     """Months from the start month to the last month kubenet is supported (rule A21): its
     retirement, 2028-03-31, is the end of 2028-03; negative once the start is past it.
@@ -342,13 +383,18 @@ def forecast(
     for counts in schedule:
         if counts not in grown_at:
             grown_at[counts] = [_grow(c, n) for c, n in zip(clusters, counts, strict=True)]
+    # clusters that touch a common VNet share what it holds (its subnets, its 65,536 private
+    # IPs); the groups share nothing, so a later month measures only the groups whose node
+    # counts changed, and a group that never grows is measured once (issue 11)
+    groups = _vnet_groups(clusters)
     series: list[Series] = []
     problems: dict[str, tuple[Problem, ...]] = {}
     for label, network in models:
         cache: dict[tuple[tuple[int, ...], ...], dict[Resource, tuple[int, int | None]]] = {}
+        measured: dict[tuple[int, tuple[tuple[int, ...], ...]], _Measure] = {}
         months: list[dict[Resource, tuple[int, int | None]]] = []
         idle: dict[str, int] = {}
-        active: dict[SubnetKey, Subnet] = {}
+        active: list[dict[SubnetKey, Subnet]] = []  # by group
         for m, counts in enumerate(schedule):
             if counts not in cache:
                 grown = grown_at[counts]
@@ -358,11 +404,26 @@ def forecast(
                     problems[label] = tuple(errors)
                     used = named | {k for d in estimate.pools for k in (d.subnet, d.pod_subnet)}
                     idle = vnet_private_ips(s for s in estimate.subnets if s.key not in used)
-                    active = {k: sub for k, sub in subnets.items() if k in used}
+                    active = [
+                        {k: sub for k, sub in subnets.items() if k in used and k.vnet in vnets}
+                        for _, vnets in groups
+                    ]
                     cache[counts] = _measure(estimate)
                 else:
-                    estimate = evaluate(grown, active, network, limits=False, checks=False)
-                    cache[counts] = _measure(estimate, idle)
+                    month: dict[Resource, tuple[int, int | None]] = {}
+                    for g, (members, _) in enumerate(groups):
+                        key = (g, tuple(counts[i] for i in members))
+                        if key not in measured:
+                            estimate = evaluate(
+                                [grown[i] for i in members],
+                                active[g],
+                                network,
+                                limits=False,
+                                checks=False,
+                            )
+                            measured[key] = _measure(estimate, idle)
+                        month.update(measured[key])
+                    cache[counts] = month
             months.append(cache[counts])
         resources = sorted(months[0], key=lambda r: (_KIND_ORDER[r.kind], r.name))
         for resource in resources:
