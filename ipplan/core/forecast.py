@@ -289,8 +289,7 @@ def _vnet_groups(clusters: Sequence[Cluster]) -> list[tuple[tuple[int, ...], fro
     for i, vnets in enumerate(touched):
         members.setdefault(root(next(iter(vnets))), []).append(i)
     return [
-        (tuple(m), frozenset(v for i in m for v in touched[i]))
-        for m in sorted(members.values())
+        (tuple(m), frozenset(v for i in m for v in touched[i])) for m in sorted(members.values())
     ]
 
 
