@@ -131,9 +131,9 @@ def test_the_notes_and_legends_of_a_large_estate_fit_on_their_charts() -> None:
     assert legend._ncols == 3  # the widest layout that fits 10 in
     # 50 VNets, 12 of them with a subnet drawn: the note takes two lines
     assert utilization_figure(plan).texts[-1].get_text() == (
-        "40 of 10,000 subnets shown (full, then the clusters' node and pod subnets and those at "
-        "the warn level, then the fullest); the other 9,960 (and 38 VNets\nwith none shown) are "
-        "in subnets.csv"
+        "40 of 10,000 subnets shown (full ones, then the clusters' node and pod subnets and "
+        "those at the warn level (half the rows each while both have\nmore), then the fullest); "
+        "the other 9,960 (and 38 VNets with none shown) are in subnets.csv"
     )
 
 

@@ -30,6 +30,7 @@ from ipplan.rules import (
 __all__ = [
     "MAX_CLUSTERS",
     "SHOWN_ORDER",
+    "SUBNETS_ORDER",
     "clusters_that_matter",
     "subnets_that_matter",
     "Option",
@@ -325,6 +326,13 @@ def clusters_that_matter(plan: Plan, limit: int = MAX_CLUSTERS) -> list[Cluster]
         return (not infeasible, month is None, month or 0, cluster.name)
 
     return sorted(clusters, key=rank)[:limit]
+
+
+#: how :func:`subnets_that_matter` picks, in the words utilization.png and the summary use
+SUBNETS_ORDER = (
+    "full ones, then the clusters' node and pod subnets and those at the warn level (half the "
+    "rows each while both have more), then the fullest"
+)
 
 
 def subnets_that_matter(plan: Plan, limit: int) -> list[SubnetPlan]:

@@ -19,6 +19,7 @@ from ipplan import __version__
 from ipplan.core.answers import (
     MAX_CLUSTERS,
     SHOWN_ORDER,
+    SUBNETS_ORDER,
     Option,
     Recommendation,
     Size,
@@ -421,9 +422,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         blocks.append(
             _p(
                 f"The {len(shown):,} of {len(plan.subnets):,} subnets that matter most, as in "
-                "utilization.png: full ones, then the clusters' node and pod subnets and those at "
-                "the warn level (half the rows each while both have more), then the fullest; all "
-                f"{len(plan.subnets):,} are in subnets.csv."
+                f"utilization.png: {SUBNETS_ORDER}; all {len(plan.subnets):,} are in subnets.csv."
             )
         )
     blocks.append(

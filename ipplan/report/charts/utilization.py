@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ipplan.core.answers import subnets_that_matter
+from ipplan.core.answers import SUBNETS_ORDER, subnets_that_matter
 from ipplan.core.plan import Plan
 
 if TYPE_CHECKING:
@@ -67,10 +67,8 @@ def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], str
         hidden = len({s.vnet for s in plan.subnets} - set(vnets))
         where = f" (and {hidden:,} VNets with none shown)" if hidden else ""
         note = _fit_words(
-            f"{len(shown):,} of {len(plan.subnets):,} subnets shown (full, then the clusters' "
-            f"node and pod subnets and those at the warn level, then the fullest); the other "
-            f"{left_out:,}"
-            f"{where} are in subnets.csv",
+            f"{len(shown):,} of {len(plan.subnets):,} subnets shown ({SUBNETS_ORDER}); the other "
+            f"{left_out:,}{where} are in subnets.csv",
             CHART_WIDTH_IN - 0.5,
             _NOTE_PT,
         )
