@@ -672,3 +672,15 @@ def test_compare_warns_of_a_setting_no_model_compared_uses(
     code, out, err = run("compare", "--nodes", "50", "--format", "json", *args)
     assert (code, err) == (0, "" if warning is None else f"warning: {warning}\n")
     assert len(json.loads(out)) == (1 if "--network" in args else 5)
+
+
+def test_compare_says_what_a_service_cidr_given_holds() -> None:
+    # rule A11: a /28 holds 16 - 2 (network, broadcast) - 1 (kubernetes) - 1 (DNS) = 12
+    code, out, err = run("compare", "--nodes", "50", "--service-cidr", "10.0.0.0/28")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == (
+        "service CIDR 10.0.0.0/28: 12 ClusterIP addresses for Services (rule A11)"
+    )
+    # not said of the default, which nobody chose
+    code, out, err = run("compare", "--nodes", "50")
+    assert code == 0 and "ClusterIP" not in out

@@ -310,13 +310,21 @@ def compare(
         )
     rows = []
     per_model: set[str] = set()  # the rules each model's row warns of, under that model
+    service_ips = 0  # the same under every model (rule A11)
     for model in models:
         estimate = evaluate([cluster], subnets, model)
         per_model |= {p.rule for p in estimate.problems if p.severity is Severity.WARNING}
+        service_ips = estimate.clusters[0].service_ips
         row = asdict(comparison(estimate, "cluster"))
         del row["cluster"]
         rows.append(row)
-    typer.echo(_render(rows, output, _compare_notes(rows)), nl=False)
+    notes = _compare_notes(rows)
+    if service_cidr is not None:  # what the service CIDR given holds, since no row shows it
+        notes.append(
+            f"service CIDR {service}: {service_ips:,} ClusterIP "
+            f"{'address' if service_ips == 1 else 'addresses'} for Services (rule A11)"
+        )
+    typer.echo(_render(rows, output, notes), nl=False)
     for warning in warnings:
         if warning.rule not in per_model:  # else the rows say it, per model (Windows max pods)
             typer.echo(one_line(f"warning: {warning}"), err=True)
