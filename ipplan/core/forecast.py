@@ -203,9 +203,11 @@ def _grow(cluster: Cluster, counts: Sequence[int]) -> Cluster:
 _SUBNET_KINDS = {Role.NODE: ResourceKind.NODE_SUBNET, Role.POD: ResourceKind.POD_SUBNET}
 
 
-def _measure(
-    estimate: Estimate, idle_vnet_ips: Mapping[str, int] | None = None
-) -> dict[Resource, tuple[int, int | None]]:
+#: one evaluation's resources: (required, capacity) each
+_Measure = dict[Resource, tuple[int, int | None]]
+
+
+def _measure(estimate: Estimate, idle_vnet_ips: Mapping[str, int] | None = None) -> _Measure:
     """Every resource of one evaluation: (required, capacity). *idle_vnet_ips*: the VNet IPs
     of subnets left out of *estimate* because no pool uses them (they never change)."""
     users: dict[SubnetKey, list[str]] = {}
@@ -213,7 +215,7 @@ def _measure(
         for key in (pool.subnet, pool.pod_subnet):
             if key is not None:
                 users.setdefault(key, []).append(pool.cluster)
-    out: dict[Resource, tuple[int, int | None]] = {}
+    out: _Measure = {}
     for sd in estimate.subnets:
         if sd.role in _SUBNET_KINDS:
             clusters = tuple(dict.fromkeys(users.get(sd.key, [])))
@@ -253,10 +255,6 @@ def _measure(
     return out
 
 
-#: one evaluation's resources: (required, capacity) each
-_Measure = dict[Resource, tuple[int, int | None]]
-
-
 def _vnet_groups(clusters: Sequence[Cluster]) -> list[tuple[tuple[int, ...], frozenset[str]]]:
     """The clusters (their indices, in order) that touch a common VNet, directly or through
     another cluster, and the VNets each group touches: its own, its pools' subnets, and the
@@ -281,13 +279,13 @@ def _vnet_groups(clusters: Sequence[Cluster]) -> list[tuple[tuple[int, ...], fro
         keys = [k for p in c.node_pools for k in (p.subnet, p.pod_subnet) if k is not None]
         keys += [k for k, _ in c.elsewhere()]
         vnets = {c.vnet, *(k.vnet for k in keys)}
-        first = root(next(iter(sorted(vnets))))
+        first = root(min(vnets))
         for vnet in vnets:
             parent[root(vnet)] = first
         touched.append(vnets)
     members: dict[str, list[int]] = {}
     for i, vnets in enumerate(touched):
-        members.setdefault(root(next(iter(vnets))), []).append(i)
+        members.setdefault(root(min(vnets)), []).append(i)
     return [
         (tuple(m), frozenset(v for i in m for v in touched[i])) for m in sorted(members.values())
     ]
@@ -386,14 +384,15 @@ def forecast(
     # IPs); the groups share nothing, so a later month measures only the groups whose node
     # counts changed, and a group that never grows is measured once (issue 11)
     groups = _vnet_groups(clusters)
+    group_of = {vnet: g for g, (_, vnets) in enumerate(groups) for vnet in vnets}
     series: list[Series] = []
     problems: dict[str, tuple[Problem, ...]] = {}
     for label, network in models:
-        cache: dict[tuple[tuple[int, ...], ...], dict[Resource, tuple[int, int | None]]] = {}
+        cache: dict[tuple[tuple[int, ...], ...], _Measure] = {}
         measured: dict[tuple[int, tuple[tuple[int, ...], ...]], _Measure] = {}
-        months: list[dict[Resource, tuple[int, int | None]]] = []
+        months: list[_Measure] = []
         idle: dict[str, int] = {}
-        active: list[dict[SubnetKey, Subnet]] = []  # by group
+        active: list[dict[SubnetKey, Subnet]] = []  # the subnets pools use, by group
         for m, counts in enumerate(schedule):
             if counts not in cache:
                 grown = grown_at[counts]
@@ -403,13 +402,13 @@ def forecast(
                     problems[label] = tuple(errors)
                     used = named | {k for d in estimate.pools for k in (d.subnet, d.pod_subnet)}
                     idle = vnet_private_ips(s for s in estimate.subnets if s.key not in used)
-                    active = [
-                        {k: sub for k, sub in subnets.items() if k in used and k.vnet in vnets}
-                        for _, vnets in groups
-                    ]
+                    active = [{} for _ in groups]  # one pass: a VNet is in one group
+                    for k, sub in subnets.items():
+                        if k in used and k.vnet in group_of:
+                            active[group_of[k.vnet]][k] = sub
                     cache[counts] = _measure(estimate)
                 else:
-                    month: dict[Resource, tuple[int, int | None]] = {}
+                    month: _Measure = {}
                     for g, (members, _) in enumerate(groups):
                         key = (g, tuple(counts[i] for i in members))
                         if key not in measured:
