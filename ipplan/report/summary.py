@@ -101,16 +101,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-#: VNets the summary's first paragraph names (the address map draws as many at most), and
-#: clusters a line of its recommendation table names
-_VNETS_LISTED = 8
+#: names a list in the summary gives before "and N more": the VNets of its first paragraph
+#: (the address map draws as many at most), the clusters of a recommendation line
+_NAMES_LISTED = 8
 
 
 def _some(names: Sequence[str], table: str) -> str:
-    """*names* joined, the first :data:`_VNETS_LISTED` of them past that many, and how many
+    """*names* joined, the first :data:`_NAMES_LISTED` of them past that many, and how many
     more there are in *table*."""
-    listed = ", ".join(names[:_VNETS_LISTED])
-    more = len(names) - _VNETS_LISTED
+    listed = ", ".join(names[:_NAMES_LISTED])
+    more = len(names) - _NAMES_LISTED
     return f"{listed} and {more:,} more (all in {table})" if more > 0 else listed
 
 
