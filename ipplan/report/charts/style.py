@@ -146,9 +146,9 @@ def _ticks_in_view(axes: Any) -> None:
 
     A locator returns ticks beyond both ends of the view (MaxNLocator one on each side, a log
     locator whole decades), and matplotlib builds a tick for each (three lines and two texts,
-    about a millisecond) before it leaves out those it does not draw: 180 of forecast.png's
-    479 ticks at 1,000 subnets (issue 11). The pixels are the same; fixed ticks (labels set by
-    hand) are left as they are.
+    before it leaves out those it does not draw: 180 of forecast.png's 479 ticks at 1,000
+    subnets (issue 11), though building them is only about 2% of the charts' instructions
+    (callgrind). The pixels are the same; fixed ticks (labels set by hand) are left as they are.
     """
     from matplotlib.ticker import FixedLocator, NullLocator
 
