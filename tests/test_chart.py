@@ -24,7 +24,7 @@ from ipplan.report.chart import (
     sweep_figure,
     utilization_figure,
 )
-from ipplan.report.charts.style import CHART_WIDTH_IN
+from ipplan.report.charts.style import ALERT, CHART_WIDTH_IN
 from ipplan.scenario import load_scenario
 from review_scenarios import big, small
 
@@ -135,9 +135,18 @@ def test_comparison(plan: Plan) -> None:
     assert [b.get_hatch() for b in bars] == [None, "///", None, None, None]
 
 
+def _required(ax: object) -> dict[str, object]:
+    """A forecast panel's required lines, by model."""
+    return {
+        line.get_gid().removeprefix("required "): line  # type: ignore[attr-defined]
+        for line in ax.get_lines()  # type: ignore[attr-defined]
+        if (line.get_gid() or "").startswith("required ")
+    }
+
+
 def test_forecast(pinned: Plan) -> None:
     # aks-pods pinned at a /19: sized for the horizon (size: auto) it would last under every
-    # pod-subnet model, and no feasible panel would run out
+    # pod-subnet model, and no feasible model would run out
     fig = forecast_figure(pinned)
     assert fig._suptitle.get_text() == (  # type: ignore[union-attr]
         "contoso-prod: the first resource to run out, per cluster and model, 2027-01 to 2030-01"
@@ -145,38 +154,56 @@ def test_forecast(pinned: Plan) -> None:
     assert [t.get_text() for t in fig.texts if t is not fig._suptitle] == [
         "cluster prod-aks (today azure-cni-overlay)"
     ]
-    titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == [
-        "kubenet\n",
-        "azure-cni\nINFEASIBLE now (A3)",
-        "azure-cni-overlay\ncurrent",
-        "azure-cni-pod-\nsubnet\n",
-        "azure-cni-pod-\nsubnet-static\n",
+    # one panel for the cluster: every model's binding resource on one % scale
+    (ax,) = fig.axes
+    assert ax.get_ylim() == (0, 125) and ax.get_ylabel() == "% of capacity used"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0%", "25%", "50%", "75%", "100%"]
+    # beside each line, its status and its binding resource (the one that runs out first)
+    assert [t.get_text() for t in ax.texts] == [
+        "kubenet: runs out 2028-04\nkubenet support (retires 2028-03-31): 14 months",
+        "azure-cni: INFEASIBLE now (A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs",
+        "azure-cni-overlay (current): lasts, 73.7% used in 2030-01\n"
+        "node subnet spoke-prod/aks-nodes: 251 IPs",
+        "azure-cni-pod-subnet: runs out 2029-11\npod subnet spoke-prod/aks-pods: 8,187 IPs",
+        "azure-cni-pod-subnet-static: runs out 2028-07\npod subnet spoke-prod/aks-pods: 8,160 IPs",
     ]
-    assert [ax.get_xlabel() for ax in fig.axes] == [
-        "kubenet support (retires\n2028-03-31) (months)\nprod-aks",
-        "node subnet (IPs)\nspoke-prod/aks-nodes",
-        "node subnet (IPs)\nspoke-prod/aks-nodes",
-        "pod subnet (IPs)\nspoke-prod/aks-pods",
-        "pod subnet (IPs)\nspoke-prod/aks-pods",
+    # the cluster's own model in bold, what runs out (or cannot be built) in the alert colour
+    assert [t.get_fontweight() for t in ax.texts] == [
+        "normal",
+        "normal",
+        "bold",
+        "normal",
+        "normal",
     ]
-    # required, capacity and warn level; plus the exhaustion month where it runs out
-    # kubenet's panel is its retirement (rule A21), which runs out in 2028-04
-    assert [len(ax.get_lines()) for ax in fig.axes] == [4, 4, 3, 4, 4]
-    overlay = fig.axes[2]
-    required = overlay.get_lines()[0]
-    assert required.get_color() == MODEL_COLORS["azure-cni-overlay"]
-    assert list(required.get_ydata())[:3] == [89, 92, 95]
-    assert [t.get_text() for t in overlay.texts] == [
-        "capacity 251",
-        "lasts: 73.7% used\nin 2030-01",
+    assert [t.get_color() for t in ax.texts] == [ALERT, ALERT, "black", ALERT, ALERT]
+    # capacity (100%) and the warn level, then the required lines in % of capacity: the
+    # overlay node subnet's 89, 92, 95 IPs of 251 (Series.utilization_pct)
+    assert [list(line.get_ydata()) for line in ax.get_lines()[:2]] == [[100, 100], [80, 80]]
+    required = _required(ax)
+    assert list(required) == [
+        "kubenet",
+        "azure-cni",
+        "azure-cni-overlay",
+        "azure-cni-pod-subnet",
+        "azure-cni-pod-subnet-static",
     ]
-    # the required line crosses its capacity mid-panel: the number alone fits clear of it
-    assert [t.get_text() for t in fig.axes[4].texts] == ["8,160", "runs out\n2028-07"]
-    assert [t.get_text() for t in fig.legends[0].get_texts()][-3:] == [
-        "capacity",
+    overlay = required["azure-cni-overlay"]
+    assert overlay.get_color() == MODEL_COLORS["azure-cni-overlay"]  # type: ignore[attr-defined]
+    assert list(overlay.get_ydata())[:3] == [35.5, 36.7, 37.8]  # type: ignore[attr-defined]
+    assert overlay.get_linewidth() > required["kubenet"].get_linewidth()  # type: ignore[attr-defined]
+    # a marker where each runs out: kubenet's retirement (rule A21) in 2028-04 (month 15),
+    # the pod subnets in 2029-11 and 2028-07; azure-cni is off the scale (1,804% now)
+    marks = [
+        (int(line.get_xdata()[0]), float(line.get_ydata()[0]))
+        for line in ax.get_lines()
+        if line.get_gid() == "runs-out"
+    ]
+    assert marks == [(15, 107.1), (34, 100.3), (18, 100.4)]
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-4:] == [
+        "capacity (100%)",
         "warn level 80%",
         "runs out",
+        "above capacity",
     ]
 
 
@@ -187,16 +214,21 @@ def test_forecast_one_row_per_cluster_own_model_marked(estate: Plan) -> None:
         "cluster legacy (today kubenet)",
         "cluster data (today azure-cni)",
     ]
-    titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert len(titles) == 3 * 5
-    assert [t for t in titles if t.endswith("\ncurrent")] == [
-        "azure-cni-pod-\nsubnet\ncurrent",
-        "kubenet\ncurrent",
-        "azure-cni\ncurrent",
+    assert len(fig.axes) == 3
+    bold = [
+        t.get_text().split(":")[0]
+        for ax in fig.axes
+        for t in ax.texts
+        if t.get_fontweight() == "bold"
     ]
-    # every panel of a row shares the row's vertical position; rows go down the page
-    bottoms = [round(ax.get_position().y0, 4) for ax in fig.axes]
-    assert len(set(bottoms[:5])) == 1 and bottoms[0] > bottoms[5] > bottoms[10]
+    assert bold == ["azure-cni-pod-subnet (current)", "kubenet (current)", "azure-cni (current)"]
+    assert [
+        _required(ax)[m].get_linewidth()
+        for ax, m in zip(fig.axes, ("azure-cni-pod-subnet", "kubenet", "azure-cni"), strict=True)
+    ] == [2.8] * 3  # type: ignore[attr-defined]
+    # rows go down the page
+    bottoms = [ax.get_position().y0 for ax in fig.axes]
+    assert bottoms == sorted(bottoms, reverse=True)
 
 
 def test_address_map(plan: Plan) -> None:
@@ -305,18 +337,21 @@ def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
     assert alone == workers
 
 
-def test_forecast_panels_keep_their_width_with_huge_numbers() -> None:
+def test_forecast_keeps_its_width_with_huge_numbers() -> None:
     # a pool growing 1000% a month needs 10^26 nodes by the horizon: the 27-digit tick labels
-    # once left the panels a negative width (matplotlib raised, ipplan plan crashed); now the
-    # figure widens and every panel keeps 1.2 in
+    # once left the panels a negative width (matplotlib raised, ipplan plan crashed); on the
+    # % scale the line leaves the panel at its top and its label says when it runs out
     scenario = small(pods_prefixlen=19)  # size: auto could not allocate 10^26 nodes' pods
     cluster = scenario.clusters[0]
     user = replace(cluster.node_pools[1], growth=Growth(percent_per_month=1000))
     huge = replace(scenario, clusters=(replace(cluster, node_pools=(cluster.node_pools[0], user)),))
     fig = forecast_figure(build_plan(huge))
-    width = fig.get_figwidth()
-    assert [round(ax.get_position().width * width, 2) for ax in fig.axes] == [1.2] * 5
-    assert fig.axes[2].get_lines()[0].get_ydata()[-1] > 10**26
+    assert fig.get_figwidth() == CHART_WIDTH_IN
+    (ax,) = fig.axes
+    assert _required(ax)["azure-cni-overlay"].get_ydata()[-1] > 10**26  # type: ignore[attr-defined]
+    assert ax.get_ylim() == (0, 125)
+    assert ax.texts[2].get_text().startswith("azure-cni-overlay (current): runs out 2027-02\n")
+    _labels_on_the_page_and_apart(fig)
 
 
 def test_platform_subnets_are_coloured_by_kind() -> None:
@@ -386,41 +421,56 @@ def test_comparison_labels_stay_inside_and_above_the_reference_lines(example: Pl
             assert all(text.get_zorder() > line.get_zorder() for line in ax.get_lines())
 
 
-def test_forecast_capacity_label_clear_of_the_required_line(example: Plan) -> None:
+def _labels_on_the_page_and_apart(fig: object) -> None:
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[arg-type]
+    page = fig.bbox  # type: ignore[attr-defined]
+    for ax in fig.axes:  # type: ignore[attr-defined]
+        extents = [t.get_window_extent(renderer) for t in ax.texts]
+        for text, extent in zip(ax.texts, extents, strict=True):
+            assert _inside(extent, page), text.get_text()
+            assert extent.x0 > ax.get_window_extent(renderer).x1  # beside the plot, not on it
+        for i, one in enumerate(extents):
+            for other in extents[i + 1 :]:
+                assert one.y1 <= other.y0 or other.y1 <= one.y0  # stacked, never overlapping
+
+
+def test_forecast_labels_stay_on_the_page_apart_and_tied_to_their_lines(example: Plan) -> None:
     fig = forecast_figure(example)
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    _labels_on_the_page_and_apart(fig)
     for ax in fig.axes:
-        if len(ax.get_lines()) < 2:
-            continue  # nothing sized
-        required, capacity = ax.get_lines()[:2]
-        number = f"{int(capacity.get_ydata()[0]):,}"
-        labels = [t for t in ax.texts if t.get_text().removeprefix("capacity ") == number]
-        assert len(labels) == 1
-        points = ax.transData.transform(required.get_xydata())
-        extent = labels[0].get_window_extent(renderer)
-        assert not any(extent.contains(x, y) for x, y in points), labels[0].get_text()
-        # the axis holds the largest requirement and the capacity
-        low, high = ax.get_ylim()
-        assert high >= max(required.get_ydata())
+        leaders = [line for line in ax.get_lines() if line.get_gid() == "leader"]
+        required = list(_required(ax).values())
+        assert len(leaders) == len(required) and required
+        for leader, line in zip(leaders, required, strict=True):
+            # from where the line ends (at the top edge when it ends above the scale) ...
+            end = min(float(line.get_ydata()[-1]), 125) / 125
+            assert leader.get_ydata()[0] == pytest.approx(end)
+        for leader, text in zip(leaders, ax.texts, strict=False):
+            # ... to the middle of its label
+            assert leader.get_ydata()[1] == pytest.approx(text.get_position()[1])
 
 
 def test_forecast_infeasible_models_do_not_say_lasts(example: Plan) -> None:
     fig = forecast_figure(example)
     for ax in fig.axes:
-        if "INFEASIBLE" in ax.get_title(loc="left"):
-            assert not any(t.get_text().startswith("lasts") for t in ax.texts)
-        assert ", (" not in ax.get_xlabel() and ") (nodes)" not in ax.get_xlabel()
+        for text in ax.texts:
+            head, *resource = text.get_text().split("\n")
+            if "INFEASIBLE" in head:
+                assert "lasts" not in head and text.get_color() == ALERT
+            assert ", (" not in text.get_text() and ") (nodes)" not in text.get_text()
 
 
-def test_forecast_short_now_panel_keeps_capacity_and_warn_lines_apart() -> None:
-    plan = build_plan(load_scenario(Path("data/enterprise.yaml")))
-    fig = forecast_figure(plan)
-    short = [ax for ax in fig.axes if any(t.get_text() == "short now" for t in ax.texts)]
-    assert short
-    for ax in short:
-        capacity, warn = (line.get_ydata()[0] for line in ax.get_lines()[1:3])
-        y0, y1 = (ax.transData.transform((0, v))[1] for v in (warn, capacity))
-        assert y1 - y0 >= 4  # pixels: two lines, not one smudge at the bottom
+def test_forecast_labels_spread_to_stay_apart() -> None:
+    from ipplan.report.charts.forecast import _LABEL_SPACE, _spread
+
+    # three labels 0.3 in tall that want one height: the first keeps it, the others go under
+    step = 0.3 + _LABEL_SPACE
+    assert _spread([1.0, 1.0, 1.0], [0.3] * 3, 1.9) == pytest.approx(
+        [1.0, 1.0 - step, 1.0 - 2 * step]
+    )
+    # at the bottom they are lifted to stay in the panel; at the top, pushed under it
+    assert _spread([0.0, 0.0], [0.3, 0.3], 1.9) == pytest.approx([0.15 + step, 0.15])
+    assert _spread([1.9, 0.5], [0.3, 0.3], 1.9) == pytest.approx([1.75, 0.5])
 
 
 def test_band_cuts_end_at_the_figure_height(example: Plan) -> None:

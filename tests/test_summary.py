@@ -170,7 +170,7 @@ def test_html_is_self_contained_and_escaped(plan: Plan) -> None:
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert (
         '<figure id="forecast.png"><img alt="Line charts per cluster and model of the first '
-        "resource to run out, required against capacity from 2027-01 to 2030-01; under the "
+        "resource to run out, as a percentage of its capacity from 2027-01 to 2030-01; under the "
         "scenario&#x27;s own models: prod-aks: node subnet spoke-prod/aks-nodes lasts past "
         '2030-01." src="data:image/png;base64,iVBORyBmYWtl"><figcaption>Per cluster and model, '
         "the resource that runs out first, month by month.</figcaption></figure>"

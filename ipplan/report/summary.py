@@ -332,8 +332,9 @@ def _alt(plan: Plan, name: str) -> str:
                 when = f.months[first.exhaustion_month]
                 parts.append(f"{c.name}: {first.resource.label} runs out {when}")
         return (
-            f"Line charts per cluster and model of the first resource to run out, required "
-            f"against capacity from {f.months[0]} to {f.months[-1]}; under the scenario's own "
+            f"Line charts per cluster and model of the first resource to run out, as a "
+            f"percentage of its capacity from {f.months[0]} to {f.months[-1]}; under the "
+            f"scenario's own "
             f"models: {'; '.join(parts) or 'no cluster'}"
             + _rest(len(clusters), len(plan.clusters), "clusters", "exhaustion.csv")
         )

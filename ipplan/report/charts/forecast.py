@@ -1,285 +1,286 @@
-"""forecast.png: per cluster and model, the resource that runs out first."""
+"""forecast.png: per cluster, each model's resource that runs out first, as a share of it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ipplan.core.answers import clusters_that_matter
 from ipplan.core.capacity import Cluster
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
+from ipplan.core.keys import ResourceKind
 from ipplan.core.plan import Plan
 from ipplan.report.charts.clusters import left_out_note
-from ipplan.rules import Network
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 from ipplan.report.charts.style import (
-    _BOX,
     _DPI,
-    _THOUSANDS,
     ALERT,
     CHART_WIDTH_IN,
     MODEL_COLORS,
     MODEL_MARKERS,
-    _few_ticks,
     _figure,
     _fit_words,
     _n,
     _text_px,
     problem_rules,
 )
+from ipplan.rules import Network
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: the y axis of every panel, in % of a resource's capacity: one scale for every cluster and
+#: model, so that a reader compares heights across the page; a line above it leaves the panel
+#: at its top edge, and its label says how far above capacity it is
+TOP_PCT = 125
+#: the panel's plot area and the label column at its right, in inches
+_LEFT, _PLOT_W, _GAP = 0.62, 5.0, 0.32
+_LABEL_W = CHART_WIDTH_IN - _LEFT - _PLOT_W - _GAP - 0.12
+_LABEL_PT = 8
+#: a label line's height, in inches, and the space between two labels
+_LINE_H, _LABEL_SPACE = _LABEL_PT * 1.22 / 72, 0.05
+#: a cluster's band: its heading, its panel (at least _PANEL_H) and the x axis under it
+_HEAD_H, _PANEL_H, _AXIS_H = 0.36, 1.9, 0.5
+#: the top of the figure (its title) and the line under the legend that says how many
+#: clusters are left out, when some are
+_TITLE_H, _NOTE = 0.45, 0.3
 
 
-def _wrap_name(name: str) -> str:
-    """Break a long resource name after its VNet: ``spoke-prod/\naks-nodes``."""
-    return name.replace("/", "/\n", 1) if len(name) > 22 and "/" in name else name
+@dataclass(frozen=True)
+class _Line:
+    """One model's line in a cluster's panel: its binding resource and the words beside it."""
+
+    model: str
+    own: bool
+    series: Series | None  # None: nothing sized
+    label: str  # two or three lines: the model and its status, then the resource
+    alert: bool  # infeasible now, or runs out within the horizon
 
 
-def _forecast_panel(
-    ax: Axes,
-    forecast: Forecast,
-    series: Series | None,
-    model: str,
-    own: bool,
-    rules: list[str],
-    width_in: float = 2.0,
-) -> None:
-    """One model's binding resource for one cluster: required vs capacity, month by month."""
-    months = list(range(len(forecast.months)))
-    infeasible = bool(rules)
-    status = ", ".join(
-        w
-        for w in ("current" if own else "", f"INFEASIBLE now ({', '.join(rules)})" * infeasible)
-        if w
-    )
-    ax.set_title(
-        f"{_fit_words(model, width_in, 9, 'bold', '-')}\n{status}",
-        loc="left",
-        fontsize=9,
-        fontweight="bold",
-        color=ALERT if infeasible else "black",
-    )
-    # as many yearly labels as the panel's width holds (a "YYYY-MM" label is about 0.5 in)
-    room = max(int(width_in / 0.55), 2)
-    step = next(k for k in (12, 18, 24, 36, 48, 60, 120, 10**6) if len(months[::k]) <= room)
-    ticks = months[::step]
-    ax.set_xticks(ticks, [forecast.months[t] for t in ticks], fontsize=8)
-    ax.set_xlim(0, max(months[-1], 1))
-    ax.grid(color="#EEEEEE", linewidth=0.6)
+def _status(forecast: Forecast, series: Series | None, rules: list[str]) -> str:
+    """How the model's binding resource ends: infeasible now, short now, runs out, or lasts."""
+    if rules:
+        return f"INFEASIBLE now ({', '.join(rules)})"
     if series is None or not series.capacity:
-        words = "not compared" if model not in forecast.models and not own else "nothing sized"
-        ax.text(0.5, 0.5, words, ha="center", va="center", transform=ax.transAxes)
-        ax.set_yticks([])
-        return
-    cap, unit = series.capacity, series.resource.unit
-    ax.plot(
-        months,
-        series.required,
-        color=MODEL_COLORS.get(model, "black"),
-        linewidth=2.2,
-        marker=MODEL_MARKERS.get(model, "o"),
-        markevery=6,
-        markersize=5,
-    )
-    ax.axhline(cap, color="black", linewidth=1.3)
-    ax.axhline(cap * forecast.warn_at_pct / 100, color="black", linestyle=":", linewidth=1)
-    peak = max(series.required)
-    low = min(series.required)
-    # far above (or below) its capacity, a linear axis squashes the capacity and warn lines
-    # into the bottom (top) pixels: a log axis keeps both readable (a "short now" panel)
-    log = low > 0 and peak > 5 * cap
-    if log:
-        ax.set_yscale("log")
-        bottom, top = min(low, cap * forecast.warn_at_pct / 100) / 1.6, max(cap, peak) * 2.2
-    else:
-        bottom, top = 0, max(cap, peak) * 1.22
-    ax.set_ylim(bottom, top)
-    _capacity_label(ax, series, cap, (bottom, top, log), (width_in, _PANEL_H))
-    if not log:
-        _few_ticks(ax.yaxis, 4)
-    ax.yaxis.set_major_formatter(_THOUSANDS())
-    ax.yaxis.set_minor_formatter(_NONE())
-    ax.tick_params(axis="y", labelsize=8)
-    # "AKS nodes per pool, with surge," reads as one phrase on an axis
-    kind = KINDS[series.resource.kind][1].rstrip(",").replace(", with", " with")
-    ax.set_xlabel(
-        f"{_fit_words(f'{kind} ({unit})', width_in + 0.3, 8.5)}\n"
-        f"{_wrap_name(series.resource.name)}",
-        fontsize=8.5,
-    )
+        return "nothing sized"
     m = series.exhaustion_month
+    if m == 0:
+        return f"short now ({series.utilization_pct(0)}% of capacity)"
     if m is not None:
-        ax.axvline(m, color=ALERT, linewidth=1.8, linestyle="--")
-        words = "short now" if m == 0 else f"runs out\n{forecast.months[m]}"
-        right = m < len(months) * 0.55
-        ax.text(
-            m + 0.6 if right else m - 0.6,
-            top * 0.97,
-            words,
-            color=ALERT,
-            fontweight="bold",
-            fontsize=8.5,
-            va="top",
-            ha="left" if right else "right",
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+        return f"runs out {forecast.months[m]}"
+    end = len(forecast.months) - 1
+    return f"lasts, {series.utilization_pct(end)}% used in {forecast.months[end]}"
+
+
+def _resource_words(series: Series | None) -> str:
+    """``node subnet vnet-000/c000-nodes: 507 IPs``, broken to the label column's width."""
+    if series is None or not series.capacity:
+        return ""
+    resource = series.resource
+    if resource.kind is ResourceKind.RETIREMENT:
+        words = f"{KINDS[resource.kind][1]}: {_n(series.capacity)} months"
+    else:
+        # "AKS nodes per pool, with surge," reads as one phrase beside a line
+        kind = KINDS[resource.kind][1].rstrip(",").replace(", with", " with")
+        words = f"{kind} {resource.name}: {_n(series.capacity)} {resource.unit}"
+    return _fit(words)
+
+
+def _fit(text: str, weight: str = "normal") -> str:
+    """*text* broken at spaces to the label column's width, and a line still too wide (a long
+    subnet name) after its VNet's ``/``."""
+    lines = []
+    for line in _fit_words(text, _LABEL_W, _LABEL_PT, weight).split("\n"):
+        wide = _text_px(line, _LABEL_PT, weight) / _DPI > _LABEL_W
+        lines.append(line.replace("/", "/\n", 1) if wide else line)
+    return "\n".join(lines)
+
+
+def _lines(plan: Plan, cluster: Cluster, models: list[str]) -> list[_Line]:
+    """The lines of *cluster*'s panel: each model compared, and its own (the plan as written)."""
+    forecast = plan.forecast
+    out = []
+    for model in models:
+        own = model == cluster.network.value
+        if not own and model not in forecast.models:
+            continue  # not compared
+        source = forecast.current if own else model
+        estimate = plan.estimate if own else plan.comparisons.get(Network(model))
+        rules = [] if estimate is None else problem_rules(estimate, cluster.name)
+        series = forecast.binding(source, cluster.name)
+        head = _fit(
+            f"{model}{' (current)' if own else ''}: {_status(forecast, series, rules)}",
+            "bold" if own else "normal",
         )
-    elif not rules:  # an infeasible model lasts nothing: its title says why
-        end = series.utilization_pct(len(months) - 1)
-        low = _fraction(series.required[-1], bottom, top, log) < 0.45  # ends low: write above
-        ax.text(
-            0.97,
-            0.72 if low else 0.04,
-            f"lasts: {end}% used\nin {forecast.months[-1]}",
-            transform=ax.transAxes,
-            ha="right",
-            va="top" if low else "bottom",
-            fontsize=8,
-            bbox=_BOX,
-        )
+        label = "\n".join(filter(None, (head, _resource_words(series))))
+        runs_out = series is not None and series.exhaustion_month is not None
+        out.append(_Line(model, own, series, label, bool(rules) or runs_out))
+    return out
 
 
-def _fraction(value: float, bottom: float, top: float, log: bool) -> float:
-    """Where *value* sits on the y axis, 0 (bottom) to 1 (top)."""
-    import math
-
-    if log:
-        return math.log(max(value, bottom) / bottom) / math.log(top / bottom)
-    return (value - bottom) / (top - bottom)
+def _label_h(line: _Line) -> float:
+    return (line.label.count("\n") + 1) * _LINE_H
 
 
-def _capacity_label(
-    ax: Axes,
-    series: Series,
-    cap: int,
-    span: tuple[float, float, bool],
-    size_in: tuple[float, float],
-) -> None:
-    """ "capacity N" on its line, at the first of left-above, right-above, left-below and
-    right-below where the required line does not run through the text (issue 15)."""
-    bottom, top, log = span
-    width_in, height_in = size_in
-    months = len(series.required)
-    high = (8 * 1.5 / 72) / height_in  # of the axes' height
-    line = _fraction(cap, bottom, top, log)
-
-    def clear(text: str, at_left: bool, above: bool) -> bool:
-        if (above and line + high > 0.98) or (not above and line - high < 0.02):
-            return False
-        wide = (_text_px(text, 8) / _DPI + 0.1) / width_in  # of the axes' width
-        cells = max(int(wide * months) + 1, 1)
-        window = series.required[:cells] if at_left else series.required[-cells:]
-        lo, hi = (line, line + high) if above else (line - high, line)
-        points = [(_fraction(v, bottom, top, log)) for v in window]
-        # a segment between two months crosses the band too
-        return not any(lo - 0.01 <= p <= hi + 0.01 for p in points) and not any(
-            min(a, b) <= lo <= max(a, b) or min(a, b) <= hi <= max(a, b)
-            for a, b in zip(points, points[1:], strict=False)
-        )
-
-    # the words when they fit clear of the required line, else the number alone (the legend
-    # names the black line "capacity")
-    options = [
-        (text, at_left, above)
-        for text in (f"capacity {_n(cap)}", _n(cap))
-        for above in (True, False)
-        for at_left in (True, False)
-    ]
-    text, at_left, above = next((o for o in options if clear(*o)), options[0])
-    ax.text(
-        0.02 if at_left else 0.98,
-        line + (0.015 if above else -0.015),
-        text,
-        transform=ax.transAxes,
-        ha="left" if at_left else "right",
-        va="bottom" if above else "top",
-        fontsize=8,
-        bbox=_BOX,
-        zorder=4,
-    )
-
-
-def _NONE() -> Any:
-    from matplotlib.ticker import NullFormatter
-
-    return NullFormatter()
-
-
-#: a forecast panel's height, in inches, and a cluster's band around it
-_PANEL_H = 1.6
-_TITLE_H, _LABEL_H, _BOTTOM_H = 0.3, 0.55, 0.85
-_BAND = _TITLE_H + _LABEL_H + _PANEL_H + _BOTTOM_H
-
-
-def _legend_rows(models: int) -> int:
-    return -(-(models + 3) // 5)
-
-
-#: the line under the legend that says how many clusters are left out, when some are
-_NOTE = 0.3
-
-
-def _height(clusters: int, models: int, left_out: bool = False) -> float:
-    return 0.45 + _BAND * clusters + 0.2 + 0.22 * _legend_rows(models) + _NOTE * left_out
+def _panel_h(lines: list[_Line]) -> float:
+    """A panel's height: at least _PANEL_H, and room for its labels stacked."""
+    return max(_PANEL_H, sum(_label_h(line) + _LABEL_SPACE for line in lines) + 0.1)
 
 
 def _models(plan: Plan, clusters: list[Cluster]) -> list[str]:
-    """The columns: the compared models, then any drawn cluster's own model not among them."""
+    """The models drawn: the compared ones, then any drawn cluster's own model not among them."""
     models = [m for m in plan.forecast.models if m != CURRENT]
     return models + [c.network.value for c in clusters if c.network.value not in models]
+
+
+def _rows(plan: Plan) -> list[tuple[Cluster, list[_Line], float]]:
+    """Each drawn cluster (those :func:`clusters_that_matter` picks), its lines and its panel
+    height: the one layout forecast_figure draws and forecast_bands cuts."""
+    clusters = clusters_that_matter(plan)
+    models = _models(plan, clusters)
+    out = []
+    for cluster in clusters:
+        lines = _lines(plan, cluster, models)
+        out.append((cluster, lines, _panel_h(lines)))
+    return out
+
+
+def _legend_h(models: int) -> float:
+    return 0.2 + 0.22 * -(-(models + 4) // 4)
+
+
+def _layout(plan: Plan) -> tuple[list[tuple[Cluster, list[_Line], float]], list[float]]:
+    """The rows and the tops of their bands, in inches from the figure's top, the height last."""
+    rows = _rows(plan)
+    tops = [0.0]
+    for _, _, panel_h in rows:
+        tops.append(tops[-1] + _HEAD_H + panel_h + _AXIS_H)
+    left_out = len(rows) < len(plan.clusters)
+    height = _TITLE_H + tops[-1] + _legend_h(len(_models(plan, [r[0] for r in rows])))
+    return rows, [_TITLE_H + t for t in tops[:-1]] + [height + _NOTE * left_out]
 
 
 def forecast_bands(plan: Plan) -> tuple[float, ...]:
     """Where forecast.png may be cut between clusters, in inches from its top (0 first, the
     height last; the legend stays with the last cluster), so a page prints it a cluster at a
     time at full size (issue 15)."""
-    shown = clusters_that_matter(plan)
-    count = len(shown)
-    return (
-        0.0,
-        *(0.45 + _BAND * i for i in range(1, count)),
-        _height(count, len(_models(plan, shown)), count < len(plan.clusters)),
-    )
+    _, cuts = _layout(plan)
+    return (0.0, *cuts[1:-1], cuts[-1])
 
 
-#: the narrowest forecast panel, in inches: room for two year labels
-_MIN_PANEL_W = 1.2
+def _spread(wanted: list[float], heights: list[float], top: float) -> list[float]:
+    """Label centres (inches above the panel's bottom) as close to *wanted* as they go
+    without overlapping, each *heights* tall, all between 0 and *top*."""
+    order = sorted(range(len(wanted)), key=lambda i: -wanted[i])
+    placed = [0.0] * len(wanted)
+    ceiling = top
+    for i in order:  # top down: each below the one above it
+        half = heights[i] / 2
+        placed[i] = min(wanted[i], ceiling - half)
+        ceiling = placed[i] - half - _LABEL_SPACE
+    floor = 0.0
+    for i in reversed(order):  # bottom up: lift the ones pushed under the panel
+        half = heights[i] / 2
+        placed[i] = max(placed[i], floor + half)
+        floor = placed[i] + half + _LABEL_SPACE
+    return placed
+
+
+def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> None:
+    """One cluster: each model's binding resource in % of its capacity, month by month, with
+    its label (status and resource) at the right, level with where its line ends."""
+    months = list(range(len(forecast.months)))
+    room = max(int(_PLOT_W / 0.55), 2)  # a "YYYY-MM" label is about 0.5 in
+    step = next(k for k in (6, 12, 18, 24, 36, 48, 60, 120, 10**6) if len(months[::k]) <= room)
+    ticks = months[::step]
+    ax.set_xticks(ticks, [forecast.months[t] for t in ticks], fontsize=8)
+    ax.set_xlim(0, max(months[-1], 1))
+    ax.set_ylim(0, TOP_PCT)
+    ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=8)
+    ax.set_ylabel("% of capacity used", fontsize=8)
+    ax.grid(color="#EEEEEE", linewidth=0.6)
+    ax.axhspan(100, TOP_PCT, color=ALERT, alpha=0.07, linewidth=0)
+    ax.axhline(100, color="black", linewidth=1.3)
+    ax.axhline(forecast.warn_at_pct, color="black", linestyle=":", linewidth=1)
+    ends = []
+    for line in lines:
+        s = line.series
+        if s is None or not s.capacity:
+            ends.append(0.0)
+            continue
+        share = [s.utilization_pct(m) or 0.0 for m in months]
+        color = MODEL_COLORS.get(line.model, "black")
+        ax.plot(
+            months,
+            share,
+            color=color,
+            linewidth=2.8 if line.own else 1.8,
+            marker=MODEL_MARKERS.get(line.model, "o"),
+            markevery=6,
+            markersize=5,
+            zorder=3 if line.own else 2,
+            gid=f"required {line.model}",
+        )
+        m = s.exhaustion_month
+        if m is not None and share[m] <= TOP_PCT:
+            ax.plot(
+                [m],
+                [share[m]],
+                linestyle="none",
+                marker="X",
+                markersize=9,
+                color=ALERT,
+                markeredgecolor="white",
+                zorder=5,
+                gid="runs-out",
+            )
+        ends.append(min(share[-1], TOP_PCT))
+    wanted = [end / TOP_PCT * panel_h for end in ends]
+    heights = [_label_h(line) for line in lines]
+    placed = _spread(wanted, heights, panel_h)
+    x_label = 1 + _GAP / _PLOT_W
+    for line, end, at in zip(lines, wanted, placed, strict=True):
+        color = MODEL_COLORS.get(line.model, "black")
+        if line.series is not None and line.series.capacity:
+            ax.plot(
+                [1, x_label - 0.01],
+                [end / panel_h, at / panel_h],
+                color=color,
+                linewidth=1,
+                transform=ax.transAxes,
+                clip_on=False,
+                gid="leader",
+            )
+        ax.text(
+            x_label,
+            at / panel_h,
+            line.label,
+            transform=ax.transAxes,
+            ha="left",
+            va="center",
+            fontsize=_LABEL_PT,
+            fontweight="bold" if line.own else "normal",
+            color=ALERT if line.alert else "black",
+            clip_on=False,
+        )
 
 
 def forecast_figure(plan: Plan) -> Figure:
-    """Per cluster (a row) and model (a column), the binding resource: the one that runs out
-    first. Required (the model's colour) vs capacity (black) month by month, the warn level
-    dotted, the exhaustion month marked and labelled; the resource is named under each panel.
+    """Per cluster (a row), each model's binding resource, the one that runs out first, as a
+    share of its capacity month by month on one 0-125% scale: the warn level dotted, capacity
+    (100%) solid, the month it runs out marked; beside each line its status and the resource.
 
-    The cluster's own model's panel shows the plan as written (every cluster on its own model).
-    Laid out by hand in inches (no layout engine: it would double the rendering time). A large
-    estate draws the clusters :func:`clusters_that_matter` picks (those that run out first) and says
-    how many it left out (they are in exhaustion.csv).
+    The cluster's own model's line shows the plan as written (every cluster on its own model),
+    drawn thicker. Laid out by hand in inches (no layout engine: it would double the rendering
+    time). A large estate draws the clusters :func:`clusters_that_matter` picks (those that run
+    out first) and says how many it left out (they are in exhaustion.csv).
     """
     forecast = plan.forecast
-    clusters = clusters_that_matter(plan)
-    left_out = len(clusters) < len(plan.clusters)
-    models = _models(plan, clusters)
-    panels = []
-    for cluster in clusters:
-        for model in models:
-            own = model == cluster.network.value
-            source = forecast.current if own else model
-            estimate = plan.estimate if own else plan.comparisons.get(Network(model))
-            rules = [] if estimate is None else problem_rules(estimate, cluster.name)
-            panels.append((cluster, model, own, rules, forecast.binding(source, cluster.name)))
-    # the widest y tick label is at most the axis top (capacity or peak, plus 22%)
-    tops = [
-        int(max(b.capacity, *b.required) * 1.22) for _, _, _, _, b in panels if b and b.capacity
-    ]
-    left = _text_px(_n(max(tops, default=0)), 8) / _DPI + 0.16  # the y tick labels
-    title_h, panel_h, label_h, gap = _TITLE_H, _PANEL_H, _LABEL_H, 0.14
-    band = _BAND
-    # each panel keeps at least _MIN_PANEL_W inches, however wide its tick labels (a pool
-    # growing 1000% a month needs 27-digit ones): the figure widens instead
-    n = len(models)
-    width = max(CHART_WIDTH_IN, 0.45 + n * (left + _MIN_PANEL_W) + (n - 1) * gap)
-    height = _height(len(clusters), len(models), left_out)
+    rows, cuts = _layout(plan)
+    left_out = len(rows) < len(plan.clusters)
+    models = _models(plan, [r[0] for r in rows])
+    width, height = CHART_WIDTH_IN, cuts[-1]
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: the first resource to run out, per cluster and model, "
@@ -288,47 +289,52 @@ def forecast_figure(plan: Plan) -> Figure:
         y=1 - 0.12 / height,
         va="top",
     )
-    # 0.35 in on the right: the last month's tick label is centred on the axis end
-    panel_w = (width - 0.45 - len(models) * left - (len(models) - 1) * gap) / len(models)
-    for index, (cluster, model, own, rules, binding) in enumerate(panels):
-        row, col = divmod(index, len(models))
-        top = height - 0.45 - row * band
-        if col == 0:
-            fig.text(
-                0.06 / width,
-                (top - 0.04) / height,
-                f"cluster {cluster.name} (today {cluster.network})",
-                fontweight="bold",
-                fontsize=10.5,
-                va="top",
-            )
-        x = 0.1 + left + col * (panel_w + gap + left)
-        y = top - title_h - label_h - panel_h
-        ax = fig.add_axes((x / width, y / height, panel_w / width, panel_h / height))
-        _forecast_panel(ax, forecast, binding, model, own, rules, panel_w)
+    for (cluster, lines, panel_h), top in zip(rows, cuts, strict=False):
+        fig.text(
+            0.06 / width,
+            1 - (top + 0.06) / height,
+            f"cluster {cluster.name} (today {cluster.network})",
+            fontweight="bold",
+            fontsize=10.5,
+            va="top",
+        )
+        y = height - top - _HEAD_H - panel_h
+        ax = fig.add_axes((_LEFT / width, y / height, _PLOT_W / width, panel_h / height))
+        _panel(ax, forecast, lines, panel_h)
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    handles = [
+    handles: list[Artist] = [
         Line2D(
             [],
             [],
             color=MODEL_COLORS.get(m, "black"),
             marker=MODEL_MARKERS.get(m, "o"),
-            linewidth=2.2,
-            label=f"required: {m}",
+            linewidth=1.8,
+            label=m,
         )
         for m in models
     ]
     handles += [
-        Line2D([], [], color="black", linewidth=1.3, label="capacity"),
+        Line2D([], [], color="black", linewidth=1.3, label="capacity (100%)"),
         Line2D([], [], color="black", linestyle=":", label=f"warn level {forecast.warn_at_pct}%"),
-        Line2D([], [], color=ALERT, linestyle="--", linewidth=1.8, label="runs out"),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="X",
+            markersize=9,
+            color=ALERT,
+            markeredgecolor="white",
+            label="runs out",
+        ),
+        Patch(color=ALERT, alpha=0.07, label="above capacity"),
     ]
     fig.legend(
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, (0.04 + _NOTE * left_out) / height),
-        ncols=5,
+        ncols=4,
         frameon=False,
         fontsize=8.5,
     )
@@ -336,12 +342,9 @@ def forecast_figure(plan: Plan) -> Figure:
         fig.text(
             0.5,
             0.08 / height,
-            left_out_note(plan, len(clusters), "exhaustion.csv"),
+            left_out_note(plan, len(rows), "exhaustion.csv"),
             ha="center",
             va="bottom",
             fontsize=9,
         )
     return fig
-
-
-# --- address_map.png ---------------------------------------------------------------------------
