@@ -74,7 +74,7 @@ BANDS: dict[str, Callable[[Plan], tuple[float, ...]]] = {
     "address_map.png": address_map_bands,
 }
 #: the order worker processes take them in: the slowest first
-_BY_COST = ("forecast.png", "comparison.png", "utilization.png", "address_map.png")
+_BY_COST = ("comparison.png", "forecast.png", "utilization.png", "address_map.png")
 
 _JOB_PLAN: list[Plan] = []  # the plan forked workers render (inherited, never pickled)
 
