@@ -227,17 +227,18 @@ def _bars(
 ) -> None:
     """One horizontal bar per model, top to bottom; infeasible ones hatched with a red edge."""
     ys = list(range(len(networks)))[::-1]
-    for y, n, v, t in zip(ys, networks, values, texts, strict=True):
-        infeasible = bool(bad[n])
-        ax.barh(
-            y,
-            v,
-            0.62,
-            color=MODEL_COLORS[n.value],
-            hatch="///" if infeasible else None,
-            edgecolor=ALERT if infeasible else "black",
-            linewidth=1.4 if infeasible else 0.4,
-        )
+    infeasible = [bool(bad[n]) for n in networks]
+    # one call for the panel's bars: each barh call is a container and a limits update
+    ax.barh(
+        ys,
+        values,
+        0.62,
+        color=[MODEL_COLORS[n.value] for n in networks],
+        hatch=["///" if i else None for i in infeasible],
+        edgecolor=[ALERT if i else "black" for i in infeasible],
+        linewidth=[1.4 if i else 0.4 for i in infeasible],
+    )
+    for y, v, t in zip(ys, values, texts, strict=True):
         ax.text(v, y, f" {t}", va="center", fontsize=8.5)
     ax.set_ylim(-0.6, len(ys) - 0.4)
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
