@@ -18,7 +18,6 @@ from ipplan.report.charts.style import (
     ALERT,
     CHART_WIDTH_IN,
     _bars,
-    _few_ticks,
     _figure,
     _n,
     _text_px,
@@ -26,8 +25,14 @@ from ipplan.report.charts.style import (
     problem_rules,
 )
 
-#: a cluster's band, in inches: its heading, the axes' titles, the bars, the x labels
-_HEADER, _TITLE, _BOTTOM = 0.32, 0.42, 0.8
+#: a cluster's band, in inches: its heading, the axes' titles, the bars, the space under them
+_HEADER, _TITLE, _BOTTOM = 0.32, 0.62, 0.3
+#: what each panel's bars count
+_TITLES = (
+    "VNet IPs consumed\n(VNet private IPs at peak)",
+    "smallest node subnet\n(prefix; each step right doubles)",
+    "room to grow\n(nodes when a first limit binds)",
+)
 #: the line under the bands that says how many clusters are left out, when some are
 _NOTE = 0.35
 
@@ -132,9 +137,6 @@ def comparison_figure(plan: Plan) -> Figure:
             if n is cluster.network:
                 tick.set_fontweight("bold")
         ax.set_xlim(0, _fit(vnet_ips, [_n(v) for v in vnet_ips], unit))
-        _few_ticks(ax.xaxis, 4)
-        ax.set_xlabel("VNet private IPs consumed\nat peak (IPs)")
-        ax.set_title("VNet IPs consumed", loc="left")
         # 2. smallest node subnet, on a prefix axis: /29 is one step, each step doubles
         ax = axes[1]
         prefixes = [rows[n].node_subnet_min_prefix or 0 for n in networks]
@@ -151,11 +153,6 @@ def comparison_figure(plan: Plan) -> Figure:
         texts = [f"/{p} ({_n(i)} IPs)" for p, i in zip(prefixes, ips, strict=True)]
         end = max(_fit(steps, texts, unit), longest + 1.0)
         ax.set_xlim(0, end)
-        # every other (or third, fourth) prefix is labelled, always including the current one
-        anchor = 30 - now_prefix if now_prefix else 1
-        every = 2 if end <= 12 else 3 if end <= 18 else 4  # at most about 6 labels
-        ticks = [t for t in range(1, int(end) + 1) if (t - anchor) % every == 0]
-        ax.set_xticks(ticks, [f"/{30 - t}" for t in ticks], fontsize=8)
         if now_prefix is not None:
             # behind the bars and their boxed labels, so it never strikes through a label
             ax.axvline(30 - now_prefix, color="black", linestyle="--", linewidth=1.2, zorder=0.9)
@@ -167,8 +164,6 @@ def comparison_figure(plan: Plan) -> Figure:
                 va="bottom",
                 fontsize=8.5,
             )
-        ax.set_xlabel("prefix length\n(each step right doubles the IPs)")
-        ax.set_title("smallest node subnet", loc="left", pad=14)
         # 3. room to grow (rule A18): the same number as clusters.csv and the CLI
         ax = axes[2]
         room = [rows[n].room_nodes or 0 for n in networks]
@@ -183,10 +178,12 @@ def comparison_figure(plan: Plan) -> Figure:
             fontsize=8.5,
         )
         ax.set_xlim(0, max(_fit(room, [_n(r) for r in room], unit), planned * 1.15))
-        _few_ticks(ax.xaxis, 4)
-        ax.set_xlabel("nodes in the cluster\nwhen its first limit binds")
-        ax.set_title("room to grow", loc="left", pad=14)
-        axes[0].set_title("VNet IPs consumed", loc="left", pad=14)
+        # every bar says its number, so no panel has an x axis scale: ticks, their labels and
+        # grid lines were a third of this chart's rendering (issue 11); each title says what
+        # its bars count
+        for ax, words in zip(axes, _TITLES, strict=True):
+            ax.set_xticks([])
+            ax.set_title(words, loc="left", pad=14, fontsize=9.5)
         for ax in axes:
             for text in ax.texts:  # the bar labels: boxed, above the reference lines
                 text.set_bbox(_LABEL_BOX)

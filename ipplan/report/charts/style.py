@@ -241,8 +241,6 @@ def _bars(
     for y, v, t in zip(ys, values, texts, strict=True):
         ax.text(v, y, f" {t}", va="center", fontsize=8.5)
     ax.set_ylim(-0.6, len(ys) - 0.4)
-    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    ax.set_axisbelow(True)
     # no tick marks where no label says what they mark: a tick is three lines and two texts
     # (the first panel of a row labels its bars with the models' names)
     ax.set_yticks([])
