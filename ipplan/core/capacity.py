@@ -980,7 +980,9 @@ def _search(
             lambda n: others_planned + n <= CLUSTER_MAX_NODES,
         )
     )
-    best, which = _tightest([fits for _, _, fits in limits], CLUSTER_MAX_NODES + 1)
+    # the pool-nodes limit fails past POOL_MAX_NODES whatever the rest (peak >= nodes), so the
+    # search ends there: three probes fewer than at the cluster's CLUSTER_MAX_NODES, the same room
+    best, which = _tightest([fits for _, _, fits in limits], POOL_MAX_NODES + 1)
     kind, words, _ = limits[which]
     return best, kind, words
 
