@@ -5,8 +5,8 @@ and checks live in :mod:`ipplan.rules`. Room to grow (rule A18) is computed here
 every report renders it.
 """
 
-from __future__ import annotations
-
+# annotations are evaluated (no __future__ import): dataclasses matches each string one
+# against ClassVar, InitVar and KW_ONLY as it builds the class (issue 11)
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
