@@ -10,8 +10,8 @@ or cluster it was given), what is wrong with the numbers, and the fix. The calle
 scenario validation a field path, the capacity model the cluster and network model.
 """
 
-from __future__ import annotations
-
+# annotations are evaluated (no __future__ import): dataclasses matches each string one
+# against ClassVar, InitVar and KW_ONLY as it builds the class (issue 11)
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -354,7 +354,7 @@ def subnet_kind_violations(
     prefixlen: int | None,
     existing: bool,
     sku: AppGatewaySku = AppGatewaySku.V2,
-) -> list[Violation]:
+) -> "list[Violation]":
     """Rule A24 for one subnet: its required name, minimum and recommended prefix.
 
     Args:

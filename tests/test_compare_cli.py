@@ -537,6 +537,23 @@ def test_compare_skips_what_only_files_and_explain_need() -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_compare_table_imports_no_json() -> None:
+    """The quick what-if's start-up (issue 11): json is imported by the formats and commands
+    that write or read it, and compare's table (its default) does neither."""
+    code = (
+        "import sys\n"
+        "from ipplan.cli import app\n"
+        "app(['compare', '--nodes', '50'], standalone_mode=False)\n"
+        "assert 'json' not in sys.modules\n"
+    )
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("network ")
+
+
 #: rule A25's warning of a spot pool's surge, as compare says it: the option, then the message
 SPOT_SURGE = (
     "warning: --max-surge: pool 'pool' is a spot pool, which never surges: max_surge 5 is "

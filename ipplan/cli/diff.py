@@ -5,7 +5,6 @@ Registered on the app by ``ipplan.cli``; the comparison is pure (``ipplan.core.d
 
 import csv
 import io
-import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -67,6 +66,8 @@ def diff(
     )
     rows = [asdict(c) for c in result.changes]
     if output is Format.JSON:
+        import json
+
         payload = {
             "changes": rows,
             "regressions": list(result.regressions),

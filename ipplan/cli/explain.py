@@ -1,6 +1,5 @@
 """``ipplan explain``: where each number of a plan comes from (renders ipplan.core.explain)."""
 
-import json
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -123,6 +122,8 @@ def explain(
     result = build_plan(load_scenario(scenario))
     found = explain_plan(result, cluster, _subnet_key(subnet), _model(model), month)
     if output is ExplainFormat.JSON:
+        import json
+
         typer.echo(json.dumps([asdict(e) for e in found], indent=2, ensure_ascii=False))
     elif output is ExplainFormat.MD:
         typer.echo("\n\n".join(render_markdown(e) for e in found))

@@ -5,8 +5,8 @@ and checks live in :mod:`ipplan.rules`. Room to grow (rule A18) is computed here
 every report renders it.
 """
 
-from __future__ import annotations
-
+# annotations are evaluated (no __future__ import): dataclasses matches each string one
+# against ClassVar, InitVar and KW_ONLY as it builds the class (issue 11)
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
@@ -980,7 +980,9 @@ def _search(
             lambda n: others_planned + n <= CLUSTER_MAX_NODES,
         )
     )
-    best, which = _tightest([fits for _, _, fits in limits], CLUSTER_MAX_NODES + 1)
+    # the pool-nodes limit fails past POOL_MAX_NODES whatever the rest (peak >= nodes), so the
+    # search ends there: three probes fewer than at the cluster's CLUSTER_MAX_NODES, the same room
+    best, which = _tightest([fits for _, _, fits in limits], POOL_MAX_NODES + 1)
     kind, words, _ = limits[which]
     return best, kind, words
 

@@ -4,8 +4,8 @@ A subnet is named only within its VNet, so its key is the pair; the enums name t
 sets the reports group and colour by.
 """
 
-from __future__ import annotations
-
+# annotations are evaluated (no __future__ import): NamedTuple compiles each string one
+# as it builds the class (issue 11)
 from enum import StrEnum
 from typing import NamedTuple
 

@@ -13,7 +13,6 @@ export about 12; the largest whole number a scenario can mean is an IPv6 address
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -393,6 +392,8 @@ def json_load_bounded(
     Raises:
         ScenarioError: a bound is exceeded. json's own errors (ValueError) pass through.
     """
+    import json  # here: validating a scenario (ipplan compare's) reads no JSON text
+
     long_ints: list[_LongInt] = []
 
     def parse_int(digits: str) -> int | _LongInt:

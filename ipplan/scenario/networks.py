@@ -1,7 +1,7 @@
 """Address-space checks: VNets and their subnets, external ranges, and how they may overlap."""
 
-from __future__ import annotations
-
+# annotations are evaluated (no __future__ import): dataclasses matches each string one
+# against ClassVar, InitVar and KW_ONLY as it builds the class (issue 11)
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 

@@ -1,7 +1,7 @@
 """The validated scenario: frozen values the plan takes (no pydantic, no text)."""
 
-from __future__ import annotations
-
+# annotations are evaluated (no __future__ import): dataclasses matches each string one
+# against ClassVar, InitVar and KW_ONLY as it builds the class (issue 11)
 from dataclasses import dataclass, field
 
 from netaddr import IPAddress, IPNetwork
@@ -123,17 +123,17 @@ class ScenarioWarning(str):
 
     def __new__(
         cls, message: str, path: FieldPath = ROOT, rule: str = "", source: str = ""
-    ) -> ScenarioWarning:
+    ) -> "ScenarioWarning":
         self = super().__new__(cls, ": ".join(p for p in (source, str(path), message) if p))
         self.message, self.path, self.rule, self.source = message, path, rule, source
         return self
 
     @classmethod
-    def of(cls, violation: Violation, path: FieldPath) -> ScenarioWarning:
+    def of(cls, violation: Violation, path: FieldPath) -> "ScenarioWarning":
         """A rulebook warning at *path*, its rule id at the end: ``...; {fix} (rule A25)``."""
         return cls(f"{violation} (rule {violation.rule})", path, violation.rule)
 
-    def located(self, source: str) -> ScenarioWarning:
+    def located(self, source: str) -> "ScenarioWarning":
         """The same warning, said to be in *source*."""
         return ScenarioWarning(self.message, self.path, self.rule, source)
 
