@@ -496,12 +496,14 @@ def test_compare_static_29_pod_subnet_is_reported_not_a_crash() -> None:
     )
 
 
-def test_compare_does_not_import_pandas_or_matplotlib() -> None:
+def _run_without(args: list[str], absent: tuple[str, ...]) -> str:
+    """Run ``ipplan compare ARGS`` in a fresh interpreter, check that it imported none of the
+    modules *absent*, and return what it printed."""
     code = (
         "import sys\n"
         "from ipplan.cli import app\n"
-        "app(['compare', '--nodes', '50', '--format', 'json'], standalone_mode=False)\n"
-        "loaded = sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules)\n"
+        f"app({['compare', *args]!r}, standalone_mode=False)\n"
+        f"loaded = sorted(m for m in {absent!r} if m in sys.modules)\n"
         "assert not loaded, loaded\n"
     )
     env = os.environ | {"PYTHONPATH": str(ROOT)}
@@ -509,7 +511,12 @@ def test_compare_does_not_import_pandas_or_matplotlib() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert json.loads(done.stdout)[0]["network"] == "kubenet"
+    return done.stdout
+
+
+def test_compare_does_not_import_pandas_or_matplotlib() -> None:
+    out = _run_without(["--nodes", "50", "--format", "json"], ("pandas", "matplotlib"))
+    assert json.loads(out)[0]["network"] == "kubenet"
 
 
 def test_compare_skips_what_only_files_and_explain_need() -> None:
@@ -523,35 +530,13 @@ def test_compare_skips_what_only_files_and_explain_need() -> None:
         "ipplan.scenario.load",
         "ipplan.core.forecast",
     )
-    code = (
-        "import sys\n"
-        "from ipplan.cli import app\n"
-        "app(['compare', '--nodes', '50', '--format', 'json'], standalone_mode=False)\n"
-        f"loaded = sorted(m for m in {heavy!r} if m in sys.modules)\n"
-        "assert not loaded, loaded\n"
-    )
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )
-    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(_run_without(["--nodes", "50", "--format", "json"], heavy))
 
 
 def test_compare_table_imports_no_json() -> None:
     """The quick what-if's start-up (issue 11): json is imported by the formats and commands
     that write or read it, and compare's table (its default) does neither."""
-    code = (
-        "import sys\n"
-        "from ipplan.cli import app\n"
-        "app(['compare', '--nodes', '50'], standalone_mode=False)\n"
-        "assert 'json' not in sys.modules\n"
-    )
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith("network ")
+    assert _run_without(["--nodes", "50"], ("json",)).startswith("network ")
 
 
 #: rule A25's warning of a spot pool's surge, as compare says it: the option, then the message
