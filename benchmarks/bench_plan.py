@@ -33,6 +33,7 @@ test holds).
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import resource
@@ -222,7 +223,11 @@ def main(sizes: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args[:1] == ["--runs"]:
-        RUNS, args = int(args[1]), args[2:]
-    sys.exit(main(args or list(DEFAULT_SIZES)))
+    parser = argparse.ArgumentParser(description="Time ipplan plan's phases on seeded estates.")
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs of each whole command")
+    parser.add_argument("sizes", nargs="*", default=list(DEFAULT_SIZES), metavar="SIZE")
+    options = parser.parse_args()
+    if options.runs < 1:
+        parser.error(f"--runs takes 1 or more, not {options.runs}")
+    RUNS = options.runs
+    sys.exit(main(options.sizes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -161,7 +162,7 @@ def test_forecast(pinned: Plan) -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0%", "25%", "50%", "75%", "100%"]
     # beside each line, its status and its binding resource (the one that runs out first)
     assert [t.get_text() for t in ax.texts] == [
-        "kubenet: runs out 2028-04\nkubenet support (retires 2028-03-31): 14 months",
+        "kubenet: unsupported from 2028-04\nkubenet support (retires 2028-03-31): 14 months",
         "azure-cni: INFEASIBLE now (A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs",
         "azure-cni-overlay (current): lasts, 73.7% used in 2030-01\n"
         "node subnet spoke-prod/aks-nodes: 251 IPs",
@@ -439,16 +440,60 @@ def test_forecast_labels_stay_on_the_page_apart_and_tied_to_their_lines(example:
     fig = forecast_figure(example)
     _labels_on_the_page_and_apart(fig)
     for ax in fig.axes:
-        leaders = [line for line in ax.get_lines() if line.get_gid() == "leader"]
-        required = list(_required(ax).values())
-        assert len(leaders) == len(required) and required
-        for leader, line in zip(leaders, required, strict=True):
-            # from where the line ends (at the top edge when it ends above the scale) ...
-            end = min(float(line.get_ydata()[-1]), 125) / 125
-            assert leader.get_ydata()[0] == pytest.approx(end)
-        for leader, text in zip(leaders, ax.texts, strict=False):
-            # ... to the middle of its label
-            assert leader.get_ydata()[1] == pytest.approx(text.get_position()[1])
+        _tied(ax)
+
+
+def _tied(ax: object) -> None:
+    """Each drawn line's leader runs from where the line ends (at the top edge when it ends
+    above the scale) to the middle of its own label."""
+    labels = {t.get_gid(): t for t in ax.texts}  # type: ignore[attr-defined]
+    leaders = {
+        line.get_gid(): line
+        for line in ax.get_lines()  # type: ignore[attr-defined]
+        if (line.get_gid() or "").startswith("leader ")
+    }
+    required = _required(ax)
+    assert required and sorted(leaders) == sorted(f"leader {m}" for m in required)
+    for model, line in required.items():
+        leader = leaders[f"leader {model}"]
+        end = min(max(float(line.get_ydata()[-1]), 0), 125) / 125  # type: ignore[attr-defined]
+        assert leader.get_ydata()[0] == pytest.approx(end)
+        assert leader.get_ydata()[1] == pytest.approx(labels[f"label {model}"].get_position()[1])
+
+
+def test_forecast_after_kubenet_retired_draws_no_share_of_it(tmp_path: Path) -> None:
+    # planned from 2028-06, kubenet has no months of support left (rule A21: -3): no line and
+    # no leader for it, its label at the top, in the core's words (forecast.shortfalls)
+    text = Path("data/kubenet-migration.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "late.yaml"
+    path.write_text(re.sub(r"start: \d{4}-\d{2}", "start: 2028-06", text), encoding="utf-8")
+    fig = forecast_figure(build_plan(load_scenario(path)))
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.texts] == [
+        "kubenet (current): unsupported from 2028-04\nkubenet support (retires 2028-03-31)",
+        "azure-cni-overlay: lasts, 99.0% used in 2030-06\n"
+        "node subnet fabrikam-aks/aks-subnet: 507 IPs",
+        "azure-cni-pod-subnet: INFEASIBLE now (A8)\npod subnet fabrikam-aks/pods: 16,379 IPs",
+    ]
+    assert "kubenet" not in _required(ax)
+    assert ax.texts[0].get_color() == ALERT
+    assert ax.texts[0].get_position()[1] > ax.texts[1].get_position()[1]  # at the top
+    _tied(ax)
+    _labels_on_the_page_and_apart(fig)
+
+
+@pytest.mark.parametrize(
+    "name", ["nodes-" + "y" * 70, "-".join(["nodes"] * 15)], ids=["one-word", "hyphenated"]
+)
+def test_forecast_labels_of_long_names_stay_on_the_page(name: str, tmp_path: Path) -> None:
+    # Azure allows 80-character subnet names: a label breaks after the name's "/" and "-", and
+    # as a last resort anywhere, rather than run off the chart
+    text = Path("data/example.yaml").read_text(encoding="utf-8").replace("aks-nodes", name)
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+    fig = forecast_figure(build_plan(load_scenario(path)))
+    _labels_on_the_page_and_apart(fig)
+    assert any(name[-12:] in t.get_text().replace("\n", "") for t in fig.axes[0].texts)
 
 
 def test_forecast_infeasible_models_do_not_say_lasts(example: Plan) -> None:

@@ -61,6 +61,7 @@ __all__ = [
     "month_label",
     "shortfalls",
     "supported_months",
+    "unsupported_from",
 ]
 
 #: the label of the scenario's own models when its clusters use different ones
@@ -302,6 +303,11 @@ def supported_months(start_year: int, start_month: int) -> int:
     return (year * 12 + month) - (start_year * 12 + start_month)
 
 
+def unsupported_from() -> str:
+    """The first month kubenet is no longer supported (rule A21): ``2028-04``."""
+    return month_label(*_last_supported(), 1)
+
+
 def _last_supported() -> tuple[int, int]:
     """The year and month of kubenet's retirement date (rule A21)."""
     year, month, _ = (int(part) for part in KUBENET_RETIREMENT.split("-"))
@@ -495,9 +501,9 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
         if s.capacity is None or m is None or m >= min_runway_months or (m == 0 and not retires):
             continue
         if retires:  # rule A21: a date, not a count; capacity is the last supported month
-            ended = month_label(*_last_supported(), 1)
             lines.append(
-                f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from {ended}, "
+                f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from "
+                f"{unsupported_from()}, "
                 f"{plural(m, 'month')} of runway ({min_runway_months} required); {fix_for(s)}"
             )
             continue

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ipplan.core.answers import clusters_that_matter
 from ipplan.core.capacity import Cluster
-from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series
+from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, unsupported_from
 from ipplan.core.keys import ResourceKind
 from ipplan.core.plan import Plan
 from ipplan.report.charts.clusters import left_out_note
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 #: the y axis of every panel, in % of a resource's capacity: one scale for every cluster and
 #: model, so that a reader compares heights across the page; a line above it leaves the panel
-#: at its top edge, and its label says how far above capacity it is
+#: at its top edge, and its label says when it ran out
 TOP_PCT = 125
 #: the panel's plot area and the label column at its right, in inches
 _LEFT, _PLOT_W, _GAP = 0.62, 5.0, 0.32
@@ -58,28 +58,40 @@ class _Line:
     alert: bool  # infeasible now, or runs out within the horizon
 
 
+def _drawn(series: Series | None) -> bool:
+    """Whether *series* has a line: a capacity to be a share of (kubenet's support months are
+    none once the plan starts at or after its retirement)."""
+    return series is not None and series.capacity is not None and series.capacity > 0
+
+
 def _status(forecast: Forecast, series: Series | None, rules: list[str]) -> str:
     """How the model's binding resource ends: infeasible now, short now, runs out, or lasts."""
     if rules:
         return f"INFEASIBLE now ({', '.join(rules)})"
-    if series is None or not series.capacity:
+    if series is None or series.capacity is None:
         return "nothing sized"
     m = series.exhaustion_month
+    end = len(forecast.months) - 1
+    if series.resource.kind is ResourceKind.RETIREMENT:  # rule A21: a date, not a count
+        if m is None:
+            return f"supported past {forecast.months[end]}"
+        return f"unsupported from {unsupported_from()}"
     if m == 0:
-        return f"short now ({series.utilization_pct(0)}% of capacity)"
+        pct = series.utilization_pct(0)
+        return "short now" if pct is None else f"short now ({pct}% of capacity)"
     if m is not None:
         return f"runs out {forecast.months[m]}"
-    end = len(forecast.months) - 1
     return f"lasts, {series.utilization_pct(end)}% used in {forecast.months[end]}"
 
 
 def _resource_words(series: Series | None) -> str:
     """``node subnet vnet-000/c000-nodes: 507 IPs``, broken to the label column's width."""
-    if series is None or not series.capacity:
+    if series is None or series.capacity is None:
         return ""
     resource = series.resource
     if resource.kind is ResourceKind.RETIREMENT:
-        words = f"{KINDS[resource.kind][1]}: {_n(series.capacity)} months"
+        months = f": {_n(series.capacity)} months" if series.capacity > 0 else ""
+        words = f"{KINDS[resource.kind][1]}{months}"
     else:
         # "AKS nodes per pool, with surge," reads as one phrase beside a line
         kind = KINDS[resource.kind][1].rstrip(",").replace(", with", " with")
@@ -88,13 +100,30 @@ def _resource_words(series: Series | None) -> str:
 
 
 def _fit(text: str, weight: str = "normal") -> str:
-    """*text* broken at spaces to the label column's width, and a line still too wide (a long
-    subnet name) after its VNet's ``/``."""
-    lines = []
+    """*text* broken at spaces to the label column's width; a word still too wide (a long
+    subnet, VNet or cluster name) after its ``/`` and ``-``, and as a last resort anywhere."""
+    lines: list[str] = []
     for line in _fit_words(text, _LABEL_W, _LABEL_PT, weight).split("\n"):
-        wide = _text_px(line, _LABEL_PT, weight) / _DPI > _LABEL_W
-        lines.append(line.replace("/", "/\n", 1) if wide else line)
+        for sep in ("/", "-"):
+            line = "\n".join(
+                _fit_words(part, _LABEL_W, _LABEL_PT, weight, sep)
+                if not _fits(part, weight)
+                else part
+                for part in line.split("\n")
+            )
+        for part in line.split("\n"):
+            while not _fits(part, weight):
+                cut = len(part) - 1
+                while cut > 1 and not _fits(part[:cut], weight):
+                    cut -= 1
+                lines.append(part[:cut])
+                part = part[cut:]
+            lines.append(part)
     return "\n".join(lines)
+
+
+def _fits(text: str, weight: str) -> bool:
+    return _text_px(text, _LABEL_PT, weight) / _DPI <= _LABEL_W
 
 
 def _lines(plan: Plan, cluster: Cluster, models: list[str]) -> list[_Line]:
@@ -206,8 +235,9 @@ def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> 
     ends = []
     for line in lines:
         s = line.series
-        if s is None or not s.capacity:
-            ends.append(0.0)
+        if s is None or not _drawn(s):
+            # no line: what has run out (kubenet past its retirement) labelled at the top
+            ends.append(TOP_PCT if line.alert else 0.0)
             continue
         share = [s.utilization_pct(m) or 0.0 for m in months]
         color = MODEL_COLORS.get(line.model, "black")
@@ -235,14 +265,14 @@ def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> 
                 zorder=5,
                 gid="runs-out",
             )
-        ends.append(min(share[-1], TOP_PCT))
+        ends.append(min(max(share[-1], 0.0), TOP_PCT))
     wanted = [end / TOP_PCT * panel_h for end in ends]
     heights = [_label_h(line) for line in lines]
     placed = _spread(wanted, heights, panel_h)
     x_label = 1 + _GAP / _PLOT_W
     for line, end, at in zip(lines, wanted, placed, strict=True):
         color = MODEL_COLORS.get(line.model, "black")
-        if line.series is not None and line.series.capacity:
+        if _drawn(line.series):
             ax.plot(
                 [1, x_label - 0.01],
                 [end / panel_h, at / panel_h],
@@ -250,7 +280,7 @@ def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> 
                 linewidth=1,
                 transform=ax.transAxes,
                 clip_on=False,
-                gid="leader",
+                gid=f"leader {line.model}",
             )
         ax.text(
             x_label,
@@ -263,6 +293,7 @@ def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> 
             fontweight="bold" if line.own else "normal",
             color=ALERT if line.alert else "black",
             clip_on=False,
+            gid=f"label {line.model}",
         )
 
 
