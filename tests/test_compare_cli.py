@@ -343,7 +343,7 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--max-nodes", "40"],
-            "Error: --max-nodes: pool 'pool': max_nodes 40 is below nodes (50); the autoscaler's "
+            "Error: --max-nodes: pool 'pool': --max-nodes 40 is below nodes (50); the autoscaler's "
             "maximum must be at least the current node count",
         ),
         (
@@ -400,13 +400,13 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
         ),
         (
             ["--pods-in-use", "31"],
-            "--pods-in-use: pool 'pool': pods in use 31 is above the pool's max_pods of 30; pods "
+            "--pods-in-use: pool 'pool': pods in use 31 is above the pool's --max-pods of 30; pods "
             "in use per node cannot exceed max pods",
         ),
         (
             ["--nodes", "0"],
-            "--nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for an "
-            "autoscaler pool: set max_nodes, or give 1 or more",
+            "--nodes: pool 'pool' has 0 nodes and no --max-nodes; 0 nodes is allowed only for an "
+            "autoscaler pool: set --max-nodes, or give 1 or more",
         ),
         (
             ["--subnet", "10.240.0.0/21", "--pod-subnet", "10.240.0.0/21"],
@@ -416,20 +416,20 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
         (
             ["--subnet", "10.240.0.0/21", "--pod-subnet", "10.240.1.0/24"],
             "--pod-subnet: 10.240.1.0/24 overlaps subnet '10.240.0.0/21' (10.240.0.0/21, "
-            "subnets[0]); subnets of a VNet must not overlap",
+            "--subnet); subnets of a VNet must not overlap",
         ),
         (
             ["--nodes", "1", "--max-pods", "20"],
             "--max-pods: pool 'pool': 20 max pods x 1 node = 20 pods, below AKS's minimum of 30 "
-            "per pool; use 2 or more nodes, or raise max_pods",
+            "per pool; use 2 or more nodes, or raise --max-pods",
         ),
         (["--max-pods", "300"], "--max-pods: 300 is above AKS's limit of 250"),
         (["--nodes", "2000"], "--nodes: 2000 is above AKS's limit of 1,000 nodes per pool"),
         (
             ["--nodes", "1000"],
             "--max-surge: pool 'pool': 1,000 nodes + 1 surge node (1) = 1,001 during an upgrade, "
-            "above AKS's limit of 1,000 per pool; lower max_surge or the node count, or split the "
-            "pool",
+            "above AKS's limit of 1,000 per pool; lower --max-surge or the node count, or split "
+            "the pool",
         ),
         (
             ["--network", "kubenet", "--dataplane", "cilium"],
@@ -541,8 +541,8 @@ def test_compare_table_imports_no_json() -> None:
 
 #: rule A25's warning of a spot pool's surge, as compare says it: the option, then the message
 SPOT_SURGE = (
-    "warning: --max-surge: pool 'pool' is a spot pool, which never surges: max_surge 5 is "
-    "ignored; remove max_surge from the spot pool (rule A25)\n"
+    "warning: --max-surge: pool 'pool' is a spot pool, which never surges: --max-surge 5 is "
+    "ignored; remove --max-surge from the spot pool (rule A25)\n"
 )
 
 
@@ -559,7 +559,8 @@ def test_compare_warns_once_that_a_spot_pools_surge_is_ignored(output: str) -> N
 
 
 def test_compare_says_of_a_spot_pools_surge_what_validate_says(tmp_path: Path) -> None:
-    # rule A23: one check, one message; compare names the option where a file names the field
+    # rule A23: one check, one message; compare names the option where a file names the field,
+    # at the start of the line and in its words
     path = tmp_path / "spot.yaml"
     path.write_text(
         "name: spot\n"
@@ -576,7 +577,9 @@ def test_compare_says_of_a_spot_pools_surge_what_validate_says(tmp_path: Path) -
     field = f"warning: {path}: clusters[0].node_pools[0].max_surge: "
     (warning,) = [line for line in out.splitlines() if line.startswith("warning:")]
     assert warning.startswith(field)
-    assert "warning: --max-surge: " + warning.removeprefix(field) + "\n" == SPOT_SURGE
+    # the same words, with the option where the file's message names the field
+    same = warning.removeprefix(field).replace("max_surge", "--max-surge")
+    assert "warning: --max-surge: " + same + "\n" == SPOT_SURGE
 
 
 @pytest.mark.parametrize(
@@ -611,8 +614,8 @@ def test_compare_still_rejects_with_exit_2_beside_a_warning() -> None:
     )  # fmt: skip
     assert (code, out) == (2, "")
     assert err == (
-        "Error: --nodes: pool 'pool' has 0 nodes and no max_nodes; 0 nodes is allowed only for "
-        "an autoscaler pool: set max_nodes, or give 1 or more\n"
+        "Error: --nodes: pool 'pool' has 0 nodes and no --max-nodes; 0 nodes is allowed only for "
+        "an autoscaler pool: set --max-nodes, or give 1 or more\n"
     )
 
 
@@ -625,8 +628,8 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
     code, out, err = run(*args, "--max-surge", "5")
     assert (code, out) == (0, run(*args)[1])
     assert err == (
-        f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: max_surge 5 is "
-        "ignored; remove max_surge, or upgrade the pool rolling (rule A25)\n"
+        f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: --max-surge 5 is "
+        "ignored; remove --max-surge, or upgrade the pool rolling (rule A25)\n"
     )
 
 
@@ -635,21 +638,21 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
     [
         (
             ["--network", "kubenet", "--pods-in-use", "20"],
-            "--pods-in-use: pool 'pool': pods_in_use 20 counts only under azure-cni-pod-subnet, "
-            "which is neither planned nor compared: it is ignored; remove pods_in_use, or compare "
-            "azure-cni-pod-subnet (rule A8)",
+            "--pods-in-use: pool 'pool': --pods-in-use 20 counts only under azure-cni-pod-subnet, "
+            "which is neither planned nor compared: it is ignored; remove --pods-in-use, or "
+            "compare azure-cni-pod-subnet (rule A8)",
         ),
         (
             ["--network", "azure-cni", "--pod-cidr", "10.244.0.0/16"],
-            "--pod-cidr: cluster 'cluster': pod_cidr 10.244.0.0/16 counts only under kubenet and "
+            "--pod-cidr: cluster 'cluster': --pod-cidr 10.244.0.0/16 counts only under kubenet and "
             "azure-cni-overlay, which are neither planned nor compared: it is ignored; remove "
-            "pod_cidr, or compare kubenet or azure-cni-overlay (rule A6)",
+            "--pod-cidr, or compare kubenet or azure-cni-overlay (rule A6)",
         ),
         (
             ["--network", "azure-cni-overlay", "--pod-subnet", "10.1.0.0/16"],
-            "--pod-subnet: pool 'pool': pod_subnet '10.1.0.0/16' counts only under "
+            "--pod-subnet: pool 'pool': --pod-subnet '10.1.0.0/16' counts only under "
             "azure-cni-pod-subnet and azure-cni-pod-subnet-static, which are neither planned nor "
-            "compared: it is ignored; remove pod_subnet, or compare azure-cni-pod-subnet or "
+            "compared: it is ignored; remove --pod-subnet, or compare azure-cni-pod-subnet or "
             "azure-cni-pod-subnet-static (rule A8)",
         ),
         (["--network", "azure-cni-pod-subnet-static", "--pod-subnet", "10.1.0.0/16"], None),

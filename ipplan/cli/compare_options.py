@@ -9,6 +9,7 @@ a warning: an option the scenario checks say is ignored is named, as a file's fi
 
 # annotations are evaluated (no __future__ import): dataclasses matches each string one
 # against ClassVar, InitVar and KW_ONLY as it builds the class (issue 11)
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,13 +86,37 @@ def check_compare_options(options: CompareOptions) -> tuple[ScenarioWarning, ...
     try:
         checked = parse_scenario(scenario.data, source="")
     except ScenarioError as err:
-        message = err.cited(lambda ref: scenario.option(ref) or str(ref))
+        message = _optioned(err.cited(lambda ref: scenario.option(ref) or str(ref)))
         option = scenario.option(err.path)
         raise ScenarioError(f"{option}: {message}" if option else message) from None
     return tuple(
-        ScenarioWarning(w.message, rule=w.rule, source=scenario.option(w.path) or "")
+        ScenarioWarning(_optioned(w.message), rule=w.rule, source=scenario.option(w.path) or "")
         for w in checked.warnings
     )
+
+
+#: the scenario fields compare's options set, as the checks' messages name them ("set
+#: max_nodes"): compare names the option instead ("set --max-nodes"), as it names the option
+#: a problem is at
+_FIELD_OPTIONS = {
+    field: f"--{field.replace('_', '-')}"
+    for field in (
+        "max_nodes",
+        "max_pods",
+        "max_surge",
+        "pods_in_use",
+        "pod_cidr",
+        "service_cidr",
+        "pod_subnet",
+        "internal_lbs",
+    )
+}
+_FIELD_WORDS = re.compile(r"\b(" + "|".join(_FIELD_OPTIONS) + r")\b")
+
+
+def _optioned(message: str) -> str:
+    """*message* with each field an option sets called by the option's name."""
+    return _FIELD_WORDS.sub(lambda match: _FIELD_OPTIONS[match.group(1)], message)
 
 
 def _network(text: str) -> object:

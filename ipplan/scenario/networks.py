@@ -173,11 +173,13 @@ def vnet(
     existing = [(k, s.cidr) for k, s in enumerate(subnets) if s.cidr is not None]
     for a, b in find_overlaps([network for _, network in existing]):
         (k1, cidr1), (k2, cidr2) = existing[a], existing[b]
+        other = path / "subnets" / k1
         raise ScenarioError(
-            f"{cidr2} overlaps subnet {subnets[k1].name!r} ({cidr1}, subnets[{k1}]); "
+            f"{cidr2} overlaps subnet {subnets[k1].name!r} ({cidr1}, {other}); "
             "subnets of a VNet must not overlap",
             path=path / "subnets" / k2 / "cidr",
             value=str(cidr2),
+            refs=[other],
         )
     return VNet(name=model.name, address_space=tuple(prefixes), subnets=subnets)
 
