@@ -26,6 +26,7 @@ from ipplan.report.chart import (
     utilization_figure,
 )
 from ipplan.report.charts.style import ALERT, CHART_WIDTH_IN
+from ipplan.rules import Network
 from ipplan.scenario import load_scenario
 from review_scenarios import big, small
 
@@ -337,6 +338,26 @@ def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
         bands = len(BANDS[name](plan)) - 1
         assert len(chart.bands) == (bands if bands > 1 else 0), name
     assert alone == workers
+
+
+def test_forecast_draws_each_model_once_when_clusters_share_an_uncompared_one(
+    estate: Plan,
+) -> None:
+    # two clusters on kubenet, which planning.compare leaves out: each cluster's panel has one
+    # kubenet line (its own) and the legend one kubenet entry
+    scenario = estate.scenario
+    clusters = scenario.clusters
+    kubenet = tuple(replace(c, network=Network.KUBENET) for c in clusters[:2])
+    planning = replace(scenario.planning, compare=(Network.OVERLAY,))
+    plan = build_plan(replace(scenario, clusters=kubenet + clusters[2:], planning=planning))
+    fig = forecast_figure(plan)
+    assert [[t.get_text().split(":")[0] for t in ax.texts] for ax in fig.axes] == [
+        ["azure-cni-overlay", "kubenet (current)"],
+        ["azure-cni-overlay", "kubenet (current)"],
+        ["azure-cni-overlay", "azure-cni (current)"],
+    ]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:3] == ["azure-cni-overlay", "kubenet", "azure-cni"]
 
 
 def test_forecast_keeps_its_width_with_huge_numbers() -> None:

@@ -158,43 +158,48 @@ def _panel_h(lines: list[_Line]) -> float:
 
 
 def _models(plan: Plan, clusters: list[Cluster]) -> list[str]:
-    """The models drawn: the compared ones, then any drawn cluster's own model not among them."""
-    models = [m for m in plan.forecast.models if m != CURRENT]
-    return models + [c.network.value for c in clusters if c.network.value not in models]
+    """The models drawn, each once: the compared ones, then the drawn clusters' own models not
+    among them."""
+    compared = [m for m in plan.forecast.models if m != CURRENT]
+    return list(dict.fromkeys([*compared, *(c.network.value for c in clusters)]))
 
 
-def _rows(plan: Plan) -> list[tuple[Cluster, list[_Line], float]]:
-    """Each drawn cluster (those :func:`clusters_that_matter` picks), its lines and its panel
-    height: the one layout forecast_figure draws and forecast_bands cuts."""
-    clusters = clusters_that_matter(plan)
-    models = _models(plan, clusters)
-    out = []
-    for cluster in clusters:
-        lines = _lines(plan, cluster, models)
-        out.append((cluster, lines, _panel_h(lines)))
-    return out
+@dataclass(frozen=True)
+class _Layout:
+    """What forecast_figure draws and forecast_bands cuts, computed once for both."""
+
+    rows: list[tuple[Cluster, list[_Line], float]]  # each drawn cluster, its lines, its height
+    models: list[str]  # the legend's models
+    left_out: bool  # some clusters are not drawn: a note says so under the legend
+    cuts: list[float]  # the top of each cluster's band, inches from the top; the height last
 
 
 def _legend_h(models: int) -> float:
     return 0.2 + 0.22 * -(-(models + 4) // 4)
 
 
-def _layout(plan: Plan) -> tuple[list[tuple[Cluster, list[_Line], float]], list[float]]:
-    """The rows and the tops of their bands, in inches from the figure's top, the height last."""
-    rows = _rows(plan)
+def _layout(plan: Plan) -> _Layout:
+    """The drawn clusters (those :func:`clusters_that_matter` picks), their lines and panel
+    heights, and where their bands start."""
+    clusters = clusters_that_matter(plan)
+    models = _models(plan, clusters)
+    rows = []
+    for cluster in clusters:
+        lines = _lines(plan, cluster, models)
+        rows.append((cluster, lines, _panel_h(lines)))
     tops = [0.0]
     for _, _, panel_h in rows:
         tops.append(tops[-1] + _HEAD_H + panel_h + _AXIS_H)
     left_out = len(rows) < len(plan.clusters)
-    height = _TITLE_H + tops[-1] + _legend_h(len(_models(plan, [r[0] for r in rows])))
-    return rows, [_TITLE_H + t for t in tops[:-1]] + [height + _NOTE * left_out]
+    height = _TITLE_H + tops[-1] + _legend_h(len(models)) + _NOTE * left_out
+    return _Layout(rows, models, left_out, [_TITLE_H + t for t in tops[:-1]] + [height])
 
 
 def forecast_bands(plan: Plan) -> tuple[float, ...]:
     """Where forecast.png may be cut between clusters, in inches from its top (0 first, the
     height last; the legend stays with the last cluster), so a page prints it a cluster at a
     time at full size (issue 15)."""
-    _, cuts = _layout(plan)
+    cuts = _layout(plan).cuts
     return (0.0, *cuts[1:-1], cuts[-1])
 
 
@@ -308,9 +313,8 @@ def forecast_figure(plan: Plan) -> Figure:
     out first) and says how many it left out (they are in exhaustion.csv).
     """
     forecast = plan.forecast
-    rows, cuts = _layout(plan)
-    left_out = len(rows) < len(plan.clusters)
-    models = _models(plan, [r[0] for r in rows])
+    layout = _layout(plan)
+    rows, cuts, left_out, models = layout.rows, layout.cuts, layout.left_out, layout.models
     width, height = CHART_WIDTH_IN, cuts[-1]
     fig = _figure(width, height, layout=False)
     fig.suptitle(
