@@ -178,11 +178,8 @@ def comparison_figure(plan: Plan) -> Figure:
             fontsize=8.5,
         )
         ax.set_xlim(0, max(_fit(room, [_n(r) for r in room], unit), planned * 1.15))
-        # every bar says its number, so no panel has an x axis scale: ticks, their labels and
-        # grid lines were a third of this chart's rendering (issue 11); each title says what
-        # its bars count
+        # no panel has an x scale (_bars): each title says what its bars count
         for ax, words in zip(axes, _TITLES, strict=True):
-            ax.set_xticks([])
             ax.set_title(words, loc="left", pad=14, fontsize=9.5)
         for ax in axes:
             for text in ax.texts:  # the bar labels: boxed, above the reference lines

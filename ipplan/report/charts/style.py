@@ -242,7 +242,10 @@ def _bars(
         ax.text(v, y, f" {t}", va="center", fontsize=8.5)
     ax.set_ylim(-0.6, len(ys) - 0.4)
     # no tick marks where no label says what they mark: a tick is three lines and two texts
-    # (the first panel of a row labels its bars with the models' names)
+    # (the first panel of a row labels its bars with the models' names); every bar says its
+    # number, so no x scale either: ticks, their labels and grid lines were a third of
+    # comparison.png's rendering (issue 11)
+    ax.set_xticks([])
     ax.set_yticks([])
 
 
