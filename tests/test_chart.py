@@ -340,6 +340,38 @@ def test_every_chart_is_a_png_and_workers_give_the_same_bytes() -> None:
     assert alone == workers
 
 
+def test_the_png_and_its_bands_decode_to_the_pixels_agg_drew(estate: Plan) -> None:
+    # ipplan encodes the PNGs itself (one compression for the whole chart and its bands):
+    # Pillow, an independent decoder, must read back exactly the drawn pixels, at 100 dpi
+    import io
+
+    from PIL import Image
+
+    from ipplan.report.charts.style import _encode
+
+    fig = comparison_figure(estate)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    starts = (0, 17, 18, len(pixels) - 1)  # bands of 17 rows, 1 row, the rest, the last row
+    whole, bands = _encode(pixels, starts)
+    ends = (*starts[1:], len(pixels))
+
+    def decoded(data: bytes) -> np.ndarray:
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.mode == "RGBA" and image.info["dpi"] == pytest.approx((100, 100), 1e-4)
+            return np.asarray(image)
+
+    assert np.array_equal(decoded(whole), pixels)
+    assert len(bands) == len(starts)
+    for start, end, band in zip(starts, ends, bands, strict=True):
+        assert np.array_equal(decoded(band), pixels[start:end]), start
+    # one band: the whole PNG only, and the same bytes every time
+    alone, no_bands = _encode(pixels, (0,))
+    assert no_bands == () and _encode(pixels, (0,))[0] == alone
+    assert np.array_equal(decoded(alone), pixels)
+
+
 def test_forecast_draws_each_model_once_when_clusters_share_an_uncompared_one(
     estate: Plan,
 ) -> None:
