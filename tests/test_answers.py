@@ -83,12 +83,11 @@ def test_room_reads_the_same_in_every_output(variant: str, tmp_path: Path) -> No
     # the chart's third panel labels each model's bar with the same number
     figure = comparison_figure(plan)
     networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
+    room_axis = figure.axes[2]  # the third column: every cluster's room, a panel each
+    bars = [t.get_text().strip() for t in room_axis.texts if not t.get_text().startswith("planned")]
+    assert len(bars) == len(networks) * len(plan.clusters)
     for index, cluster in enumerate(plan.clusters):
-        room_axis = figure.axes[3 * index + 2]
-        bars = [
-            t.get_text().strip() for t in room_axis.texts if not t.get_text().startswith("planned")
-        ]
-        shown = bars[networks.index(cluster.network)]
+        shown = bars[index * len(networks) + networks.index(cluster.network)]
         assert int(shown.replace(",", "")) == clusters[cluster.name][0]
 
 

@@ -25,6 +25,7 @@ from ipplan.report.chart import (
     sweep_figure,
     utilization_figure,
 )
+from ipplan.report.charts.comparison import _TITLES
 from ipplan.report.charts.style import ALERT, CHART_WIDTH_IN
 from ipplan.rules import Network
 from ipplan.scenario import load_scenario
@@ -90,15 +91,19 @@ def test_utilization_facets_per_vnet(estate: Plan) -> None:
 
 def test_comparison(plan: Plan) -> None:
     fig = comparison_figure(plan)
+    # the cluster's heading, then each panel's title, over its column
     assert [t.get_text() for t in fig.texts if t is not fig._suptitle] == [
         "cluster prod-aks: azure-cni-overlay today, 63 planned nodes; "
-        "node subnet spoke-prod/aks-nodes (/24)"
-    ]
-    vnet, smallest, fits = fig.axes
-    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "node subnet spoke-prod/aks-nodes (/24)",
         "VNet IPs consumed\n(VNet private IPs at peak)",
         "smallest node subnet\n(prefix; each step right doubles)",
         "room to grow\n(nodes when a first limit binds)",
+    ]
+    # one axes per column, whatever the number of clusters (each panel frames itself)
+    vnet, smallest, fits = fig.axes
+    titles = [t for t in fig.texts if t.get_text() in _TITLES]
+    assert [t.get_position()[0] for t in titles] == [
+        pytest.approx(ax.get_position().x0) for ax in fig.axes
     ]
     # every bar says its number: no panel has an x scale (ticks, labels, grid) to read
     assert all(not ax.get_xticks().size and not ax.get_xlabel() for ax in fig.axes)
@@ -124,7 +129,7 @@ def test_comparison(plan: Plan) -> None:
         "planned 63",
     ]
     # one bar per model, in the model's colour; the infeasible one hatched
-    bars = vnet.patches
+    bars = vnet.containers[0].patches
     assert [b.get_facecolor()[:3] for b in bars] == [
         pytest.approx(tuple(int(MODEL_COLORS[n][i : i + 2], 16) / 255 for i in (1, 3, 5)))
         for n in (
@@ -463,14 +468,16 @@ def test_comparison_labels_stay_inside_and_above_the_reference_lines(example: Pl
     renderer = FigureCanvasAgg(fig).get_renderer()
     page = fig.bbox
     for ax in fig.axes:
-        box = ax.get_window_extent(renderer)
+        # each panel's frame: one per cluster in every column
+        frames = [p.get_window_extent(renderer) for p in ax.patches if not p.get_fill()]
+        assert len(frames) == len(example.clusters)
         # every y tick label (bold for the current model, red when infeasible) is on the page
         for tick in ax.get_yticklabels():
             assert _inside(tick.get_window_extent(renderer), page), tick.get_text()
         for text in ax.texts:
             extent = text.get_window_extent(renderer)
-            if text.get_text().startswith(" "):  # a bar's label: inside its axes
-                assert _inside(extent, box), text.get_text()
+            if text.get_text().startswith(" "):  # a bar's label: inside its panel's frame
+                assert any(_inside(extent, frame) for frame in frames), text.get_text()
             # boxed and drawn above the dashed current/planned lines, never struck through
             assert text.get_bbox_patch() is not None
             assert all(text.get_zorder() > line.get_zorder() for line in ax.get_lines())
