@@ -556,6 +556,42 @@ def test_forecast_labels_of_long_names_stay_on_the_page(name: str, tmp_path: Pat
     assert any(name[-12:] in t.get_text().replace("\n", "") for t in fig.axes[0].texts)
 
 
+def test_every_chart_keeps_azure_s_longest_names_on_the_page(tmp_path: Path) -> None:
+    # Azure's longest names: a cluster of 63 characters, a VNet of 64, a subnet of 80; the
+    # headings and titles that name them break into lines, and the layout makes room for them
+    cluster = ("aks-platform-prod-westeurope-" * 3)[:63]
+    vnet = ("vnet-spoke-platform-prod-westeurope-" * 2)[:64]
+    subnet = ("snet-aks-nodes-platform-prod-westeurope-" * 2)[:80]
+    text = Path("data/example.yaml").read_text(encoding="utf-8")
+    text = text.replace("example-aks", cluster).replace("aks-nodes", subnet)
+    text = text.replace("name: spoke", f"name: {vnet}").replace("vnet: spoke", f"vnet: {vnet}")
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = build_plan(load_scenario(path))
+    for name, chart in CHARTS.items():
+        fig = chart(plan)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        page = fig.bbox
+        titles = [t for t in fig.texts if t.get_text()] + [
+            ax.title if ax.get_title() else ax._left_title for ax in fig.axes
+        ]
+        texts = titles + [t for ax in fig.axes for t in (*ax.texts, *ax.get_yticklabels())]
+        for t in texts:
+            assert _inside(t.get_window_extent(renderer), page), (name, t.get_text())
+        # headings and titles never run into one another
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in titles if t.get_text()]
+        for i, (one, a) in enumerate(boxes):
+            for other, b in boxes[i + 1 :]:
+                apart = a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
+                assert apart, (name, one, other)
+        # each name is said whole, if broken
+        said = "".join(t.get_text().replace("\n", "") for t in texts)
+        assert cluster in said or name in ("utilization.png", "address_map.png"), name
+        assert vnet in said, name
+        bands = BANDS[name](plan)
+        assert bands[-1] == pytest.approx(fig.get_figheight()), name
+
+
 def test_forecast_infeasible_models_do_not_say_lasts(example: Plan) -> None:
     fig = forecast_figure(example)
     for ax in fig.axes:

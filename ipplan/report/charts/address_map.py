@@ -20,8 +20,10 @@ from ipplan.report.charts.style import (
     KIND_COLORS,
     _figure,
     _ip,
+    _line_h,
     _n,
     _text_px,
+    _wrap,
 )
 
 #: the legend's font size (rcParams' legend.fontsize), and what each entry adds to its label
@@ -249,9 +251,7 @@ def _strip(
                 color="#666666" if free else "black",
                 **({"bbox": _BOX} if band else {}),
             )
-    spans, unlabelled = _spans(bars, width_px)
-    if unlabelled:
-        title += f"; {unlabelled:,} small subnets unlabelled (see allocation.csv)"
+    spans, _ = _spans(bars, width_px)
     placed = _callouts(spans, width_px)
     rows = 1 + max((row for _, _, row in placed), default=-1)
     for (x, centre, row), (_, text) in zip(placed, spans, strict=True):
@@ -286,6 +286,8 @@ def _strip(
 _Strip = tuple[VNetPlan, int, int, int, str, float]
 #: inches: one data unit of a strip, a strip's title, its tick labels, the suptitle
 _UNIT, _TITLE_H, _TICKS_H, _HEAD = 0.42, 0.3, 0.32, 0.45
+#: a strip's title's font size (matplotlib's axes.titlesize, as ipplan sets it)
+_TITLE_PT = 10.5
 
 
 def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], bool]:
@@ -322,13 +324,23 @@ def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], boo
                     )
                 )
     heights, band = [], False
-    for vnet, _, first, size, _, _ in strips:
+    for i, (vnet, version, first, size, title, scale) in enumerate(strips):
         bars = _strip_bars(vnet, first, size, width_px)
         band = band or any(b.kind == "band" for b in bars)
-        spans, _ = _spans(bars, width_px)
+        spans, unlabelled = _spans(bars, width_px)
         rows = 1 + max((r for _, _, r in _callouts(spans, width_px)), default=-1)
         heights.append(_strip_top(rows))
+        if unlabelled:
+            title += f"; {unlabelled:,} small subnets unlabelled (see allocation.csv)"
+        # the strip's width: a long VNet name ran off the page
+        title = _wrap(title, width_px / _DPI, _TITLE_PT)
+        strips[i] = (vnet, version, first, size, title, scale)
     return strips, heights, band
+
+
+def _title_h(title: str) -> float:
+    """A strip's title: _TITLE_H for one line, a line more for each line it breaks into."""
+    return _TITLE_H + _line_h(_TITLE_PT) * title.count("\n")
 
 
 def address_map_bands(plan: Plan) -> tuple[float, ...]:
@@ -336,10 +348,10 @@ def address_map_bands(plan: Plan) -> tuple[float, ...]:
     height last), so a page prints it a VNet at a time at full size (issue 15)."""
     strips, heights, band = _strips(plan, (CHART_WIDTH_IN - 1.2) * _DPI)
     cuts, y = [0.0], _HEAD
-    for i, ((vnet, *_), h) in enumerate(zip(strips, heights, strict=True)):
+    for i, ((vnet, _, _, _, title, _), h) in enumerate(zip(strips, heights, strict=True)):
         if i and vnet is not strips[i - 1][0]:
             cuts.append(y)
-        y += _TITLE_H + _UNIT * h + _TICKS_H
+        y += _title_h(title) + _UNIT * h + _TICKS_H
     labels = [e.label for e in _legend_entries(plan, band)]
     return (*cuts, y + _legend_height(_legend_columns(labels)))
 
@@ -403,10 +415,14 @@ def address_map_figure(plan: Plan) -> Figure:
     strips, heights, band = _strips(plan, width_px)
     vnets = drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
-    unit, title_h, ticks_h = _UNIT, _TITLE_H, _TICKS_H
+    unit, ticks_h = _UNIT, _TICKS_H
     entries = _legend_entries(plan, band)
     legend = _legend_columns([e.label for e in entries])
-    height = _HEAD + sum(title_h + unit * h + ticks_h for h in heights) + _legend_height(legend)
+    height = (
+        _HEAD
+        + sum(_title_h(s[4]) + unit * h + ticks_h for s, h in zip(strips, heights, strict=True))
+        + _legend_height(legend)
+    )
     fig = _figure(width, height, layout=False)
     hidden = len(plan.vnets) - len(vnets)
     more = f"; {hidden:,} more VNets in allocation.csv" if hidden else ""
@@ -419,7 +435,7 @@ def address_map_figure(plan: Plan) -> Figure:
     y = height - 0.45
     axes = []
     for (vnet, version, first, size, title, _), h in zip(strips, heights, strict=True):
-        y -= title_h + unit * h
+        y -= _title_h(title) + unit * h
         # 0.6 in each side: the first and last tick labels are centred on the strip's ends
         ax = fig.add_axes((0.6 / width, y / height, (width - 1.2) / width, unit * h / height))
         _strip(ax, vnet, version, first, size, title, width_px)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ipplan.core.answers import clusters_that_matter
-from ipplan.core.capacity import Comparison, comparison
+from ipplan.core.capacity import Cluster, Comparison, comparison
 from ipplan.core.plan import Plan
 from ipplan.report.charts.clusters import left_out_note
 from ipplan.rules import Network
@@ -22,14 +22,18 @@ from ipplan.report.charts.style import (
     CHART_WIDTH_IN,
     MODEL_COLORS,
     _figure,
+    _line_h,
     _n,
     _text_px,
     _why,
+    _wrap,
     problem_rules,
 )
 
 #: a cluster's band, in inches: its heading, the axes' titles, the bars, the space under them
 _HEADER, _TITLE, _BOTTOM = 0.32, 0.62, 0.3
+#: the heading's font size (points)
+_HEADING_PT = 10.5
 #: what each panel's bars count
 _TITLES = (
     "VNet IPs consumed\n(VNet private IPs at peak)",
@@ -40,15 +44,50 @@ _TITLES = (
 _NOTE = 0.35
 
 
-def _band(models: int) -> float:
-    return _HEADER + _TITLE + 0.5 * models + _BOTTOM
+def _band(models: int, header: float) -> float:
+    return header + _TITLE + 0.5 * models + _BOTTOM
+
+
+def _networks(plan: Plan) -> list[Network]:
+    """The models compared, in the scenario's order."""
+    return [n for n in plan.scenario.planning.compare if n in plan.comparisons]
+
+
+def _current(plan: Plan, cluster: Cluster) -> tuple[int | None, int]:
+    """The prefix of *cluster*'s node subnet (None when it has none yet) and its planned
+    nodes, which its heading states and its panels mark."""
+    networks = _networks(plan)
+    subnet = plan.subnet_sizes.get(cluster.node_pools[0].subnet) if cluster.node_pools else None
+    planned = comparison(plan.comparisons[networks[0]], cluster.name).nodes if networks else 0
+    return (subnet.prefixlen if subnet is not None else None), planned
+
+
+def _headings(plan: Plan, clusters: Sequence[Cluster]) -> tuple[list[str], float]:
+    """Each drawn cluster's heading, broken to the page's width (long names run past it), and
+    the height every band gives its heading: room for the one that breaks into most lines."""
+    out = []
+    for cluster in clusters:
+        now_prefix, planned = _current(plan, cluster)
+        out.append(
+            _wrap(
+                f"cluster {cluster.name}: {cluster.network} today, {planned:,} planned nodes; "
+                f"node subnet {cluster.node_pools[0].subnet if cluster.node_pools else '-'}"
+                + (f" (/{now_prefix})" if now_prefix else ""),
+                CHART_WIDTH_IN - 0.16,
+                _HEADING_PT,
+                "bold",
+            )
+        )
+    lines = max((h.count("\n") for h in out), default=0)
+    return out, _HEADER + _line_h(_HEADING_PT) * lines
 
 
 def comparison_bands(plan: Plan) -> tuple[float, ...]:
     """Where comparison.png may be cut between clusters, in inches from its top (0 first, the
     height last), so a page can print it a cluster at a time at full size (issue 15)."""
-    band = _band(sum(1 for n in plan.scenario.planning.compare if n in plan.comparisons))
-    count = len(clusters_that_matter(plan))
+    clusters = clusters_that_matter(plan)
+    band = _band(len(_networks(plan)), _headings(plan, clusters)[1])
+    count = len(clusters)
     return (0.0, *(0.45 + band * i for i in range(1, count)), _height(plan, band, count))
 
 
@@ -63,9 +102,9 @@ def comparison_figure(plan: Plan) -> Figure:
 
     A large estate draws the clusters :func:`clusters_that_matter` picks and says how many it left
     out (they are in comparison.csv)."""
-    networks = [n for n in plan.scenario.planning.compare if n in plan.comparisons]
+    networks = _networks(plan)
     clusters = clusters_that_matter(plan)
-    sizes = plan.subnet_sizes
+    headings, header = _headings(plan, clusters)
     rules = {
         (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
     }
@@ -89,9 +128,9 @@ def comparison_figure(plan: Plan) -> Figure:
         / _DPI
         + 0.2
     )
-    header, title, gap = _HEADER, _TITLE, 0.3
+    title, gap = _TITLE, 0.3
     plot_h = 0.5 * len(networks)
-    band = _band(len(networks))
+    band = _band(len(networks), header)
     width, height = CHART_WIDTH_IN, _height(plan, band, len(clusters))
     fig = _figure(width, height, layout=False)
     fig.suptitle(
@@ -123,22 +162,18 @@ def comparison_figure(plan: Plan) -> Figure:
     step = plot_h / (len(networks) + 0.2)
     ticks: list[tuple[float, str, bool, bool]] = []  # row, label, infeasible, the current model
     bars: tuple[list[_Bar], ...] = ([], [], [])  # each column's, drawn in one call
-    for cluster, top in zip(clusters, tops, strict=True):
+    for cluster, heading, top in zip(clusters, headings, tops, strict=True):
         rows: dict[Network, Comparison] = {
             n: comparison(plan.comparisons[n], cluster.name) for n in networks
         }
         bad = {n: rules[cluster.name, n] for n in networks}
-        current = sizes.get(cluster.node_pools[0].subnet) if cluster.node_pools else None
-        now_prefix = current.prefixlen if current is not None else None
-        planned = rows[networks[0]].nodes if networks else 0
+        now_prefix, planned = _current(plan, cluster)
         fig.text(
             0.08 / width,
             (top + title + header - 0.04) / height,
-            f"cluster {cluster.name}: {cluster.network} today, {planned:,} planned nodes; "
-            f"node subnet {cluster.node_pools[0].subnet if cluster.node_pools else '-'}"
-            + (f" (/{now_prefix})" if now_prefix else ""),
+            heading,
             fontweight="bold",
-            fontsize=10.5,
+            fontsize=_HEADING_PT,
             va="top",
         )
         ys = [top - (0.6 + row) * step for row in range(len(networks))]

@@ -12,15 +12,14 @@ from ipplan.core.keys import ResourceKind
 from ipplan.core.plan import Plan
 from ipplan.report.charts.clusters import left_out_note
 from ipplan.report.charts.style import (
-    _DPI,
     ALERT,
     CHART_WIDTH_IN,
     MODEL_COLORS,
     MODEL_MARKERS,
     _figure,
-    _fit_words,
+    _line_h,
     _n,
-    _text_px,
+    _wrap,
     problem_rules,
 )
 from ipplan.rules import Network
@@ -39,9 +38,10 @@ _LEFT, _PLOT_W, _GAP = 0.62, 5.0, 0.32
 _LABEL_W = CHART_WIDTH_IN - _LEFT - _PLOT_W - _GAP - 0.12
 _LABEL_PT = 8
 #: a label line's height, in inches, and the space between two labels
-_LINE_H, _LABEL_SPACE = _LABEL_PT * 1.22 / 72, 0.05
+_LINE_H, _LABEL_SPACE = _line_h(_LABEL_PT), 0.05
 #: a cluster's band: its heading, its panel (at least _PANEL_H) and the x axis under it
 _HEAD_H, _PANEL_H, _AXIS_H = 0.36, 1.9, 0.5
+_HEAD_PT = 10.5
 #: the top of the figure (its title) and the line under the legend that says how many
 #: clusters are left out, when some are
 _TITLE_H, _NOTE = 0.45, 0.3
@@ -84,8 +84,9 @@ def _status(forecast: Forecast, series: Series | None, rules: list[str]) -> str:
     return f"lasts, {series.utilization_pct(end)}% used in {forecast.months[end]}"
 
 
-def _resource_words(series: Series | None) -> str:
-    """``node subnet vnet-000/c000-nodes: 507 IPs``, broken to the label column's width."""
+def _resource_words(series: Series | None, weight: str) -> str:
+    """``node subnet vnet-000/c000-nodes: 507 IPs``, broken to the label column's width (at
+    the label's *weight*: the cluster's own model's label is bold, and wider)."""
     if series is None or series.capacity is None:
         return ""
     resource = series.resource
@@ -96,34 +97,12 @@ def _resource_words(series: Series | None) -> str:
         # "AKS nodes per pool, with surge," reads as one phrase beside a line
         kind = KINDS[resource.kind][1].rstrip(",").replace(", with", " with")
         words = f"{kind} {resource.name}: {_n(series.capacity)} {resource.unit}"
-    return _fit(words)
+    return _fit(words, weight)
 
 
-def _fit(text: str, weight: str = "normal") -> str:
-    """*text* broken at spaces to the label column's width; a word still too wide (a long
-    subnet, VNet or cluster name) after its ``/`` and ``-``, and as a last resort anywhere."""
-    lines: list[str] = []
-    for line in _fit_words(text, _LABEL_W, _LABEL_PT, weight).split("\n"):
-        for sep in ("/", "-"):
-            line = "\n".join(
-                _fit_words(part, _LABEL_W, _LABEL_PT, weight, sep)
-                if not _fits(part, weight)
-                else part
-                for part in line.split("\n")
-            )
-        for part in line.split("\n"):
-            while not _fits(part, weight):
-                cut = len(part) - 1
-                while cut > 1 and not _fits(part[:cut], weight):
-                    cut -= 1
-                lines.append(part[:cut])
-                part = part[cut:]
-            lines.append(part)
-    return "\n".join(lines)
-
-
-def _fits(text: str, weight: str) -> bool:
-    return _text_px(text, _LABEL_PT, weight) / _DPI <= _LABEL_W
+def _fit(text: str, weight: str) -> str:
+    """*text* broken to the label column's width."""
+    return _wrap(text, _LABEL_W, _LABEL_PT, weight)
 
 
 def _lines(plan: Plan, cluster: Cluster, models: list[str]) -> list[_Line]:
@@ -142,7 +121,9 @@ def _lines(plan: Plan, cluster: Cluster, models: list[str]) -> list[_Line]:
             f"{model}{' (current)' if own else ''}: {_status(forecast, series, rules)}",
             "bold" if own else "normal",
         )
-        label = "\n".join(filter(None, (head, _resource_words(series))))
+        label = "\n".join(
+            filter(None, (head, _resource_words(series, "bold" if own else "normal")))
+        )
         runs_out = series is not None and series.exhaustion_month is not None
         out.append(_Line(model, own, series, label, bool(rules) or runs_out))
     return out
@@ -168,10 +149,16 @@ def _models(plan: Plan, clusters: list[Cluster]) -> list[str]:
 class _Layout:
     """What forecast_figure draws and forecast_bands cuts, computed once for both."""
 
-    rows: list[tuple[Cluster, list[_Line], float]]  # each drawn cluster, its lines, its height
+    #: each drawn cluster, its heading (broken to the page's width), its lines, its height
+    rows: list[tuple[Cluster, str, list[_Line], float]]
     models: list[str]  # the legend's models
     left_out: bool  # some clusters are not drawn: a note says so under the legend
     cuts: list[float]  # the top of each cluster's band, inches from the top; the height last
+
+
+def _head_h(heading: str) -> float:
+    """A cluster's heading: _HEAD_H for one line, a line more for each line it breaks into."""
+    return _HEAD_H + _line_h(_HEAD_PT) * heading.count("\n")
 
 
 def _legend_h(models: int) -> float:
@@ -186,10 +173,16 @@ def _layout(plan: Plan) -> _Layout:
     rows = []
     for cluster in clusters:
         lines = _lines(plan, cluster, models)
-        rows.append((cluster, lines, _panel_h(lines)))
+        heading = _wrap(
+            f"cluster {cluster.name} (today {cluster.network})",
+            CHART_WIDTH_IN - 0.12,
+            _HEAD_PT,
+            "bold",
+        )
+        rows.append((cluster, heading, lines, _panel_h(lines)))
     tops = [0.0]
-    for _, _, panel_h in rows:
-        tops.append(tops[-1] + _HEAD_H + panel_h + _AXIS_H)
+    for _, heading, _, panel_h in rows:
+        tops.append(tops[-1] + _head_h(heading) + panel_h + _AXIS_H)
     left_out = len(rows) < len(plan.clusters)
     height = _TITLE_H + tops[-1] + _legend_h(len(models)) + _NOTE * left_out
     return _Layout(rows, models, left_out, [_TITLE_H + t for t in tops[:-1]] + [height])
@@ -324,16 +317,16 @@ def forecast_figure(plan: Plan) -> Figure:
         y=1 - 0.12 / height,
         va="top",
     )
-    for (cluster, lines, panel_h), top in zip(rows, cuts, strict=False):
+    for (_, heading, lines, panel_h), top in zip(rows, cuts, strict=False):
         fig.text(
             0.06 / width,
             1 - (top + 0.06) / height,
-            f"cluster {cluster.name} (today {cluster.network})",
+            heading,
             fontweight="bold",
-            fontsize=10.5,
+            fontsize=_HEAD_PT,
             va="top",
         )
-        y = height - top - _HEAD_H - panel_h
+        y = height - top - _head_h(heading) - panel_h
         ax = fig.add_axes((_LEFT / width, y / height, _PLOT_W / width, panel_h / height))
         _panel(ax, forecast, lines, panel_h)
     from matplotlib.lines import Line2D

@@ -4,7 +4,7 @@ PNG output and text measuring (matplotlib is imported lazily, on the Agg backend
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,6 @@ from ipplan.core.forecast import CURRENT
 from ipplan.rules import Network, Severity, SubnetKind
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -269,37 +268,6 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int) else 0
 
 
-def _bars(
-    ax: Axes,
-    networks: Sequence[Network],
-    bad: Mapping[Network, Sequence[str]],
-    values: Sequence[float],
-    texts: Sequence[str],
-) -> None:
-    """One horizontal bar per model, top to bottom; infeasible ones hatched with a red edge."""
-    ys = list(range(len(networks)))[::-1]
-    infeasible = [bool(bad[n]) for n in networks]
-    # one call for the panel's bars: each barh call is a container and a limits update
-    ax.barh(
-        ys,
-        values,
-        0.62,
-        color=[MODEL_COLORS[n.value] for n in networks],
-        hatch=["///" if i else None for i in infeasible],
-        edgecolor=[ALERT if i else "black" for i in infeasible],
-        linewidth=[1.4 if i else 0.4 for i in infeasible],
-    )
-    for y, v, t in zip(ys, values, texts, strict=True):
-        ax.text(v, y, f" {t}", va="center", fontsize=8.5)
-    ax.set_ylim(-0.6, len(ys) - 0.4)
-    # no tick marks where no label says what they mark: a tick is three lines and two texts
-    # (the first panel of a row labels its bars with the models' names); every bar says its
-    # number, so no x scale either: ticks, their labels and grid lines were a third of
-    # comparison.png's rendering (issue 11)
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
 def _few_ticks(axis: Any, count: int) -> None:
     """At most *count* + 1 round-numbered ticks: each tick costs render time."""
     from matplotlib.ticker import MaxNLocator
@@ -330,6 +298,42 @@ def _fit_words(
                 lines[-1] += sep  # keep the hyphen at the end of the broken line
             lines.append(word)
     return "\n".join(lines)
+
+
+def _wrap(text: str, width_in: float, size: float, weight: str = "normal") -> str:
+    """*text* broken into lines no wider than *width_in* at font *size*: at spaces; a word
+    still too wide (a long subnet, VNet or cluster name) after its ``/`` and ``-``; and as a
+    last resort anywhere. Azure's names run to 64 characters (VNet), 80 (subnet) and 63 (AKS
+    cluster): a heading that names three of them is wider than the page."""
+
+    def fits(part: str) -> bool:
+        return _text_px(part, size, weight) / _DPI <= width_in
+
+    if fits(text):
+        return text
+    lines: list[str] = []
+    for line in _fit_words(text, width_in, size, weight).split("\n"):
+        for sep in ("/", "-"):
+            line = "\n".join(
+                part if fits(part) else _fit_words(part, width_in, size, weight, sep)
+                for part in line.split("\n")
+            )
+        for part in line.split("\n"):
+            while not fits(part):
+                # the longest head that fits (at least one character): widths grow with length
+                low, high = 1, len(part) - 1
+                while low < high:
+                    mid = (low + high + 1) // 2
+                    low, high = (mid, high) if fits(part[:mid]) else (low, mid - 1)
+                lines.append(part[:low])
+                part = part[low:]
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def _line_h(size: float) -> float:
+    """The height in inches of one line of text at font *size* (matplotlib's line spacing)."""
+    return size * 1.22 / 72
 
 
 @lru_cache(maxsize=512)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ipplan.core.answers import SUBNETS_ORDER, subnets_that_matter
@@ -21,8 +22,10 @@ from ipplan.report.charts.style import (
     WARN,
     _figure,
     _fit_words,
+    _line_h,
     _n,
     _text_px,
+    _wrap,
 )
 
 #: subnets drawn at most: beyond this a bar chart is unreadable (and slow to draw)
@@ -31,15 +34,22 @@ MAX_ROWS = 40
 
 #: inches: a subnet's row, a VNet panel's title, the gap between panels
 _ROW_H, _TITLE_H, _GAP = 0.42, 0.3, 0.12
+#: a VNet panel's title's font size (matplotlib's axes.titlesize, as ipplan sets it)
+_TITLE_PT = 10.5
 
 
-def _cuts(rows: list[int], foot: float) -> tuple[float, ...]:
+def _cuts(rows: list[int], titles: list[str], foot: float) -> tuple[float, ...]:
     """Where the figure may be cut between VNet panels, in inches from its top (0 first, the
     height last): the title and first panel, each next panel, the last with the legend."""
     ys = [0.45]
-    for n in rows:
-        ys.append(ys[-1] + _TITLE_H + _ROW_H * (n + 0.6) + _GAP)
+    for n, title in zip(rows, titles, strict=True):
+        ys.append(ys[-1] + _title_h(title) + _ROW_H * (n + 0.6) + _GAP)
     return (0.0, *ys[1:-1], ys[-1] + foot)
+
+
+def _title_h(title: str) -> float:
+    """A VNet panel's title: _TITLE_H for one line, a line more for each line it breaks into."""
+    return _TITLE_H + _line_h(_TITLE_PT) * title.count("\n")
 
 
 def _kinds(plan: Plan) -> list[Any]:
@@ -52,10 +62,22 @@ def _kinds(plan: Plan) -> list[Any]:
 _NOTE_PT, _NOTE_LINE = 9, 0.18
 
 
-def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], str, float]:
-    """What the figure shows and its fixed parts: (shown subnets, them by VNet, the VNets in
-    order, the note on the subnets left out ("" when none is), the height of the axis, note
-    and legend below the panels)."""
+@dataclass(frozen=True)
+class _Panels:
+    """What the figure shows and its layout, computed once for the figure and its bands."""
+
+    shown: list[Any]  # the subnets shown
+    by_vnet: dict[str, list[Any]]  # them by VNet
+    vnets: list[str]  # the VNets with a panel, in order
+    note: str  # the note on the subnets left out ("" when none is)
+    foot: float  # the height of the axis, note and legend below the panels
+    labels: dict[int, str]  # each shown subnet's row label, by id
+    left: float  # the label column's width, inches
+    titles: list[str]  # each panel's title, broken to its width
+
+
+def _panels(plan: Plan) -> _Panels:
+    """The subnets shown, the VNet panels and their titles, the note and the figure's foot."""
     shown = subnets_that_matter(plan, MAX_ROWS)
     by_vnet: dict[str, list[Any]] = {}
     for s in shown:
@@ -74,7 +96,30 @@ def _panels(plan: Plan) -> tuple[list[Any], dict[str, list[Any]], list[str], str
         )
     kinds = _kinds(plan)
     legend = 0.6 + 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
-    return shown, by_vnet, vnets, note, 0.55 + legend + _note_height(note)
+    labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in shown}
+    # laid out by hand in inches: a layout engine would double the rendering time
+    left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
+    totals: dict[str, list[int]] = {}
+    if note:
+        for s in plan.subnets:
+            row = totals.setdefault(s.vnet, [0, 0, 0])
+            row[0] += 1
+            row[1] += s.peak_ips
+            row[2] += s.usable_ips
+    titles = []
+    for vnet in vnets:
+        title = f"VNet {vnet}"
+        if note:
+            count, peak_ips, usable = totals[vnet]
+            pct = 100 * peak_ips / usable if usable else 0.0
+            title += (
+                f": {len(by_vnet[vnet]):,} of {count:,} subnets shown; all {count:,}: "
+                f"{_n(peak_ips)} of {_n(usable)} usable IPs at peak ({pct:.1f}%)"
+            )
+        # over the panel, which starts after the label column (a long VNet name ran off it)
+        titles.append(_wrap(title, CHART_WIDTH_IN - left - 0.25, _TITLE_PT))
+    foot = 0.55 + legend + _note_height(note)
+    return _Panels(shown, by_vnet, vnets, note, foot, labels, left, titles)
 
 
 def _note_height(note: str) -> float:
@@ -97,8 +142,8 @@ def utilization_bands(plan: Plan) -> tuple[float, ...]:
     """Where utilization.png may be cut between VNets, in inches from its top, so a page prints
     it a few VNets at a time at full size (issue 15): the layout :func:`utilization_figure`
     draws, without drawing it."""
-    _, by_vnet, vnets, _, foot = _panels(plan)
-    return _cuts([len(by_vnet[v]) for v in vnets], foot)
+    p = _panels(plan)
+    return _cuts([len(p.by_vnet[v]) for v in p.vnets], p.titles, p.foot)
 
 
 def utilization_figure(plan: Plan) -> Figure:
@@ -109,21 +154,13 @@ def utilization_figure(plan: Plan) -> Figure:
     subnets.csv).
     """
     warn_at = plan.scenario.planning.warn_at_pct
-    shown, by_vnet, vnets, note, foot = _panels(plan)
-    totals: dict[str, list[int]] = {}
-    if note:
-        for s in plan.subnets:
-            row = totals.setdefault(s.vnet, [0, 0, 0])
-            row[0] += 1
-            row[1] += s.peak_ips
-            row[2] += s.usable_ips
-    labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in shown}
-    # laid out by hand in inches: a layout engine would double the rendering time
-    left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
-    row_h, title_h, gap = _ROW_H, _TITLE_H, _GAP
+    panels = _panels(plan)
+    shown, by_vnet, vnets, note = panels.shown, panels.by_vnet, panels.vnets, panels.note
+    labels, left = panels.labels, panels.left
+    row_h, gap = _ROW_H, _GAP
     kinds = _kinds(plan)
     width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
-    height = _cuts([len(by_vnet[v]) for v in vnets], foot)[-1]
+    height = _cuts([len(by_vnet[v]) for v in vnets], panels.titles, panels.foot)[-1]
     fig = _figure(width, height, layout=False)
     fig.suptitle(
         f"{plan.scenario.name}: subnet utilization now and at upgrade peak "
@@ -134,9 +171,9 @@ def utilization_figure(plan: Plan) -> Figure:
     )
     axes = []
     y = height - 0.45
-    for vnet in vnets:
+    for vnet, title in zip(vnets, panels.titles, strict=True):
         h = row_h * (len(by_vnet[vnet]) + 0.6)
-        y -= title_h + h
+        y -= _title_h(title) + h
         rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
         axes.append(fig.add_axes(rect))
         y -= gap
@@ -147,7 +184,7 @@ def utilization_figure(plan: Plan) -> Figure:
         at = min(s.utilization_pct, 150.0) + 1
         share = (_text_px(_bar_label(s), 8.5, "bold" if _tag(s) else "normal") + 8) / axes_px
         top = max(top, at / max(1 - share, 0.2))
-    for ax, vnet in zip(axes, vnets, strict=True):
+    for ax, vnet, title in zip(axes, vnets, panels.titles, strict=True):
         subnets = by_vnet[vnet][::-1]  # first subnet on top
         ys = range(len(subnets))
         now = [100 * s.now_ips / s.usable_ips if s.usable_ips else 0.0 for s in subnets]
@@ -186,14 +223,6 @@ def utilization_figure(plan: Plan) -> Figure:
         ax.set_xlim(0, top)
         ax.set_xticks(range(0, int(top) + 1, 20 if top <= 160 else 40))
         ax.set_ylim(-0.7, len(subnets) - 0.3)
-        title = f"VNet {vnet}"
-        if note:
-            count, peak_ips, usable = totals[vnet]
-            pct = 100 * peak_ips / usable if usable else 0.0
-            title += (
-                f": {len(subnets):,} of {count:,} subnets shown; all {count:,}: "
-                f"{_n(peak_ips)} of {_n(usable)} usable IPs at peak ({pct:.1f}%)"
-            )
         ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
