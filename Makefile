@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cidr.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_compare.py
 
 # not part of `make test`: prints the examples' summary.html in headless Chromium (PNG + PDF,
 # Letter and A4) and fails on a layout check (benchmarks/browser_check.py says which)
