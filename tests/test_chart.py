@@ -556,6 +556,20 @@ def test_forecast_labels_of_long_names_stay_on_the_page(name: str, tmp_path: Pat
     assert any(name[-12:] in t.get_text().replace("\n", "") for t in fig.axes[0].texts)
 
 
+def test_utilization_says_why_a_reserved_platform_subnet_past_the_warn_level_is_ok() -> None:
+    # AGC's 250 IPs and the API server's 9 are reserved whole (rule A24): 99.6% and 81.8% are
+    # as planned, not warnings, and the bar says so rather than leave a reader to wonder
+    plan = build_plan(load_scenario(Path("data/hub-spoke.yaml")))
+    labels = _texts(utilization_figure(plan))
+    reserved = sorted(t for t in labels if "reserved" in t)
+    assert reserved == [
+        "250 of 251 IPs at peak (99.6%), reserved",
+        "9 of 11 IPs at peak (81.8%), reserved",
+    ]
+    assert {s.name for s in plan.subnets if s.reserved} == {"agc", "apiserver"}
+    assert all(s.status == "ok" for s in plan.subnets if s.reserved)
+
+
 def test_every_chart_keeps_azure_s_longest_names_on_the_page(tmp_path: Path) -> None:
     # Azure's longest names: a cluster of 63 characters, a VNet of 64, a subnet of 80; the
     # headings and titles that name them break into lines, and the layout makes room for them

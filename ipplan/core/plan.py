@@ -61,6 +61,9 @@ class SubnetPlan:
     room: Room | None  # its pools' room to grow (rule A18)
     status: Status
     kind: SubnetKind | None = None  # a platform subnet (rule A24)
+    #: its service reserves its IPs whole (AGC's 250, the API server's 9 per cluster) and it
+    #: holds just that: as planned at any share, so the warn level does not apply (rule A24)
+    reserved: bool = False
 
     @property
     def vnet(self) -> str:
@@ -431,6 +434,7 @@ def _subnet_plan(
         room=demand.room,
         status=status,
         kind=spec.kind,
+        reserved=reserved,
     )
 
 

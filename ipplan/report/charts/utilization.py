@@ -135,7 +135,12 @@ def _bar_label(s: Any) -> str:
     """What a subnet's peak bar says: its IPs at peak of its usable ones, and its status."""
     if s.role == "unused":
         return f"unused ({_n(s.usable_ips)} usable IPs)"
-    return f"{_n(s.peak_ips)} of {_n(s.usable_ips)} IPs at peak ({s.utilization_pct}%){_tag(s)}"
+    # a reserving kind's subnet is as planned at any share: say why it is not a warning
+    reserved = ", reserved" if s.reserved and s.status == "ok" else ""
+    return (
+        f"{_n(s.peak_ips)} of {_n(s.usable_ips)} IPs at peak ({s.utilization_pct}%)"
+        f"{reserved}{_tag(s)}"
+    )
 
 
 def utilization_bands(plan: Plan) -> tuple[float, ...]:
