@@ -404,3 +404,30 @@ def test_import_azure_escapes_names_on_screen_and_in_the_yaml(tmp_path: Path, na
 )
 def test_option_errors_are_one_line_quoting_the_value(args: list[str], message: str) -> None:
     assert run(*args) == (2, "", message)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "compare",
+        "plan",
+        "validate",
+        "schema",
+        "check",
+        "sweep",
+        "diff",
+        "explain",
+        "export",
+        "export terraform",
+        "import",
+        "import azure",
+    ],
+)
+def test_every_command_says_a_usage_error_in_one_line(command: str) -> None:
+    # diff, explain and export terraform printed click's three lines (usage, "Try ...", the
+    # error) where every other command printed one
+    assert run(*command.split(), "--qqqq") == (
+        2,
+        "",
+        f"Error: No such option: --qqqq; see 'ipplan {command} --help'\n",
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from ipplan.cli import ExitCode, Format, app, user_errors
+from ipplan.cli import ExitCode, Format, _Command, app, user_errors
 
 __all__ = ["diff"]
 
@@ -35,7 +35,7 @@ def _left_table(rows: list[dict[str, str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def diff(
     old: Path = typer.Argument(..., help="The scenario before the change (YAML or JSON)."),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ipplan.cli import app, user_errors
+from ipplan.cli import _Command, app, user_errors
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
 from ipplan.rules import Network
@@ -90,7 +90,7 @@ def _model(value: str | None) -> Network | None:
         ) from None
 
 
-@app.command()
+@app.command(cls=_Command)
 @user_errors()
 def explain(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import typer
 
-from ipplan.cli import app, user_errors
+from ipplan.cli import _Command, _Group, app, user_errors
 
 __all__ = ["export_terraform"]
 
 export_app = typer.Typer(
+    cls=_Group,
     rich_markup_mode=None,
     no_args_is_help=True,
     help="Hand the plan over to other tools (Terraform).",
@@ -20,7 +21,7 @@ export_app = typer.Typer(
 app.add_typer(export_app, name="export")
 
 
-@export_app.command("terraform")
+@export_app.command("terraform", cls=_Command)
 @user_errors()
 def export_terraform(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
