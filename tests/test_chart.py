@@ -570,13 +570,34 @@ def test_utilization_says_why_a_reserved_platform_subnet_past_the_warn_level_is_
     assert all(s.status == "ok" for s in plan.subnets if s.reserved)
 
 
-def test_every_chart_keeps_azure_s_longest_names_on_the_page(tmp_path: Path) -> None:
+_CLUSTER_63 = ("aks-platform-prod-westeurope-" * 3)[:63]
+_VNET_64 = ("vnet-spoke-platform-prod-westeurope-" * 2)[:64]
+
+
+@pytest.mark.parametrize(
+    ("subnet", "edits"),
+    [
+        (("snet-aks-nodes-platform-prod-westeurope-" * 2)[:80], ()),
+        # the widest glyph, no place to break: the label column is capped, not the page
+        ("W" * 80, ()),
+        # a /24 for 203 nodes: every model infeasible, two rules' words in a label, narrow
+        # panels whose titles break onto more lines
+        (
+            "aks-nodes",
+            (("prefix: 22}", "prefix: 24}"), ("max_nodes: 40 ", "max_nodes: 200")),
+        ),
+    ],
+    ids=["azure-maximums", "widest-glyphs", "infeasible-labels"],
+)
+def test_every_chart_keeps_azure_s_longest_names_on_the_page(
+    tmp_path: Path, subnet: str, edits: tuple[tuple[str, str], ...]
+) -> None:
     # Azure's longest names: a cluster of 63 characters, a VNet of 64, a subnet of 80; the
     # headings and titles that name them break into lines, and the layout makes room for them
-    cluster = ("aks-platform-prod-westeurope-" * 3)[:63]
-    vnet = ("vnet-spoke-platform-prod-westeurope-" * 2)[:64]
-    subnet = ("snet-aks-nodes-platform-prod-westeurope-" * 2)[:80]
+    cluster, vnet = _CLUSTER_63, _VNET_64
     text = Path("data/example.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        text = text.replace(old, new)
     text = text.replace("example-aks", cluster).replace("aks-nodes", subnet)
     text = text.replace("name: spoke", f"name: {vnet}").replace("vnet: spoke", f"vnet: {vnet}")
     path = tmp_path / "long.yaml"
@@ -604,6 +625,25 @@ def test_every_chart_keeps_azure_s_longest_names_on_the_page(tmp_path: Path) -> 
         assert vnet in said, name
         bands = BANDS[name](plan)
         assert bands[-1] == pytest.approx(fig.get_figheight()), name
+
+
+def test_wrap_always_ends_and_never_writes_an_empty_line() -> None:
+    from ipplan.report.charts.style import _wrap
+
+    # a width below zero (a label column wider than the page) once looped forever
+    for width in (-3.0, 0.0, 0.05, 2.0):
+        lines = _wrap("VNet " + "W" * 80, width, 10.5).split("\n")
+        assert all(lines) and "".join(lines) == "VNet" + "W" * 80, width
+    assert _wrap("a  b", 5, 10) == "a  b"
+
+
+def test_encode_refuses_bands_that_do_not_rise_from_the_first_row() -> None:
+    from ipplan.report.charts.style import _encode
+
+    pixels = np.zeros((10, 4, 4), np.uint8)
+    for starts in ((), (2,), (0, 3, 3), (0, 5, 3), (0, 10)):
+        with pytest.raises(ValueError, match="band starts"):
+            _encode(pixels, starts)
 
 
 def test_forecast_infeasible_models_do_not_say_lasts(example: Plan) -> None:

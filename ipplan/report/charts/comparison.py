@@ -32,8 +32,10 @@ from ipplan.report.charts.style import (
 
 #: a cluster's band, in inches: its heading, the axes' titles, the bars, the space under them
 _HEADER, _TITLE, _BOTTOM = 0.32, 0.62, 0.3
-#: the heading's font size (points)
-_HEADING_PT = 10.5
+#: the heading's and the panels' titles' font sizes (points)
+_HEADING_PT, _TITLE_PT = 10.5, 9.5
+#: the widest a model's label may be (inches), and the gap between two panels
+_LABEL_MAX_IN, _GAP = 3.0, 0.3
 #: what each panel's bars count
 _TITLES = (
     "VNet IPs consumed\n(VNet private IPs at peak)",
@@ -42,10 +44,6 @@ _TITLES = (
 )
 #: the line under the bands that says how many clusters are left out, when some are
 _NOTE = 0.35
-
-
-def _band(models: int, header: float) -> float:
-    return header + _TITLE + 0.5 * models + _BOTTOM
 
 
 def _networks(plan: Plan) -> list[Network]:
@@ -82,12 +80,71 @@ def _headings(plan: Plan, clusters: Sequence[Cluster]) -> tuple[list[str], float
     return out, _HEADER + _line_h(_HEADING_PT) * lines
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What comparison_figure draws and comparison_bands cuts, computed once for each."""
+
+    networks: list[Network]  # the models compared
+    clusters: list[Cluster]  # the clusters drawn, a band each
+    headings: list[str]  # each cluster's heading, broken to the page's width
+    header: float  # the height of a band's heading (inches)
+    rules: dict[tuple[str, Network], list[str]]  # (cluster, model): the rules it breaks
+    labelled: dict[tuple[str, Network], str]  # (cluster, model): its row's label
+    left: float  # the label column's width, where the first panel starts (inches)
+    unit: float  # each panel's width (inches)
+    titles: list[str]  # each panel's title, broken to its width
+    title: float  # the height of a band's titles, the space above its frames (inches)
+    band: float  # a cluster's band (inches)
+
+
+def _layout(plan: Plan) -> _Layout:
+    """The clusters drawn, their labels and the widths and heights of their bands."""
+    networks = _networks(plan)
+    clusters = clusters_that_matter(plan)
+    headings, header = _headings(plan, clusters)
+    rules = {
+        (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
+    }
+    # a model's label: its name, and why it is infeasible broken to at most _LABEL_MAX_IN (two
+    # rules' words would squeeze the panels); the current model's is bold, so measured bold
+    labelled = {
+        (c.name, n): f"{n}{'  (current)' if n is c.network else ''}"
+        + (
+            "\n" + _wrap(f"INFEASIBLE: {_why(rules[c.name, n])}", _LABEL_MAX_IN, 8.5)
+            if rules[c.name, n]
+            else ""
+        )
+        for c in clusters
+        for n in networks
+    }
+    # laid out by hand in inches: a layout engine would double the rendering time
+    widest = max(
+        (
+            _text_px(labelled[c.name, n], 8.5, "bold" if n is c.network else "normal")
+            for c in clusters
+            for n in networks
+        ),
+        default=0,
+    )
+    left = widest / _DPI + 0.2
+    unit = (CHART_WIDTH_IN - left - 0.25 - 2 * _GAP) / 3.0  # widths 1 : 1 : 1
+    # each title to its panel's width: a wide label column narrows the panels
+    titles = [
+        "\n".join(_wrap(line, unit, _TITLE_PT) for line in words.split("\n")) for words in _TITLES
+    ]
+    extra = max(t.count("\n") - w.count("\n") for t, w in zip(titles, _TITLES, strict=True))
+    title = _TITLE + _line_h(_TITLE_PT) * extra
+    band = header + title + 0.5 * len(networks) + _BOTTOM
+    return _Layout(
+        networks, clusters, headings, header, rules, labelled, left, unit, titles, title, band
+    )
+
+
 def comparison_bands(plan: Plan) -> tuple[float, ...]:
     """Where comparison.png may be cut between clusters, in inches from its top (0 first, the
     height last), so a page can print it a cluster at a time at full size (issue 15)."""
-    clusters = clusters_that_matter(plan)
-    band = _band(len(_networks(plan)), _headings(plan, clusters)[1])
-    count = len(clusters)
+    layout = _layout(plan)
+    band, count = layout.band, len(layout.clusters)
     return (0.0, *(0.45 + band * i for i in range(1, count)), _height(plan, band, count))
 
 
@@ -102,35 +159,11 @@ def comparison_figure(plan: Plan) -> Figure:
 
     A large estate draws the clusters :func:`clusters_that_matter` picks and says how many it left
     out (they are in comparison.csv)."""
-    networks = _networks(plan)
-    clusters = clusters_that_matter(plan)
-    headings, header = _headings(plan, clusters)
-    rules = {
-        (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
-    }
-    labelled = {
-        (c.name, n): f"{n}{'  (current)' if n is c.network else ''}"
-        + (f"\nINFEASIBLE: {_why(rules[c.name, n])}" if rules[c.name, n] else "")
-        for c in clusters
-        for n in networks
-    }
-    # laid out by hand in inches: a layout engine would double the rendering time; the current
-    # model's label is bold, so it is measured bold (else an infeasible one is cut at the left)
-    left = (
-        max(
-            (
-                _text_px(labelled[c.name, n], 8.5, "bold" if n is c.network else "normal")
-                for c in clusters
-                for n in networks
-            ),
-            default=0,
-        )
-        / _DPI
-        + 0.2
-    )
-    title, gap = _TITLE, 0.3
+    layout = _layout(plan)
+    networks, clusters, headings = layout.networks, layout.clusters, layout.headings
+    rules, labelled, left, unit = layout.rules, layout.labelled, layout.left, layout.unit
+    header, title, band, gap = layout.header, layout.title, layout.band, _GAP
     plot_h = 0.5 * len(networks)
-    band = _band(len(networks), header)
     width, height = CHART_WIDTH_IN, _height(plan, band, len(clusters))
     fig = _figure(width, height, layout=False)
     fig.suptitle(
@@ -143,7 +176,6 @@ def comparison_figure(plan: Plan) -> Figure:
     # one axes per column, for every cluster: its y data is inches from the figure's bottom, its
     # x each panel's share of its width. Each panel's frame, title and scale are its own, so it
     # reads as before, but 30 axes at 10 clusters were half of the chart's CPU (issue 11)
-    unit = (width - left - 0.25 - 2 * gap) / 3.0  # widths 1 : 1 : 1
     tops = [height - 0.45 - index * band - header - title for index in range(len(clusters))]
     columns = []
     if clusters:
@@ -204,13 +236,13 @@ def comparison_figure(plan: Plan) -> Figure:
         bars[2].extend(panel.bars(columns[2], room, texts, end))
         panel.line(columns[2], planned / end, f"planned {planned:,}")
         # no panel has an x scale: each title says what its bars count
-        for index, words in enumerate(_TITLES):
+        for index, words in enumerate(layout.titles):
             fig.text(
                 (left + index * (unit + gap)) / width,
                 (top + _TITLE_PAD) / height,
                 words,
                 va="baseline",
-                fontsize=9.5,
+                fontsize=_TITLE_PT,
             )
     for ax, column in zip(columns, bars, strict=False):
         # one barh call per column: each is a container, its patches and a limits update

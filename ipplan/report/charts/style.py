@@ -184,6 +184,9 @@ def _encode(pixels: Any, starts: Sequence[int]) -> tuple[bytes, tuple[bytes, ...
     import numpy
 
     height, width = int(pixels.shape[0]), int(pixels.shape[1])
+    ends = (*starts[1:], height)
+    if not starts or starts[0] != 0 or any(a >= b for a, b in zip(starts, ends, strict=True)):
+        raise ValueError(f"band starts {tuple(starts)} must rise from 0 to below {height} rows")
     rows = pixels.reshape(height, width * 4)
     data = numpy.empty((height, width * 4 + 1), numpy.uint8)
     data[:, 0] = 2  # Up
@@ -192,7 +195,6 @@ def _encode(pixels: Any, starts: Sequence[int]) -> tuple[bytes, tuple[bytes, ...
         data[start, 0] = 0  # None: the band starts afresh
         data[start, 1:] = rows[start]
     compressor = zlib.compressobj(_PNG_COMPRESS_LEVEL)
-    ends = (*starts[1:], height)
     pieces = [
         compressor.compress(data[start:end].data) + compressor.flush(zlib.Z_FULL_FLUSH)
         for start, end in zip(starts, ends, strict=True)
@@ -300,11 +302,19 @@ def _fit_words(
     return "\n".join(lines)
 
 
+#: the narrowest width _wrap breaks text to, in inches
+_WRAP_MIN_IN = 1.0
+
+
 def _wrap(text: str, width_in: float, size: float, weight: str = "normal") -> str:
     """*text* broken into lines no wider than *width_in* at font *size*: at spaces; a word
     still too wide (a long subnet, VNet or cluster name) after its ``/`` and ``-``; and as a
     last resort anywhere. Azure's names run to 64 characters (VNet), 80 (subnet) and 63 (AKS
     cluster): a heading that names three of them is wider than the page."""
+
+    # never narrower than an inch: a column squeezed by something else still gets lines of
+    # a few characters, and each line at least one (an empty line never fits a width below 0)
+    width_in = max(width_in, _WRAP_MIN_IN)
 
     def fits(part: str) -> bool:
         return _text_px(part, size, weight) / _DPI <= width_in
@@ -319,7 +329,7 @@ def _wrap(text: str, width_in: float, size: float, weight: str = "normal") -> st
                 for part in line.split("\n")
             )
         for part in line.split("\n"):
-            while not fits(part):
+            while len(part) > 1 and not fits(part):
                 # the longest head that fits (at least one character): widths grow with length
                 low, high = 1, len(part) - 1
                 while low < high:
@@ -327,7 +337,8 @@ def _wrap(text: str, width_in: float, size: float, weight: str = "normal") -> st
                     low, high = (mid, high) if fits(part[:mid]) else (low, mid - 1)
                 lines.append(part[:low])
                 part = part[low:]
-            lines.append(part)
+            if part:
+                lines.append(part)
     return "\n".join(lines)
 
 

@@ -96,7 +96,7 @@ def _panels(plan: Plan) -> _Panels:
         )
     kinds = _kinds(plan)
     legend = 0.6 + 0.2 * -(-len(kinds) // 3)  # a row of legend per three kinds
-    labels = {id(s): f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}" for s in shown}
+    labels = {id(s): _row_label(s) for s in shown}
     # laid out by hand in inches: a layout engine would double the rendering time
     left = max((_text_px(t, 8.5) for t in labels.values()), default=0) / _DPI + 0.2
     totals: dict[str, list[int]] = {}
@@ -122,6 +122,20 @@ def _panels(plan: Plan) -> _Panels:
     return _Panels(shown, by_vnet, vnets, note, foot, labels, left, titles)
 
 
+#: the widest a row's label may be, in inches: a long subnet name (Azure allows 80 characters)
+#: would otherwise squeeze the bars into what is left of the page
+_LABEL_MAX_IN = 3.8
+
+
+def _row_label(s: Any) -> str:
+    """A subnet's row label: its name and CIDR, then its kind or role and its origin; a name
+    too long for one line with its CIDR takes the first line alone (broken if it must be)."""
+    label = f"{s.name}  {s.cidr}\n{s.kind or s.role}, {s.origin}"
+    if _text_px(label, 8.5) / _DPI <= _LABEL_MAX_IN:
+        return label
+    return f"{_wrap(s.name, _LABEL_MAX_IN, 8.5)}\n{s.cidr}  {s.kind or s.role}, {s.origin}"
+
+
 def _note_height(note: str) -> float:
     """Inches the note on left-out subnets takes at the figure's foot (none without one)."""
     return 0.12 + _NOTE_LINE * (note.count("\n") + 1) if note else 0.0
@@ -131,12 +145,14 @@ def _tag(s: Any) -> str:
     return {"full": "  FULL", "warn": "  WARN"}.get(s.status, "")
 
 
-def _bar_label(s: Any) -> str:
+def _bar_label(s: Any, warn_at: int) -> str:
     """What a subnet's peak bar says: its IPs at peak of its usable ones, and its status."""
     if s.role == "unused":
         return f"unused ({_n(s.usable_ips)} usable IPs)"
-    # a reserving kind's subnet is as planned at any share: say why it is not a warning
-    reserved = ", reserved" if s.reserved and s.status == "ok" else ""
+    # a reserving kind's subnet is as planned at any share: past the warn level (*warn_at* %),
+    # say why it is not a warning
+    past = s.utilization_pct >= warn_at
+    reserved = ", reserved" if s.reserved and s.status == "ok" and past else ""
     return (
         f"{_n(s.peak_ips)} of {_n(s.usable_ips)} IPs at peak ({s.utilization_pct}%)"
         f"{reserved}{_tag(s)}"
@@ -187,7 +203,9 @@ def utilization_figure(plan: Plan) -> Figure:
     top = 110.0
     for s in shown:
         at = min(s.utilization_pct, 150.0) + 1
-        share = (_text_px(_bar_label(s), 8.5, "bold" if _tag(s) else "normal") + 8) / axes_px
+        share = (
+            _text_px(_bar_label(s, warn_at), 8.5, "bold" if _tag(s) else "normal") + 8
+        ) / axes_px
         top = max(top, at / max(1 - share, 0.2))
     for ax, vnet, title in zip(axes, vnets, panels.titles, strict=True):
         subnets = by_vnet[vnet][::-1]  # first subnet on top
@@ -211,7 +229,7 @@ def utilization_figure(plan: Plan) -> Figure:
             ax.text(
                 min(s.utilization_pct, top) + 1,
                 y - 0.18,
-                _bar_label(s),
+                _bar_label(s, warn_at),
                 va="center",
                 bbox=_BOX,
                 fontsize=8.5,
