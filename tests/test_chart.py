@@ -627,6 +627,21 @@ def test_every_chart_keeps_azure_s_longest_names_on_the_page(
         assert bands[-1] == pytest.approx(fig.get_figheight()), name
 
 
+def test_address_map_labels_a_wide_block_whose_long_name_is_wider_still(tmp_path: Path) -> None:
+    # hub-spoke's AGC /24 fills half of its VNet's zoom strip (440 px), but an 80-character
+    # name is wider: it was neither labelled inside (no room) nor called out (a block over
+    # 400 px was taken to hold any label), and no count said so
+    name = ("agc-platform-prod-westeurope-" * 3)[:80]
+    text = Path("data/hub-spoke.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "agc.yaml"
+    path.write_text(text.replace("name: agc", f"name: {name}"), encoding="utf-8")
+    fig = address_map_figure(build_plan(load_scenario(path)))
+    said = [t.get_text() for ax in fig.axes for t in ax.texts]
+    zoom = next(ax for ax in fig.axes if ax.get_title(loc="left").strip().startswith("zoom"))
+    assert f"{name}\n10.101.0.0/24" in [t.get_text() for t in zoom.texts]
+    assert sum(f"{name}\n" in t for t in said) == 2  # the VNet's strip and its zoom
+
+
 def test_wrap_always_ends_and_never_writes_an_empty_line() -> None:
     from ipplan.report.charts.style import _wrap
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ipplan.core.plan import Plan, VNetPlan
@@ -64,18 +65,32 @@ _BAND_COLOR = "#CCCCCC"
 _BAND_WORDS = "many small subnets (one band; see allocation.csv)"
 #: VNets drawn at most (those ipplan allocates in first, then the most subnets)
 _MAX_VNETS = 8
-#: no label is wider than this (pixels): a wider block never needs measuring
-_WIDEST_LABEL_PX = 400.0
+#: the widest a character of a label is (pixels at 8 pt): Azure's names are letters, digits
+#: and - _ . and "W" is the widest of them in the chart's font
+
+
+@lru_cache(maxsize=1)
+def _glyph_px() -> float:
+    return _text_px("W")
+
+
+def _widest_px(text: str) -> float:
+    """At least the width of *text*'s widest line (pixels), without measuring it: a block
+    wider than this holds its label, so it need not be measured (measuring text costs more
+    than drawing it). A fixed 400 px left unlabelled a block wider than that whose 80-character
+    name was wider still."""
+    return max(len(line) for line in text.split("\n")) * _glyph_px() + 8
 
 
 def _narrow(name: str, cidr: Any, size: int, width_px: float) -> bool:
     """True when a block of *cidr* in a strip of *size* addresses is too narrow for its label."""
     px = int(cidr.size) / size * width_px
-    if px >= _WIDEST_LABEL_PX:  # measuring text costs more than drawing it: skip when we can
+    label = f"{name}\n{cidr}"
+    if px >= _widest_px(label):  # it holds its label whatever it says
         return False
     if px < _DENSE_PX:
         return True
-    return px <= _text_px(f"{name}\n{cidr}") + 8
+    return px <= _text_px(label) + 8
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,7 @@ def _strip_bars(vnet: VNetPlan, first: int, size: int, width_px: float) -> list[
     def mergeable(b: Any, px: float) -> bool:
         if px < _DENSE_PX:
             return True
-        if b.kind not in ("existing", "free") or px >= _WIDEST_LABEL_PX:
+        if b.kind not in ("existing", "free"):
             return False
         return _too_narrow(_bar(0.0, px / width_px, b), width_px)
 
@@ -119,7 +134,7 @@ def _strip_bars(vnet: VNetPlan, first: int, size: int, width_px: float) -> list[
 def _too_narrow(b: _Bar, width_px: float) -> bool:
     """Whether bar *b* is too narrow to hold its label."""
     px = b.w * width_px
-    return px < _WIDEST_LABEL_PX and not px > _text_px(b.text) + 8
+    return px < _widest_px(b.text) and not px > _text_px(b.text) + 8
 
 
 def _merged(
