@@ -19,6 +19,7 @@ from ipplan.core.plan import build_plan
 from ipplan.errors import OutputError, one_line
 from ipplan.report.pack import write_csv, write_report
 from ipplan.scenario import load_scenario
+from test_cli import COMMANDS
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "data" / "example.yaml"
@@ -406,23 +407,7 @@ def test_option_errors_are_one_line_quoting_the_value(args: list[str], message: 
     assert run(*args) == (2, "", message)
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "compare",
-        "plan",
-        "validate",
-        "schema",
-        "check",
-        "sweep",
-        "diff",
-        "explain",
-        "export",
-        "export terraform",
-        "import",
-        "import azure",
-    ],
-)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_says_a_usage_error_in_one_line(command: str) -> None:
     # diff, explain and export terraform printed click's three lines (usage, "Try ...", the
     # error) where every other command printed one
