@@ -804,6 +804,28 @@ def _inline(text: str) -> str:
     return _CODE.sub(r"<code>\1</code>", _BOLD.sub(r"<strong>\1</strong>", escaped))
 
 
+#: a word long enough to widen its table column past the page (a VNet/subnet key, a delegation)
+_LONG_WORD = re.compile(r"\S{17,}")
+_CIDR_WORD = re.compile(r"[0-9A-Fa-f:.]+/[0-9]{1,3}")
+
+
+def _html_cell(text: str) -> str:
+    """A table cell as HTML: a long word may break after its ``/``, ``.``, ``-`` or ``_``
+    (``<wbr>``), a CIDR never. A table cell does not break a word, so hub-spoke's platform
+    subnets (``Microsoft.ServiceNetworking/trafficControllers``) made a table 1,265 px wide on
+    a 1,100 px page; breaking anywhere would cut CIDRs and short words too."""
+    out, at = [], 0
+    for word in _LONG_WORD.finditer(text):
+        out.append(html.escape(text[at : word.start()]))
+        escaped = html.escape(word.group())
+        if not _CIDR_WORD.fullmatch(word.group()):
+            escaped = re.sub(r"([/._-])", r"\1<wbr>", escaped)
+        out.append(escaped)
+        at = word.end()
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
 def _numeric_columns(b: _Block) -> list[bool]:
     """Which columns hold numbers only ("-" for none allowed): they are right-aligned."""
     return [
@@ -827,7 +849,7 @@ def _html(blocks: Sequence[_Block], charts: Mapping[str, Rendered]) -> list[str]
             head = "".join(f"<th{cls[i]}>{html.escape(h)}</th>" for i, h in enumerate(b.header))
             body = "".join(
                 "<tr>"
-                + "".join(f"<td{cls[i]}>{html.escape(c)}</td>" for i, c in enumerate(row))
+                + "".join(f"<td{cls[i]}>{_html_cell(c)}</td>" for i, c in enumerate(row))
                 + "</tr>"
                 for row in b.rows
             )
