@@ -21,8 +21,8 @@ from ipplan.report.charts.style import (
     KIND_COLORS,
     _figure,
     _ip,
-    _line_h,
     _n,
+    _text_h,
     _text_px,
     _wrap,
 )
@@ -353,11 +353,6 @@ def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], boo
     return strips, heights, band
 
 
-def _title_h(title: str) -> float:
-    """A strip's title: _TITLE_H for one line, a line more for each line it breaks into."""
-    return _TITLE_H + _line_h(_TITLE_PT) * title.count("\n")
-
-
 def address_map_bands(plan: Plan) -> tuple[float, ...]:
     """Where address_map.png may be cut between VNets, in inches from its top (0 first, the
     height last), so a page prints it a VNet at a time at full size (issue 15)."""
@@ -366,7 +361,7 @@ def address_map_bands(plan: Plan) -> tuple[float, ...]:
     for i, ((vnet, _, _, _, title, _), h) in enumerate(zip(strips, heights, strict=True)):
         if i and vnet is not strips[i - 1][0]:
             cuts.append(y)
-        y += _title_h(title) + _UNIT * h + _TICKS_H
+        y += _text_h(title, _TITLE_PT, _TITLE_H) + _UNIT * h + _TICKS_H
     labels = [e.label for e in _legend_entries(plan, band)]
     return (*cuts, y + _legend_height(_legend_columns(labels)))
 
@@ -435,7 +430,10 @@ def address_map_figure(plan: Plan) -> Figure:
     legend = _legend_columns([e.label for e in entries])
     height = (
         _HEAD
-        + sum(_title_h(s[4]) + unit * h + ticks_h for s, h in zip(strips, heights, strict=True))
+        + sum(
+            _text_h(s[4], _TITLE_PT, _TITLE_H) + unit * h + ticks_h
+            for s, h in zip(strips, heights, strict=True)
+        )
         + _legend_height(legend)
     )
     fig = _figure(width, height, layout=False)
@@ -450,7 +448,7 @@ def address_map_figure(plan: Plan) -> Figure:
     y = height - 0.45
     axes = []
     for (vnet, version, first, size, title, _), h in zip(strips, heights, strict=True):
-        y -= _title_h(title) + unit * h
+        y -= _text_h(title, _TITLE_PT, _TITLE_H) + unit * h
         # 0.6 in each side: the first and last tick labels are centred on the strip's ends
         ax = fig.add_axes((0.6 / width, y / height, (width - 1.2) / width, unit * h / height))
         _strip(ax, vnet, version, first, size, title, width_px)

@@ -19,6 +19,7 @@ from ipplan.report.charts.style import (
     _figure,
     _line_h,
     _n,
+    _text_h,
     _wrap,
     problem_rules,
 )
@@ -156,11 +157,6 @@ class _Layout:
     cuts: list[float]  # the top of each cluster's band, inches from the top; the height last
 
 
-def _head_h(heading: str) -> float:
-    """A cluster's heading: _HEAD_H for one line, a line more for each line it breaks into."""
-    return _HEAD_H + _line_h(_HEAD_PT) * heading.count("\n")
-
-
 def _legend_h(models: int) -> float:
     return 0.2 + 0.22 * -(-(models + 4) // 4)
 
@@ -182,7 +178,7 @@ def _layout(plan: Plan) -> _Layout:
         rows.append((cluster, heading, lines, _panel_h(lines)))
     tops = [0.0]
     for _, heading, _, panel_h in rows:
-        tops.append(tops[-1] + _head_h(heading) + panel_h + _AXIS_H)
+        tops.append(tops[-1] + _text_h(heading, _HEAD_PT, _HEAD_H) + panel_h + _AXIS_H)
     left_out = len(rows) < len(plan.clusters)
     height = _TITLE_H + tops[-1] + _legend_h(len(models)) + _NOTE * left_out
     return _Layout(rows, models, left_out, [_TITLE_H + t for t in tops[:-1]] + [height])
@@ -326,7 +322,7 @@ def forecast_figure(plan: Plan) -> Figure:
             fontsize=_HEAD_PT,
             va="top",
         )
-        y = height - top - _head_h(heading) - panel_h
+        y = height - top - _text_h(heading, _HEAD_PT, _HEAD_H) - panel_h
         ax = fig.add_axes((_LEFT / width, y / height, _PLOT_W / width, panel_h / height))
         _panel(ax, forecast, lines, panel_h)
     from matplotlib.lines import Line2D

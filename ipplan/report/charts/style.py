@@ -342,6 +342,12 @@ def _wrap(text: str, width_in: float, size: float, weight: str = "normal") -> st
     return "\n".join(lines)
 
 
+def _text_h(text: str, size: float, first: float) -> float:
+    """The height in inches that *text*, perhaps broken onto lines (:func:`_wrap`), takes:
+    *first* for its first line, and a line at font *size* for each line more."""
+    return first + _line_h(size) * text.count("\n")
+
+
 def _line_h(size: float) -> float:
     """The height in inches of one line of text at font *size* (matplotlib's line spacing)."""
     return size * 1.22 / 72

@@ -22,8 +22,8 @@ from ipplan.report.charts.style import (
     WARN,
     _figure,
     _fit_words,
-    _line_h,
     _n,
+    _text_h,
     _text_px,
     _wrap,
 )
@@ -43,13 +43,8 @@ def _cuts(rows: list[int], titles: list[str], foot: float) -> tuple[float, ...]:
     height last): the title and first panel, each next panel, the last with the legend."""
     ys = [0.45]
     for n, title in zip(rows, titles, strict=True):
-        ys.append(ys[-1] + _title_h(title) + _ROW_H * (n + 0.6) + _GAP)
+        ys.append(ys[-1] + _text_h(title, _TITLE_PT, _TITLE_H) + _ROW_H * (n + 0.6) + _GAP)
     return (0.0, *ys[1:-1], ys[-1] + foot)
-
-
-def _title_h(title: str) -> float:
-    """A VNet panel's title: _TITLE_H for one line, a line more for each line it breaks into."""
-    return _TITLE_H + _line_h(_TITLE_PT) * title.count("\n")
 
 
 def _kinds(plan: Plan) -> list[Any]:
@@ -194,7 +189,7 @@ def utilization_figure(plan: Plan) -> Figure:
     y = height - 0.45
     for vnet, title in zip(vnets, panels.titles, strict=True):
         h = row_h * (len(by_vnet[vnet]) + 0.6)
-        y -= _title_h(title) + h
+        y -= _text_h(title, _TITLE_PT, _TITLE_H) + h
         rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
         axes.append(fig.add_axes(rect))
         y -= gap
