@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ipplan.core.plan import Plan, VNetPlan
@@ -65,21 +64,15 @@ _BAND_COLOR = "#CCCCCC"
 _BAND_WORDS = "many small subnets (one band; see allocation.csv)"
 #: VNets drawn at most (those ipplan allocates in first, then the most subnets)
 _MAX_VNETS = 8
-#: the widest a character of a label is (pixels at 8 pt): Azure's names are letters, digits
-#: and - _ . and "W" is the widest of them in the chart's font
-
-
-@lru_cache(maxsize=1)
-def _glyph_px() -> float:
-    return _text_px("W")
 
 
 def _widest_px(text: str) -> float:
     """At least the width of *text*'s widest line (pixels), without measuring it: a block
     wider than this holds its label, so it need not be measured (measuring text costs more
-    than drawing it). A fixed 400 px left unlabelled a block wider than that whose 80-character
-    name was wider still."""
-    return max(len(line) for line in text.split("\n")) * _glyph_px() + 8
+    than drawing it). Azure's names are letters, digits and - _ . and "W" is the widest of
+    them in the chart's font. A fixed 400 px left unlabelled a block wider than that whose
+    80-character name was wider still."""
+    return max(len(line) for line in text.split("\n")) * _text_px("W") + 8
 
 
 def _narrow(name: str, cidr: Any, size: int, width_px: float) -> bool:

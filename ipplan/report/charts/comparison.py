@@ -24,6 +24,7 @@ from ipplan.report.charts.style import (
     _figure,
     _line_h,
     _n,
+    _text_h,
     _text_px,
     _why,
     _wrap,
@@ -60,12 +61,14 @@ def _current(plan: Plan, cluster: Cluster) -> tuple[int | None, int]:
     return (subnet.prefixlen if subnet is not None else None), planned
 
 
-def _headings(plan: Plan, clusters: Sequence[Cluster]) -> tuple[list[str], float]:
-    """Each drawn cluster's heading, broken to the page's width (long names run past it), and
-    the height every band gives its heading: room for the one that breaks into most lines."""
+def _headings(
+    plan: Plan, currents: Sequence[tuple[int | None, int]], clusters: Sequence[Cluster]
+) -> tuple[list[str], float]:
+    """Each drawn cluster's heading (its *currents*: node subnet prefix and planned nodes),
+    broken to the page's width (long names run past it), and the height every band gives its
+    heading: room for the one that breaks into most lines."""
     out = []
-    for cluster in clusters:
-        now_prefix, planned = _current(plan, cluster)
+    for cluster, (now_prefix, planned) in zip(clusters, currents, strict=True):
         out.append(
             _wrap(
                 f"cluster {cluster.name}: {cluster.network} today, {planned:,} planned nodes; "
@@ -76,8 +79,7 @@ def _headings(plan: Plan, clusters: Sequence[Cluster]) -> tuple[list[str], float
                 "bold",
             )
         )
-    lines = max((h.count("\n") for h in out), default=0)
-    return out, _HEADER + _line_h(_HEADING_PT) * lines
+    return out, max((_text_h(h, _HEADING_PT, _HEADER) for h in out), default=_HEADER)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class _Layout:
 
     networks: list[Network]  # the models compared
     clusters: list[Cluster]  # the clusters drawn, a band each
+    currents: list[tuple[int | None, int]]  # each one's node subnet prefix and planned nodes
     headings: list[str]  # each cluster's heading, broken to the page's width
     header: float  # the height of a band's heading (inches)
     rules: dict[tuple[str, Network], list[str]]  # (cluster, model): the rules it breaks
@@ -101,7 +104,8 @@ def _layout(plan: Plan) -> _Layout:
     """The clusters drawn, their labels and the widths and heights of their bands."""
     networks = _networks(plan)
     clusters = clusters_that_matter(plan)
-    headings, header = _headings(plan, clusters)
+    currents = [_current(plan, c) for c in clusters]
+    headings, header = _headings(plan, currents, clusters)
     rules = {
         (c.name, n): problem_rules(plan.comparisons[n], c.name) for c in clusters for n in networks
     }
@@ -136,7 +140,18 @@ def _layout(plan: Plan) -> _Layout:
     title = _TITLE + _line_h(_TITLE_PT) * extra
     band = header + title + 0.5 * len(networks) + _BOTTOM
     return _Layout(
-        networks, clusters, headings, header, rules, labelled, left, unit, titles, title, band
+        networks,
+        clusters,
+        currents,
+        headings,
+        header,
+        rules,
+        labelled,
+        left,
+        unit,
+        titles,
+        title,
+        band,
     )
 
 
@@ -194,12 +209,13 @@ def comparison_figure(plan: Plan) -> Figure:
     step = plot_h / (len(networks) + 0.2)
     ticks: list[tuple[float, str, bool, bool]] = []  # row, label, infeasible, the current model
     bars: tuple[list[_Bar], ...] = ([], [], [])  # each column's, drawn in one call
-    for cluster, heading, top in zip(clusters, headings, tops, strict=True):
+    for cluster, (now_prefix, planned), heading, top in zip(
+        clusters, layout.currents, headings, tops, strict=True
+    ):
         rows: dict[Network, Comparison] = {
             n: comparison(plan.comparisons[n], cluster.name) for n in networks
         }
         bad = {n: rules[cluster.name, n] for n in networks}
-        now_prefix, planned = _current(plan, cluster)
         fig.text(
             0.08 / width,
             (top + title + header - 0.04) / height,
