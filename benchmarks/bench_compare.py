@@ -8,6 +8,10 @@ runs it: the console script of this interpreter's environment, and this interpre
 is its user and system seconds (``getrusage`` of the finished child, microseconds). This
 machine's speed drifts with its neighbours, ``python -c pass`` as much as compare, so the ratio
 of the medians is the figure to compare between hours; the medians and the range are printed too.
+
+Two floors run beside them: importing typer (the command line's framework, with the standard
+library it brings) and typer with ``pydantic.main`` (what the scenario format is written in).
+Every ipplan command imports both; what compare takes above the second is ipplan's own.
 """
 
 from __future__ import annotations
@@ -41,6 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "ipplan compare --nodes 50": [ipplan, "compare", "--nodes", "50"],
         "python -c pass": [sys.executable, "-c", "pass"],
+        # floors: the command line's framework alone, then with the validation library the
+        # scenario format is written in (both runtime dependencies every command imports)
+        "python -c 'import typer'": [sys.executable, "-c", "import typer"],
+        "python -c 'import typer, pydantic.main'": [
+            sys.executable,
+            "-c",
+            "import typer, pydantic.main",
+        ],
     }
     _cpu(commands["ipplan compare --nodes 50"])  # warm the page cache once
     seconds: dict[str, list[float]] = {name: [] for name in commands}
@@ -49,11 +61,15 @@ def main(argv: list[str] | None = None) -> int:
             seconds[name].append(_cpu(args))
     medians = {name: statistics.median(values) for name, values in seconds.items()}
     print(f"{runs} runs each, alternating; CPU seconds (user + system) of each process")
-    print("| command | median | lowest | highest |")
-    print("|---|---:|---:|---:|")
+    bare = medians["python -c pass"]
+    print("| command | median | lowest | highest | median / `python -c pass` |")
+    print("|---|---:|---:|---:|---:|")
     for name, values in seconds.items():
-        print(f"| `{name}` | {medians[name]:.3f} s | {min(values):.3f} s | {max(values):.3f} s |")
-    compare, bare = medians["ipplan compare --nodes 50"], medians["python -c pass"]
+        print(
+            f"| `{name}` | {medians[name]:.3f} s | {min(values):.3f} s | {max(values):.3f} s "
+            f"| {medians[name] / bare:.1f}x |"
+        )
+    compare = medians["ipplan compare --nodes 50"]
     print(f"compare / python -c pass (medians): {compare / bare:.1f}x; target 0.15 s")
     return 0
 
