@@ -35,6 +35,7 @@ __all__ = [
     "Surge",
     "Upgrade",
     "Violation",
+    "cite",
     "cluster_violations",
     "default_max_pods",
     "is_system_pool",
@@ -540,6 +541,16 @@ class Violation:
         return f"{self.message}; {self.fix}"
 
 
+def cite(rules: Sequence[str]) -> str:
+    """How a text cites the rules it applies, each id a section of docs/rules.md: the one form
+    of every line, table cell, CSV text and chart label that names a rule.
+
+    >>> cite(["A3"]), cite(["A3", "A5"])
+    ('rule A3', 'rules A3, A5')
+    """
+    return ("rule " if len(rules) == 1 else "rules ") + ", ".join(rules)
+
+
 def plural(count: int, noun: str) -> str:
     """``1 node``, ``3,000 nodes``: a count and its noun, for messages.
 
@@ -809,7 +820,7 @@ def cluster_violations(
             )
         out.append(
             Violation(
-                "A21",
+                "A7",
                 "network",
                 f"{who}: kubenet retires on {KUBENET_RETIREMENT}",
                 "plan the move to azure-cni-overlay",

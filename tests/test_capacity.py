@@ -91,7 +91,7 @@ def warnings(estimate: Estimate) -> list[Problem]:
 
 RETIREMENT = Problem(
     KUBENET,
-    "A21",
+    "A7",
     "c: kubenet retires on 2028-03-31",
     "plan the move to azure-cni-overlay",
     Severity.WARNING,

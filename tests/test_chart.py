@@ -96,12 +96,13 @@ def test_comparison(plan: Plan) -> None:
         "cluster prod-aks: azure-cni-overlay today, 63 planned nodes; "
         "node subnet spoke-prod/aks-nodes (/24)",
         "VNet IPs consumed\n(VNet private IPs at peak)",
-        "smallest node subnet\n(prefix; each step right doubles)",
-        "room to grow\n(nodes when a first limit binds)",
+        "smallest node subnet at peak\n(prefix; each step right\ndoubles)",
+        "room to grow (rule A18)\n(planning nodes while every\nlimit holds)",
     ]
     # one axes per column, whatever the number of clusters (each panel frames itself)
     vnet, smallest, fits = fig.axes
-    titles = [t for t in fig.texts if t.get_text() in _TITLES]
+    flat = {title.replace("\n", " ") for title in _TITLES}  # as written, before wrapping
+    titles = [t for t in fig.texts if t.get_text().replace("\n", " ") in flat]
     assert [t.get_position()[0] for t in titles] == [
         pytest.approx(ax.get_position().x0) for ax in fig.axes
     ]
@@ -109,8 +110,8 @@ def test_comparison(plan: Plan) -> None:
     assert all(not ax.get_xticks().size and not ax.get_xlabel() for ax in fig.axes)
     assert [t.get_text() for t in vnet.get_yticklabels()] == [
         "kubenet",
-        "azure-cni\nINFEASIBLE: node subnet too small (A3)",
-        "azure-cni-overlay  (current)",
+        "azure-cni\nINFEASIBLE: node subnet too small (rule A3)",
+        "azure-cni-overlay (current)",
         "azure-cni-pod-subnet",
         "azure-cni-pod-subnet-static",
     ]
@@ -169,7 +170,7 @@ def test_forecast(pinned: Plan) -> None:
     # beside each line, its status and its binding resource (the one that runs out first)
     assert [t.get_text() for t in ax.texts] == [
         "kubenet: unsupported from 2028-04\nkubenet support (retires 2028-03-31): 14 months",
-        "azure-cni: INFEASIBLE now (A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs",
+        "azure-cni: INFEASIBLE now (rule A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs",
         "azure-cni-overlay (current): lasts, 73.7% used in 2030-01\n"
         "node subnet spoke-prod/aks-nodes: 251 IPs",
         "azure-cni-pod-subnet: runs out 2029-11\npod subnet spoke-prod/aks-pods: 8,187 IPs",
@@ -533,7 +534,7 @@ def test_forecast_after_kubenet_retired_draws_no_share_of_it(tmp_path: Path) -> 
         "kubenet (current): unsupported from 2028-04\nkubenet support (retires 2028-03-31)",
         "azure-cni-overlay: lasts, 99.0% used in 2030-06\n"
         "node subnet fabrikam-aks/aks-subnet: 507 IPs",
-        "azure-cni-pod-subnet: INFEASIBLE now (A8)\npod subnet fabrikam-aks/pods: 16,379 IPs",
+        "azure-cni-pod-subnet: INFEASIBLE now (rule A8)\npod subnet fabrikam-aks/pods: 16,379 IPs",
     ]
     assert "kubenet" not in _required(ax)
     assert ax.texts[0].get_color() == ALERT

@@ -162,7 +162,7 @@ def test_auto_size_that_does_not_fit_says_where_its_size_came_from() -> None:
 
 
 def test_a_warning_of_the_scenario_and_of_its_models_is_said_once() -> None:
-    # rules A21, A16, A2 are checked by the scenario (with the field path) and by the capacity
+    # rules A7, A16, A2 are checked by the scenario (with the field path) and by the capacity
     # model (per model); the plan says each once, the scenario's way
     pool = {"name": "win", "subnet": "n", "nodes": 3, "os": "windows", "max_pods": 200}
     data = {
@@ -186,7 +186,7 @@ def test_a_warning_of_the_scenario_and_of_its_models_is_said_once() -> None:
     }
     assert build_plan(parse_scenario(data, source="t")).warnings == (
         "t: clusters[0].network: cluster 'k': kubenet retires on 2028-03-31; plan the move to "
-        "azure-cni-overlay (rule A21)",
+        "azure-cni-overlay (rule A7)",
         "t: clusters[1].internal_lbs: cluster 'o': 301 load-balanced Services exceed the "
         "Standard LB limit of 300; share load balancers via ingress (rule A16)",
         "t: clusters[1].node_pools[0].max_pods: pool 'win': Windows with max_pods of 200, above "

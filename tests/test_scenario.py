@@ -330,9 +330,9 @@ def test_warnings_in_file_order() -> None:
     ]
     assert parse_scenario(data, source="t").warnings == (
         "t: clusters[0].network: cluster 'a': kubenet retires on 2028-03-31; plan the move to "
-        "azure-cni-overlay (rule A21)",
+        "azure-cni-overlay (rule A7)",
         "t: clusters[1].network: cluster 'b': kubenet retires on 2028-03-31; plan the move to "
-        "azure-cni-overlay (rule A21)",
+        "azure-cni-overlay (rule A7)",
         "t: clusters[2].node_pools[1].max_pods: pool 'win': Windows with max_pods of 200, above "
         "the 110 recommended; set max_pods: 110 (rule A2)",
         "t: clusters[1]: kubenet cluster 'b' shares subnet 'k' with clusters[0]; AKS advises one "

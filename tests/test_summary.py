@@ -61,7 +61,7 @@ def test_recommend_keeps_a_current_model_that_lasts(plan: Plan) -> None:
     assert not any(s.grows for s in rec.sizes)
     # kubenet lasts too, but retires: ranked below every model that merely means a migration
     assert [o.model for o in rec.others][-1] is Network.KUBENET
-    assert rec.others[-1].warnings == ("prod-aks: kubenet retires on 2028-03-31 (A21)",)
+    assert rec.others[-1].warnings == ("prod-aks: kubenet retires on 2028-03-31 (rule A7)",)
 
 
 def test_recommend_moves_off_a_model_that_hits_a_limit_or_cannot_grow(estate: Plan) -> None:
@@ -108,7 +108,7 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
     )
     # VNet IPs (A15) count the cluster's 4 ILB frontends and private API endpoint: 4,524 + 5
     assert (
-        "| prod-aks | azure-cni | NO (A3) | 110 | 4,529 | /19 | 3 | node subnet "
+        "| prod-aks | azure-cni | NO (rule A3) | 110 | 4,529 | /19 | 3 | node subnet "
         "spoke-prod/aks-nodes (/24, 251 usable IPs) | node subnet spoke-prod/aks-nodes | 2027-01 |"
         in text
     )
@@ -143,7 +143,7 @@ def test_markdown_lists_every_shortfall_with_its_fix(estate: Plan) -> None:
     )
     assert (
         "- if azure-cni: node subnet spoke-legacy/legacy-nodes (/24, 251 usable IPs) needs "
-        "4,681 IPs at peak; use a /19 or larger, or fewer nodes or max pods (A3)" in text
+        "4,681 IPs at peak; use a /19 or larger, or fewer nodes or max pods (rule A3)" in text
     )
 
 
@@ -151,7 +151,7 @@ def test_markdown_carries_the_scenario_warnings() -> None:
     text = summary_markdown(build_plan(load_scenario(Path("data/kubenet-migration.yaml"))))
     assert (
         "- warning: data/kubenet-migration.yaml: clusters[0].network: cluster 'fabrikam-prod': "
-        "kubenet retires on 2028-03-31; plan the move to azure-cni-overlay (rule A21)\n" in text
+        "kubenet retires on 2028-03-31; plan the move to azure-cni-overlay (rule A7)\n" in text
     )
     assert "**Verdict: fits today; the first resource runs out in 2027-08**" in text
 

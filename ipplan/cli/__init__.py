@@ -38,6 +38,7 @@ from ipplan.rules import (
     Priority,
     Severity,
     Upgrade,
+    cite,
     parse_surge,
     plural,
     unused_setting_violations,
@@ -877,7 +878,7 @@ def sweep(
         typer.echo(
             one_line(
                 f"warning: --pods-in-use: {unused.message}; remove --pods-in-use, or add "
-                f"azure-cni-pod-subnet to --network (rule {unused.rule})"
+                f"azure-cni-pod-subnet to --network ({cite([unused.rule])})"
             ),
             err=True,
         )

@@ -25,6 +25,7 @@ from ipplan.rules import (
     STATIC_BLOCK_IPS,
     Network,
     Severity,
+    cite,
 )
 
 __all__ = [
@@ -168,7 +169,7 @@ def _sizes(plan: Plan, model: Network, cluster: Cluster) -> tuple[Size, ...]:
 
 
 def _text(p: Problem) -> str:
-    return f"{p.message} ({p.rule})"
+    return f"{p.message} ({cite([p.rule])})"
 
 
 def _option(plan: Plan, model: Network, cluster: Cluster) -> Option:

@@ -46,6 +46,7 @@ from ipplan.rules import (
     Priority,
     Severity,
     Upgrade,
+    cite,
     default_max_pods,
     kind_prefixlen,
     plural,
@@ -486,7 +487,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                 (
                     cluster.name,
                     f"{model}{' (current)' if model is cluster.network else ''}",
-                    "yes" if not errors else "NO (" + ", ".join(p.rule for p in errors) + ")",
+                    "yes" if not errors else f"NO ({cite(sorted({p.rule for p in errors}))})",
                     row.max_pods,
                     row.vnet_ips,
                     f"/{row.node_subnet_min_prefix}",
@@ -581,7 +582,11 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                 )
     # warnings and infeasibilities
     blocks.append(_Block("h2", "Problems, warnings and fixes"))
-    items = [f"INFEASIBLE: {p}" for p in plan.estimate.problems if p.severity is Severity.ERROR]
+    items = [
+        f"INFEASIBLE: {p} ({cite([p.rule])})"
+        for p in plan.estimate.problems
+        if p.severity is Severity.ERROR
+    ]
     under = "the plan as written" if f.current == CURRENT else f.current
     items += [
         f"runs out: {s.resource.label} in {f.months[s.exhaustion_month]} under {under} "
@@ -593,7 +598,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     for model, estimate in plan.comparisons.items():
         for p in estimate.problems:
             if p.severity is Severity.ERROR and model.value != f.current:
-                items.append(f"if {model}: {p.message}; {p.fix} ({p.rule})")
+                items.append(f"if {model}: {p.message}; {p.fix} ({cite([p.rule])})")
     items = list(dict.fromkeys(items)) or ["none"]
     # an estate can have thousands (a warning per subnet at the warn level): the first ones
     # open, the rest in a block of their own (collapsed on the HTML page)

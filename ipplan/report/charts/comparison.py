@@ -40,8 +40,8 @@ _LABEL_MAX_IN, _GAP = 3.0, 0.3
 #: what each panel's bars count
 _TITLES = (
     "VNet IPs consumed\n(VNet private IPs at peak)",
-    "smallest node subnet\n(prefix; each step right doubles)",
-    "room to grow\n(nodes when a first limit binds)",
+    "smallest node subnet at peak\n(prefix; each step right doubles)",
+    "room to grow (rule A18)\n(planning nodes while every limit holds)",
 )
 #: the line under the bands that says how many clusters are left out, when some are
 _NOTE = 0.35
@@ -112,7 +112,7 @@ def _layout(plan: Plan) -> _Layout:
     # a model's label: its name, and why it is infeasible broken to at most _LABEL_MAX_IN (two
     # rules' words would squeeze the panels); the current model's is bold, so measured bold
     labelled = {
-        (c.name, n): f"{n}{'  (current)' if n is c.network else ''}"
+        (c.name, n): f"{n}{' (current)' if n is c.network else ''}"
         + (
             "\n" + _wrap(f"INFEASIBLE: {_why(rules[c.name, n])}", _LABEL_MAX_IN, 8.5)
             if rules[c.name, n]

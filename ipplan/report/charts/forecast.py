@@ -23,7 +23,7 @@ from ipplan.report.charts.style import (
     _wrap,
     problem_rules,
 )
-from ipplan.rules import Network
+from ipplan.rules import Network, cite
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -68,7 +68,7 @@ def _drawn(series: Series | None) -> bool:
 def _status(forecast: Forecast, series: Series | None, rules: list[str]) -> str:
     """How the model's binding resource ends: infeasible now, short now, runs out, or lasts."""
     if rules:
-        return f"INFEASIBLE now ({', '.join(rules)})"
+        return f"INFEASIBLE now ({cite(rules)})"
     if series is None or series.capacity is None:
         return "nothing sized"
     m = series.exhaustion_month

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipplan.core.capacity import Estimate
 from ipplan.core.forecast import CURRENT
-from ipplan.rules import Network, Severity, SubnetKind
+from ipplan.rules import Network, Severity, SubnetKind, cite
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -263,7 +263,7 @@ def problem_rules(estimate: Estimate, cluster: str) -> list[str]:
 
 
 def _why(rules: Sequence[str]) -> str:
-    return "; ".join(f"{RULE_WORDS.get(r, r)} ({r})" for r in rules)
+    return "; ".join(f"{RULE_WORDS.get(r, r)} ({cite([r])})" for r in rules)
 
 
 def _int(value: object) -> int:
