@@ -96,20 +96,20 @@ def test_compare_csv() -> None:
     # room (rule A18) is the compare table's number: the pod CIDR binds kubenet and overlay
     # (N + 1 <= 256 -> 255), the /21 azure-cni (31 (N + 1) <= 2,043 -> 64), 1,000 per pool the rest
     assert out.splitlines() == [
-        "network,nodes,surge_nodes,peak_nodes,max_pods,max_pods_default,node_subnet_ips,"
-        "node_subnet_min_prefix,pod_subnet_ips,pod_subnet_min_prefix,pod_cidr_min_prefix,vnet_ips,"
+        "network,nodes,surge_nodes,peak_nodes,max_pods,max_pods_default,max_pods_by_pool,"
+        "node_subnet_ips,node_subnet_min_prefix,pod_subnet_ips,pod_subnet_min_prefix,pod_cidr_min_prefix,vnet_ips,"
         "max_pods_total,subnet_utilization_pct,room_nodes,room_growth_pool,room_growth_pool_nodes,"
         "room_limited_by,feasible,problems,warnings",
-        "kubenet,50,1,51,30,False,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
+        "kubenet,50,1,51,30,False,30,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
         "pod CIDR /16 (256 nodes at one /24 each),True,,"
         "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
-        "azure-cni,50,1,51,30,False,1581,21,,,,1581,1500,77.4,64,cluster/pool,64,"
+        "azure-cni,50,1,51,30,False,30,1581,21,,,,1581,1500,77.4,64,cluster/pool,64,"
         '"node subnet 10.240.0.0/21 (2,043 usable IPs)",True,,',
-        "azure-cni-overlay,50,1,51,30,False,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
+        "azure-cni-overlay,50,1,51,30,False,30,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
         "pod CIDR /16 (256 nodes at one /24 each),True,,",
-        "azure-cni-pod-subnet,50,1,51,30,False,51,26,1530,21,,1581,1500,2.5,999,cluster/pool,999,"
+        "azure-cni-pod-subnet,50,1,51,30,False,30,51,26,1530,21,,1581,1500,2.5,999,cluster/pool,999,"
         '"AKS nodes per pool (1,000 with surge)",True,,',
-        "azure-cni-pod-subnet-static,50,1,51,30,False,51,26,1632,21,,153,1500,2.5,999,cluster/pool,"
+        "azure-cni-pod-subnet-static,50,1,51,30,False,30,51,26,1632,21,,153,1500,2.5,999,cluster/pool,"
         '999,"AKS nodes per pool (1,000 with surge)",True,,',
     ]
     # a CSV reader sees not-applicable as empty cells
@@ -132,6 +132,7 @@ def _row(network: str, **values: object) -> dict[str, object]:
         "peak_nodes": 51,
         "max_pods": 30,
         "max_pods_default": False,
+        "max_pods_by_pool": "30",
         "node_subnet_ips": 51,
         "node_subnet_min_prefix": 26,
         "pod_subnet_ips": None,
@@ -226,6 +227,7 @@ def test_compare_kubenet_route_limit() -> None:
         peak_nodes=412,
         max_pods=110,
         max_pods_default=True,
+        max_pods_by_pool="110 (kubenet's default)",
         node_subnet_ips=412,
         node_subnet_min_prefix=23,
         pod_cidr_min_prefix=15,

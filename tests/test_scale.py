@@ -492,7 +492,8 @@ def test_a_hundred_clusters_are_recommended_a_line_per_recommendation_changes_fi
         "(all in clusters.csv) |",
     ]
     assert rows[2] == (
-        "| keep azure-cni-overlay, and grow: /28 node subnet vnet-001/c077-nodes | aks-077 |"
+        "| keep azure-cni-overlay, and grow for 2030-01 plus 20% headroom: /28 node subnet "
+        "vnet-001/c077-nodes | aks-077 |"
     )
     assert rows[3].startswith("| keep azure-cni-overlay, at today's sizes | ")
     assert rows[4].startswith("| keep azure-cni-pod-subnet, at today's sizes | ")
@@ -505,7 +506,10 @@ def test_a_hundred_clusters_are_recommended_a_line_per_recommendation_changes_fi
         "<details><summary>Each cluster's reasons and sizes (100 clusters)</summary>"
     )
     assert (
-        page.index("<details><summary>Cluster aks-077: keep azure-cni-overlay, and grow: ") > outer
+        page.index(
+            "<details><summary>Cluster aks-077: keep azure-cni-overlay, and grow for 2030-01 "
+        )
+        > outer
     )
 
 

@@ -108,22 +108,23 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
     )
     # VNet IPs (A15) count the cluster's 4 ILB frontends and private API endpoint: 4,524 + 5
     assert (
-        "| prod-aks | azure-cni | NO (rule A3) | 110 | 4,529 | /19 | 3 | node subnet "
-        "spoke-prod/aks-nodes (/24, 251 usable IPs) | node subnet spoke-prod/aks-nodes | 2027-01 |"
-        in text
+        "| prod-aks | azure-cni | NO (rule A3) | system 110, user 50 | 4,529 | /19 | 3 | "
+        "node subnet spoke-prod/aks-nodes (/24, 251 usable IPs) | "
+        "node subnet spoke-prod/aks-nodes | 2027-01 |" in text
     )
     # room (rule A18) grows the user pool, not the 3-node system pool: a /24 (251) less 5 other
     # IPs and the system pool's 4 at peak leaves 242; the user pool at n has n + ceil(0.33 n):
     # 181 + 60 = 241 fits, 182 + 61 = 243 does not, so 181 + the system pool's 3 = 184 nodes
     assert (
-        "| prod-aks | azure-cni-overlay (current) | yes | 110 | 89 | /25 | 184 | node subnet "
-        "spoke-prod/aks-nodes (/24, 251 usable IPs) | node subnet spoke-prod/aks-nodes | "
-        "lasts past 2030-01 |" in text
+        "| prod-aks | azure-cni-overlay (current) | yes | system 110, user 50 | 89 | /25 | 184 | "
+        "node subnet spoke-prod/aks-nodes (/24, 251 usable IPs) | "
+        "node subnet spoke-prod/aks-nodes | lasts past 2030-01 |" in text
     )
     # kubenet's first resource to run out is its retirement (rule A21): 2028-04
     assert (
-        "| prod-aks | kubenet | yes | 110 | 89 | /25 | 184 | node subnet spoke-prod/aks-nodes "
-        "(/24, 251 usable IPs) | kubenet support (retires 2028-03-31) prod-aks | 2028-04 |" in text
+        "| prod-aks | kubenet | yes | system 110, user 50 | 89 | /25 | 184 | "
+        "node subnet spoke-prod/aks-nodes (/24, 251 usable IPs) | "
+        "kubenet support (retires 2028-03-31) prod-aks | 2028-04 |" in text
     )
     # only the charts that exist are referenced
     assert re.findall(r"!\[[^]]*\]\(([^)]+)\)", text) == ["utilization.png", "forecast.png"]

@@ -96,6 +96,7 @@ class Option:
     vnet_ips: int  # the cluster's VNet IPs at peak today
     max_pods: int | None  # the pod density it was judged at (rule A20)
     max_pods_default: bool  # ... and whether that is the model's default
+    max_pods_by_pool: str  # the P each pool runs, in words (Comparison.max_pods_by_pool)
     sizes: tuple[Size, ...]
 
 
@@ -210,6 +211,7 @@ def _option(plan: Plan, model: Network, cluster: Cluster) -> Option:
         vnet_ips=row.vnet_ips,
         max_pods=row.max_pods,
         max_pods_default=row.max_pods_default,
+        max_pods_by_pool=row.max_pods_by_pool,
         sizes=sizes,
     )
 

@@ -998,6 +998,7 @@ class Comparison:
     peak_nodes: int
     max_pods: int | None  # the largest P of its pools under this model
     max_pods_default: bool  # some pool runs this model's default P (it sets no max_pods; A20)
+    max_pods_by_pool: str  # the P each pool runs, in words (rule A20): "30" or "system 110, ..."
     node_subnet_ips: int
     node_subnet_min_prefix: int | None
     pod_subnet_ips: int | None
@@ -1019,6 +1020,24 @@ class Comparison:
 COMPARISON_COLUMNS = tuple(f.name for f in fields(Comparison))
 
 
+def max_pods_by_pool(pools: Sequence[PoolDemand], network: Network) -> str:
+    """The max pods each pool runs under *network*, in words (rule A20): one number when every
+    pool runs the same, else each pool's, those on the model's default said so: ``30
+    (azure-cni's default)``, ``system 110, user 30 (azure-cni's default)``.
+    """
+    groups: dict[tuple[int, bool], list[str]] = {}
+    for d in pools:
+        groups.setdefault((d.max_pods, d.max_pods_default), []).append(d.pool)
+    default = f" ({network}'s default)"
+    if len(groups) == 1:
+        ((pods, is_default),) = groups
+        return f"{pods}{default if is_default else ''}"
+    return ", ".join(
+        f"{' and '.join(names)} {pods}{default if is_default else ''}"
+        for (pods, is_default), names in groups.items()
+    )
+
+
 def comparison(estimate: Estimate, cluster: str) -> Comparison:
     """One cluster of *estimate* as a comparison row."""
     row = estimate.cluster(cluster)
@@ -1038,6 +1057,7 @@ def comparison(estimate: Estimate, cluster: str) -> Comparison:
         peak_nodes=row.peak_nodes,
         max_pods=max((d.max_pods for d in pools), default=None),
         max_pods_default=any(d.max_pods_default for d in pools),
+        max_pods_by_pool=max_pods_by_pool(pools, row.network),
         node_subnet_ips=sum(s.peak_ips for s in node_subnets),
         node_subnet_min_prefix=min((s.min_prefixlen for s in node_subnets), default=None),
         pod_subnet_ips=sum(s.peak_ips for s in pod_subnets) if pod_subnets else None,

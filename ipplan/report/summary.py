@@ -191,10 +191,10 @@ def _density(o: Option) -> str:
     """The pod density an option was judged at (rule A20)."""
     if o.max_pods is None:
         return ""
-    return f"max pods {o.max_pods}" + (f" ({o.model}'s default)" if o.max_pods_default else "")
+    return f"max pods {o.max_pods_by_pool}"
 
 
-def _reasons(f: Forecast, rec: Recommendation) -> list[str]:
+def _reasons(f: Forecast, rec: Recommendation, headroom_pct: int) -> list[str]:
     best = rec.best
     head = "the current model" if best.current else f"today {rec.current}"
     if best.blockers:
@@ -211,7 +211,9 @@ def _reasons(f: Forecast, rec: Recommendation) -> list[str]:
     out += [f"whatever the model, set: {s}" for s in best.settings]
     for o in rec.others:
         grow = [f"a {s.phrase}" for s in o.sizes if s.grows]
-        needs = f" with {' and '.join(grow)}" if grow else ""
+        # the size for the horizon plus headroom, not the comparison's smallest for the peak
+        sized = f" (sized for {f.months[-1]} plus {headroom_pct}% headroom)"
+        needs = f" with {' and '.join(grow)}{sized}" if grow else ""
         at = f" at {_density(o)}" if o.max_pods is not None else ""
         if o.blockers:
             out.append(f"not {o.model}: {o.blockers[0]}")
@@ -378,7 +380,11 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         change = "keep" if rec.model is rec.current else f"move from {rec.current} to"
         grow = [s for s in rec.sizes if s.grows]
         sizes = "; ".join(s.phrase for s in grow)
-        tail = f", and grow: {sizes}" if grow else ", at today's sizes"
+        tail = (
+            f", and grow for {f.months[-1]} plus {sc.planning.headroom_pct}% headroom: {sizes}"
+            if grow
+            else ", at today's sizes"
+        )
         headlines.append(f"{change} {rec.model}{tail}")
     # past the cluster charts' dozen, a line per cluster first, each one's reasons collapsed
     many = len(recs) > MAX_CLUSTERS
@@ -406,7 +412,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     each: list[_Block] = []  # past a dozen, one collapsed block per cluster, all in one
     for rec, headline in zip(recs, headlines, strict=True):
         why = (
-            _ul(_reasons(f, rec)),
+            _ul(_reasons(f, rec, sc.planning.headroom_pct)),
             _ul([_size_text(s, f, sc.planning.headroom_pct, plan) for s in rec.sizes]),
         )
         if many:
@@ -488,7 +494,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     cluster.name,
                     f"{model}{' (current)' if model is cluster.network else ''}",
                     "yes" if not errors else f"NO ({cite(sorted({p.rule for p in errors}))})",
-                    row.max_pods,
+                    row.max_pods_by_pool,
                     row.vnet_ips,
                     f"/{row.node_subnet_min_prefix}",
                     row.room_nodes,
@@ -504,9 +510,9 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                 "model",
                 "fits",
                 "max pods",
-                "VNet IPs",
-                "node subnet min",
-                "room (nodes)",
+                "VNet IPs at peak",
+                "node subnet min at peak",
+                "room (planning nodes)",
                 "room limited by",
                 "first to run out",
                 "runs out",
