@@ -48,6 +48,7 @@ __all__ = [
     "subnet_kind_violations",
     "surge_nodes",
     "unused_setting_violations",
+    "with_rule",
 ]
 
 
@@ -538,6 +539,16 @@ class Violation:
 
     def __str__(self) -> str:
         return f"{self.message}; {self.fix}"
+
+
+def with_rule(text: str, rule: str) -> str:
+    """*text* ending with the id of the rule it is about, as ipplan's lines cite one (every id
+    resolves in docs/rules.md, rule A26).
+
+    >>> with_rule("kubenet retires on 2028-03-31; plan the move to azure-cni-overlay", "A21")
+    'kubenet retires on 2028-03-31; plan the move to azure-cni-overlay (rule A21)'
+    """
+    return f"{text} (rule {rule})"
 
 
 def plural(count: int, noun: str) -> str:

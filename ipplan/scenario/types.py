@@ -18,6 +18,7 @@ from ipplan.rules import (
     Network,
     SubnetKind,
     Violation,
+    with_rule,
 )
 
 __all__ = [
@@ -131,7 +132,7 @@ class ScenarioWarning(str):
     @classmethod
     def of(cls, violation: Violation, path: FieldPath) -> "ScenarioWarning":
         """A rulebook warning at *path*, its rule id at the end: ``...; {fix} (rule A25)``."""
-        return cls(f"{violation} (rule {violation.rule})", path, violation.rule)
+        return cls(with_rule(str(violation), violation.rule), path, violation.rule)
 
     def located(self, source: str) -> "ScenarioWarning":
         """The same warning, said to be in *source*."""
