@@ -40,9 +40,18 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+#: rule A7's warning, as compare says it whenever kubenet is compared (``--network all``, the
+#: default, too): a scenario on kubenet's words, with the option that chose the model
+KUBENET_RETIRES = (
+    "warning: --network: cluster 'cluster': kubenet retires on 2028-03-31; plan the move to "
+    "azure-cni-overlay (rule A7)\n"
+)
+
+
 def test_compare_table() -> None:
+    # stdout is the table and each model's result; the warning goes to stderr
     code, out, err = run(*IPP_21)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, KUBENET_RETIRES)
     assert out == (
         "network                      nodes  surge  peak  max pods  node IPs  node subnet"
         "  pod IPs  pod subnet  pod CIDR  VNet IPs  room  used %   ok\n"
@@ -60,8 +69,6 @@ def test_compare_table() -> None:
         "    1,632         /21         -       153   999     2.5  yes\n"
         "\n"
         "kubenet: room for 255 nodes; limited by pod CIDR /16 (256 nodes at one /24 each)\n"
-        "kubenet: warning: cluster: kubenet retires on 2028-03-31; "
-        "plan the move to azure-cni-overlay\n"
         "azure-cni: room for 64 nodes; limited by node subnet 10.240.0.0/21 (2,043 usable IPs)\n"
         "azure-cni-overlay: room for 255 nodes; "
         "limited by pod CIDR /16 (256 nodes at one /24 each)\n"
@@ -86,13 +93,14 @@ def test_compare_table_infeasible_model_says_why() -> None:
         "         -     1,581    31   155.2  NO\n"
         "\n"
         "azure-cni: INFEASIBLE: node subnet 10.240.0.0/22 (1,019 usable IPs) needs 1,581 IPs "
-        "at peak; use a /21 or larger, or fewer nodes or max pods\n"
+        "at peak; use a /21 or larger, or fewer nodes or max pods (rule A3)\n"
     )
 
 
 def test_compare_csv() -> None:
+    # the rows carry each model's warnings as data (the warnings column); stderr says them
     code, out, err = run(*IPP_21, "--format", "csv")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, KUBENET_RETIRES)
     # room (rule A18) is the compare table's number: the pod CIDR binds kubenet and overlay
     # (N + 1 <= 256 -> 255), the /21 azure-cni (31 (N + 1) <= 2,043 -> 64), 1,000 per pool the rest
     assert out.splitlines() == [
@@ -158,7 +166,7 @@ POD_CIDR_16 = "pod CIDR /16 (256 nodes at one /24 each)"
 
 def test_compare_json() -> None:
     code, out, err = run(*IPP_21, "--format", "json")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, KUBENET_RETIRES)
     assert json.loads(out) == [
         _row(
             "kubenet",
@@ -499,8 +507,9 @@ def test_compare_static_29_pod_subnet_is_reported_not_a_crash() -> None:
 
 
 def _run_without(args: list[str], absent: tuple[str, ...]) -> str:
-    """Run ``ipplan compare ARGS`` in a fresh interpreter, check that it imported none of the
-    modules *absent*, and return what it printed."""
+    """Run ``ipplan compare ARGS`` (kubenet among the models) in a fresh interpreter, check that
+    it imported none of the modules *absent* and warned only of kubenet's retirement, and
+    return what it printed on stdout."""
     code = (
         "import sys\n"
         "from ipplan.cli import app\n"
@@ -512,7 +521,7 @@ def _run_without(args: list[str], absent: tuple[str, ...]) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
-    assert (done.returncode, done.stderr) == (0, "")
+    assert (done.returncode, done.stderr) == (0, KUBENET_RETIRES)
     return done.stdout
 
 
@@ -554,8 +563,8 @@ def test_compare_warns_once_that_a_spot_pools_surge_is_ignored(output: str) -> N
     # without it (surge 0 everywhere), and stderr says, once, what was ignored and why
     spot = ["compare", "--nodes", "50", "--priority", "spot", "--format", output]
     code, out, err = run(*spot, "--max-surge", "5")
-    assert (code, err) == (0, SPOT_SURGE)
-    assert (code, out, "") == (0, *run(*spot)[1:])
+    assert (code, err) == (0, KUBENET_RETIRES + SPOT_SURGE)
+    assert (code, out, KUBENET_RETIRES) == (0, *run(*spot)[1:])
     if output == "json":
         assert {r["surge_nodes"] for r in json.loads(out)} == {0}
 
@@ -595,18 +604,124 @@ def test_compare_says_of_a_spot_pools_surge_what_validate_says(tmp_path: Path) -
 )
 def test_compare_warns_of_the_spot_surge_only_when_it_is_given(args: list[str]) -> None:
     code, _, err = run("compare", "--nodes", "50", *args)
-    assert (code, err) == (0, SPOT_SURGE if "spot" in args and "5" in args else "")
+    assert (code, err) == (
+        0,
+        KUBENET_RETIRES + (SPOT_SURGE if "spot" in args and "5" in args else ""),
+    )
 
 
-def test_compare_says_a_warning_the_rows_give_only_in_the_rows() -> None:
-    # the Windows max pods warning (rule A2) is each model's, in its row and its note; the
-    # scenario check gives it too, and compare does not say it a second time on stderr
-    code, out, err = run(
-        "compare", "--nodes", "8", "--os", "windows", "--max-pods", "200", "--network",
-        "azure-cni-overlay",
+#: rule A2's Windows warning, as compare says it: validate's words, naming --max-pods
+WINDOWS_MAX_PODS = (
+    "warning: --max-pods: pool 'pool': Windows with --max-pods of 200, above the 110 "
+    "recommended; set --max-pods 110 (rule A2)\n"
+)
+
+
+#: a Windows pool at 200 max pods, above the 110 recommended (rule A2), under every model
+WINDOWS_200 = ["compare", "--nodes", "3", "--os", "windows", "--max-pods", "200"]
+
+
+def test_compare_says_a_models_warnings_on_stderr_once() -> None:
+    # every model's row warns of Windows max pods (rule A2), and kubenet's of its retirement
+    # (rule A7), as data; stderr says each once, as a scenario file's check says it; kubenet
+    # cannot run Windows, so its row is infeasible, with the rule it breaks, and a file on
+    # kubenet would be rejected, not warned of its retirement
+    code, out, err = run(*WINDOWS_200)
+    assert (code, err) == (0, WINDOWS_MAX_PODS)
+    assert out.split("\n\n", 1)[1] == (
+        "kubenet: INFEASIBLE: pool cluster/pool runs Windows, which kubenet does not support; "
+        "use azure-cni-overlay (rule A7)\n"
+        "azure-cni: room for 296 nodes; limited by VNet private IPs (65,536)\n"
+        "azure-cni-overlay: room for 232 nodes; limited by pod CIDR /16 (256 nodes at one /24 "
+        "each)\n"
+        "azure-cni-pod-subnet: room for 296 nodes; limited by VNet private IPs (65,536)\n"
+        "azure-cni-pod-subnet-static: room for 909 nodes; "
+        "limited by AKS nodes per pool (1,000 with surge)\n"
+    )
+    # the JSON rows keep their warnings as data, and stdout stays the rows
+    code, out, err = run(*WINDOWS_200, "--format", "json")
+    assert (code, err) == (0, WINDOWS_MAX_PODS)
+    rows = json.loads(out)
+    assert [r["warnings"].count("Windows with max_pods of 200") for r in rows] == [1] * 5
+    assert rows[0]["warnings"].endswith(
+        "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay"
+    )
+
+
+def test_compare_table_puts_the_rule_on_an_infeasible_line_and_warnings_on_stderr() -> None:
+    # azure-cni at its default 30 max pods: 55 x 31 = 1,705 IPs in a /26 (59 usable); the
+    # problem says its rule (A3, as the summary does), kubenet's retirement goes to stderr
+    code, out, err = run("compare", "--nodes", "50", "--subnet", "10.240.0.0/26")
+    assert (code, err) == (0, KUBENET_RETIRES)
+    assert out.split("\n\n", 1)[1] == (
+        "max pods differ by model (each model's default: kubenet 110, azure-cni 30, "
+        "azure-cni-overlay 250, azure-cni-pod-subnet 110, azure-cni-pod-subnet-static 110); "
+        "give --max-pods to compare every model at one density\n"
+        "kubenet: room for 53 nodes; limited by node subnet 10.240.0.0/26 (59 usable IPs)\n"
+        "azure-cni: INFEASIBLE: node subnet 10.240.0.0/26 (59 usable IPs) needs 1,705 IPs at "
+        "peak; use a /21 or larger, or fewer nodes or max pods (rule A3)\n"
+        "azure-cni-overlay: room for 53 nodes; limited by node subnet 10.240.0.0/26 "
+        "(59 usable IPs)\n"
+        "azure-cni-pod-subnet: room for 53 nodes; limited by node subnet 10.240.0.0/26 "
+        "(59 usable IPs)\n"
+        "azure-cni-pod-subnet-static: room for 53 nodes; limited by node subnet 10.240.0.0/26 "
+        "(59 usable IPs)\n"
+    )
+
+
+def test_compare_ends_each_problem_with_its_rule() -> None:
+    # two problems of one model, each with its own rule: the node subnet (A3), the pod subnet (A8)
+    code, out, _ = run(
+        "compare", "--nodes=10", "--max-pods=30", "--max-surge=1",
+        "--network=azure-cni-pod-subnet", "--subnet=10.240.0.0/28",
+        "--pod-subnet=10.241.0.0/24", "--internal-lbs=3",
     )  # fmt: skip
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "azure-cni-pod-subnet: INFEASIBLE: node subnet 10.240.0.0/28 (11 usable IPs) needs 14 "
+        "IPs at peak; use a /27 or larger, or fewer nodes or max pods (rule A3); pod subnet "
+        "10.241.0.0/24 (251 usable IPs) needs 330 IPs at peak; use a /23 or larger, or fewer "
+        "nodes or max pods (rule A8)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("network", "pool", "field", "args", "warning"),
+    [
+        ("kubenet", "", "clusters[0].network", ["--network", "kubenet"], KUBENET_RETIRES),
+        ("kubenet", "", "clusters[0].network", [], KUBENET_RETIRES),  # among all the models
+        (
+            "azure-cni-overlay",
+            ", os: windows, max_pods: 200",
+            "clusters[0].node_pools[0].max_pods",
+            WINDOWS_200[3:],
+            WINDOWS_MAX_PODS,
+        ),
+    ],
+    ids=["kubenet", "kubenet-among-all", "windows-max-pods"],
+)
+def test_compare_says_of_a_models_warning_what_validate_says(
+    tmp_path: Path, network: str, pool: str, field: str, args: list[str], warning: str
+) -> None:
+    # rule A23: one check, one message, with its rule id; compare names the option where a file
+    # names the field, and writes a setting as it is typed (--max-pods 110, not max_pods: 110)
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        "name: one\n"
+        "vnets: [{name: vnet, address_space: [10.240.0.0/16], "
+        "subnets: [{name: nodes, size: auto}]}]\n"
+        f"clusters: [{{name: cluster, vnet: vnet, network: {network}, node_pools: "
+        f"[{{name: pool, subnet: nodes, nodes: 3{pool}}}]}}]\n"
+    )
+    code, out, err = run("validate", str(path))
     assert (code, err) == (0, "")
-    assert out.count("Windows with max_pods of 200, above the 110 recommended") == 1
+    (said,) = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert said.startswith(f"warning: {path}: {field}: ")
+    option = "--" + field.rsplit(".", 1)[1].replace("_", "-")
+    same = said.removeprefix(f"warning: {path}: {field}: ")
+    same = same.replace("max_pods: 110", "--max-pods 110").replace("max_pods", "--max-pods")
+    assert f"warning: {option}: {same}\n" == warning
+    assert run("compare", "--nodes", "3", *args)[::2] == (0, warning)
 
 
 def test_compare_still_rejects_with_exit_2_beside_a_warning() -> None:
@@ -629,7 +744,7 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
     args = ["compare", "--nodes", "20", "--upgrade", upgrade, "--format", "json"]
     code, out, err = run(*args, "--max-surge", "5")
     assert (code, out) == (0, run(*args)[1])
-    assert err == (
+    assert err == KUBENET_RETIRES + (
         f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: --max-surge 5 is "
         "ignored; remove --max-surge, or upgrade the pool rolling (rule A25)\n"
     )
@@ -677,14 +792,15 @@ def test_compare_warns_of_a_setting_no_model_compared_uses(
 ) -> None:
     # rules A6, A8: an option only other models use has no effect; compare says so, once
     code, out, err = run("compare", "--nodes", "50", "--format", "json", *args)
-    assert (code, err) == (0, "" if warning is None else f"warning: {warning}\n")
+    kubenet = KUBENET_RETIRES if "--network" not in args or "kubenet" in args else ""
+    assert (code, err) == (0, kubenet + ("" if warning is None else f"warning: {warning}\n"))
     assert len(json.loads(out)) == (1 if "--network" in args else 5)
 
 
 def test_compare_says_what_a_service_cidr_given_holds() -> None:
     # rule A11: a /28 holds 16 - 2 (network, broadcast) - 1 (kubernetes) - 1 (DNS) = 12
     code, out, err = run("compare", "--nodes", "50", "--service-cidr", "10.0.0.0/28")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, KUBENET_RETIRES)
     assert out.splitlines()[-1] == (
         "service CIDR 10.0.0.0/28: 12 ClusterIP addresses for Services (rule A11)"
     )

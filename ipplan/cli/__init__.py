@@ -257,7 +257,7 @@ def compare(
     Prints what each AKS network model needs for the pool: node and pod IPs, the smallest
     subnets, the nodes a given subnet holds, and the limit that binds first. It rejects
     what a scenario file would reject, naming the option, and warns on stderr of what it
-    would warn of (an option it ignores, for one).
+    would warn of (an option it ignores, kubenet's retirement when kubenet is compared).
     """
     models = _networks(network)
     warnings = check_compare_options(
@@ -309,25 +309,27 @@ def compare(
             pool.pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet)
         )
     rows = []
-    per_model: set[str] = set()  # the rules each model's row warns of, under that model
+    problems = []  # each model's problems, each ending with its rule id, for its INFEASIBLE line
     service_ips = 0  # the same under every model (rule A11)
     for model in models:
         estimate = evaluate([cluster], subnets, model)
-        per_model |= {p.rule for p in estimate.problems if p.severity is Severity.WARNING}
         service_ips = estimate.clusters[0].service_ips
         row = asdict(comparison(estimate, "cluster"))
         del row["cluster"]
         rows.append(row)
-    notes = _compare_notes(rows)
+        errors = estimate.problems_of("cluster", Severity.ERROR)
+        problems.append("; ".join(f"{p.message}; {p.fix} ({cite([p.rule])})" for p in errors))
+    notes = _compare_notes(rows, problems)
     if service_cidr is not None:  # what the service CIDR given holds, since no row shows it
         notes.append(
             f"service CIDR {service}: {service_ips:,} ClusterIP "
             f"{'address' if service_ips == 1 else 'addresses'} for Services (rule A11)"
         )
     typer.echo(_render(rows, output, notes), nl=False)
+    # what a scenario file would be warned of (Windows max pods, kubenet's retirement, an option
+    # ignored), as validate says it, once, naming the option; the rows keep theirs as data
     for warning in warnings:
-        if warning.rule not in per_model:  # else the rows say it, per model (Windows max pods)
-            typer.echo(one_line(f"warning: {warning}"), err=True)
+        typer.echo(one_line(f"warning: {warning}"), err=True)
 
 
 def parse_network_option(option: str, value: str) -> IPNetwork:
@@ -338,8 +340,9 @@ def parse_network_option(option: str, value: str) -> IPNetwork:
         raise ScenarioError(f"{option}: {err}") from None
 
 
-def _compare_notes(rows: list[dict[str, object]]) -> list[str]:
-    """Room to grow, the pod density and the problems of each model, under the table."""
+def _compare_notes(rows: list[dict[str, object]], problems: list[str]) -> list[str]:
+    """Room to grow, the pod density and the problems of each model (*problems*, one string per
+    row), under the table; the warnings go to stderr."""
     notes = []
     if len(rows) > 1 and any(r["max_pods_default"] for r in rows):
         notes.append(
@@ -347,16 +350,14 @@ def _compare_notes(rows: list[dict[str, object]]) -> list[str]:
             + ", ".join(f"{r['network']} {r['max_pods']}" for r in rows if r["max_pods_default"])
             + "); give --max-pods to compare every model at one density"
         )
-    for row in rows:
+    for row, problem in zip(rows, problems, strict=True):
         name = row["network"]
         if row["feasible"]:
             notes.append(
                 f"{name}: room for {row['room_nodes']:,} nodes; limited by {row['room_limited_by']}"
             )
         else:
-            notes.append(f"{name}: INFEASIBLE: {row['problems']}")
-        if row["warnings"]:
-            notes.append(f"{name}: warning: {row['warnings']}")
+            notes.append(f"{name}: INFEASIBLE: {problem}")
     return notes
 
 

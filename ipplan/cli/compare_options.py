@@ -5,6 +5,8 @@ The scenario holds one VNet made of the subnets given (or, with none, a range th
 nothing given), one cluster on the model compared (azure-cni-overlay, AKS's default, when all
 are) and one node pool. A problem at a field is reported at the option that set it, and so is
 a warning: an option the scenario checks say is ignored is named, as a file's field would be.
+When all are compared, each model's scenario is checked for its warnings too (kubenet's
+retirement is only kubenet's), so that compare warns of what a file on that model would.
 """
 
 # annotations are evaluated (no __future__ import): dataclasses matches each string one
@@ -77,12 +79,32 @@ class _Scenario:
 
 def check_compare_options(options: CompareOptions) -> tuple[ScenarioWarning, ...]:
     """What scenario validation says about the options, at the option's name: its warnings
-    (``--max-surge: pool 'pool' is a spot pool, ... (rule A25)``) are returned.
+    (``--max-surge: pool 'pool' is a spot pool, ... (rule A25)``) are returned, each once.
+
+    The options are checked on the model compared (azure-cni-overlay, AKS's default, for
+    several); with several, each model's scenario is checked too, for a warning only that
+    model gets (``--network: cluster 'cluster': kubenet retires on ...``, rule A21), and the
+    warnings come in the order of the models.
 
     Raises:
         ScenarioError: ``--pod-cidr: 10.240.0.0/16 overlaps ...``, as a scenario file would.
     """
-    scenario = _scenario(options)
+    first = options.models[0] if len(options.models) == 1 else Network.OVERLAY
+    checked = {first: _warnings(options, first)}
+    for network in options.models:
+        if network in checked:
+            continue
+        try:
+            checked[network] = _warnings(options, network)
+        except ScenarioError:
+            continue  # that model alone rules the options out: its row says so (INFEASIBLE)
+    said = [w for network in options.models for w in checked.get(network, ())]
+    return tuple(dict.fromkeys(said))  # a warning every model gets is said once
+
+
+def _warnings(options: CompareOptions, network: Network) -> tuple[ScenarioWarning, ...]:
+    """The warnings of the options as a scenario on *network*, at the options' names."""
+    scenario = _scenario(options, network)
     try:
         checked = parse_scenario(scenario.data, source="")
     except ScenarioError as err:
@@ -96,8 +118,8 @@ def check_compare_options(options: CompareOptions) -> tuple[ScenarioWarning, ...
 
 
 #: the scenario fields compare's options set, as the checks' messages name them ("set
-#: max_nodes"): compare names the option instead ("set --max-nodes"), as it names the option
-#: a problem is at
+#: max_nodes", "set max_pods: 110"): compare names the option instead, as typed ("set
+#: --max-nodes", "set --max-pods 110"), as it names the option a problem is at
 _FIELD_OPTIONS = {
     field: f"--{field.replace('_', '-')}"
     for field in (
@@ -111,12 +133,19 @@ _FIELD_OPTIONS = {
         "internal_lbs",
     )
 }
-_FIELD_WORDS = re.compile(r"\b(" + "|".join(_FIELD_OPTIONS) + r")\b")
+_FIELD_WORDS = re.compile(r"\b(" + "|".join(_FIELD_OPTIONS) + r")\b(: )?")
 
 
 def _optioned(message: str) -> str:
-    """*message* with each field an option sets called by the option's name."""
-    return _FIELD_WORDS.sub(lambda match: _FIELD_OPTIONS[match.group(1)], message)
+    """*message* with each field an option sets called by the option's name, and a setting
+    written as in a file (``max_pods: 110``) written as on the command line (``--max-pods 110``).
+
+    >>> _optioned("Windows with max_pods of 200, above the 110 recommended; set max_pods: 110")
+    'Windows with --max-pods of 200, above the 110 recommended; set --max-pods 110'
+    """
+    return _FIELD_WORDS.sub(
+        lambda match: _FIELD_OPTIONS[match.group(1)] + (" " if match.group(2) else ""), message
+    )
 
 
 def _network(text: str) -> object:
@@ -126,8 +155,7 @@ def _network(text: str) -> object:
         return text  # the scenario check says what is wrong with it
 
 
-def _scenario(options: CompareOptions) -> _Scenario:
-    network = options.models[0] if len(options.models) == 1 else Network.OVERLAY
+def _scenario(options: CompareOptions, network: Network) -> _Scenario:
     out = _Scenario({"name": "compare", "planning": {"start": DEFAULT_START}})
     out.data["planning"]["compare"] = [str(model) for model in options.models]
     pool: dict[str, Any] = {"name": "pool", "subnet": "nodes", "nodes": options.nodes}
