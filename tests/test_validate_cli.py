@@ -216,9 +216,9 @@ def test_validate_prints_warnings_after_ok(tmp_path: Path) -> None:
         "      - {name: win200, subnet: n, nodes: 2, os: windows, max_pods: 200}\n"
     )
     result = run_ipplan("validate", str(path))
-    assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout.splitlines() == [
-        "ok: w (1 vnet, 1 cluster, 3 node pools)",
+    # the result on stdout, the warnings on stderr, as every command says them
+    assert (result.exit_code, result.stdout) == (0, "ok: w (1 vnet, 1 cluster, 3 node pools)\n")
+    assert result.stderr.splitlines() == [
         # a Windows pool without max_pods gets 110, not overlay's 250: no warning (rule A19)
         f"warning: {path}: clusters[0].node_pools[2].max_pods: pool 'win200': Windows with "
         "max_pods of 200, above the 110 recommended; set max_pods: 110 (rule A2)",

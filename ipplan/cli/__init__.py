@@ -511,15 +511,17 @@ def plan(
     typer.echo(one_line(_runway(result)))
     for problem in result.estimate.problems:
         if problem.severity is Severity.ERROR:
-            typer.echo(one_line(f"INFEASIBLE: {problem}"))
+            typer.echo(one_line(f"INFEASIBLE: {problem} ({cite([problem.rule])})"))
+    # warnings on stderr, as every command says them; the results stay on stdout
     warnings = result.warnings if every else result.warnings[:_PLAN_WARNINGS]
     for warning in warnings:
-        typer.echo(one_line(f"warning: {warning}"))
+        typer.echo(one_line(f"warning: {warning}"), err=True)
     if len(warnings) < len(result.warnings):
         more = len(result.warnings) - len(warnings)
         typer.echo(
             f"... and {plural(more, 'more warning')} in "
-            f"{one_line(str(folder / 'summary.md'))} (--all prints them here)"
+            f"{one_line(str(folder / 'summary.md'))} (--all prints them here)",
+            err=True,
         )
     typer.echo(f"\nwrote {len(written)} files to {one_line(str(folder))}/:")
     typer.echo("  " + "  ".join(p.name for p in written))
@@ -725,7 +727,7 @@ def validate(
         f"{plural(len(scenario.clusters), 'cluster')}, {plural(pools, 'node pool')})"
     )
     for warning in scenario.warnings:
-        typer.echo(one_line(f"warning: {warning}"))
+        typer.echo(one_line(f"warning: {warning}"), err=True)
 
 
 @app.command(cls=_Command)
@@ -936,7 +938,7 @@ def sweep(
         for why in spec.blocked(net):
             typer.echo(one_line(f"note: {net}: {why} (every row of it is infeasible)"))
         for why in spec.warnings(net):
-            typer.echo(one_line(f"warning: {net}: {why}"))
+            typer.echo(one_line(f"warning: {net}: {why}"), err=True)
 
 
 from ipplan.cli import diff, export  # noqa: E402, F401  (each registers its commands on app)
