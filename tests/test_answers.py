@@ -232,13 +232,13 @@ def test_plan_prints_the_first_warnings_and_says_where_the_rest_are(tmp_path: Pa
     source, out = _with_subnets(tmp_path, full)
     result = CliRunner().invoke(app, ["plan", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
+    lines = result.stderr.splitlines()  # warnings on stderr, the results on stdout
     warnings = [line for line in lines if line.startswith("warning: ")]
-    assert len(warnings) == 10
+    assert len(warnings) == 10 and "warning: " not in result.stdout
     assert warnings[0].startswith("warning: subnet spoke/full00 (10.20.1.0/29) is 100.0% used")
     more = lines[lines.index(warnings[-1]) + 1]
     assert more == f"... and 4 more warnings in {out / 'summary.md'} (--all prints them here)"
     every = CliRunner().invoke(app, ["plan", str(source), "--out", str(out), "--all"])
     assert every.exit_code == 0, every.output
-    assert sum(line.startswith("warning: ") for line in every.stdout.splitlines()) == 14
-    assert "more warnings in" not in every.stdout
+    assert sum(line.startswith("warning: ") for line in every.stderr.splitlines()) == 14
+    assert "more warnings in" not in every.stderr

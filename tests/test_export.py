@@ -62,8 +62,8 @@ def test_every_example_exports_one_resource_per_subnet_with_its_allocated_prefix
     assert (code, stderr) == (0, ""), stderr
     plan = build_plan(load_scenario(path))
     labels = subnet_labels(plan)
-    rows = [r for r in allocation(path, tmp_path) if r["kind"] != "free"]
-    wanted = [r for r in rows if everything or r["kind"] in ("allocated", "sized")]
+    rows = [r for r in allocation(path, tmp_path) if r["origin"] != "free"]
+    wanted = [r for r in rows if everything or r["origin"] in ("allocated", "sized")]
     resources = subnet_resources((out / "network.tf").read_text(encoding="utf-8"))
     assert len(resources) == len(wanted)
     for row in wanted:

@@ -218,15 +218,16 @@ def test_forecast_and_exhaustion_tables(tmp_path: Path) -> None:
     frames = tables(plan)
     forecast = frames["forecast.csv"].to_csv(index=False, lineterminator="\n").splitlines()
     assert (
-        forecast[0] == "month,network,resource,kind,unit,required,capacity,utilization_pct,status"
+        forecast[0]
+        == "month,network,resource,resource_kind,unit,required,capacity,utilization_pct,status"
     )
     assert forecast[1] == "2027-01,kubenet,spoke/aks-nodes,node-subnet,IPs,58,1019,5.7,ok"
     # 37 months x every resource of every model
     assert len(forecast) - 1 == 37 * len(plan.forecast.series)
     exhaustion = frames["exhaustion.csv"].to_csv(index=False, lineterminator="\n").splitlines()
     assert exhaustion[0] == (
-        "network,resource,kind,unit,clusters,capacity,required_now,required_end,"
-        "utilization_now_pct,utilization_end_pct,warn_month,exhaustion_month,runway_months,"
+        "network,resource,resource_kind,unit,clusters,capacity,required_start,required_end,"
+        "utilization_start_pct,utilization_end_pct,warn_month,exhaustion_month,runway_months,"
         "status,limiting_factor_for"
     )
     assert (

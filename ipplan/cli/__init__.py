@@ -466,18 +466,22 @@ def plan(
     result = build_plan(loaded)
     folder = out if out is not None else Path("reports") / loaded.name
     written = write_report(result, folder)
+    shown = result.subnets if every else _problems_first(result)
+    # role and kind as subnets.csv names them; the kind column only when a platform subnet is shown
+    kinds = any(s.kind for s in shown)
     rows = [
         {
             "subnet": f"{s.vnet}/{s.name}",
             "cidr": str(s.cidr),
             "origin": s.origin,
-            "role": s.kind or s.role,
+            "role": s.role,
+            **({"kind": s.kind or "-"} if kinds else {}),
             "usable": s.usable_ips,
             "peak": s.peak_ips,
             "used %": s.utilization_pct,
             "status": s.status,
         }
-        for s in (result.subnets if every else _problems_first(result))
+        for s in shown
     ]
     typer.echo(_table(rows))
     if len(rows) < len(result.subnets):

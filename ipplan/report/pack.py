@@ -138,7 +138,7 @@ def _allocation(plan: Plan) -> _Table:
                     "first_ip": str(block.cidr.network),
                     "last_ip": str(block.cidr.broadcast or block.cidr[-1]),
                     "total_ips": int(block.cidr.size),
-                    "kind": block.kind,
+                    "origin": block.kind,
                     "subnet": block.name,
                     "usable_ips": None if s is None else s.usable_ips,
                     "required_now_ips": None if s is None else s.now_ips,
@@ -146,7 +146,7 @@ def _allocation(plan: Plan) -> _Table:
                     "utilization_pct": None if s is None else s.utilization_pct,
                     "headroom_ips": None if s is None else s.headroom_ips,
                     "status": "free" if s is None else s.status,
-                    "subnet_kind": None if block.subnet_kind is None else str(block.subnet_kind),
+                    "kind": None if block.subnet_kind is None else str(block.subnet_kind),
                 }
             )
     columns = [
@@ -156,7 +156,7 @@ def _allocation(plan: Plan) -> _Table:
         "first_ip",
         "last_ip",
         "total_ips",
-        "kind",
+        "origin",
         "subnet",
         "usable_ips",
         "required_now_ips",
@@ -164,7 +164,7 @@ def _allocation(plan: Plan) -> _Table:
         "utilization_pct",
         "headroom_ips",
         "status",
-        "subnet_kind",
+        "kind",
     ]
     return _frame(rows, columns)
 
@@ -278,14 +278,14 @@ def _forecast(plan: Plan) -> _Table:
             "month": month,
             "network": s.model,
             "resource": s.resource.name,
-            "kind": s.resource.kind,
+            "resource_kind": s.resource.kind,
             "unit": s.resource.unit,
             "required": s.required[m],
             "capacity": s.capacity,
             "utilization_pct": s.utilization_pct(m),
             "status": "n/a"
             if s.capacity is None
-            else "exhausted"
+            else "short"
             if s.required[m] > s.capacity
             else "warn"
             if s.warn_month is not None and m >= s.warn_month
@@ -294,7 +294,7 @@ def _forecast(plan: Plan) -> _Table:
         for s in f.series
         for m, month in enumerate(f.months)
     ]
-    columns = ["month", "network", "resource", "kind", "unit", "required", "capacity"]
+    columns = ["month", "network", "resource", "resource_kind", "unit", "required", "capacity"]
     return _frame(rows, [*columns, "utilization_pct", "status"])
 
 
@@ -311,13 +311,13 @@ def _exhaustion(plan: Plan) -> _Table:
         {
             "network": s.model,
             "resource": s.resource.name,
-            "kind": s.resource.kind,
+            "resource_kind": s.resource.kind,
             "unit": s.resource.unit,
             "clusters": " ".join(s.resource.clusters),
             "capacity": s.capacity,
-            "required_now": s.required[0],
+            "required_start": s.required[0],
             "required_end": s.required[end],
-            "utilization_now_pct": s.utilization_pct(0),
+            "utilization_start_pct": s.utilization_pct(0),
             "utilization_end_pct": s.utilization_pct(end),
             "warn_month": _month(f, s.warn_month, s.capacity is not None),
             "exhaustion_month": _month(f, s.exhaustion_month, s.capacity is not None),
@@ -327,8 +327,9 @@ def _exhaustion(plan: Plan) -> _Table:
         }
         for s in f.series
     ]
-    columns = ["network", "resource", "kind", "unit", "clusters", "capacity", "required_now"]
-    columns += ["required_end", "utilization_now_pct", "utilization_end_pct", "warn_month"]
+    columns = ["network", "resource", "resource_kind", "unit", "clusters", "capacity"]
+    columns += ["required_start", "required_end", "utilization_start_pct", "utilization_end_pct"]
+    columns += ["warn_month"]
     columns += ["exhaustion_month", "runway_months", "status", "limiting_factor_for"]
     return _frame(rows, columns)
 

@@ -433,6 +433,10 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                 f"utilization.png: {SUBNETS_ORDER}; all {len(plan.subnets):,} are in subnets.csv."
             )
         )
+    # role and kind as subnets.csv names them; the kind column only when a platform subnet is
+    # shown. now and peak are IPs (subnets.csv's required_now_ips and required_peak_ips); min is
+    # the smallest prefix that holds the peak
+    kinds = any(s.kind for s in shown)
     blocks.append(
         _table(
             [
@@ -440,11 +444,12 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                 "CIDR",
                 "origin",
                 "role",
+                *(["kind"] if kinds else []),
                 "usable",
                 "now",
                 "peak",
                 "used %",
-                "min",
+                "min at peak",
                 "status",
             ],
             [
@@ -452,7 +457,8 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     str(s.key),
                     str(s.cidr),
                     s.origin,
-                    s.kind or s.role,
+                    s.role,
+                    *([s.kind or "-"] if kinds else []),
                     s.usable_ips,
                     s.now_ips,
                     s.peak_ips,
@@ -469,7 +475,16 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         blocks.append(_Block("h2", "Platform subnets (rule A24)"))
         blocks.append(
             _table(
-                ["subnet", "kind", "CIDR", "min", "recommended", "delegation", "holds", "check"],
+                [
+                    "subnet",
+                    "kind",
+                    "CIDR",
+                    "kind's min",
+                    "kind's recommended",
+                    "delegation",
+                    "holds",
+                    "check",
+                ],
                 platform,
             )
         )
@@ -540,7 +555,17 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
         own = own[:_RUNWAY_ROWS]
     blocks.append(
         _table(
-            ["resource", "capacity", "now", f"{f.months[-1]}", "warns", "runs out", "runway"],
+            # needed in the first and the last month (exhaustion.csv's required_start and
+            # required_end): the peak of the nodes planned then, not the subnets table's now
+            [
+                "resource",
+                "capacity",
+                f"needed {f.months[0]}",
+                f"needed {f.months[-1]}",
+                "warns",
+                "runs out",
+                "runway",
+            ],
             [
                 (
                     s.resource.label,
