@@ -70,6 +70,32 @@ def test_example_room_to_grow_names_the_limit_and_node_count() -> None:
     assert limit.formula == "at 190 nodes in example-aks/user this limit breaks first"
 
 
+def test_no_room_is_said_with_the_limit_broken_at_zero_nodes() -> None:
+    # enterprise, dev under azure-cni: the system pool alone peaks at 3 + 1 = 4 nodes x (1 + 110)
+    # = 444 IPs, over the /26's 59 usable with the user pool at 0: no room (rule A18). It said
+    # "= 3 nodes" and "at 1 nodes in dev/user this limit breaks first" before
+    (e,) = explain(_plan("enterprise.yaml"), cluster="dev", model=Network.AZURE_CNI)
+    limit = "node subnet spoke-dev/dev-nodes (/26, 59 usable IPs)"
+    for section, whose in [
+        ("cluster dev (azure-cni)", "cluster dev"),
+        ("subnet spoke-dev/dev-nodes", "the pools in spoke-dev/dev-nodes"),
+    ]:
+        room = _step(e, section, f"room to grow of {whose}")
+        assert room.result == f"no room: {limit} is exceeded already, with dev/user at 0 nodes"
+        assert [(i.name, i.value) for i in room.inputs] == [
+            ("growth pool", "dev/user"),
+            ("tried at", "0 nodes"),
+        ]
+        broken = _step(e, section, "limit already broken")
+        assert (broken.result, broken.rule) == (limit, "A18")
+        assert broken.formula == (
+            "at 0 nodes in dev/user this limit is exceeded already: the other pools and "
+            "consumers alone break it"
+        )
+    steps = [s.what for sec in e.sections for s in sec.steps]
+    assert "limit that binds room to grow" not in steps
+
+
 def test_azure_cni_smallest_prefix_and_forecast_under_a_compared_model() -> None:
     (e,) = explain(_plan("example.yaml"), model=Network.AZURE_CNI)
     peak = _step(e, "subnet spoke/aks-nodes", "peak IPs of node subnet spoke/aks-nodes")
@@ -122,7 +148,9 @@ def test_explained_numbers_are_the_plans_numbers(path: Path, model: Network | No
         title = f"cluster {cd.name} ({cd.network})"
         assert _step(e, title, "peak nodes Σ M").result == cd.peak_nodes
         if cd.room is not None:
-            assert _step(e, title, f"room to grow of cluster {cd.name}").result == cd.room.nodes
+            # no room (rule A18) is said in words, never as a count
+            want = cd.room.text if cd.room.exceeded else cd.room.nodes
+            assert _step(e, title, f"room to grow of cluster {cd.name}").result == want
 
 
 @pytest.mark.parametrize(

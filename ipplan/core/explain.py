@@ -352,7 +352,27 @@ def _smallest(sd: SubnetDemand) -> Step:
 
 
 def _room_steps(room: Room, whose: str) -> list[Step]:
-    """Room to grow (rule A18): the growth pool's largest count, and the limit that binds."""
+    """Room to grow (rule A18): the growth pool's largest count, and the limit that binds;
+    or, when that limit is broken already with the growth pool at 0, that there is none."""
+    if room.nodes is None or room.growth_pool_nodes is None:
+        return [
+            Step(
+                f"room to grow of {whose}",
+                "largest planning count of the growth pool with every limit holding, the other "
+                "pools as planned: none, a limit is broken with the growth pool at 0 nodes",
+                (Input("growth pool", room.growth_pool), Input("tried at", "0 nodes")),
+                "A18",
+                room.text,
+            ),
+            Step(
+                "limit already broken",
+                f"at 0 nodes in {room.growth_pool} this limit is exceeded already: the other "
+                "pools and consumers alone break it",
+                (Input("limit", str(room.limit)),),
+                "A18",
+                room.limited_by,
+            ),
+        ]
     return [
         Step(
             f"room to grow of {whose}",
