@@ -112,6 +112,11 @@ def test_kubenet_retirement_runs_out_with_its_date() -> None:
     )
     assert step.result == "runs out 2028-04 (15 months of runway)"
     assert step.rule == "A21"
+    # 2027-01..2028-03, both counted: the same 15 months as the runway (it said 14)
+    assert [(i.name, i.value) for i in step.inputs][:2] == [
+        ("support ends", "2028-03-31"),
+        ("supported months from 2027-01", 15),
+    ]
 
 
 def test_month_grows_the_pools() -> None:
