@@ -122,8 +122,72 @@ def test_kubenet_retirement_runs_out_with_its_date() -> None:
 def test_month_grows_the_pools() -> None:
     (e,) = explain(_plan("example.yaml"), month="2028-01")
     assert e.month == "2028-01"
-    n = _step(e, "node pool example-aks/user (azure-cni-overlay)", "planning nodes N")
-    assert n.result == 52  # 40 + 1 a month for 12 months
+    section = "node pool example-aks/user (azure-cni-overlay)"
+    # the inputs are the scenario's (nodes 10, max_nodes 40), never the grown count; the grown
+    # N is a derived step of its own: 40 + floor(1 x 12) = 52
+    given = _step(e, section, "planning nodes N in 2027-01 (as the scenario says)")
+    assert [(i.name, i.value) for i in given.inputs] == [("nodes", 10), ("max_nodes", 40)]
+    assert given.result == 40
+    grown = _step(e, section, "planning nodes N in 2028-01 (grown)")
+    assert grown.formula == "grown N = N + ⌊g · m⌋, g nodes a month, m months"
+    assert [(i.name, i.value) for i in grown.inputs] == [
+        ("N in 2027-01", 40),
+        ("growth", "+1 node a month"),
+        ("months m", 12),
+    ]
+    assert grown.result == 52
+    # every later step uses the grown N: surge ceil(33% of 52) = ceil(17.16) = 18
+    surge = _step(e, section, "surge nodes S")
+    assert ([(i.name, i.value) for i in surge.inputs], surge.result) == (
+        [("N", 52), ("max_surge", "33%")],
+        18,
+    )
+
+
+def test_month_shows_what_the_scenario_says_for_the_pools_inputs() -> None:
+    # enterprise's dev-nodes in 2029-01 (month 24). dev/user says nodes 5, max_nodes 20 and grows
+    # 4% a month: ceil(20 x 1.04^24) = ceil(51.27) = 52 (it printed "nodes = 5; max_nodes = 52").
+    # dev/system sets no max_nodes and does not grow (it printed "max_nodes = 3")
+    (e,) = explain(
+        _plan("enterprise.yaml"), subnet=SubnetKey("spoke-dev", "dev-nodes"), month="2029-01"
+    )
+    user = "node pool dev/user (azure-cni-overlay)"
+    given = _step(e, user, "planning nodes N in 2027-01 (as the scenario says)")
+    assert ([(i.name, i.value) for i in given.inputs], given.result) == (
+        [("nodes", 5), ("max_nodes", 20)],
+        20,
+    )
+    grown = _step(e, user, "planning nodes N in 2029-01 (grown)")
+    assert grown.formula == "grown N = ⌈N · (1 + r / 100)^m⌉, r % a month, m months"
+    assert ([(i.name, i.value) for i in grown.inputs], grown.result) == (
+        [("N in 2027-01", 20), ("growth", "4% a month"), ("months m", 24)],
+        52,
+    )
+    system = _step(e, "node pool dev/system (azure-cni-overlay)", "planning nodes N")
+    assert ([(i.name, i.value) for i in system.inputs], system.result) == (
+        [("nodes", 3), ("max_nodes", "not set")],
+        3,
+    )
+    steps = [s.what for s in e.sections[0].steps]
+    assert not any("grown" in what for what in steps)  # dev/system does not grow
+    # the CLI prints the same
+    args = ["explain", "data/enterprise.yaml", "--subnet", "spoke-dev/dev-nodes"]
+    result = CliRunner().invoke(app, [*args, "--month", "2029-01"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index("node pool dev/user (azure-cni-overlay):")
+    assert lines[at + 1 : at + 9] == [
+        "  planning nodes N in 2027-01 (as the scenario says) = 20 nodes",
+        "      formula: N = max_nodes when set, else nodes",
+        "      inputs: nodes = 5; max_nodes = 20",
+        "      rule A3: docs/rules.md#a3",
+        "  planning nodes N in 2029-01 (grown) = 52 nodes",
+        "      formula: grown N = ⌈N · (1 + r / 100)^m⌉, r % a month, m months",
+        "      inputs: N in 2027-01 = 20; growth = 4% a month; months m = 24",
+        "      rule A3: docs/rules.md#a3",
+    ]
+    at = lines.index("node pool dev/system (azure-cni-overlay):")
+    assert lines[at + 3] == "      inputs: nodes = 3; max_nodes = not set"
 
 
 def test_subnet_explains_its_own_numbers() -> None:
