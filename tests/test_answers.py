@@ -91,6 +91,39 @@ def test_room_reads_the_same_in_every_output(variant: str, tmp_path: Path) -> No
         assert int(shown.replace(",", "")) == clusters[cluster.name][0]
 
 
+def test_no_room_reads_the_same_in_every_output(tmp_path: Path) -> None:
+    # enterprise, dev under azure-cni: the system pool alone needs 4 x 111 = 444 IPs of the /26's
+    # 59 with the user pool at 0 nodes: no room (rule A18), never a number (it said 3 nodes,
+    # the system pool's, and a growth pool count of 0). Every output names the limit broken
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(app, ["plan", str(DATA / "enterprise.yaml"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    limit = "node subnet spoke-dev/dev-nodes (/26, 59 usable IPs)"
+    (row,) = [
+        r
+        for r in _csv(out / "comparison.csv")
+        if (r["cluster"], r["network"]) == ("dev", "azure-cni")
+    ]
+    assert (
+        row["room_nodes"],
+        row["room_growth_pool"],
+        row["room_growth_pool_nodes"],
+        row["room_limited_by"],
+    ) == ("", "dev/user", "", limit)
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert (
+        "| dev | azure-cni | NO (rule A3) | system 110, user 30 (azure-cni's default) | 1,126 "
+        f"| /21 | no room | {limit}, exceeded already |" in (summary)
+    )
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "<td>no room</td>" in html
+    # the chart's room panel: dev is the second cluster drawn, azure-cni its second model
+    plan = build_plan(load_scenario(DATA / "enterprise.yaml"))
+    room_axis = comparison_figure(plan).axes[2]
+    bars = [t.get_text().strip() for t in room_axis.texts if not t.get_text().startswith("planned")]
+    assert bars[5:10] == ["53", "no room", "53", "53", "53"]
+
+
 def test_kubenet_room_never_passes_its_400_routes(tmp_path: Path) -> None:
     plan = build_plan(load_scenario(DATA / "kubenet-migration.yaml"))
     (cluster,) = plan.estimate.clusters

@@ -869,9 +869,10 @@ def _peak(nodes: int, surge: Surge) -> int:
 _SEARCH = range(5001)
 
 
-def _largest_brute(holds: Callable[[int], bool]) -> int:
-    """The largest n in 0..5,000 for which every limit holds, by trying every n; 0 if none."""
-    return max((n for n in _SEARCH if holds(n)), default=0)
+def _largest_brute(holds: Callable[[int], bool]) -> int | None:
+    """The largest n in 0..5,000 for which every limit holds, by trying every n; None if none
+    (no room, rule A18: a limit is broken already with the growth pool at 0)."""
+    return max((n for n in _SEARCH if holds(n)), default=None)
 
 
 @given(
@@ -938,8 +939,9 @@ def test_node_subnet_room_is_the_largest_count_every_limit_allows(
     best = _largest_brute(holds)
     assert room.growth_pool == ("c/b" if shared else "c/a")
     assert room.growth_pool_nodes == best
-    # the subnet's pools' planning nodes: the other pool in it as planned, plus the grown one
-    assert room.nodes == best + (3 if shared else 0)
+    # the subnet's pools' planning nodes: the other pool in it as planned, plus the grown one;
+    # no room is no count at all, never the other pool's nodes
+    assert room.nodes == (None if best is None else best + (3 if shared else 0))
 
 
 @given(
@@ -989,7 +991,8 @@ def test_pod_subnet_room_is_the_largest_count_every_limit_allows(
     room = subnet_of(est, "s").room
     assert room is not None
     best = _largest_brute(holds)
-    assert (room.growth_pool, room.growth_pool_nodes, room.nodes) == ("c/b", best, 3 + best)
+    nodes = None if best is None else 3 + best  # None: no room, a is over the pod subnet alone
+    assert (room.growth_pool, room.growth_pool_nodes, room.nodes) == ("c/b", best, nodes)
 
 
 def test_vnet_over_the_limit_without_a_cluster_in_it() -> None:
@@ -1158,6 +1161,66 @@ def test_room_of_a_subnet_shared_by_two_clusters() -> None:
     }
 
 
+def test_no_room_when_the_other_pools_alone_break_the_node_subnet() -> None:
+    # azure-cni in a /26 (64 - 5 = 59 usable): the system pool (3 nodes, max pods 110, surge 1)
+    # peaks at 4 nodes x (1 + 110) = 444 IPs, over 59 with the user pool (5, max 20) at 0
+    # nodes. No count holds, so there is no room: no number (it said 3, the system pool's
+    # nodes, with the user pool at 0), and the limit broken already is named
+    system = pool("system", nodes=3, max_pods=110, max_surge=ONE)
+    user = pool("user", nodes=5, max_nodes=20)
+    est = evaluate([cluster(CNI, system, user)], sized(nodes=26))
+    want = Room(
+        None, "c/user", None, ResourceKind.NODE_SUBNET, "node subnet nodes (/26, 59 usable IPs)"
+    )
+    assert est.clusters[0].room == want
+    assert subnet_of(est, "nodes").room == want
+    assert want.exceeded
+    assert want.text == (
+        "no room: node subnet nodes (/26, 59 usable IPs) is exceeded already, "
+        "with c/user at 0 nodes"
+    )
+    row = comparison(est, "c")
+    assert (row.room_nodes, row.room_growth_pool, row.room_growth_pool_nodes) == (
+        None,
+        "c/user",
+        None,
+    )
+    assert row.room_limited_by == "node subnet nodes (/26, 59 usable IPs)"
+
+
+def test_room_of_zero_nodes_is_a_count_not_no_room() -> None:
+    # azure-cni in a /26 (59 usable), surge 0: the system pool (1 node, max pods 30) takes
+    # 1 x 31 = 31 IPs; the user pool at 0 fits (31 <= 59), at 1 it does not (31 + 31 = 62):
+    # room is 1 + 0 = 1 node, the growth pool's count 0, and the node subnet binds
+    system = pool("system", nodes=1, max_pods=30, max_surge=NO_SURGE)
+    user = pool("user", nodes=5, max_pods=30, max_surge=NO_SURGE)
+    room = evaluate([cluster(CNI, system, user)], sized(nodes=26)).clusters[0].room
+    assert room == Room(
+        1, "c/user", 0, ResourceKind.NODE_SUBNET, "node subnet nodes (/26, 59 usable IPs)"
+    )
+    assert not room.exceeded
+    assert room.text == "room for 1 nodes, limited by node subnet nodes (/26, 59 usable IPs)"
+
+
+def test_no_room_names_the_limit_broken_at_zero_not_one_that_breaks_at_one() -> None:
+    # overlay with a /24 pod CIDR: 2^(24-24) = 1 node. The system pool (3 nodes, surge 1, its own
+    # /24 subnet) peaks at 4 nodes: the pod CIDR is broken with the user pool at 0. The user
+    # pool's /29 (3 usable) holds 3 other IPs: it fits the user pool at 0 and breaks at 1 (it
+    # comes first in the search's order, and was named before). The limit broken at 0 binds
+    subnets = {
+        key("sys"): Subnet(key("sys"), 24),
+        key("user"): Subnet(key("user"), 29, other_ips=3),
+    }
+    system = pool("system", nodes=3, subnet="sys", max_surge=ONE)
+    user = pool("user", nodes=2, subnet="user", max_surge=ONE)
+    room = (
+        evaluate([cluster(OVERLAY, system, user, pod_cidr_prefixlen=24)], subnets).clusters[0].room
+    )
+    assert room == Room(
+        None, "c/user", None, ResourceKind.POD_CIDR, "pod CIDR /24 (1 nodes at one /24 each)"
+    )
+
+
 def test_windows_pool_without_max_pods_gets_110_under_overlay_and_no_warning() -> None:
     # rule A19: min(model default, 110): overlay min(250, 110) = 110; azure-cni min(30, 110) =
     # 30; pod subnet min(110, 110) = 110. A default never raises the Windows warning (A2)
@@ -1192,10 +1255,14 @@ def test_one_search_over_all_limits_finds_each_ones_smallest_largest(
     thresholds: list[int],
 ) -> None:
     # limit i allows n up to thresholds[i] (-1: not even 0): the room is the smallest of each
-    # limit's own largest count, and the binding limit the first with that count (rule A18)
+    # limit's own largest count, and the binding limit the first with that count (rule A18);
+    # a limit that fails at 0 leaves no room (None), and the first such limit binds
     limits = [lambda n, t=t: n <= t for t in thresholds]
+    if -1 in thresholds:
+        assert _tightest(limits, 5001) == (None, thresholds.index(-1))
+        return
     own = [_largest(f, 5001) for f in limits]
-    assert own == [max(t, 0) for t in thresholds]
+    assert own == thresholds
     assert _tightest(limits, 5001) == min((n, i) for i, n in enumerate(own))
 
 

@@ -120,10 +120,11 @@ def test_comparison(plan: Plan) -> None:
     assert [t.get_text() for t in smallest.texts][:2] == [" /25 (89 IPs)", " /19 (4,529 IPs)"]
     # room to grow (rule A18), as in clusters.csv: the user pool grows to 181 (181 + 60 surge =
     # 241 of the 242 IPs the system pool and other consumers leave), + 3 system nodes = 184;
-    # under azure-cni the planned pools already overflow the /24, so the user pool reaches 0
+    # under azure-cni the system pool alone (4 peak x 111 = 444 IPs) and the 5 others overflow
+    # the /24's 251 with the user pool at 0: no room, said, never a count (it said 3 before)
     assert [t.get_text() for t in fits.texts] == [
         " 184",
-        " 3",
+        " no room",
         " 184",
         " 184",
         " 184",
@@ -169,7 +170,8 @@ def test_forecast(pinned: Plan) -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0%", "25%", "50%", "75%", "100%"]
     # beside each line, its status and its binding resource (the one that runs out first)
     assert [t.get_text() for t in ax.texts] == [
-        "kubenet: unsupported from 2028-04\nkubenet support (retires 2028-03-31): 14 months",
+        # 2027-01..2028-03, both counted: 15 months (rule A21; it said 14 beside a 15-month runway)
+        "kubenet: unsupported from 2028-04\nkubenet support (retires 2028-03-31): 15 months",
         "azure-cni: INFEASIBLE now (rule A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs",
         "azure-cni-overlay (current): lasts, 73.7% used in 2030-01\n"
         "node subnet spoke-prod/aks-nodes: 251 IPs",
@@ -200,14 +202,15 @@ def test_forecast(pinned: Plan) -> None:
     assert overlay.get_color() == MODEL_COLORS["azure-cni-overlay"]  # type: ignore[attr-defined]
     assert list(overlay.get_ydata())[:3] == [35.5, 36.7, 37.8]  # type: ignore[attr-defined]
     assert overlay.get_linewidth() > required["kubenet"].get_linewidth()  # type: ignore[attr-defined]
-    # a marker where each runs out: kubenet's retirement (rule A21) in 2028-04 (month 15),
-    # the pod subnets in 2029-11 and 2028-07; azure-cni is off the scale (1,804% now)
+    # a marker where each runs out: kubenet's retirement (rule A21) in 2028-04 (month 15, which
+    # needs 16 of its 15 supported months: 106.7%), the pod subnets in 2029-11 and 2028-07;
+    # azure-cni is off the scale (1,804% now)
     marks = [
         (int(line.get_xdata()[0]), float(line.get_ydata()[0]))
         for line in ax.get_lines()
         if line.get_gid() == "runs-out"
     ]
-    assert marks == [(15, 107.1), (34, 100.3), (18, 100.4)]
+    assert marks == [(15, 106.7), (34, 100.3), (18, 100.4)]
     assert [t.get_text() for t in fig.legends[0].get_texts()][-4:] == [
         "capacity (100%)",
         "warn level 80%",

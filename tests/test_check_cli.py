@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import subprocess
@@ -84,6 +85,40 @@ def test_check_kubenet_estate_fails_the_default_gate() -> None:
         "kubenet route table fabrikam-prod: runs out 2027-08, 7 months of runway (12 required): "
         "406 of 400 routes needed then; fix: move to azure-cni-overlay (no route table)\n"
     )
+
+
+def test_kubenet_support_is_15_months_in_the_gate_and_every_output(tmp_path: Path) -> None:
+    # rule A21: from 2027-01 kubenet is supported 2027-01..2028-03, both counted: 15 months, and
+    # unsupported from 2028-04 (month 15). The gate flags it at 16 months and not at 15, and the
+    # retirement's capacity is that same 15 (it said 14 beside a runway of 15)
+    retirement = "kubenet support (retires 2028-03-31) for fabrikam-prod"
+    code, out, _ = run("check", "data/kubenet-migration.yaml", "--min-runway-months", "15")
+    assert code == 1  # the route table runs out in 7 months
+    assert retirement not in out
+    code, out, _ = run("check", "data/kubenet-migration.yaml", "--min-runway-months", "16")
+    assert code == 1
+    assert (
+        f"{retirement}: unsupported from 2028-04, 15 months of runway (16 required); fix: move "
+        "to azure-cni-overlay before 2028-03-31"
+    ) in out.splitlines()
+    pack = tmp_path / "pack"
+    assert run("plan", "data/kubenet-migration.yaml", "--out", str(pack))[0] == 0
+    with (pack / "exhaustion.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = [r for r in csv.DictReader(handle) if r["resource_kind"] == "retirement"]
+    # months needed through 2027-01: 1 of 15 (6.7%); through 2029-01 (month 24): 25 (166.7%);
+    # warns at 80%: m + 1 >= 12 -> 2027-12
+    assert (row["capacity"], row["runway_months"], row["exhaustion_month"]) == (
+        "15",
+        "15",
+        "2028-04",
+    )
+    assert (row["required_start"], row["required_end"], row["warn_month"]) == ("1", "25", "2027-12")
+    assert (row["utilization_start_pct"], row["utilization_end_pct"]) == ("6.7", "166.7")
+    summary = (pack / "summary.md").read_text(encoding="utf-8")
+    assert (
+        "| kubenet support (retires 2028-03-31) fabrikam-prod | 15 months | 1 | 25 | 2027-12 | "
+        "2028-04 | 15 months |"
+    ) in summary
 
 
 def test_check_extends_the_horizon_to_the_gate() -> None:

@@ -282,6 +282,41 @@ def test_compare_windows() -> None:
     assert (overlay["feasible"], overlay["max_pods"], overlay["warnings"]) == (True, 110, "")
 
 
+def test_compare_says_no_room_when_the_other_consumers_alone_break_the_subnet() -> None:
+    # 5 internal LB frontends in a /29 (8 - 5 = 3 usable): over it with the pool at 0 nodes, so
+    # there is no room (rule A18): the room column says none and a line names the limit broken;
+    # it said 0, a count, before. Peak 3 + 1 = 4 nodes x 31 + 5 = 129 -> /24; 129 / 3 = 4,300%
+    args = ["--nodes=3", "--network=azure-cni", "--subnet=10.240.0.0/29", "--internal-lbs=5"]
+    code, out, err = run("compare", *args)
+    assert (code, err) == (0, "")
+    assert out == (
+        "network    nodes  surge  peak  max pods  node IPs  node subnet  pod IPs  pod subnet"
+        "  pod CIDR  VNet IPs  room  used %  ok\n"
+        "---------  -----  -----  ----  --------  --------  -----------  -------  ----------"
+        "  --------  --------  ----  ------  --\n"
+        "azure-cni      3      1     4        30       129          /24        -           -"
+        "         -       129  none  4300.0  NO\n"
+        "\n"
+        "azure-cni: no room: node subnet 10.240.0.0/29 (3 usable IPs) is exceeded already\n"
+        "azure-cni: INFEASIBLE: node subnet 10.240.0.0/29 (3 usable IPs) needs 129 IPs at peak; "
+        "use a /24 or larger, or fewer nodes or max pods (rule A3)\n"
+    )
+    code, out, _ = run("compare", *args, "--format=json")
+    (row,) = json.loads(out)
+    assert (row["room_nodes"], row["room_growth_pool_nodes"], row["room_limited_by"]) == (
+        None,
+        None,
+        "node subnet 10.240.0.0/29 (3 usable IPs)",
+    )
+    code, out, _ = run("compare", *args, "--format=csv")
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert (row["room_nodes"], row["room_growth_pool_nodes"], row["room_limited_by"]) == (
+        "",
+        "",
+        "node subnet 10.240.0.0/29 (3 usable IPs)",
+    )
+
+
 def test_compare_pod_subnet_and_internal_lbs() -> None:
     # 10 nodes + 1 = 11; P 30 -> dynamic 30 IPs per node: 330 pod IPs in a /24 (251): too many;
     # 330 -> /23 (507). Node subnet /28: 11 + 3 ILBs = 14 > 11 usable -> /27 (27).

@@ -152,6 +152,29 @@ def test_a_cluster_feasible_in_old_and_not_in_new_is_a_regression() -> None:
     assert regressions[0].startswith("cluster aks (azure-cni) is feasible in OLD, not in NEW: ")
 
 
+def test_room_that_becomes_no_room_goes_down() -> None:
+    # azure-cni in a /26 (59 usable), no surge, max pods 10 (11 IPs a node). OLD: system 3 nodes
+    # = 33 IPs; the user pool grows: 33 + 11 n <= 59 -> n = 2, room 3 + 2 = 5. NEW: system 6
+    # nodes = 66 IPs, over 59 with the user pool at 0: no room (rule A18), which is less than 5
+    def two_pools(system_nodes: int) -> dict[str, object]:
+        scenario = _scenario("10.20.0.0/27", nodes=system_nodes, max_pods=10)
+        (cluster,) = scenario["clusters"]
+        user = {"name": "user", "subnet": "nodes", "nodes": 3, "max_pods": 10, "max_surge": 0}
+        cluster["node_pools"].append(user)
+        return scenario
+
+    old = build_plan(parse_scenario(two_pools(3), "old"))
+    new = build_plan(parse_scenario(two_pools(6), "new"))
+    fields = {
+        (c.scope, c.subject, c.model, c.field): (c.old, c.new, c.change)
+        for c in diff(old, new).changes
+    }
+    assert fields[("cluster", "aks", "azure-cni", "room_nodes")] == (5, "no room", "down")
+    assert fields[("subnet", "spoke/nodes", "", "room_nodes")] == (5, "no room", "down")
+    back = {(c.scope, c.field): (c.old, c.new, c.change) for c in diff(new, old).changes}
+    assert back[("subnet", "room_nodes")] == ("no room", 5, "up")
+
+
 def test_json_and_csv_carry_the_same_rows() -> None:
     code, out, _ = run("diff", EXAMPLE, MORE_NODES, "--format", "json")
     assert code == 0

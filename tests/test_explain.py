@@ -70,6 +70,32 @@ def test_example_room_to_grow_names_the_limit_and_node_count() -> None:
     assert limit.formula == "at 190 nodes in example-aks/user this limit breaks first"
 
 
+def test_no_room_is_said_with_the_limit_broken_at_zero_nodes() -> None:
+    # enterprise, dev under azure-cni: the system pool alone peaks at 3 + 1 = 4 nodes x (1 + 110)
+    # = 444 IPs, over the /26's 59 usable with the user pool at 0: no room (rule A18). It said
+    # "= 3 nodes" and "at 1 nodes in dev/user this limit breaks first" before
+    (e,) = explain(_plan("enterprise.yaml"), cluster="dev", model=Network.AZURE_CNI)
+    limit = "node subnet spoke-dev/dev-nodes (/26, 59 usable IPs)"
+    for section, whose in [
+        ("cluster dev (azure-cni)", "cluster dev"),
+        ("subnet spoke-dev/dev-nodes", "the pools in spoke-dev/dev-nodes"),
+    ]:
+        room = _step(e, section, f"room to grow of {whose}")
+        assert room.result == f"no room: {limit} is exceeded already, with dev/user at 0 nodes"
+        assert [(i.name, i.value) for i in room.inputs] == [
+            ("growth pool", "dev/user"),
+            ("tried at", "0 nodes"),
+        ]
+        broken = _step(e, section, "limit already broken")
+        assert (broken.result, broken.rule) == (limit, "A18")
+        assert broken.formula == (
+            "at 0 nodes in dev/user this limit is exceeded already: the other pools and "
+            "consumers alone break it"
+        )
+    steps = [s.what for sec in e.sections for s in sec.steps]
+    assert "limit that binds room to grow" not in steps
+
+
 def test_azure_cni_smallest_prefix_and_forecast_under_a_compared_model() -> None:
     (e,) = explain(_plan("example.yaml"), model=Network.AZURE_CNI)
     peak = _step(e, "subnet spoke/aks-nodes", "peak IPs of node subnet spoke/aks-nodes")
@@ -86,13 +112,82 @@ def test_kubenet_retirement_runs_out_with_its_date() -> None:
     )
     assert step.result == "runs out 2028-04 (15 months of runway)"
     assert step.rule == "A21"
+    # 2027-01..2028-03, both counted: the same 15 months as the runway (it said 14)
+    assert [(i.name, i.value) for i in step.inputs][:2] == [
+        ("support ends", "2028-03-31"),
+        ("supported months from 2027-01", 15),
+    ]
 
 
 def test_month_grows_the_pools() -> None:
     (e,) = explain(_plan("example.yaml"), month="2028-01")
     assert e.month == "2028-01"
-    n = _step(e, "node pool example-aks/user (azure-cni-overlay)", "planning nodes N")
-    assert n.result == 52  # 40 + 1 a month for 12 months
+    section = "node pool example-aks/user (azure-cni-overlay)"
+    # the inputs are the scenario's (nodes 10, max_nodes 40), never the grown count; the grown
+    # N is a derived step of its own: 40 + floor(1 x 12) = 52
+    given = _step(e, section, "planning nodes N in 2027-01 (as the scenario says)")
+    assert [(i.name, i.value) for i in given.inputs] == [("nodes", 10), ("max_nodes", 40)]
+    assert given.result == 40
+    grown = _step(e, section, "planning nodes N in 2028-01 (grown)")
+    assert grown.formula == "grown N = N + ⌊g · m⌋, g nodes a month, m months"
+    assert [(i.name, i.value) for i in grown.inputs] == [
+        ("N in 2027-01", 40),
+        ("growth", "+1 node a month"),
+        ("months m", 12),
+    ]
+    assert grown.result == 52
+    # every later step uses the grown N: surge ceil(33% of 52) = ceil(17.16) = 18
+    surge = _step(e, section, "surge nodes S")
+    assert ([(i.name, i.value) for i in surge.inputs], surge.result) == (
+        [("N", 52), ("max_surge", "33%")],
+        18,
+    )
+
+
+def test_month_shows_what_the_scenario_says_for_the_pools_inputs() -> None:
+    # enterprise's dev-nodes in 2029-01 (month 24). dev/user says nodes 5, max_nodes 20 and grows
+    # 4% a month: ceil(20 x 1.04^24) = ceil(51.27) = 52 (it printed "nodes = 5; max_nodes = 52").
+    # dev/system sets no max_nodes and does not grow (it printed "max_nodes = 3")
+    (e,) = explain(
+        _plan("enterprise.yaml"), subnet=SubnetKey("spoke-dev", "dev-nodes"), month="2029-01"
+    )
+    user = "node pool dev/user (azure-cni-overlay)"
+    given = _step(e, user, "planning nodes N in 2027-01 (as the scenario says)")
+    assert ([(i.name, i.value) for i in given.inputs], given.result) == (
+        [("nodes", 5), ("max_nodes", 20)],
+        20,
+    )
+    grown = _step(e, user, "planning nodes N in 2029-01 (grown)")
+    assert grown.formula == "grown N = ⌈N · (1 + r / 100)^m⌉, r % a month, m months"
+    assert ([(i.name, i.value) for i in grown.inputs], grown.result) == (
+        [("N in 2027-01", 20), ("growth", "4% a month"), ("months m", 24)],
+        52,
+    )
+    system = _step(e, "node pool dev/system (azure-cni-overlay)", "planning nodes N")
+    assert ([(i.name, i.value) for i in system.inputs], system.result) == (
+        [("nodes", 3), ("max_nodes", "not set")],
+        3,
+    )
+    steps = [s.what for s in e.sections[0].steps]
+    assert not any("grown" in what for what in steps)  # dev/system does not grow
+    # the CLI prints the same
+    args = ["explain", "data/enterprise.yaml", "--subnet", "spoke-dev/dev-nodes"]
+    result = CliRunner().invoke(app, [*args, "--month", "2029-01"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index("node pool dev/user (azure-cni-overlay):")
+    assert lines[at + 1 : at + 9] == [
+        "  planning nodes N in 2027-01 (as the scenario says) = 20 nodes",
+        "      formula: N = max_nodes when set, else nodes",
+        "      inputs: nodes = 5; max_nodes = 20",
+        "      rule A3: docs/rules.md#a3",
+        "  planning nodes N in 2029-01 (grown) = 52 nodes",
+        "      formula: grown N = ⌈N · (1 + r / 100)^m⌉, r % a month, m months",
+        "      inputs: N in 2027-01 = 20; growth = 4% a month; months m = 24",
+        "      rule A3: docs/rules.md#a3",
+    ]
+    at = lines.index("node pool dev/system (azure-cni-overlay):")
+    assert lines[at + 3] == "      inputs: nodes = 3; max_nodes = not set"
 
 
 def test_subnet_explains_its_own_numbers() -> None:
@@ -122,7 +217,9 @@ def test_explained_numbers_are_the_plans_numbers(path: Path, model: Network | No
         title = f"cluster {cd.name} ({cd.network})"
         assert _step(e, title, "peak nodes Σ M").result == cd.peak_nodes
         if cd.room is not None:
-            assert _step(e, title, f"room to grow of cluster {cd.name}").result == cd.room.nodes
+            # no room (rule A18) is said in words, never as a count
+            want = cd.room.text if cd.room.exceeded else cd.room.nodes
+            assert _step(e, title, f"room to grow of cluster {cd.name}").result == want
 
 
 @pytest.mark.parametrize(

@@ -141,16 +141,18 @@ def test_every_model_and_unsized_pod_subnets_are_na() -> None:
         s.model == "azure-cni-pod-subnet-static" and s.resource.kind == "pod-cidr" for s in f.series
     )
     # rule A21: kubenet's retirement is a resource of the kubenet model only. Supported months
-    # from 2027-11 to 2028-03: (2028 x 12 + 3) - (2027 x 12 + 11) = 4; required = the month
-    # index 0..6; warn: 100 m >= 80 x 4 = 320 -> m = 4; runs out: m > 4 -> month 5, 2028-04
+    # 2027-11..2028-03, both counted: (2028 x 12 + 3) - (2027 x 12 + 11) + 1 = 5 (it said 4,
+    # beside a runway of 5); running through month m needs m + 1 of them: 1..7; warn:
+    # 100 (m + 1) >= 80 x 5 = 400 -> m = 3; runs out: m + 1 > 5 -> month 5, 2028-04
     retire = _one(f, "retirement", "kubenet")
     assert (retire.resource.name, retire.resource.clusters, retire.resource.unit) == (
         "aks",
         ("aks",),
         "months",
     )
-    assert (retire.capacity, retire.required) == (4, (0, 1, 2, 3, 4, 5, 6))
-    assert (retire.warn_month, retire.exhaustion_month, retire.status) == (4, 5, "runs out")
+    assert (retire.capacity, retire.required) == (5, (1, 2, 3, 4, 5, 6, 7))
+    assert (retire.warn_month, retire.exhaustion_month, retire.status) == (3, 5, "runs out")
+    assert retire.runway_months == retire.capacity == 5  # one number: the months supported
     assert f.months[5] == "2028-04"
     assert [s.model for s in f.series if s.resource.kind is ResourceKind.RETIREMENT] == ["kubenet"]
     # under kubenet the /27 node subnet still runs out first: month 3 (28 > 27), before month 5
@@ -172,12 +174,13 @@ def test_mixed_models_are_labelled_current() -> None:
     assert [p.rule for p in f.problems["azure-cni-overlay"]] == ["A6"]
     vnet = _one(f, "vnet-ips")
     assert vnet.resource.clusters == ("aks", "legacy")
-    # rule A21: the kubenet cluster's retirement, 4 months away, lasts the 1-month horizon
+    # rule A21: the kubenet cluster's retirement, 5 supported months (2027-11..2028-03), lasts
+    # the 1-month horizon (months 0 and 1 need 1 and 2 of them)
     retire = _one(f, "retirement")
     assert (retire.resource.name, retire.capacity, retire.required, retire.status) == (
         "legacy",
-        4,
-        (0, 1),
+        5,
+        (1, 2),
         "ok",
     )
     assert not any(s.resource.kind == "retirement" for s in f.of("azure-cni-overlay"))

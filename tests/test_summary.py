@@ -106,10 +106,12 @@ def test_markdown_sections_and_numbers(plan: Plan) -> None:
         "| spoke-prod/aks-nodes | 10.20.1.0/24 | allocated | node | 251 | 28 | 89 | 35.5 | /25 "
         "| ok |" in text
     )
-    # VNet IPs (A15) count the cluster's 4 ILB frontends and private API endpoint: 4,524 + 5
+    # VNet IPs (A15) count the cluster's 4 ILB frontends and private API endpoint: 4,524 + 5.
+    # Room (A18): the system pool alone (4 peak x 111 = 444 IPs) and the 5 others overflow the
+    # /24's 251 with the user pool at 0, so there is no room (it said 3, the system pool's nodes)
     assert (
-        "| prod-aks | azure-cni | NO (rule A3) | system 110, user 50 | 4,529 | /19 | 3 | "
-        "node subnet spoke-prod/aks-nodes (/24, 251 usable IPs) | "
+        "| prod-aks | azure-cni | NO (rule A3) | system 110, user 50 | 4,529 | /19 | no room | "
+        "node subnet spoke-prod/aks-nodes (/24, 251 usable IPs), exceeded already | "
         "node subnet spoke-prod/aks-nodes | 2027-01 |" in text
     )
     # room (rule A18) grows the user pool, not the 3-node system pool: a /24 (251) less 5 other

@@ -25,7 +25,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from ipplan import __version__
 from ipplan.cli.compare_options import CompareOptions, check_compare_options
-from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate
+from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate, room_text
 from ipplan.core.cidr import parse_network
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import FieldPath, IpplanError, ScenarioError, one_line
@@ -352,11 +352,14 @@ def _compare_notes(rows: list[dict[str, object]], problems: list[str]) -> list[s
         )
     for row, problem in zip(rows, problems, strict=True):
         name = row["network"]
-        if row["feasible"]:
-            notes.append(
-                f"{name}: room for {row['room_nodes']:,} nodes; limited by {row['room_limited_by']}"
-            )
-        else:
+        limited_by = str(row["room_limited_by"])
+        # rule A18: no room (a limit broken with the pool at 0 nodes) is said, never a count
+        no_room = row["room_nodes"] is None and row["room_limited_by"] is not None
+        if no_room:
+            notes.append(f"{name}: {room_text(None, limited_by)}")
+        if row["feasible"] and not no_room:
+            notes.append(f"{name}: room for {row['room_nodes']:,} nodes; limited by {limited_by}")
+        elif not row["feasible"]:
             notes.append(f"{name}: INFEASIBLE: {problem}")
     return notes
 
@@ -392,6 +395,13 @@ def _cell(key: str, value: object) -> str:
     return one_line(str(value), 200)  # names come from files: no control character gets out
 
 
+def _shown(key: str, row: Mapping[str, object]) -> str:
+    """A table cell of *row*: no room (rule A18) is ``none``, never ``-`` or a count."""
+    if key == "room_nodes" and row[key] is None and row.get("room_limited_by") is not None:
+        return "none"
+    return _cell(key, row[key])
+
+
 def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> str:
     """Rows as an aligned table (with notes), CSV with a header, or a JSON list.
 
@@ -408,7 +418,7 @@ def _render(rows: list[dict[str, object]], output: Format, notes: list[str]) -> 
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return buffer.getvalue()
-    shown = [{_HEADERS[k]: _cell(k, r[k]) for k in _HEADERS if k in r} for r in rows]
+    shown = [{_HEADERS[k]: _shown(k, r) for k in _HEADERS if k in r} for r in rows]
     return _table(shown) + "\n\n" + "\n".join(one_line(note) for note in notes) + "\n"
 
 
@@ -496,11 +506,7 @@ def plan(
         typer.echo(
             one_line(
                 f"{c.name} ({c.network}): {c.nodes:,} nodes now, {c.peak_nodes:,} at peak; "
-                + (
-                    ""
-                    if c.room is None
-                    else f"room for {c.room.nodes:,} nodes, limited by {c.room.limited_by}"
-                )
+                + ("" if c.room is None else c.room.text)
             )
         )
     if len(clusters) < len(result.estimate.clusters):

@@ -70,6 +70,7 @@ __all__ = [
     "pod_cidr_min_prefixlen",
     "pod_cidr_nodes",
     "pool_demand",
+    "room_text",
     "static_blocks",
     "static_capacity_blocks",
     "static_min_prefixlen",
@@ -195,13 +196,50 @@ class Problem:
 
 @dataclass(frozen=True)
 class Room:
-    """Room to grow (rule A18): how far the growth pool can go before the first limit binds."""
+    """Room to grow (rule A18): how far the growth pool can go before the first limit binds.
 
-    nodes: int  # planning nodes in all (of the cluster, or of the subnet's pools) at that point
+    When no count holds (a limit is broken already with the growth pool at 0 nodes: the
+    other pools and consumers alone exceed it) there is no room: ``nodes`` and
+    ``growth_pool_nodes`` are None, and ``limit`` is the first limit broken at 0.
+
+    >>> subnet = "node subnet v/s (/26, 59 usable IPs)"
+    >>> Room(3, "dev/user", 0, ResourceKind.NODE_SUBNET, subnet).text
+    'room for 3 nodes, limited by node subnet v/s (/26, 59 usable IPs)'
+    >>> Room(None, "dev/user", None, ResourceKind.NODE_SUBNET, subnet).text
+    'no room: node subnet v/s (/26, 59 usable IPs) is exceeded already, with dev/user at 0 nodes'
+    """
+
+    nodes: int | None  # planning nodes in all (of the cluster, or the subnet's pools) at that
+    # point; None: no room
     growth_pool: str  # "cluster/pool": the pool growth lands on
-    growth_pool_nodes: int  # the growth pool's own largest planning node count
-    limit: ResourceKind  # which limit binds
+    growth_pool_nodes: int | None  # the growth pool's own largest planning node count; None:
+    # no room
+    limit: ResourceKind  # which limit binds (with no room: which is broken already)
     limited_by: str  # that limit, in words with its numbers
+
+    @property
+    def exceeded(self) -> bool:
+        """True when there is no room: the limit is broken with the growth pool at 0 nodes."""
+        return self.nodes is None
+
+    @property
+    def text(self) -> str:
+        """The answer in words, as every output says it (the CLI, the summary, explain)."""
+        return room_text(self.nodes, self.limited_by, self.growth_pool)
+
+
+def room_text(nodes: int | None, limited_by: str, growth_pool: str | None = None) -> str:
+    """Room to grow in words (rule A18) from its columns: ``room for N nodes, limited by X``,
+    or, with no room (*nodes* None), ``no room: X is exceeded already``; the one wording of
+    :attr:`Room.text`, for a reader that has only a row's values (``ipplan compare``).
+
+    >>> room_text(None, "kubenet route table (400 routes)")
+    'no room: kubenet route table (400 routes) is exceeded already'
+    """
+    if nodes is not None:
+        return f"room for {nodes:,} nodes, limited by {limited_by}"
+    at_zero = "" if growth_pool is None else f", with {growth_pool} at 0 nodes"
+    return f"no room: {limited_by} is exceeded already{at_zero}"
 
 
 @dataclass(frozen=True)
@@ -472,10 +510,9 @@ def pool_demand(cluster: str, pool: NodePool, network: Network) -> PoolDemand:
 
 
 def _largest(fits: Callable[[int], bool], high: int) -> int:
-    """The largest n in [0, high] with fits(n), for a fits that turns false once; 0 if none."""
+    """The largest n in [0, high] with fits(n), for a fits that turns false once and holds
+    at 0 (the caller checks 0 first: no n holding is no room, never a count)."""
     low = 0
-    if not fits(0):
-        return 0
     while low < high:  # binary search: O(log high) evaluations, never a scan
         mid = (low + high + 1) // 2
         if fits(mid):
@@ -485,22 +522,29 @@ def _largest(fits: Callable[[int], bool], high: int) -> int:
     return low
 
 
-def _tightest(limits: Sequence[Callable[[int], bool]], high: int) -> tuple[int, int]:
+def _tightest(limits: Sequence[Callable[[int], bool]], high: int) -> tuple[int | None, int]:
     """The largest n in [0, high] that all of *limits* allow, and the index of the first limit
-    that binds there: ``min((_largest(f, high), i) for i, f in enumerate(limits))``.
+    that binds there: ``min((_largest(f, high), i) for i, f in enumerate(limits))``. When some
+    limit fails at 0 already no n is allowed: (None, the first limit that fails at 0).
 
     Each limit turns false once as n grows, so the largest n all allow is the smallest of
     each one's largest: one binary search over all of them, not one per limit.
+
+    >>> _tightest([lambda n: n <= 5, lambda n: n <= 3], 10)
+    (3, 1)
+    >>> _tightest([lambda n: n <= 5, lambda n: 4 + n <= 3, lambda n: False], 10)
+    (None, 1)
     """
+    broken = next((i for i, fits in enumerate(limits) if not fits(0)), None)
+    if broken is not None:
+        return None, broken
     best = _largest(lambda n: all(fits(n) for fits in limits), high)
     return best, next(i for i, fits in enumerate(limits) if _largest_is(fits, best, high))
 
 
 def _largest_is(fits: Callable[[int], bool], n: int, high: int) -> bool:
-    """Whether ``_largest(fits, high) == n``, in one or two calls of *fits*, for an *n* no
-    larger than that: *fits* holds at n (or n is 0) and fails just above it."""
-    if n == 0:
-        return not fits(0) or not fits(1)
+    """Whether ``_largest(fits, high) == n``, in one call of *fits*, for an *n* that *fits*
+    allows and no larger than its largest: *fits* fails just above it."""
     return n == high or not fits(n + 1)
 
 
@@ -648,7 +692,7 @@ def growth_pool(pools: Sequence[NodePool]) -> int | None:
 
 #: one evaluate's room searches, by (id of the cluster, grown pool): a subnet's room grows the
 #: same pool of the same cluster as the cluster's room does, so the search is done once
-_Searched = dict[tuple[int, int], tuple[int, ResourceKind, str]]
+_Searched = dict[tuple[int, int], tuple[int | None, ResourceKind, str]]
 
 
 def evaluate(
@@ -865,7 +909,7 @@ def _subnet_room(
     here = [i for c, i, _ in members if c is cluster]
     others = sum(planning_nodes(c.node_pools[i]) for c, i, _ in members if c is not cluster)
     room = _room(cluster, pools, here, index, subnet_rows, vnet_ips, searched)
-    return replace(room, nodes=room.nodes + others)
+    return room if room.nodes is None else replace(room, nodes=room.nodes + others)
 
 
 def _is_user(pools: Sequence[NodePool], index: int) -> bool:
@@ -886,14 +930,15 @@ def _room(
 ) -> Room:
     """Grow pool *grown* of *cluster* until one of its model's limits binds (rule A18); the
     other pools stay as planned. ``nodes`` counts the planning nodes of the pools in *counted*
-    (the whole cluster, or the pools in one subnet) with the grown pool at its largest count."""
+    (the whole cluster, or the pools in one subnet) with the grown pool at its largest count;
+    no count at all (None) when a limit is broken already with the grown pool at 0."""
     key = (id(cluster), grown)
     if key not in searched:
         searched[key] = _search(cluster, pools, grown, subnet_rows, vnet_ips)
     best, kind, words = searched[key]
     counted_others = sum(pools[i].planning_nodes for i in counted if i != grown)
     return Room(
-        nodes=counted_others + best,
+        nodes=None if best is None else counted_others + best,
         growth_pool=pools[grown].label,
         growth_pool_nodes=best,
         limit=kind,
@@ -907,8 +952,9 @@ def _search(
     grown: int,
     subnet_rows: Mapping[SubnetKey, SubnetDemand],
     vnet_ips: Mapping[str, int],
-) -> tuple[int, ResourceKind, str]:
-    """The largest count of pool *grown* within every limit, and the limit that binds first."""
+) -> tuple[int | None, ResourceKind, str]:
+    """The largest count of pool *grown* within every limit, and the limit that binds first;
+    None, and the limit broken, when one is broken already with the pool at 0 (no room)."""
     pool, base = cluster.node_pools[grown], pools[grown]
 
     @cache  # the limits' binary searches probe many of the same counts (0 and the midpoints)
@@ -1007,7 +1053,8 @@ class Comparison:
     vnet_ips: int
     max_pods_total: int
     subnet_utilization_pct: float | None  # the first pool's node subnet at peak
-    room_nodes: int | None  # rule A18: the cluster's nodes with its growth pool grown
+    room_nodes: int | None  # rule A18: the cluster's nodes with its growth pool grown; None
+    # when not computed, or when there is no room (room_limited_by then names the broken limit)
     room_growth_pool: str | None
     room_growth_pool_nodes: int | None
     room_limited_by: str | None

@@ -79,7 +79,19 @@ class Diff:
         )
 
 
+#: the value of room_nodes when there is no room (rule A18): a limit is broken already with the
+#: growth pool at 0, so it is less than any count
+NO_ROOM = "no room"
+
+
+def _room_nodes(nodes: int | None, limited_by: str | None) -> Value:
+    """room_nodes as diff compares it: the count, NO_ROOM, or None when room is not computed."""
+    return NO_ROOM if nodes is None and limited_by is not None else nodes
+
+
 def _direction(field: str, old: Value, new: Value) -> str:
+    if field == "room_nodes" and NO_ROOM in (old, new):
+        return "down" if new == NO_ROOM else "up"
     if field == "runway_months":  # None: it lasts past the horizon
         if not isinstance(new, int):
             return "up"
@@ -119,7 +131,7 @@ def _subnet_fields(s: SubnetPlan) -> dict[str, Value]:
         "usable_ips": s.usable_ips,
         "required_now_ips": s.now_ips,
         "required_peak_ips": s.peak_ips,
-        "room_nodes": None if s.room is None else s.room.nodes,
+        "room_nodes": None if s.room is None else _room_nodes(s.room.nodes, s.room.limited_by),
         "room_limited_by": None if s.room is None else s.room.limited_by,
         "status": str(s.status),
     }
@@ -191,7 +203,7 @@ def _answers(row: Comparison, forecast: Forecast, model: str) -> dict[str, Value
         "node_subnet_ips": row.node_subnet_ips,
         "pod_subnet_ips": row.pod_subnet_ips,
         "vnet_ips": row.vnet_ips,
-        "room_nodes": row.room_nodes,
+        "room_nodes": _room_nodes(row.room_nodes, row.room_limited_by),
         "room_limited_by": row.room_limited_by,
         "first_to_run_out": first,
         "runway_months": runway,

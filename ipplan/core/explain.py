@@ -16,10 +16,13 @@ from ipplan.core.capacity import (
     Cluster,
     ClusterDemand,
     Estimate,
+    Growth,
+    NodePool,
     PoolDemand,
     Room,
     SubnetDemand,
     evaluate,
+    planning_nodes,
     static_blocks,
     static_capacity_blocks,
     usable_ips,
@@ -133,22 +136,47 @@ class Explanation:
     sections: tuple[Section, ...]
 
 
-def _pool_section(pool: PoolDemand, cluster: Cluster) -> Section:
-    """N, S, M, P (and U) of one pool, and the IPs it takes (rules A1-A3, A8, A9)."""
-    spec = next(p for p in cluster.node_pools if p.name == pool.pool)
+def _pool_section(pool: PoolDemand, spec: NodePool, months: Sequence[str], month: int) -> Section:
+    """N, S, M, P (and U) of one pool, and the IPs it takes (rules A1-A3, A8, A9).
+
+    *spec* is the pool as the scenario says it (never grown): its ``nodes`` and ``max_nodes``
+    are the inputs of N. At a later *month* (an index into *months*) a pool that grows gets
+    a second, derived step: N grown to that month, the N every later step uses."""
     surge = spec.max_surge
+    g = spec.growth
+    grows = month > 0 and g is not None and bool(g.nodes_per_month or g.percent_per_month)
+    start = planning_nodes(spec)
     steps = [
         Step(
-            "planning nodes N",
+            f"planning nodes N in {months[0]} (as the scenario says)"
+            if grows
+            else "planning nodes N",
             "N = max_nodes when set, else nodes",
             (
-                Input("nodes", pool.nodes),
+                Input("nodes", spec.nodes),
                 Input("max_nodes", "not set" if spec.max_nodes is None else spec.max_nodes),
             ),
             "A3",
-            pool.planning_nodes,
+            start if grows else pool.planning_nodes,
             "nodes",
-        ),
+        )
+    ]
+    if grows and g is not None:
+        steps.append(
+            Step(
+                f"planning nodes N in {months[month]} (grown)",
+                _growth_formula(g),
+                (
+                    Input(f"N in {months[0]}", start),
+                    Input("growth", _growth_words(g)),
+                    Input("months m", month),
+                ),
+                "A3",
+                pool.planning_nodes,
+                "nodes",
+            )
+        )
+    steps += [
         Step(
             "surge nodes S",
             "S = min(⌈N · q / 100⌉, N)" if surge.percent else "S = min(k, N)",
@@ -352,7 +380,27 @@ def _smallest(sd: SubnetDemand) -> Step:
 
 
 def _room_steps(room: Room, whose: str) -> list[Step]:
-    """Room to grow (rule A18): the growth pool's largest count, and the limit that binds."""
+    """Room to grow (rule A18): the growth pool's largest count, and the limit that binds;
+    or, when that limit is broken already with the growth pool at 0, that there is none."""
+    if room.nodes is None or room.growth_pool_nodes is None:
+        return [
+            Step(
+                f"room to grow of {whose}",
+                "largest planning count of the growth pool with every limit holding, the other "
+                "pools as planned: none, a limit is broken with the growth pool at 0 nodes",
+                (Input("growth pool", room.growth_pool), Input("tried at", "0 nodes")),
+                "A18",
+                room.text,
+            ),
+            Step(
+                "limit already broken",
+                f"at 0 nodes in {room.growth_pool} this limit is exceeded already: the other "
+                "pools and consumers alone break it",
+                (Input("limit", str(room.limit)),),
+                "A18",
+                room.limited_by,
+            ),
+        ]
     return [
         Step(
             f"room to grow of {whose}",
@@ -470,13 +518,30 @@ def _growth(clusters: Sequence[Cluster], names: Sequence[str]) -> list[Input]:
             g = p.growth
             if g is None or not (g.nodes_per_month or g.percent_per_month):
                 continue
-            words = []
-            if g.percent_per_month:
-                words.append(f"{g.percent_per_month:g}% a month")
-            if g.nodes_per_month:
-                words.append(f"+{g.nodes_per_month:g} {_per(g.nodes_per_month)} a month")
-            out.append(Input(f"growth of {c.name}/{p.name}", " and ".join(words)))
+            out.append(Input(f"growth of {c.name}/{p.name}", _growth_words(g)))
     return out
+
+
+def _growth_words(g: Growth) -> str:
+    """``4% a month``, ``+1 node a month``, or both."""
+    words = []
+    if g.percent_per_month:
+        words.append(f"{g.percent_per_month:g}% a month")
+    if g.nodes_per_month:
+        words.append(f"+{g.nodes_per_month:g} {_per(g.nodes_per_month)} a month")
+    return " and ".join(words)
+
+
+def _growth_formula(g: Growth) -> str:
+    """The growth rule :func:`ipplan.core.growth.grown_nodes` applies, as text: compound first,
+    then the linear nodes added."""
+    compound = "⌈N · (1 + r / 100)^m⌉"
+    linear = "⌊g · m⌋"
+    if g.percent_per_month and g.nodes_per_month:
+        return f"grown N = {compound} + {linear}, r % and g nodes a month, m months"
+    if g.percent_per_month:
+        return f"grown N = {compound}, r % a month, m months"
+    return f"grown N = N + {linear}, g nodes a month, m months"
 
 
 def _per(count: float) -> str:
@@ -590,6 +655,8 @@ def explain(
     index = _month_index(plan, month)
     f = plan.forecast
     estimate, clusters = _estimate(plan, model, index)
+    # the pools as the scenario says them: the inputs of N, never the counts grown to *month*
+    specs = {(c.name, p.name): p for c in plan.clusters for p in c.node_pools}
     names = [c.name for c in clusters]
     if cluster is not None and cluster not in names:
         raise ScenarioError(
@@ -605,9 +672,7 @@ def explain(
                 f"{_choices([str(k) for k in keys])}"
             )
         users = [d for d in estimate.pools if subnet in (d.subnet, d.pod_subnet)]
-        sections = [
-            _pool_section(d, next(c for c in clusters if c.name == d.cluster)) for d in users
-        ]
+        sections = [_pool_section(d, specs[d.cluster, d.pool], f.months, index) for d in users]
         sections.append(_subnet_section(subnet, estimate, clusters, used.get(subnet, 0)))
         series = [s for s in f.series if s.resource.subnet == subnet]
         label = {str(d.network) for d in users}
@@ -630,7 +695,7 @@ def explain(
             continue
         pools = estimate.pools_of(c.name)
         cd = estimate.cluster(c.name)
-        sections = [_pool_section(d, c) for d in pools]
+        sections = [_pool_section(d, specs[c.name, d.pool], f.months, index) for d in pools]
         mine_keys = dict.fromkeys(
             [d.subnet for d in pools] + [d.pod_subnet for d in pools if d.pod_subnet]
         )

@@ -293,14 +293,15 @@ def _vnet_groups(clusters: Sequence[Cluster]) -> list[tuple[tuple[int, ...], fro
 
 
 def supported_months(start_year: int, start_month: int) -> int:
-    """Months from the start month to the last month kubenet is supported (rule A21): its
-    retirement, 2028-03-31, is the end of 2028-03; negative once the start is past it.
+    """The months kubenet is supported in, from the start month to its last one, both counted
+    (rule A21): its retirement, 2028-03-31, is the end of 2028-03, so from 2027-01 that is
+    2027-01..2028-03, 15 months; 0 once the start is past it.
 
     >>> supported_months(2027, 1), supported_months(2028, 3), supported_months(2028, 5)
-    (14, 0, -2)
+    (15, 1, 0)
     """
     year, month = _last_supported()
-    return (year * 12 + month) - (start_year * 12 + start_month)
+    return max((year * 12 + month) - (start_year * 12 + start_month) + 1, 0)
 
 
 def unsupported_from() -> str:
@@ -434,13 +435,15 @@ def forecast(
             capacity = months[0][resource][1]
             required = tuple(month.get(resource, (0, None))[0] for month in months)
             series.append(_series(label, resource, capacity, required, warn_at_pct))
-        # rule A21: kubenet's retirement runs out like any other resource
+        # rule A21: kubenet's retirement runs out like any other resource: its capacity is the
+        # months supported, and running through month m needs m + 1 of them (month 0 counts),
+        # so it runs out in the first month past the last supported one
         retiring = [c.name for c in clusters if (network or c.network) is Network.KUBENET]
         supported = supported_months(start_year, start_month)
-        elapsed = tuple(range(horizon_months + 1))
+        needed = tuple(range(1, horizon_months + 2))
         for name in retiring:
             resource = Resource(ResourceKind.RETIREMENT, name, (name,))
-            series.append(_series(label, resource, supported, elapsed, warn_at_pct))
+            series.append(_series(label, resource, supported, needed, warn_at_pct))
     return Forecast(
         months=tuple(month_label(start_year, start_month, m) for m in range(horizon_months + 1)),
         models=tuple(label for label, _ in models),
@@ -500,7 +503,7 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
         retires = s.resource.kind is ResourceKind.RETIREMENT
         if s.capacity is None or m is None or m >= min_runway_months or (m == 0 and not retires):
             continue
-        if retires:  # rule A21: a date, not a count; capacity is the last supported month
+        if retires:  # rule A21: a date, not a count; capacity is the months supported
             lines.append(
                 f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from "
                 f"{unsupported_from()}, "

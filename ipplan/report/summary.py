@@ -30,7 +30,7 @@ from ipplan.core.answers import (
     subnets_that_matter,
     verdict,
 )
-from ipplan.core.capacity import NodePool, comparison
+from ipplan.core.capacity import Comparison, NodePool, comparison, room_text
 from ipplan.core.explain import explain, show
 from ipplan.core.forecast import CURRENT, KINDS, Forecast, Series, fix_for
 from ipplan.core.keys import Origin, Status
@@ -135,7 +135,13 @@ def _scenario_lines(plan: Plan) -> list[str]:
         clusters.append(
             f"{c.name} on {c.network} ({plural(c.pools, 'pool')}, {c.nodes:,} nodes today, "
             f"{c.planning_nodes:,} planned"
-            + ("" if c.room is None else f", room for {c.room.nodes:,}")
+            + (
+                ""
+                if c.room is None
+                else f", {room_text(None, c.room.limited_by)}"
+                if c.room.nodes is None
+                else f", room for {c.room.nodes:,}"
+            )
             + ")"
         )
     growth = sum(1 for c in plan.clusters for p in c.node_pools if p.growth is not None)
@@ -152,6 +158,14 @@ def _scenario_lines(plan: Plan) -> list[str]:
         f"{', '.join(str(n) for n in sc.planning.compare)}; headroom "
         f"{sc.planning.headroom_pct}%, warn at {sc.planning.warn_at_pct}%.",
     ]
+
+
+def _room_cells(row: Comparison) -> tuple[object, object]:
+    """The room columns of a comparison row: with no room (rule A18), ``no room`` and the
+    limit broken already, never a count."""
+    if row.room_nodes is None and row.room_limited_by is not None:
+        return "no room", f"{row.room_limited_by}, exceeded already"
+    return row.room_nodes, row.room_limited_by
 
 
 def _month(forecast: Forecast, index: int | None) -> str:
@@ -512,8 +526,7 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
                     row.max_pods_by_pool,
                     row.vnet_ips,
                     f"/{row.node_subnet_min_prefix}",
-                    row.room_nodes,
-                    row.room_limited_by,
+                    *_room_cells(row),
                     "-" if binding is None else binding.resource.label,
                     runs_out,
                 )

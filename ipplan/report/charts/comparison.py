@@ -246,8 +246,12 @@ def comparison_figure(plan: Plan) -> Figure:
         if now_prefix is not None:
             panel.line(columns[1], (30 - now_prefix) / end, f"current /{now_prefix}")
         # 3. room to grow (rule A18): the same number as clusters.csv and the CLI
+        # no room (a limit broken with the growth pool at 0) is said, never drawn as a count
         room = [rows[n].room_nodes or 0 for n in networks]
-        texts = [_n(r) for r in room]
+        texts = [
+            "no room" if rows[n].room_nodes is None and rows[n].room_limited_by else _n(r)
+            for n, r in zip(networks, room, strict=True)
+        ]
         end = max(_fit(room, texts, unit), planned * 1.15)
         bars[2].extend(panel.bars(columns[2], room, texts, end))
         panel.line(columns[2], planned / end, f"planned {planned:,}")

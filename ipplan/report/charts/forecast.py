@@ -61,7 +61,7 @@ class _Line:
 
 def _drawn(series: Series | None) -> bool:
     """Whether *series* has a line: a capacity to be a share of (kubenet's support months are
-    none once the plan starts at or after its retirement)."""
+    none once the plan starts after its retirement month)."""
     return series is not None and series.capacity is not None and series.capacity > 0
 
 
