@@ -56,7 +56,7 @@ def test_check_fails_on_short_runway_one_line_each(tmp_path: Path) -> None:
     assert (code, err) == (1, "")
     dev_nodes = (
         "node subnet spoke-dev/dev-nodes: runs out 2029-01, 24 months of runway (30 required): "
-        "62 of 59 IPs needed then; fix: a /25 holds the 96 IPs needed at the horizon"
+        "62 of 59 IPs needed then; fix: a /25 holds the 96 IPs needed in 2030-01"
     )
     assert out.splitlines() == [dev_nodes]
     # pinned at a /19 (8,187 usable IPs), prod-pods runs out too: one line per shortfall. Dynamic
@@ -74,7 +74,7 @@ def test_check_fails_on_short_runway_one_line_each(tmp_path: Path) -> None:
     assert out.splitlines() == [
         dev_nodes,
         "pod subnet spoke-prod/prod-pods: runs out 2029-04, 27 months of runway (30 required): "
-        "8,190 of 8,187 IPs needed then; fix: a /18 holds the 9,150 IPs needed at the horizon",
+        "8,190 of 8,187 IPs needed then; fix: a /18 holds the 9,150 IPs needed in 2030-01",
     ]
 
 
@@ -136,7 +136,7 @@ def test_check_reports_infeasibility(tmp_path: Path) -> None:
     assert run("check", str(scenario), "--min-runway-months", "0")[:2] == (
         1,
         "INFEASIBLE: azure-cni-overlay: node subnet spoke/aks-nodes (/27, 27 usable IPs) needs "
-        "58 IPs at peak; use a /26 or larger, or fewer nodes or max pods\n",
+        "58 IPs at peak; use a /26 or larger, or fewer nodes or max pods (rule A3)\n",
     )
 
 

@@ -231,9 +231,9 @@ def test_shortfalls_list_errors_then_short_runway() -> None:
     problem = Problem(Network.OVERLAY, "A6", "pod CIDR too small", "use a /15", cluster="aks")
     warning = Problem(Network.OVERLAY, "A7", "w", "f", Severity.WARNING, cluster="aks")
     assert shortfalls(f, [problem, warning], 12) == [
-        "INFEASIBLE: azure-cni-overlay: pod CIDR too small; use a /15",
+        "INFEASIBLE: azure-cni-overlay: pod CIDR too small; use a /15 (rule A6)",
         "node subnet spoke/nodes: runs out 2028-02, 3 months of runway (12 required): "
-        "28 of 27 IPs needed then; fix: a /25 holds the 77 IPs needed at the horizon",
+        "28 of 27 IPs needed then; fix: a /25 holds the 77 IPs needed in 2028-11",
     ]
     # 3 months of runway is enough for a 3-month gate
     assert shortfalls(f, [], 3) == []
@@ -242,9 +242,9 @@ def test_shortfalls_list_errors_then_short_runway() -> None:
 @pytest.mark.parametrize(
     ("kind", "need", "expected"),
     [
-        ("node-subnet", 251, "fix: a /24 holds the 251 IPs needed at the horizon"),
-        ("pod-subnet", 252, "fix: a /23 holds the 252 IPs needed at the horizon"),
-        ("pod-cidr", 257, "fix: a pod CIDR /15 holds the 257 nodes needed at the horizon"),
+        ("node-subnet", 251, "fix: a /24 holds the 251 IPs needed in 2030-01"),
+        ("pod-subnet", 252, "fix: a /23 holds the 252 IPs needed in 2030-01"),
+        ("pod-cidr", 257, "fix: a pod CIDR /15 holds the 257 nodes needed in 2030-01"),
         ("kubenet-routes", 401, "fix: move to azure-cni-overlay (no route table)"),
         ("vnet-ips", 70_000, "fix: azure-cni-overlay, or spread the clusters over more VNets"),
         ("pool-nodes", 1_001, "fix: split the pool or the cluster"),
@@ -252,7 +252,7 @@ def test_shortfalls_list_errors_then_short_runway() -> None:
 )
 def test_fix_for(kind: str, need: int, expected: str) -> None:
     series = Series("m", Resource(ResourceKind(kind), "x", ("c",)), 1, (0, need), None, 1)
-    assert fix_for(series) == expected
+    assert fix_for(series, "2030-01") == expected
 
 
 def test_fix_for_vnet_ips_suggests_overlay_only_where_it_helps() -> None:
@@ -263,7 +263,7 @@ def test_fix_for_vnet_ips_suggests_overlay_only_where_it_helps() -> None:
         expected = "fix: spread the clusters over more VNets"
         if model in ("azure-cni", CURRENT):
             expected = "fix: azure-cni-overlay, or spread the clusters over more VNets"
-        assert fix_for(series) == expected
+        assert fix_for(series, "2030-01") == expected
 
 
 def test_shortfalls_count_kubenet_retirement_as_runway() -> None:

@@ -142,7 +142,7 @@ def test_markdown_lists_every_shortfall_with_its_fix(estate: Plan) -> None:
     # N = 145 + 15 = 160, 8,120 fit). Month 36: N = ceil(231.86) = 232 + 24 = 256 -> 12,728
     assert (
         "- runs out: pod subnet spoke-web/web-pods in 2028-10 under the plan as written "
-        "(8,312 of 8,187 IPs); fix: a /18 holds the 12,728 IPs needed at the horizon" in text
+        "(8,312 of 8,187 IPs); fix: a /18 holds the 12,728 IPs needed in 2030-01" in text
     )
     assert (
         "- if azure-cni: node subnet spoke-legacy/legacy-nodes (/24, 251 usable IPs) needs "

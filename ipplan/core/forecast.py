@@ -46,6 +46,7 @@ from ipplan.rules import (
     VNET_MAX_IPS,
     Network,
     Severity,
+    cite,
     plural,
 )
 
@@ -454,22 +455,24 @@ def forecast(
     )
 
 
-def fix_for(series: Series) -> str:
-    """What to do about *series* running out, from its requirement at the horizon.
+def fix_for(series: Series, end: str) -> str:
+    """What to do about *series* running out, from its requirement in its last month, *end*
+    (the month is named: ``check`` forecasts to its runway, which may pass the scenario's
+    horizon, and a summary sized for the horizon plus headroom must not read the same).
 
     >>> node_subnet = Resource(ResourceKind.NODE_SUBNET, "v/nodes", ("c",))
     >>> s = Series("kubenet", node_subnet, 251, (200, 300), 0, 1)
-    >>> fix_for(s)
-    'fix: a /23 holds the 300 IPs needed at the horizon'
+    >>> fix_for(s, "2027-02")
+    'fix: a /23 holds the 300 IPs needed in 2027-02'
     """
     need = series.required[-1]
     kind = series.resource.kind
     if kind == "node-subnet" or kind == "pod-subnet":
         # the capacity model's own rule A4, never a second copy of its formula
-        return f"fix: a /{min_prefixlen(need)} holds the {need:,} IPs needed at the horizon"
+        return f"fix: a /{min_prefixlen(need)} holds the {need:,} IPs needed in {end}"
     if kind == "pod-cidr":
         prefixlen = pod_cidr_min_prefixlen(need)
-        return f"fix: a pod CIDR /{prefixlen} holds the {need:,} nodes needed at the horizon"
+        return f"fix: a pod CIDR /{prefixlen} holds the {need:,} nodes needed in {end}"
     if kind == "kubenet-routes":
         return "fix: move to azure-cni-overlay (no route table)"
     if kind == "retirement":
@@ -495,9 +498,12 @@ def shortfalls(
     ...              networks=[], start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)
     >>> shortfalls(f, [], 12)
     ['node subnet nodes: runs out 2027-05, 4 months of runway (12 required): 66 of 59 IPs \
-needed then; fix: a /24 holds the 154 IPs needed at the horizon']
+needed then; fix: a /24 holds the 154 IPs needed in 2027-12']
     """
-    lines = [f"INFEASIBLE: {p}" for p in problems if p.severity is Severity.ERROR]
+    end = forecast.months[-1]
+    lines = [
+        f"INFEASIBLE: {p} ({cite([p.rule])})" for p in problems if p.severity is Severity.ERROR
+    ]
     for s in forecast.of(forecast.current):
         m = s.exhaustion_month
         retires = s.resource.kind is ResourceKind.RETIREMENT
@@ -507,12 +513,12 @@ needed then; fix: a /24 holds the 154 IPs needed at the horizon']
             lines.append(
                 f"{KINDS[s.resource.kind][1]} for {s.resource.name}: unsupported from "
                 f"{unsupported_from()}, "
-                f"{plural(m, 'month')} of runway ({min_runway_months} required); {fix_for(s)}"
+                f"{plural(m, 'month')} of runway ({min_runway_months} required); {fix_for(s, end)}"
             )
             continue
         lines.append(
             f"{s.resource.label}: runs out {forecast.months[m]}, {plural(m, 'month')} of runway "
             f"({min_runway_months} required): {s.required[m]:,} of {s.capacity:,} "
-            f"{s.resource.unit} needed then; {fix_for(s)}"
+            f"{s.resource.unit} needed then; {fix_for(s, end)}"
         )
     return lines

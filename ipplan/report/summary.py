@@ -634,7 +634,8 @@ def _blocks(plan: Plan, charts: Sequence[str]) -> list[_Block]:
     under = "the plan as written" if f.current == CURRENT else f.current
     items += [
         f"runs out: {s.resource.label} in {f.months[s.exhaustion_month]} under {under} "
-        f"({s.required[s.exhaustion_month]:,} of {s.capacity:,} {s.resource.unit}); " + fix_for(s)
+        f"({s.required[s.exhaustion_month]:,} of {s.capacity:,} {s.resource.unit}); "
+        + fix_for(s, f.months[-1])
         for s in f.of(f.current)
         if s.capacity is not None and s.exhaustion_month
     ]
