@@ -75,8 +75,8 @@ KINDS: dict[ResourceKind, tuple[str, str]] = {
     ResourceKind.POD_CIDR: ("nodes", "pod CIDR"),
     ResourceKind.VNET_IPS: ("IPs", "VNet private IPs"),
     ResourceKind.KUBENET_ROUTES: ("routes", "kubenet route table"),
-    ResourceKind.CLUSTER_NODES: ("nodes", "AKS nodes per cluster"),
-    ResourceKind.POOL_NODES: ("nodes", "AKS nodes per pool, with surge,"),
+    ResourceKind.CLUSTER_NODES: ("nodes", "AKS nodes in cluster"),
+    ResourceKind.POOL_NODES: ("nodes", "AKS nodes with surge in pool"),
     ResourceKind.RETIREMENT: ("months", f"kubenet support (retires {KUBENET_RETIREMENT})"),
 }
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
@@ -98,7 +98,10 @@ class Resource:
 
     @property
     def label(self) -> str:
-        """``node subnet spoke/aks-nodes``: the kind in words, then the name."""
+        """``node subnet spoke/aks-nodes``: the kind in words, then the name; a VNet's is
+        ``VNet spoke private IPs``, as room to grow names it (rule A18)."""
+        if self.kind is ResourceKind.VNET_IPS:
+            return f"VNet {self.name} private IPs"
         return f"{KINDS[self.kind][1]} {self.name}"
 
 

@@ -95,9 +95,7 @@ def _resource_words(series: Series | None, weight: str) -> str:
         months = f": {_n(series.capacity)} months" if series.capacity > 0 else ""
         words = f"{KINDS[resource.kind][1]}{months}"
     else:
-        # "AKS nodes per pool, with surge," reads as one phrase beside a line
-        kind = KINDS[resource.kind][1].rstrip(",").replace(", with", " with")
-        words = f"{kind} {resource.name}: {_n(series.capacity)} {resource.unit}"
+        words = f"{resource.label}: {_n(series.capacity)} {resource.unit}"
     return _fit(words, weight)
 
 
