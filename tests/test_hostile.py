@@ -108,6 +108,27 @@ def test_check_bounds_its_longer_horizon_like_validate(tmp_path: Path) -> None:
     assert run("check", str(path), "--min-runway-months", "100000000")[0] == 2  # not a hang
 
 
+def test_diff_bounds_its_runway_as_check_does(tmp_path: Path) -> None:
+    # diff forecasts both plans over the runway, every model every month: 99999999999 hung
+    for runway in ("1201", "99999999999"):
+        assert run("diff", str(EXAMPLE), str(EXAMPLE), "--min-runway-months", runway) == (
+            2,
+            "",
+            f"Error: --min-runway-months: '{runway}' is invalid: input should be less than or "
+            "equal to 1200; see 'ipplan diff --help'\n",
+        )
+    path = tmp_path / "grow.yaml"
+    path.write_text(EXAMPLE.read_text().replace("{nodes_per_month: 1}", "{percent_per_month: 5}"))
+    code, _, err = run("diff", str(EXAMPLE), str(path), "--min-runway-months", "1200")
+    assert (code, err) == (
+        2,
+        f"Error: --min-runway-months 1200: {path}: clusters[0].node_pools[1].growth: growth "
+        "{percent_per_month: 5} takes the scenario to 1.07e+27 planning nodes by 2127-01, above "
+        "ipplan's bound of 1,000,000 (200 x AKS's 5,000 per cluster); lower the rate or "
+        "--min-runway-months\n",
+    )
+
+
 # ----- class 4: the sweep's arithmetic is exact --------------------------------------------
 
 

@@ -43,6 +43,7 @@ from ipplan.rules import (
     plural,
     unused_setting_violations,
 )
+from ipplan.scenario.bounds import MAX_RUNWAY_MONTHS
 from ipplan.scenario.networks import subnet_size_problem
 
 if TYPE_CHECKING:
@@ -737,17 +738,50 @@ def schema() -> None:
     typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
 
 
+def min_runway_option(meaning: str) -> Any:
+    """``--min-runway-months`` of ``check`` and ``diff``: one option, one bound, one message."""
+    return typer.Option(
+        12,
+        "--min-runway-months",
+        min=0,
+        max=MAX_RUNWAY_MONTHS,
+        help=f"{meaning} (at most {MAX_RUNWAY_MONTHS:,}: a century of forecast).",
+    )
+
+
+def runway_horizon(result: "Plan", min_runway_months: int) -> int:
+    """The months to forecast *result* over for a runway of *min_runway_months*: its own
+    horizon or, when longer, the runway's, held to the scenario's growth bound.
+
+    Raises:
+        ScenarioError: the scenario's growth passes MAX_PLANNED_NODES over the longer horizon.
+    """
+    from ipplan.core.forecast import month_label
+    from ipplan.scenario.bounds import check_planned_nodes
+
+    planning = result.scenario.planning
+    horizon = max(planning.horizon_months, min_runway_months)
+    if horizon > planning.horizon_months:  # the scenario's growth bound, over the longer horizon
+        pools = [
+            (FieldPath(["clusters", i, "node_pools", j]), p)
+            for i, c in enumerate(result.scenario.clusters)
+            for j, p in enumerate(c.node_pools)
+        ]
+        end = month_label(planning.start_year, planning.start_month, horizon)
+        if too_many := check_planned_nodes(pools, horizon, end):
+            raise ScenarioError(
+                f"--min-runway-months {min_runway_months}: {result.scenario.source}: "
+                f"{too_many[0]}: "
+                f"{too_many[1].replace('planning.horizon_months', '--min-runway-months')}"
+            )
+    return horizon
+
+
 @app.command(cls=_Command)
 @user_errors()
 def check(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
-    min_runway_months: int = typer.Option(
-        12,
-        "--min-runway-months",
-        min=0,
-        max=1200,
-        help="Months every resource must last (at most 1,200: a century of forecast).",
-    ),
+    min_runway_months: int = min_runway_option("Months every resource must last"),
 ) -> None:
     """Gate a CI pipeline on a scenario's runway.
 
@@ -760,24 +794,7 @@ def check(
     from ipplan.scenario import load_scenario
 
     result = build_plan(load_scenario(scenario))
-    planning = result.scenario.planning
-    horizon = max(planning.horizon_months, min_runway_months)
-    if horizon > planning.horizon_months:  # the scenario's growth bound, over the longer horizon
-        from ipplan.core.forecast import month_label
-        from ipplan.scenario.bounds import check_planned_nodes
-
-        pools = [
-            (FieldPath(["clusters", i, "node_pools", j]), p)
-            for i, c in enumerate(result.scenario.clusters)
-            for j, p in enumerate(c.node_pools)
-        ]
-        end = month_label(planning.start_year, planning.start_month, horizon)
-        if too_many := check_planned_nodes(pools, horizon, end):
-            raise ScenarioError(
-                f"--min-runway-months {min_runway_months}: {scenario}: {too_many[0]}: "
-                f"{too_many[1].replace('planning.horizon_months', '--min-runway-months')}"
-            )
-    forecast = result.forecast_for(horizon, own_only=True)
+    forecast = result.forecast_for(runway_horizon(result, min_runway_months), own_only=True)
     lines = shortfalls(forecast, result.estimate.problems, min_runway_months)
     for line in lines:
         typer.echo(one_line(line))

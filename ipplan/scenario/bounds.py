@@ -32,6 +32,7 @@ __all__ = [
     "MAX_NODES_PER_MONTH",
     "MAX_PERCENT_PER_MONTH",
     "MAX_PLANNED_NODES",
+    "MAX_RUNWAY_MONTHS",
     "MAX_SCENARIO_BYTES",
     "MAX_VALUES",
     "check_planned_nodes",
@@ -467,6 +468,10 @@ def _find(data: Any, target: _LongInt, path: str) -> str | None:
 #: which everything runs out, while every IP count stays below 2^32 (2 x 10^6 peak nodes x 267
 #: IPs) and so every prefix length stays a real one
 MAX_PLANNED_NODES = 1_000_000
+#: the longest runway ``check`` and ``diff`` ask for (``--min-runway-months``): a century, ten
+#: times the format's longest horizon. Their forecast runs that many months, and its cost grows
+#: with them (every month evaluates every cluster under every model)
+MAX_RUNWAY_MONTHS = 1200
 #: the steepest growth rates the format takes: a pool cannot plausibly add more
 MAX_NODES_PER_MONTH = 100_000
 MAX_PERCENT_PER_MONTH = 1000
