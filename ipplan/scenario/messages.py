@@ -101,6 +101,14 @@ _BOUNDS: dict[str, tuple[str, str]] = {
         "is negative; use 0 for none",
         "is above {limit}, a VNet's private IPs (each endpoint takes one)",
     ),
+    "endpoints": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each endpoint takes one)",
+    ),
+    "pods": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each virtual-node pod takes one)",
+    ),
     "nodes_per_month": (
         "is negative; use 0 for no growth",
         "is above ipplan's bound of {limit} nodes a month (a pool holds at most 1,000)",
