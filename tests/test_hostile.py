@@ -129,6 +129,47 @@ def test_diff_bounds_its_runway_as_check_does(tmp_path: Path) -> None:
     )
 
 
+HUB_SPOKE = ROOT / "data" / "hub-spoke.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (  # validate placed the prefixes, plan sized the size: auto subnets too
+            "address_space: [10.102.0.0/18]",
+            "address_space: [10.102.0.0/21]",
+            "vnets[2].subnets[1]: subnet 'aks-pods' (size: auto, 2,690 IPs at peak in 2030-01 "
+            "+ 20% headroom -> /20) does not fit in VNet 'spoke-data' (its largest free block "
+            "is /21, 2,048 addresses free); add address space to the VNet, or lower the pools' "
+            "growth, max_nodes or planning.headroom_pct",
+        ),
+        (  # plan said "4,000,000,000 IPs -> /0"
+            "endpoints: 12,",
+            "endpoints: 4000000000,",
+            "vnets[2].subnets[2].endpoints: 4000000000 is above 65,536, a VNet's private IPs "
+            "(each endpoint takes one)",
+        ),
+        (
+            "{name: endpoints, kind: private-endpoints, endpoints: 12, size: auto}",
+            "{name: endpoints, kind: aci, pods: 70000, size: auto}",
+            "vnets[2].subnets[2].pods: 70000 is above 65,536, a VNet's private IPs (each "
+            "virtual-node pod takes one)",
+        ),
+    ],
+    ids=["auto-does-not-fit", "endpoints-above-vnet", "aci-pods-above-vnet"],
+)
+def test_validate_rejects_what_plan_rejects_in_the_same_words(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = tmp_path / "hub-spoke.yaml"
+    text = HUB_SPOKE.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    for command in (["validate", str(path)], ["plan", str(path), "--out", str(tmp_path / "r")]):
+        assert run(*command) == (2, "", f"Error: {path}: {message}\n")
+    assert not (tmp_path / "r").exists()
+
+
 # ----- class 4: the sweep's arithmetic is exact --------------------------------------------
 
 

@@ -714,11 +714,14 @@ def validate(
 ) -> None:
     """Check a scenario file without planning it.
 
-    Prints ok and the warnings for FILE, or its first problem (exit 2).
+    Prints ok and the warnings for FILE, or its first problem (exit 2): plan's own allocation
+    included, every subnet placed and sized as plan places it, with nothing written.
     """
+    from ipplan.core.plan import check_allocation
     from ipplan.scenario import load_scenario
 
     scenario = load_scenario(file)
+    check_allocation(scenario)
     pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
     typer.echo(
         f"ok: {one_line(scenario.name)} ({plural(len(scenario.vnets), 'vnet')}, "
