@@ -294,6 +294,68 @@ def test_a_symlinked_report_folder_is_followed_and_stays_a_link(tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
 
+SWEEP = ("sweep", "--nodes", "10", "--max-pods", "30")
+
+
+def test_sweep_out_not_a_csv_is_refused_and_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short names: a message cuts a path to 60 characters
+    Path("x.yaml").write_bytes(EXAMPLE.read_bytes())
+    Path("link.csv").symlink_to("x.yaml")
+    before = _files(tmp_path)
+    assert run(*SWEEP, "--out", "x.yaml") == (
+        2,
+        "",
+        "Error: --out: 'x.yaml' does not end in .csv: the sweep writes its CSV there and its "
+        "heatmap beside it as .png; give a name ending in .csv such as sweep.csv\n",
+    )
+    assert run(*SWEEP, "--out", "link.csv") == (
+        2,
+        "",
+        "Error: --out: 'link.csv' links to 'x.yaml', not a .csv file: the sweep writes its CSV "
+        "there and its heatmap beside it as .png; give a name ending in .csv such as "
+        "sweep.csv\n",
+    )
+    assert _files(tmp_path) == before and Path("link.csv").is_symlink()
+
+
+def test_sweep_out_a_link_to_a_csv_writes_through_it_as_plan_does(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "s.csv"
+    link.symlink_to(tmp_path / "real" / "grid.csv")
+    for _ in range(2):  # a new file, then the earlier sweep: the link stays a link
+        code, out, _ = run(*SWEEP, "--out", str(link))
+        assert (code, out.split(" in ")[0].split(" and ")[0]) == (0, f"wrote 5 rows to {link}")
+        assert out.endswith(f"and the heatmap to {tmp_path / 'real' / 'grid.png'}\n")
+    assert link.is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["real", "s.csv"]
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["grid.csv", "grid.png"]
+
+
+def test_import_azure_refuses_to_write_over_its_own_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("v.json").write_bytes((ROOT / "tests/data/azure/arm-vnet-get.json").read_bytes())
+    Path("link.json").symlink_to("v.json")
+    before = _files(tmp_path)
+    Path("sub").mkdir()
+    for given, output in (
+        ("v.json", "v.json"),
+        ("link.json", "v.json"),
+        ("v.json", "link.json"),
+        ("v.json", "sub/../v.json"),
+    ):
+        assert run("import", "azure", "--vnets", given, "-o", output) == (
+            2,
+            "",
+            f"Error: -o: {output!r} is also an input (--vnets {given!r}), and the scenario "
+            "would replace it; give the scenario its own name such as scenario.yaml\n",
+        )
+    Path("sub").rmdir()
+    assert _files(tmp_path) == before
+
+
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
 def test_a_device_is_never_replaced(device: str) -> None:
     before = os.stat(device)

@@ -683,6 +683,15 @@ def import_azure(
     month = start if start is not None else datetime.date.today().strftime("%Y-%m")
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    target = None if output is None else _file_target("-o", output, "scenario.yaml")
+    for option, given in [("--vnets", p) for p in vnets] + [("--clusters", p) for p in clusters]:
+        # the output replaces its file by a rename: only the same path, links resolved, is lost
+        if target is not None and Path(os.path.realpath(given)) == target:
+            raise ScenarioError(
+                f"-o: {_quote(str(output))} is also an input ({option} {_quote(str(given))}), "
+                "and the scenario would replace it; give the scenario its own name such as "
+                "scenario.yaml"
+            )
     result = build(
         [_read_json_file(p) for p in vnets],
         [_read_json_file(p) for p in clusters],
@@ -692,7 +701,8 @@ def import_azure(
     if output is None:
         typer.echo(result.text, nl=False)
     else:
-        _write_atomically(_file_target("-o", output, "scenario.yaml"), result.text, "-o")
+        assert target is not None
+        _write_atomically(target, result.text, "-o")
         data = result.scenario
         subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
         pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
@@ -909,6 +919,17 @@ def sweep(
             f"--out: {_quote(str(out))} is where the heatmap goes; give the CSV a name ending "
             "in .csv"
         )
+    # the CSV replaces --out and the heatmap its .png sibling: a scenario, or what a link
+    # points at, named anything but .csv is never taken for an earlier sweep
+    for given, what in (
+        (out, f"{_quote(str(out))} does not end in .csv"),
+        (target, f"{_quote(str(out))} links to {_quote(target.name)}, not a .csv file"),
+    ):
+        if given.suffix.lower() != ".csv":
+            raise ScenarioError(
+                f"--out: {what}: the sweep writes its CSV there and its heatmap beside it as "
+                ".png; give a name ending in .csv such as sweep.csv"
+            )
     size = spec.csv_bytes
     if size > max_csv_mb * 2**20:
         raise ScenarioError(
