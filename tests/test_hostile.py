@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -412,6 +413,56 @@ def test_a_full_disk_during_the_csv_leaves_the_earlier_pair(
     code, _, err = run("sweep", "--nodes", "10:90:10", "--max-pods", "30", "--out", str(out))
     assert (code, err) == (2, f"Error: --out: cannot write {out}: No space left on device\n")
     assert _files(tmp_path) == before
+
+
+def _without_dac_override() -> list[str] | None:
+    """The prefix that runs a command as a user whom file modes bind (root drops
+    CAP_DAC_OVERRIDE), or None when this machine cannot."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    probe = subprocess.run([*prefix, "true"], capture_output=True, check=False)
+    return prefix if probe.returncode == 0 else None
+
+
+def test_a_read_only_earlier_report_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    prefix = _without_dac_override()
+    if prefix is None:
+        pytest.skip("cannot run without CAP_DAC_OVERRIDE here")
+    folder = tmp_path / "P"
+    write_report(build_plan(load_scenario(EXAMPLE)), folder, [write_csv])
+    earlier = _files(folder)
+    folder.chmod(0o555)
+    try:
+        for _ in range(2):  # each run left another full hidden copy, .P.<pid>.old, and exit 0
+            process = subprocess.run(
+                [
+                    *prefix,
+                    sys.executable,
+                    "-m",
+                    "ipplan",
+                    "plan",
+                    str(EXAMPLE),
+                    "--out",
+                    str(folder),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert (process.returncode, process.stderr) == (
+                2,
+                f"Error: {folder}: the earlier report's folder is read-only, and the report "
+                f"replaces it (its files must be removed); make it writable (chmod u+w "
+                f"{folder}) or give --out a new folder\n",
+            )
+        assert _files(folder) == earlier
+        assert [p.name for p in tmp_path.iterdir()] == ["P"]
+    finally:
+        folder.chmod(0o755)
 
 
 def test_a_killed_run_is_repaired_by_the_next(tmp_path: Path) -> None:
