@@ -171,6 +171,27 @@ def test_validate_rejects_what_plan_rejects_in_the_same_words(
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.parametrize(
+    ("start", "side"), [("9999-12", "after 2100-12"), ("0000-01", "before 2000-01")]
+)
+def test_a_start_outside_the_years_is_refused_by_file_and_option_alike(
+    tmp_path: Path, start: str, side: str
+) -> None:
+    # 9999-12 forecast months such as 10000-01; the file and import's --start share one check
+    problem = f"is {side} (ipplan plans from 2000-01 to 2100-12); give a month such as 2027-01"
+    path = tmp_path / "start.yaml"
+    path.write_text(EXAMPLE.read_text().replace("start: 2027-01", f"start: {start}"))
+    for command in (["validate", str(path)], ["plan", str(path), "--out", str(tmp_path / "r")]):
+        assert run(*command) == (2, "", f"Error: {path}: planning.start: '{start}' {problem}\n")
+    vnets = str(ROOT / "tests/data/azure/arm-vnet-get.json")
+    assert run("import", "azure", "--vnets", vnets, "--start", start) == (
+        2,
+        "",
+        f"Error: --start: '{start}' {problem}\n",
+    )
+    assert not (tmp_path / "r").exists()
+
+
 # ----- class 4: the sweep's arithmetic is exact --------------------------------------------
 
 

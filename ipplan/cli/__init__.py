@@ -676,13 +676,13 @@ def import_azure(
     ipplan never calls Azure. What it cannot map is kept as a '# ipplan:' comment in the file.
     """
     import datetime
-    import re
 
     from ipplan.importers.azure import import_azure as build
+    from ipplan.scenario.bounds import start_problem
 
     month = start if start is not None else datetime.date.today().strftime("%Y-%m")
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    if problem := start_problem(month):
+        raise ScenarioError(f"--start: {_quote(month)} {problem}")
     target = None if output is None else _file_target("-o", output, "scenario.yaml")
     for option, given in [("--vnets", p) for p in vnets] + [("--clusters", p) for p in clusters]:
         # the output replaces its file by a rename: only the same path, links resolved, is lost
