@@ -603,6 +603,29 @@ def test_option_errors_are_one_line_quoting_the_value(args: list[str], message: 
     assert run(*args) == (2, "", message)
 
 
+@pytest.mark.parametrize(
+    ("number", "fix"), [("1e308", "3"), ("-1e300", "3"), ("2.5", "2"), ("1e15", "1000000000000000")]
+)
+def test_a_huge_json_number_suggests_a_sane_whole_one(
+    tmp_path: Path, number: str, fix: str
+) -> None:
+    # 1e308 suggested 1000000000000000010979... (309 digits): past 2^53 a float is no exact count
+    path = tmp_path / "n.json"
+    pool = f'{{"name": "p", "subnet": "s", "nodes": {number}}}'
+    path.write_text(
+        '{"name": "t", "vnets": [{"name": "v", "address_space": ["10.0.0.0/16"], "subnets": '
+        '[{"name": "s", "cidr": "10.0.0.0/24"}]}], "clusters": [{"name": "a", "vnet": "v", '
+        f'"network": "azure-cni-overlay", "node_pools": [{pool}]}}]}}'
+    )
+    shown = repr(float(number))
+    assert run("validate", str(path)) == (
+        2,
+        "",
+        f"Error: {path}: clusters[0].node_pools[0].nodes: {shown} is not a whole number; give "
+        f"a whole number such as {fix}\n",
+    )
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_says_a_usage_error_in_one_line(command: str) -> None:
     # diff, explain and export terraform printed click's three lines (usage, "Try ...", the
