@@ -626,6 +626,16 @@ def test_a_huge_json_number_suggests_a_sane_whole_one(
     )
 
 
+@pytest.mark.parametrize("month", ["2027-13", "202701"])
+def test_explain_month_not_a_month_is_said_so(month: str) -> None:
+    # it said "is outside the planning horizon", as for a real month past the horizon
+    assert run("explain", str(EXAMPLE), "--month", month) == (
+        2,
+        "",
+        f"Error: --month: '{month}' is not a month; write YYYY-MM, such as 2027-01\n",
+    )
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_says_a_usage_error_in_one_line(command: str) -> None:
     # diff, explain and export terraform printed click's three lines (usage, "Try ...", the

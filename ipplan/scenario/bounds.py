@@ -40,6 +40,7 @@ __all__ = [
     "check_planned_nodes",
     "json_load_bounded",
     "read_text_bounded",
+    "month_problem",
     "start_problem",
     "yaml_load_bounded",
 ]
@@ -482,6 +483,17 @@ MAX_RUNWAY_MONTHS = 1200
 MIN_START_YEAR, MAX_START_YEAR = 2000, 2100
 
 
+def month_problem(text: str) -> str | None:
+    """``is not a month ...`` when *text* is not a month written YYYY-MM, else None.
+
+    >>> month_problem("2027-01") is None, month_problem("202701")
+    (True, 'is not a month; write YYYY-MM, such as 2027-01')
+    """
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
+        return "is not a month; write YYYY-MM, such as 2027-01"
+    return None
+
+
 def start_problem(start: str) -> str | None:
     """What is wrong with *start* as a plan's first month, or None: the one check of the
     scenario's planning.start and of ``import azure --start``.
@@ -491,8 +503,8 @@ def start_problem(start: str) -> str | None:
     >>> start_problem("9999-12")[:50]
     'is after 2100-12 (ipplan plans from 2000-01 to 210'
     """
-    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", start):
-        return "is not a month; write YYYY-MM, such as 2027-01"
+    if problem := month_problem(start):
+        return problem
     year = int(start[:4])
     if MIN_START_YEAR <= year <= MAX_START_YEAR:
         return None
