@@ -984,7 +984,7 @@ def test_messages_and_yaml_stay_one_line_whatever_the_names() -> None:
 
 
 def test_start_must_be_a_month() -> None:
-    with pytest.raises(ScenarioError, match=r"^start: '2027-1' is not a month: use YYYY-MM"):
+    with pytest.raises(ScenarioError, match=r"^start: '2027-1' is not a month; write YYYY-MM"):
         import_azure([_file("arm-vnet-get.json")], start="2027-1")
 
 
@@ -1061,7 +1061,7 @@ def test_cli_writes_the_file_and_a_summary(tmp_path: Path, monkeypatch: pytest.M
         ),
         (
             ["--vnets", "good.json", "--start", "Jan"],
-            "Error: --start: 'Jan' is not a month: use YYYY-MM, such as 2027-01\n",
+            "Error: --start: 'Jan' is not a month; write YYYY-MM, such as 2027-01\n",
         ),
         (
             ["--vnets", "good.json", "-o", "nowhere/s.yaml"],

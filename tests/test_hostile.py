@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,89 @@ def test_check_bounds_its_longer_horizon_like_validate(tmp_path: Path) -> None:
         "--min-runway-months\n",
     )
     assert run("check", str(path), "--min-runway-months", "100000000")[0] == 2  # not a hang
+
+
+def test_diff_bounds_its_runway_as_check_does(tmp_path: Path) -> None:
+    # diff forecasts both plans over the runway, every model every month: 99999999999 hung
+    for runway in ("1201", "99999999999"):
+        assert run("diff", str(EXAMPLE), str(EXAMPLE), "--min-runway-months", runway) == (
+            2,
+            "",
+            f"Error: --min-runway-months: '{runway}' is invalid: input should be less than or "
+            "equal to 1200; see 'ipplan diff --help'\n",
+        )
+    path = tmp_path / "grow.yaml"
+    path.write_text(EXAMPLE.read_text().replace("{nodes_per_month: 1}", "{percent_per_month: 5}"))
+    code, _, err = run("diff", str(EXAMPLE), str(path), "--min-runway-months", "1200")
+    assert (code, err) == (
+        2,
+        f"Error: --min-runway-months 1200: {path}: clusters[0].node_pools[1].growth: growth "
+        "{percent_per_month: 5} takes the scenario to 1.07e+27 planning nodes by 2127-01, above "
+        "ipplan's bound of 1,000,000 (200 x AKS's 5,000 per cluster); lower the rate or "
+        "--min-runway-months\n",
+    )
+
+
+HUB_SPOKE = ROOT / "data" / "hub-spoke.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (  # validate placed the prefixes, plan sized the size: auto subnets too
+            "address_space: [10.102.0.0/18]",
+            "address_space: [10.102.0.0/21]",
+            "vnets[2].subnets[1]: subnet 'aks-pods' (size: auto, 2,690 IPs at peak in 2030-01 "
+            "+ 20% headroom -> /20) does not fit in VNet 'spoke-data' (its largest free block "
+            "is /21, 2,048 addresses free); add address space to the VNet, or lower the pools' "
+            "growth, max_nodes or planning.headroom_pct",
+        ),
+        (  # plan said "4,000,000,000 IPs -> /0"
+            "endpoints: 12,",
+            "endpoints: 4000000000,",
+            "vnets[2].subnets[2].endpoints: 4000000000 is above 65,536, a VNet's private IPs "
+            "(each endpoint takes one)",
+        ),
+        (
+            "{name: endpoints, kind: private-endpoints, endpoints: 12, size: auto}",
+            "{name: endpoints, kind: aci, pods: 70000, size: auto}",
+            "vnets[2].subnets[2].pods: 70000 is above 65,536, a VNet's private IPs (each "
+            "virtual-node pod takes one)",
+        ),
+    ],
+    ids=["auto-does-not-fit", "endpoints-above-vnet", "aci-pods-above-vnet"],
+)
+def test_validate_rejects_what_plan_rejects_in_the_same_words(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = tmp_path / "hub-spoke.yaml"
+    text = HUB_SPOKE.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    for command in (["validate", str(path)], ["plan", str(path), "--out", str(tmp_path / "r")]):
+        assert run(*command) == (2, "", f"Error: {path}: {message}\n")
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "side"), [("9999-12", "after 2100-12"), ("0000-01", "before 2000-01")]
+)
+def test_a_start_outside_the_years_is_refused_by_file_and_option_alike(
+    tmp_path: Path, start: str, side: str
+) -> None:
+    # 9999-12 forecast months such as 10000-01; the file and import's --start share one check
+    problem = f"is {side} (ipplan plans from 2000-01 to 2100-12); give a month such as 2027-01"
+    path = tmp_path / "start.yaml"
+    path.write_text(EXAMPLE.read_text().replace("start: 2027-01", f"start: {start}"))
+    for command in (["validate", str(path)], ["plan", str(path), "--out", str(tmp_path / "r")]):
+        assert run(*command) == (2, "", f"Error: {path}: planning.start: '{start}' {problem}\n")
+    vnets = str(ROOT / "tests/data/azure/arm-vnet-get.json")
+    assert run("import", "azure", "--vnets", vnets, "--start", start) == (
+        2,
+        "",
+        f"Error: --start: '{start}' {problem}\n",
+    )
+    assert not (tmp_path / "r").exists()
 
 
 # ----- class 4: the sweep's arithmetic is exact --------------------------------------------
@@ -232,6 +316,68 @@ def test_a_symlinked_report_folder_is_followed_and_stays_a_link(tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
 
+SWEEP = ("sweep", "--nodes", "10", "--max-pods", "30")
+
+
+def test_sweep_out_not_a_csv_is_refused_and_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short names: a message cuts a path to 60 characters
+    Path("x.yaml").write_bytes(EXAMPLE.read_bytes())
+    Path("link.csv").symlink_to("x.yaml")
+    before = _files(tmp_path)
+    assert run(*SWEEP, "--out", "x.yaml") == (
+        2,
+        "",
+        "Error: --out: 'x.yaml' does not end in .csv: the sweep writes its CSV there and its "
+        "heatmap beside it as .png; give a name ending in .csv such as sweep.csv\n",
+    )
+    assert run(*SWEEP, "--out", "link.csv") == (
+        2,
+        "",
+        "Error: --out: 'link.csv' links to 'x.yaml', not a .csv file: the sweep writes its CSV "
+        "there and its heatmap beside it as .png; give a name ending in .csv such as "
+        "sweep.csv\n",
+    )
+    assert _files(tmp_path) == before and Path("link.csv").is_symlink()
+
+
+def test_sweep_out_a_link_to_a_csv_writes_through_it_as_plan_does(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "s.csv"
+    link.symlink_to(tmp_path / "real" / "grid.csv")
+    for _ in range(2):  # a new file, then the earlier sweep: the link stays a link
+        code, out, _ = run(*SWEEP, "--out", str(link))
+        assert (code, out.split(" in ")[0].split(" and ")[0]) == (0, f"wrote 5 rows to {link}")
+        assert out.endswith(f"and the heatmap to {tmp_path / 'real' / 'grid.png'}\n")
+    assert link.is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["real", "s.csv"]
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["grid.csv", "grid.png"]
+
+
+def test_import_azure_refuses_to_write_over_its_own_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("v.json").write_bytes((ROOT / "tests/data/azure/arm-vnet-get.json").read_bytes())
+    Path("link.json").symlink_to("v.json")
+    before = _files(tmp_path)
+    Path("sub").mkdir()
+    for given, output in (
+        ("v.json", "v.json"),
+        ("link.json", "v.json"),
+        ("v.json", "link.json"),
+        ("v.json", "sub/../v.json"),
+    ):
+        assert run("import", "azure", "--vnets", given, "-o", output) == (
+            2,
+            "",
+            f"Error: -o: {output!r} is also an input (--vnets {given!r}), and the scenario "
+            "would replace it; give the scenario its own name such as scenario.yaml\n",
+        )
+    Path("sub").rmdir()
+    assert _files(tmp_path) == before
+
+
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
 def test_a_device_is_never_replaced(device: str) -> None:
     before = os.stat(device)
@@ -288,6 +434,56 @@ def test_a_full_disk_during_the_csv_leaves_the_earlier_pair(
     code, _, err = run("sweep", "--nodes", "10:90:10", "--max-pods", "30", "--out", str(out))
     assert (code, err) == (2, f"Error: --out: cannot write {out}: No space left on device\n")
     assert _files(tmp_path) == before
+
+
+def _without_dac_override() -> list[str] | None:
+    """The prefix that runs a command as a user whom file modes bind (root drops
+    CAP_DAC_OVERRIDE), or None when this machine cannot."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    probe = subprocess.run([*prefix, "true"], capture_output=True, check=False)
+    return prefix if probe.returncode == 0 else None
+
+
+def test_a_read_only_earlier_report_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    prefix = _without_dac_override()
+    if prefix is None:
+        pytest.skip("cannot run without CAP_DAC_OVERRIDE here")
+    folder = tmp_path / "P"
+    write_report(build_plan(load_scenario(EXAMPLE)), folder, [write_csv])
+    earlier = _files(folder)
+    folder.chmod(0o555)
+    try:
+        for _ in range(2):  # each run left another full hidden copy, .P.<pid>.old, and exit 0
+            process = subprocess.run(
+                [
+                    *prefix,
+                    sys.executable,
+                    "-m",
+                    "ipplan",
+                    "plan",
+                    str(EXAMPLE),
+                    "--out",
+                    str(folder),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert (process.returncode, process.stderr) == (
+                2,
+                f"Error: {folder}: the earlier report's folder is read-only, and the report "
+                f"replaces it (its files must be removed); make it writable (chmod u+w "
+                f"{folder}) or give --out a new folder\n",
+            )
+        assert _files(folder) == earlier
+        assert [p.name for p in tmp_path.iterdir()] == ["P"]
+    finally:
+        folder.chmod(0o755)
 
 
 def test_a_killed_run_is_repaired_by_the_next(tmp_path: Path) -> None:
@@ -405,6 +601,39 @@ def test_import_azure_escapes_names_on_screen_and_in_the_yaml(tmp_path: Path, na
 )
 def test_option_errors_are_one_line_quoting_the_value(args: list[str], message: str) -> None:
     assert run(*args) == (2, "", message)
+
+
+@pytest.mark.parametrize(
+    ("number", "fix"), [("1e308", "3"), ("-1e300", "3"), ("2.5", "2"), ("1e15", "1000000000000000")]
+)
+def test_a_huge_json_number_suggests_a_sane_whole_one(
+    tmp_path: Path, number: str, fix: str
+) -> None:
+    # 1e308 suggested 1000000000000000010979... (309 digits): past 2^53 a float is no exact count
+    path = tmp_path / "n.json"
+    pool = f'{{"name": "p", "subnet": "s", "nodes": {number}}}'
+    path.write_text(
+        '{"name": "t", "vnets": [{"name": "v", "address_space": ["10.0.0.0/16"], "subnets": '
+        '[{"name": "s", "cidr": "10.0.0.0/24"}]}], "clusters": [{"name": "a", "vnet": "v", '
+        f'"network": "azure-cni-overlay", "node_pools": [{pool}]}}]}}'
+    )
+    shown = repr(float(number))
+    assert run("validate", str(path)) == (
+        2,
+        "",
+        f"Error: {path}: clusters[0].node_pools[0].nodes: {shown} is not a whole number; give "
+        f"a whole number such as {fix}\n",
+    )
+
+
+@pytest.mark.parametrize("month", ["2027-13", "202701"])
+def test_explain_month_not_a_month_is_said_so(month: str) -> None:
+    # it said "is outside the planning horizon", as for a real month past the horizon
+    assert run("explain", str(EXAMPLE), "--month", month) == (
+        2,
+        "",
+        f"Error: --month: '{month}' is not a month; write YYYY-MM, such as 2027-01\n",
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -43,6 +43,7 @@ from ipplan.rules import (
     plural,
     unused_setting_violations,
 )
+from ipplan.scenario.bounds import MAX_RUNWAY_MONTHS
 from ipplan.scenario.networks import subnet_size_problem
 
 if TYPE_CHECKING:
@@ -688,13 +689,22 @@ def import_azure(
     ipplan never calls Azure. What it cannot map is kept as a '# ipplan:' comment in the file.
     """
     import datetime
-    import re
 
     from ipplan.importers.azure import import_azure as build
+    from ipplan.scenario.bounds import start_problem
 
     month = start if start is not None else datetime.date.today().strftime("%Y-%m")
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ScenarioError(f"--start: {month!r} is not a month: use YYYY-MM, such as 2027-01")
+    if problem := start_problem(month):
+        raise ScenarioError(f"--start: {_quote(month)} {problem}")
+    target = None if output is None else _file_target("-o", output, "scenario.yaml")
+    for option, given in [("--vnets", p) for p in vnets] + [("--clusters", p) for p in clusters]:
+        # the output replaces its file by a rename: only the same path, links resolved, is lost
+        if target is not None and Path(os.path.realpath(given)) == target:
+            raise ScenarioError(
+                f"-o: {_quote(str(output))} is also an input ({option} {_quote(str(given))}), "
+                "and the scenario would replace it; give the scenario its own name such as "
+                "scenario.yaml"
+            )
     result = build(
         [_read_json_file(p) for p in vnets],
         [_read_json_file(p) for p in clusters],
@@ -704,7 +714,8 @@ def import_azure(
     if output is None:
         typer.echo(result.text, nl=False)
     else:
-        _write_atomically(_file_target("-o", output, "scenario.yaml"), result.text, "-o")
+        assert target is not None
+        _write_atomically(target, result.text, "-o")
         data = result.scenario
         subnets = sum(len(v.get("subnets", [])) for v in data["vnets"])
         pools = sum(len(c["node_pools"]) for c in data.get("clusters", []))
@@ -726,11 +737,14 @@ def validate(
 ) -> None:
     """Check a scenario file without planning it.
 
-    Prints ok and the warnings for FILE, or its first problem (exit 2).
+    Prints ok and the warnings for FILE, or its first problem (exit 2): plan's own allocation
+    included, every subnet placed and sized as plan places it, with nothing written.
     """
+    from ipplan.core.plan import check_allocation
     from ipplan.scenario import load_scenario
 
     scenario = load_scenario(file)
+    check_allocation(scenario)
     pools = sum(len(cluster.node_pools) for cluster in scenario.clusters)
     typer.echo(
         f"ok: {one_line(scenario.name)} ({plural(len(scenario.vnets), 'vnet')}, "
@@ -750,17 +764,50 @@ def schema() -> None:
     typer.echo(json.dumps(scenario_schema(), indent=2, sort_keys=True))
 
 
+def min_runway_option(meaning: str) -> Any:
+    """``--min-runway-months`` of ``check`` and ``diff``: one option, one bound, one message."""
+    return typer.Option(
+        12,
+        "--min-runway-months",
+        min=0,
+        max=MAX_RUNWAY_MONTHS,
+        help=f"{meaning} (at most {MAX_RUNWAY_MONTHS:,}: a century of forecast).",
+    )
+
+
+def runway_horizon(result: "Plan", min_runway_months: int) -> int:
+    """The months to forecast *result* over for a runway of *min_runway_months*: its own
+    horizon or, when longer, the runway's, held to the scenario's growth bound.
+
+    Raises:
+        ScenarioError: the scenario's growth passes MAX_PLANNED_NODES over the longer horizon.
+    """
+    from ipplan.core.forecast import month_label
+    from ipplan.scenario.bounds import check_planned_nodes
+
+    planning = result.scenario.planning
+    horizon = max(planning.horizon_months, min_runway_months)
+    if horizon > planning.horizon_months:  # the scenario's growth bound, over the longer horizon
+        pools = [
+            (FieldPath(["clusters", i, "node_pools", j]), p)
+            for i, c in enumerate(result.scenario.clusters)
+            for j, p in enumerate(c.node_pools)
+        ]
+        end = month_label(planning.start_year, planning.start_month, horizon)
+        if too_many := check_planned_nodes(pools, horizon, end):
+            raise ScenarioError(
+                f"--min-runway-months {min_runway_months}: {result.scenario.source}: "
+                f"{too_many[0]}: "
+                f"{too_many[1].replace('planning.horizon_months', '--min-runway-months')}"
+            )
+    return horizon
+
+
 @app.command(cls=_Command)
 @user_errors()
 def check(
     scenario: Path = typer.Argument(..., help="The scenario file (YAML or JSON)."),
-    min_runway_months: int = typer.Option(
-        12,
-        "--min-runway-months",
-        min=0,
-        max=1200,
-        help="Months every resource must last (at most 1,200: a century of forecast).",
-    ),
+    min_runway_months: int = min_runway_option("Months every resource must last"),
 ) -> None:
     """Gate a CI pipeline on a scenario's runway.
 
@@ -773,24 +820,7 @@ def check(
     from ipplan.scenario import load_scenario
 
     result = build_plan(load_scenario(scenario))
-    planning = result.scenario.planning
-    horizon = max(planning.horizon_months, min_runway_months)
-    if horizon > planning.horizon_months:  # the scenario's growth bound, over the longer horizon
-        from ipplan.core.forecast import month_label
-        from ipplan.scenario.bounds import check_planned_nodes
-
-        pools = [
-            (FieldPath(["clusters", i, "node_pools", j]), p)
-            for i, c in enumerate(result.scenario.clusters)
-            for j, p in enumerate(c.node_pools)
-        ]
-        end = month_label(planning.start_year, planning.start_month, horizon)
-        if too_many := check_planned_nodes(pools, horizon, end):
-            raise ScenarioError(
-                f"--min-runway-months {min_runway_months}: {scenario}: {too_many[0]}: "
-                f"{too_many[1].replace('planning.horizon_months', '--min-runway-months')}"
-            )
-    forecast = result.forecast_for(horizon, own_only=True)
+    forecast = result.forecast_for(runway_horizon(result, min_runway_months), own_only=True)
     lines = shortfalls(forecast, result.estimate.problems, min_runway_months)
     for line in lines:
         typer.echo(one_line(line))
@@ -902,6 +932,17 @@ def sweep(
             f"--out: {_quote(str(out))} is where the heatmap goes; give the CSV a name ending "
             "in .csv"
         )
+    # the CSV replaces --out and the heatmap its .png sibling: a scenario, or what a link
+    # points at, named anything but .csv is never taken for an earlier sweep
+    for given, what in (
+        (out, f"{_quote(str(out))} does not end in .csv"),
+        (target, f"{_quote(str(out))} links to {_quote(target.name)}, not a .csv file"),
+    ):
+        if given.suffix.lower() != ".csv":
+            raise ScenarioError(
+                f"--out: {what}: the sweep writes its CSV there and its heatmap beside it as "
+                ".png; give a name ending in .csv such as sweep.csv"
+            )
     size = spec.csv_bytes
     if size > max_csv_mb * 2**20:
         raise ScenarioError(

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import typer
 
-from ipplan.cli import ExitCode, Format, _Command, app, user_errors
+from ipplan.cli import (
+    ExitCode,
+    Format,
+    _Command,
+    app,
+    min_runway_option,
+    runway_horizon,
+    user_errors,
+)
 
 __all__ = ["diff"]
 
@@ -44,9 +52,7 @@ def diff(
     fail_on_regression: bool = typer.Option(
         False, "--fail-on-regression", help="Exit 1 when NEW regresses on OLD (rule A27)."
     ),
-    min_runway_months: int = typer.Option(
-        12, "--min-runway-months", min=0, help="A runway shorter than this is a regression."
-    ),
+    min_runway_months: int = min_runway_option("A runway shorter than this is a regression"),
 ) -> None:
     """Show what a scenario change does: OLD against NEW.
 
@@ -61,9 +67,13 @@ def diff(
     from ipplan.core.plan import build_plan
     from ipplan.scenario import load_scenario
 
-    result = compare_plans(
-        build_plan(load_scenario(old)), build_plan(load_scenario(new)), min_runway_months
-    )
+    before, after = build_plan(load_scenario(old)), build_plan(load_scenario(new))
+    # the forecasts run over the longest horizon, the runway's included: each month evaluates
+    # every cluster under every model, so the runway is bounded as check bounds it, and so is
+    # the growth over it
+    for plan in (before, after):
+        runway_horizon(plan, min_runway_months)
+    result = compare_plans(before, after, min_runway_months)
     rows = [asdict(c) for c in result.changes]
     if output is Format.JSON:
         import json

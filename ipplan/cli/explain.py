@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ipplan.cli import _Command, app, user_errors
+from ipplan.cli import _Command, _quote, app, user_errors
 from ipplan.core.keys import SubnetKey
 from ipplan.errors import ScenarioError
 from ipplan.rules import Network
@@ -116,9 +116,12 @@ def explain(
     from ipplan.core.explain import explain as explain_plan
     from ipplan.core.plan import build_plan
     from ipplan.scenario import load_scenario
+    from ipplan.scenario.bounds import month_problem
 
     if cluster is not None and subnet is not None:
         raise ScenarioError("--cluster and --subnet: give one of them, not both")
+    if month is not None and (problem := month_problem(month)):  # before the horizon's check
+        raise ScenarioError(f"--month: {_quote(month)} {problem}")
     result = build_plan(load_scenario(scenario))
     found = explain_plan(result, cluster, _subnet_key(subnet), _model(model), month)
     if output is ExplainFormat.JSON:

@@ -501,7 +501,7 @@ def shortfalls(
     ...              networks=[], start_year=2027, start_month=1, horizon_months=12, warn_at_pct=80)
     >>> shortfalls(f, [], 12)
     ['node subnet nodes: runs out 2027-05, 4 months of runway (12 required): 66 of 59 IPs \
-needed then; fix: a /24 holds the 154 IPs needed in 2027-12']
+needed then; fix: a /24 holds the 154 IPs needed in 2028-01']
     """
     end = forecast.months[-1]
     lines = [

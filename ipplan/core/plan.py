@@ -39,7 +39,15 @@ from ipplan.rules import (
 )
 from ipplan.scenario import ClusterSpec, Scenario, SubnetSpec, VNet
 
-__all__ = ["Block", "Plan", "SubnetPlan", "VNetPlan", "build_plan", "grown_cluster"]
+__all__ = [
+    "Block",
+    "Plan",
+    "SubnetPlan",
+    "VNetPlan",
+    "build_plan",
+    "check_allocation",
+    "grown_cluster",
+]
 
 
 @dataclass(frozen=True)
@@ -239,9 +247,12 @@ def _allocate(
     # ... and from the node counts the pools grow to by the end of the horizon, so a subnet
     # ipplan sizes itself lasts the whole forecast
     planning = scenario.planning
-    grown = tuple(grown_cluster(c, planning.horizon_months) for c in clusters)
-    own = evaluate(grown, fixed)
-    others = [evaluate(grown, fixed, net) for net in planning.compare]
+    if fixed:
+        grown = tuple(grown_cluster(c, planning.horizon_months) for c in clusters)
+        own = evaluate(grown, fixed)
+        others = [evaluate(grown, fixed, net) for net in planning.compare]
+    else:  # no size: auto subnet, nothing to size (an import has none): no capacity to evaluate
+        own, others = evaluate((), {}), []
     headroom = planning.headroom_pct
     horizon = month_label(planning.start_year, planning.start_month, planning.horizon_months)
     for vi, vnet in enumerate(scenario.vnets):
@@ -313,6 +324,16 @@ def _allocate(
                 Origin.SIZED if spec.auto else Origin.ALLOCATED,
             )
     return placed, spaces
+
+
+def check_allocation(scenario: Scenario) -> None:
+    """Place *scenario*'s subnets as :func:`build_plan` does, ``size: auto`` ones sized, and
+    keep nothing: what ``ipplan validate`` runs, so that it rejects what ``plan`` rejects.
+
+    Raises:
+        ScenarioError: a requested subnet cannot be allocated (build_plan's message).
+    """
+    _allocate(scenario, tuple(_capacity_cluster(c) for c in scenario.clusters))
 
 
 @gc_paused()  # every subnet's and pool's rows, acyclic: no collector walks while built

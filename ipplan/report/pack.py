@@ -455,6 +455,18 @@ def _check_replaceable(folder: Path, known: Collection[str] | None = None) -> No
             f"{folder}: holds {what} part of an ipplan report, and the report replaces the "
             "folder; give --out a new folder"
         )
+    # the earlier report is removed once the new one is in place; files in a folder the user
+    # cannot write (chmod 555, no CAP_DAC_OVERRIDE) cannot be, and it stayed behind as a hidden
+    # .NAME.<pid>.old copy every run: refuse before anything is written
+    effective = os.access in os.supports_effective_ids
+    if any(True for _ in folder.iterdir()) and not os.access(
+        folder, os.W_OK | os.X_OK, effective_ids=effective
+    ):
+        raise OutputError(
+            f"{folder}: the earlier report's folder is read-only, and the report replaces it "
+            f"(its files must be removed); make it writable (chmod u+w {folder}) or give --out "
+            "a new folder"
+        )
 
 
 def _quote(name: str) -> str:
@@ -580,6 +592,11 @@ def write_report(
         if isinstance(err, OSError):
             raise OutputError(f"{folder}: cannot write the report ({_reason(err)})") from None
         raise
+    if os.path.lexists(old):  # what the check above cannot foresee (an immutable file)
+        raise OutputError(
+            f"{folder}: wrote the report, but the earlier one could not be removed and is left "
+            f"beside it as {_quote(old.name)}; remove it"
+        )
     return [folder / p.name for p in written]
 
 

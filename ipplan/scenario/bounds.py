@@ -32,11 +32,16 @@ __all__ = [
     "MAX_NODES_PER_MONTH",
     "MAX_PERCENT_PER_MONTH",
     "MAX_PLANNED_NODES",
+    "MAX_RUNWAY_MONTHS",
     "MAX_SCENARIO_BYTES",
+    "MAX_START_YEAR",
     "MAX_VALUES",
+    "MIN_START_YEAR",
     "check_planned_nodes",
     "json_load_bounded",
     "read_text_bounded",
+    "month_problem",
+    "start_problem",
     "yaml_load_bounded",
 ]
 
@@ -467,6 +472,49 @@ def _find(data: Any, target: _LongInt, path: str) -> str | None:
 #: which everything runs out, while every IP count stays below 2^32 (2 x 10^6 peak nodes x 267
 #: IPs) and so every prefix length stays a real one
 MAX_PLANNED_NODES = 1_000_000
+#: the longest runway ``check`` and ``diff`` ask for (``--min-runway-months``): a century, ten
+#: times the format's longest horizon. Their forecast runs that many months, and its cost grows
+#: with them (every month evaluates every cluster under every model)
+MAX_RUNWAY_MONTHS = 1200
+#: the years a plan may start in (planning.start, import azure --start): AKS is from 2018, so
+#: 2000 leaves room for a back-dated what-if; 2100, plus a check's or diff's century of runway,
+#: keeps every month a forecast reaches a real YYYY-MM (9999-12 ran into 10000-01; year 0000
+#: is in no calendar)
+MIN_START_YEAR, MAX_START_YEAR = 2000, 2100
+
+
+def month_problem(text: str) -> str | None:
+    """``is not a month ...`` when *text* is not a month written YYYY-MM, else None.
+
+    >>> month_problem("2027-01") is None, month_problem("202701")
+    (True, 'is not a month; write YYYY-MM, such as 2027-01')
+    """
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
+        return "is not a month; write YYYY-MM, such as 2027-01"
+    return None
+
+
+def start_problem(start: str) -> str | None:
+    """What is wrong with *start* as a plan's first month, or None: the one check of the
+    scenario's planning.start and of ``import azure --start``.
+
+    >>> start_problem("2027-01") is None, start_problem("2027-13")
+    (True, 'is not a month; write YYYY-MM, such as 2027-01')
+    >>> start_problem("9999-12")[:50]
+    'is after 2100-12 (ipplan plans from 2000-01 to 210'
+    """
+    if problem := month_problem(start):
+        return problem
+    year = int(start[:4])
+    if MIN_START_YEAR <= year <= MAX_START_YEAR:
+        return None
+    side = f"before {MIN_START_YEAR}-01" if year < MIN_START_YEAR else f"after {MAX_START_YEAR}-12"
+    return (
+        f"is {side} (ipplan plans from {MIN_START_YEAR}-01 to {MAX_START_YEAR}-12); give a "
+        "month such as 2027-01"
+    )
+
+
 #: the steepest growth rates the format takes: a pool cannot plausibly add more
 MAX_NODES_PER_MONTH = 100_000
 MAX_PERCENT_PER_MONTH = 1000

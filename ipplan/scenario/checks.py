@@ -15,7 +15,7 @@ from ipplan.core.growth import month_label
 from ipplan.errors import FieldPath, ScenarioError
 from ipplan.rules import KIND_RULES, Network, SubnetKind
 from ipplan.scenario.allocation import check_fixed_allocation
-from ipplan.scenario.bounds import check_planned_nodes
+from ipplan.scenario.bounds import check_planned_nodes, start_problem
 from ipplan.scenario.cluster_ranges import dns_service_ip, pod_cidr, service_cidr
 from ipplan.scenario.format import ClusterModel, PlanningModel, ScenarioModel
 from ipplan.scenario.messages import validation_problem
@@ -122,6 +122,11 @@ def _planning(model: PlanningModel | None) -> Planning:
                 path=FieldPath(["planning", "compare", i]),
                 value=repr(network.value),
             )
+    if problem := start_problem(model.start):  # the format's pattern said a malformed one
+        shown = repr(model.start)
+        raise ScenarioError(
+            f"{shown} {problem}", path=FieldPath(["planning", "start"]), value=shown
+        )
     year, month = model.start.split("-")
     return Planning(
         start_year=int(year),

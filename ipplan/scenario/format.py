@@ -148,9 +148,10 @@ class SubnetModel(_Model):
     """application-gateway: v2 (default) or v1."""
     private_frontend: StrictBool | None = None
     """application-gateway: it has a private frontend IP (1 more IP)."""
-    endpoints: _Count | None = None
+    # one IP each, so at most what a VNet holds (rule A15), as a cluster's private_endpoints
+    endpoints: Annotated[_Count, Field(le=VNET_MAX_IPS)] | None = None
     """private-endpoints: private endpoints in the subnet (1 IP each)."""
-    pods: _Count | None = None
+    pods: Annotated[_Count, Field(le=VNET_MAX_IPS)] | None = None
     """aci: virtual-node pods (1 IP each)."""
 
 

@@ -101,6 +101,14 @@ _BOUNDS: dict[str, tuple[str, str]] = {
         "is negative; use 0 for none",
         "is above {limit}, a VNet's private IPs (each endpoint takes one)",
     ),
+    "endpoints": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each endpoint takes one)",
+    ),
+    "pods": (
+        "is negative; use 0 for none",
+        "is above {limit}, a VNet's private IPs (each virtual-node pod takes one)",
+    ),
     "nodes_per_month": (
         "is negative; use 0 for no growth",
         "is above ipplan's bound of {limit} nodes a month (a pool holds at most 1,000)",
@@ -262,6 +270,8 @@ def _number_fix(value: object, example: str, whole: bool) -> str:
         # only forms YAML reads back as a number once unquoted (it keeps 1e3 as text)
         if re.fullmatch(r"-?[0-9]+" if whole else r"-?[0-9]+(\.[0-9]+)?", text):
             return f"; write {text} without quotes"
-    elif isinstance(value, float) and math.isfinite(value) and whole:
-        return f"; give a whole number such as {round(value)}"
+    elif isinstance(value, float) and whole:
+        # past 2^53 a float is no exact whole number: 1e308 rounded was 309 digits of noise
+        sane = math.isfinite(value) and abs(value) < 2**53
+        return f"; give a whole number such as {round(value) if sane else example}"
     return f"; give a number such as {example}"

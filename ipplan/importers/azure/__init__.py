@@ -44,7 +44,6 @@ rejects, and the vetoes that leave it out) and ``render`` (the YAML with its com
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +59,7 @@ from ipplan.importers.azure.review import Vetoes, problems
 from ipplan.importers.azure.used_ips import count_used_ips
 from ipplan.importers.azure.vnets import build_vnets, estate
 from ipplan.scenario import Planning
+from ipplan.scenario.bounds import start_problem
 
 __all__ = ["AzureImport", "import_azure"]
 
@@ -128,8 +128,8 @@ def _import(
     start: str,
     name: str | None,
 ) -> AzureImport:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", start):
-        raise ScenarioError(f"start: {start!r} is not a month: use YYYY-MM, such as 2027-01")
+    if wrong := start_problem(start):
+        raise ScenarioError(f"start: {start!r} {wrong}")
     read_notes: list[str] = []
     vnets = read_vnets(vnet_files)
     clusters = read_clusters(cluster_files, read_notes)
