@@ -29,6 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ipplan.cli import app
+from ipplan.cli.compare_options import compare_words
 
 IPP = ["compare", "--nodes", "50", "--max-pods", "30", "--max-surge", "1"]
 IPP_21 = [*IPP, "--subnet", "10.240.0.0/21"]
@@ -43,7 +44,7 @@ def run(*args: str) -> tuple[int, str, str]:
 #: rule A7's warning, as compare says it whenever kubenet is compared (``--network all``, the
 #: default, too): a scenario on kubenet's words, with the option that chose the model
 KUBENET_RETIRES = (
-    "warning: --network: cluster 'cluster': kubenet retires on 2028-03-31; plan the move to "
+    "warning: --network: kubenet retires on 2028-03-31; plan the move to "
     "azure-cni-overlay (rule A7)\n"
 )
 
@@ -388,7 +389,7 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
         ),
         (
             ["--max-nodes", "40"],
-            "Error: --max-nodes: pool 'pool': --max-nodes 40 is below nodes (50); the autoscaler's "
+            "Error: --max-nodes: --max-nodes 40 is below nodes (50); the autoscaler's "
             "maximum must be at least the current node count",
         ),
         (
@@ -420,12 +421,12 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
     [
         (
             ["--pod-cidr", "10.240.0.0/16", "--subnet", "10.240.0.0/21"],
-            "--pod-cidr: 10.240.0.0/16 overlaps VNet 'vnet' (10.240.0.0/21, --subnet); use a range "
+            "--pod-cidr: 10.240.0.0/16 overlaps the VNet (10.240.0.0/21, --subnet); use a range "
             "used nowhere in your network, such as 10.244.0.0/16",
         ),
         (
             ["--subnet", "10.244.0.0/21"],
-            "--pod-cidr: the default 10.244.0.0/16 overlaps VNet 'vnet' (10.244.0.0/21, --subnet); "
+            "--pod-cidr: the default 10.244.0.0/16 overlaps the VNet (10.244.0.0/21, --subnet); "
             "use a range used nowhere in your network, such as 100.64.0.0/16",
         ),
         (
@@ -435,7 +436,7 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
         ),
         (
             ["--service-cidr", "10.240.0.0/16", "--subnet", "10.240.0.0/21"],
-            "--service-cidr: 10.240.0.0/16 overlaps the cluster's VNet 'vnet' (10.240.0.0/21, "
+            "--service-cidr: 10.240.0.0/16 overlaps the cluster's VNet (10.240.0.0/21, "
             "--subnet); use a range used nowhere in your network, such as 10.0.0.0/16",
         ),
         (
@@ -445,12 +446,12 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
         ),
         (
             ["--pods-in-use", "31"],
-            "--pods-in-use: pool 'pool': pods in use 31 is above the pool's --max-pods of 30; pods "
+            "--pods-in-use: pods in use 31 is above the pool's --max-pods of 30; pods "
             "in use per node cannot exceed max pods",
         ),
         (
             ["--nodes", "0"],
-            "--nodes: pool 'pool' has 0 nodes and no --max-nodes; 0 nodes is allowed only for an "
+            "--nodes: the pool has 0 nodes and no --max-nodes; 0 nodes is allowed only for an "
             "autoscaler pool: set --max-nodes, or give 1 or more",
         ),
         (
@@ -465,29 +466,29 @@ def test_compare_bad_input_is_one_line_exit_2(args: list[str], message: str) -> 
         ),
         (
             ["--nodes", "1", "--max-pods", "20"],
-            "--max-pods: pool 'pool': 20 max pods x 1 node = 20 pods, below AKS's minimum of 30 "
+            "--max-pods: 20 max pods x 1 node = 20 pods, below AKS's minimum of 30 "
             "per pool; use 2 or more nodes, or raise --max-pods",
         ),
         (["--max-pods", "300"], "--max-pods: 300 is above AKS's limit of 250"),
         (["--nodes", "2000"], "--nodes: 2000 is above AKS's limit of 1,000 nodes per pool"),
         (
             ["--nodes", "1000"],
-            "--max-surge: pool 'pool': 1,000 nodes + 1 surge node (1) = 1,001 during an upgrade, "
+            "--max-surge: 1,000 nodes + 1 surge node (1) = 1,001 during an upgrade, "
             "above AKS's limit of 1,000 per pool; lower --max-surge or the node count, or split "
             "the pool",
         ),
         (
             ["--network", "kubenet", "--dataplane", "cilium"],
-            "--dataplane: cluster 'cluster': kubenet cannot run the Cilium dataplane; use network "
+            "--dataplane: kubenet cannot run the Cilium dataplane; use network "
             "azure-cni-overlay with cilium, or dataplane azure",
         ),
         (
             ["--network", "kubenet", "--os", "windows"],
-            "--os: pool 'pool' runs Windows, which kubenet does not support; use azure-cni-overlay",
+            "--os: the pool runs Windows, which kubenet does not support; use azure-cni-overlay",
         ),
         (
             ["--os", "windows", "--dataplane", "cilium"],
-            "--os: pool 'pool' runs Windows, which the Cilium dataplane does not support (Linux "
+            "--os: the pool runs Windows, which the Cilium dataplane does not support (Linux "
             "only); use a Linux pool, or dataplane azure",
         ),
         (
@@ -587,7 +588,7 @@ def test_compare_table_imports_no_json() -> None:
 
 #: rule A25's warning of a spot pool's surge, as compare says it: the option, then the message
 SPOT_SURGE = (
-    "warning: --max-surge: pool 'pool' is a spot pool, which never surges: --max-surge 5 is "
+    "warning: --max-surge: the pool is a spot pool, which never surges: --max-surge 5 is "
     "ignored; remove --max-surge from the spot pool (rule A25)\n"
 )
 
@@ -623,8 +624,9 @@ def test_compare_says_of_a_spot_pools_surge_what_validate_says(tmp_path: Path) -
     field = f"warning: {path}: clusters[0].node_pools[0].max_surge: "
     (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
     assert warning.startswith(field)
-    # the same words, with the option where the file's message names the field
-    same = warning.removeprefix(field).replace("max_surge", "--max-surge")
+    # the same words, with the option where the file's message names the field, and without
+    # the one-cluster scenario's placeholder names (compare_words: the one mapping)
+    same = compare_words(warning.removeprefix(field))
     assert "warning: --max-surge: " + same + "\n" == SPOT_SURGE
 
 
@@ -647,7 +649,7 @@ def test_compare_warns_of_the_spot_surge_only_when_it_is_given(args: list[str]) 
 
 #: rule A2's Windows warning, as compare says it: validate's words, naming --max-pods
 WINDOWS_MAX_PODS = (
-    "warning: --max-pods: pool 'pool': Windows with --max-pods of 200, above the 110 "
+    "warning: --max-pods: Windows with --max-pods of 200, above the 110 "
     "recommended; set --max-pods 110 (rule A2)\n"
 )
 
@@ -664,7 +666,7 @@ def test_compare_says_a_models_warnings_on_stderr_once() -> None:
     code, out, err = run(*WINDOWS_200)
     assert (code, err) == (0, WINDOWS_MAX_PODS)
     assert out.split("\n\n", 1)[1] == (
-        "kubenet: INFEASIBLE: pool cluster/pool runs Windows, which kubenet does not support; "
+        "kubenet: INFEASIBLE: the pool runs Windows, which kubenet does not support; "
         "use azure-cni-overlay (rule A7)\n"
         "azure-cni: room for 296 nodes; limited by VNet private IPs (65,536)\n"
         "azure-cni-overlay: room for 232 nodes; limited by pod CIDR /16 (256 nodes at one /24 "
@@ -753,8 +755,7 @@ def test_compare_says_of_a_models_warning_what_validate_says(
     (said,) = [line for line in err.splitlines() if line.startswith("warning:")]
     assert said.startswith(f"warning: {path}: {field}: ")
     option = "--" + field.rsplit(".", 1)[1].replace("_", "-")
-    same = said.removeprefix(f"warning: {path}: {field}: ")
-    same = same.replace("max_pods: 110", "--max-pods 110").replace("max_pods", "--max-pods")
+    same = compare_words(said.removeprefix(f"warning: {path}: {field}: "))
     assert f"warning: {option}: {same}\n" == warning
     assert run("compare", "--nodes", "3", *args)[::2] == (0, warning)
 
@@ -766,7 +767,7 @@ def test_compare_still_rejects_with_exit_2_beside_a_warning() -> None:
     )  # fmt: skip
     assert (code, out) == (2, "")
     assert err == (
-        "Error: --nodes: pool 'pool' has 0 nodes and no --max-nodes; 0 nodes is allowed only for "
+        "Error: --nodes: the pool has 0 nodes and no --max-nodes; 0 nodes is allowed only for "
         "an autoscaler pool: set --max-nodes, or give 1 or more\n"
     )
 
@@ -780,7 +781,7 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
     code, out, err = run(*args, "--max-surge", "5")
     assert (code, out) == (0, run(*args)[1])
     assert err == KUBENET_RETIRES + (
-        f"warning: --max-surge: pool 'pool' upgrades {upgrade}, which {why}: --max-surge 5 is "
+        f"warning: --max-surge: the pool upgrades {upgrade}, which {why}: --max-surge 5 is "
         "ignored; remove --max-surge, or upgrade the pool rolling (rule A25)\n"
     )
 
@@ -790,19 +791,19 @@ def test_compare_warns_that_the_upgrade_mode_overrides_max_surge(upgrade: str, w
     [
         (
             ["--network", "kubenet", "--pods-in-use", "20"],
-            "--pods-in-use: pool 'pool': --pods-in-use 20 counts only under azure-cni-pod-subnet, "
+            "--pods-in-use: --pods-in-use 20 counts only under azure-cni-pod-subnet, "
             "which is neither planned nor compared: it is ignored; remove --pods-in-use, or "
             "compare azure-cni-pod-subnet (rule A8)",
         ),
         (
             ["--network", "azure-cni", "--pod-cidr", "10.244.0.0/16"],
-            "--pod-cidr: cluster 'cluster': --pod-cidr 10.244.0.0/16 counts only under kubenet and "
+            "--pod-cidr: --pod-cidr 10.244.0.0/16 counts only under kubenet and "
             "azure-cni-overlay, which are neither planned nor compared: it is ignored; remove "
             "--pod-cidr, or compare kubenet or azure-cni-overlay (rule A6)",
         ),
         (
             ["--network", "azure-cni-overlay", "--pod-subnet", "10.1.0.0/16"],
-            "--pod-subnet: pool 'pool': --pod-subnet '10.1.0.0/16' counts only under "
+            "--pod-subnet: --pod-subnet '10.1.0.0/16' counts only under "
             "azure-cni-pod-subnet and azure-cni-pod-subnet-static, which are neither planned nor "
             "compared: it is ignored; remove --pod-subnet, or compare azure-cni-pod-subnet or "
             "azure-cni-pod-subnet-static (rule A8)",

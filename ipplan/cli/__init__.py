@@ -24,7 +24,7 @@ from typer._click.exceptions import BadParameter, ClickException, MissingParamet
 from typer.core import TyperCommand, TyperGroup
 
 from ipplan import __version__
-from ipplan.cli.compare_options import CompareOptions, check_compare_options
+from ipplan.cli.compare_options import CompareOptions, check_compare_options, compare_words
 from ipplan.core.capacity import Cluster, NodePool, Subnet, comparison, evaluate, room_text
 from ipplan.core.cidr import parse_network
 from ipplan.core.keys import SubnetKey
@@ -319,7 +319,9 @@ def compare(
         del row["cluster"]
         rows.append(row)
         errors = estimate.problems_of("cluster", Severity.ERROR)
-        problems.append("; ".join(f"{p.message}; {p.fix} ({cite([p.rule])})" for p in errors))
+        problems.append(
+            "; ".join(compare_words(f"{p.message}; {p.fix} ({cite([p.rule])})") for p in errors)
+        )
     notes = _compare_notes(rows, problems)
     if service_cidr is not None:  # what the service CIDR given holds, since no row shows it
         notes.append(

@@ -32,7 +32,7 @@ from ipplan.rules import (
 from ipplan.scenario import parse_scenario
 from ipplan.scenario.types import DEFAULT_START, ScenarioWarning
 
-__all__ = ["CompareOptions", "check_compare_options"]
+__all__ = ["CompareOptions", "check_compare_options", "compare_words"]
 
 _CLUSTER = FieldPath(["clusters", 0])
 _POOL = _CLUSTER / "node_pools" / 0
@@ -108,11 +108,11 @@ def _warnings(options: CompareOptions, network: Network) -> tuple[ScenarioWarnin
     try:
         checked = parse_scenario(scenario.data, source="")
     except ScenarioError as err:
-        message = _optioned(err.cited(lambda ref: scenario.option(ref) or str(ref)))
+        message = compare_words(err.cited(lambda ref: scenario.option(ref) or str(ref)))
         option = scenario.option(err.path)
         raise ScenarioError(f"{option}: {message}" if option else message) from None
     return tuple(
-        ScenarioWarning(_optioned(w.message), rule=w.rule, source=scenario.option(w.path) or "")
+        ScenarioWarning(compare_words(w.message), rule=w.rule, source=scenario.option(w.path) or "")
         for w in checked.warnings
     )
 
@@ -136,13 +136,38 @@ _FIELD_OPTIONS = {
 _FIELD_WORDS = re.compile(r"\b(" + "|".join(_FIELD_OPTIONS) + r")\b(: )?")
 
 
-def _optioned(message: str) -> str:
-    """*message* with each field an option sets called by the option's name, and a setting
-    written as in a file (``max_pods: 110``) written as on the command line (``--max-pods 110``).
+#: the names compare gives its one-cluster scenario (see _scenario) as its messages would say
+#: them, and what they are to someone who typed options: there is one cluster, one pool, one
+#: VNet, so the name says nothing ("pool 'pool': ..." is "...", "VNet 'vnet'" is "the VNet")
+_PLACEHOLDERS = (
+    ("cluster 'cluster': ", ""),
+    ("pool 'pool': ", ""),
+    ("the cluster's VNet 'vnet'", "the cluster's VNet"),
+    ("VNet 'vnet'", "the VNet"),
+    ("cluster 'cluster'", "the cluster"),
+    ("pool 'pool'", "the pool"),
+    ("pool cluster/pool", "the pool"),
+    ("subnet 'nodes'", "the node subnet"),
+    ("subnet 'pods'", "the pod subnet"),
+)
+_CLUSTER_WHO = re.compile(r"(^|; )cluster: ")
 
-    >>> _optioned("Windows with max_pods of 200, above the 110 recommended; set max_pods: 110")
+
+def compare_words(message: str) -> str:
+    """*message* (a scenario check's or a model's) as compare says it: each field an option
+    sets called by the option's name, a setting written as in a file (``max_pods: 110``)
+    written as on the command line (``--max-pods 110``), and the one-cluster scenario's
+    placeholder names left out.
+
+    >>> compare_words("pool 'pool': Windows with max_pods of 200, above the 110 recommended; "
+    ...               "set max_pods: 110")
     'Windows with --max-pods of 200, above the 110 recommended; set --max-pods 110'
+    >>> compare_words("10.240.0.0/16 overlaps VNet 'vnet' (10.240.0.0/21, --subnet)")
+    '10.240.0.0/16 overlaps the VNet (10.240.0.0/21, --subnet)'
     """
+    for name, words in _PLACEHOLDERS:
+        message = message.replace(name, words)
+    message = _CLUSTER_WHO.sub(r"\1", message)
     return _FIELD_WORDS.sub(
         lambda match: _FIELD_OPTIONS[match.group(1)] + (" " if match.group(2) else ""), message
     )
