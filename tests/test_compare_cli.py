@@ -111,7 +111,7 @@ def test_compare_csv() -> None:
         "room_limited_by,feasible,problems,warnings",
         "kubenet,50,1,51,30,False,30,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
         "pod CIDR /16 (256 nodes at one /24 each),True,,"
-        "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
+        "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay (rule A7)",
         "azure-cni,50,1,51,30,False,30,1581,21,,,,1581,1500,77.4,64,cluster/pool,64,"
         '"node subnet 10.240.0.0/21 (2,043 usable IPs)",True,,',
         "azure-cni-overlay,50,1,51,30,False,30,51,26,,,18,51,1500,2.5,255,cluster/pool,255,"
@@ -175,7 +175,8 @@ def test_compare_json() -> None:
             room_nodes=255,
             room_growth_pool_nodes=255,
             room_limited_by=POD_CIDR_16,
-            warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
+            warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay "
+            "(rule A7)",
         ),
         _row(
             "azure-cni",
@@ -248,8 +249,9 @@ def test_compare_kubenet_route_limit() -> None:
         room_limited_by="kubenet route table (400 routes)",
         feasible=False,
         problems="cluster: 412 peak nodes exceed kubenet's 400-route limit; "
-        "use azure-cni-overlay or fewer nodes",
-        warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay",
+        "use azure-cni-overlay or fewer nodes (rule A7)",
+        warnings="cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay "
+        "(rule A7)",
     )
 
 
@@ -277,7 +279,8 @@ def test_compare_windows() -> None:
     rows = {r["network"]: r for r in json.loads(out)}
     assert (rows["kubenet"]["feasible"], rows["kubenet"]["problems"]) == (
         False,
-        "pool cluster/pool runs Windows, which kubenet does not support; use azure-cni-overlay",
+        "pool cluster/pool runs Windows, which kubenet does not support; use azure-cni-overlay "
+        "(rule A7)",
     )
     overlay = rows["azure-cni-overlay"]
     assert (overlay["feasible"], overlay["max_pods"], overlay["warnings"]) == (True, 110, "")
@@ -345,9 +348,9 @@ def test_compare_pod_subnet_and_internal_lbs() -> None:
     assert row["feasible"] is False
     assert row["problems"] == (
         "node subnet 10.240.0.0/28 (11 usable IPs) needs 14 IPs at peak; "
-        "use a /27 or larger, or fewer nodes or max pods; "
+        "use a /27 or larger, or fewer nodes or max pods (rule A3); "
         "pod subnet 10.241.0.0/24 (251 usable IPs) needs 330 IPs at peak; "
-        "use a /23 or larger, or fewer nodes or max pods"
+        "use a /23 or larger, or fewer nodes or max pods (rule A8)"
     )
 
 
@@ -681,7 +684,7 @@ def test_compare_says_a_models_warnings_on_stderr_once() -> None:
     rows = json.loads(out)
     assert [r["warnings"].count("Windows with max_pods of 200") for r in rows] == [1] * 5
     assert rows[0]["warnings"].endswith(
-        "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay"
+        "cluster: kubenet retires on 2028-03-31; plan the move to azure-cni-overlay (rule A7)"
     )
 
 

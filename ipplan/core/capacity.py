@@ -41,6 +41,7 @@ from ipplan.rules import (
     Severity,
     Surge,
     Upgrade,
+    cite,
     cluster_violations,
     default_max_pods,
     pool_violations,
@@ -1118,6 +1119,11 @@ def comparison(estimate: Estimate, cluster: str) -> Comparison:
         room_growth_pool_nodes=None if room is None else room.growth_pool_nodes,
         room_limited_by=None if room is None else room.limited_by,
         feasible=not errors,
-        problems="; ".join(f"{p.message}; {p.fix}" for p in errors),
-        warnings="; ".join(f"{p.message}; {p.fix}" for p in mine if p.severity is Severity.WARNING),
+        # each with its rule, as every line and cell that says a problem cites it
+        problems="; ".join(f"{p.message}; {p.fix} ({cite([p.rule])})" for p in errors),
+        warnings="; ".join(
+            f"{p.message}; {p.fix} ({cite([p.rule])})"
+            for p in mine
+            if p.severity is Severity.WARNING
+        ),
     )
