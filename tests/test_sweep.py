@@ -185,13 +185,14 @@ def test_heatmap_has_every_surge() -> None:
 def test_os_and_dataplane_rule_models_out_as_compare_does() -> None:
     spec = SweepSpec((10,), (30,), (Surge(1),), (Network.KUBENET, Network.OVERLAY), os=OS.WINDOWS)
     assert spec.blocked(Network.KUBENET) == (
-        "the pool runs Windows, which kubenet does not support; use azure-cni-overlay",
+        "the pool runs Windows, which kubenet does not support; use azure-cni-overlay (rule A7)",
     )
     assert spec.blocked(Network.OVERLAY) == ()
     assert spec.warnings(Network.OVERLAY) == ()  # max pods 30: no Windows warning
     wide = replace(spec, max_pods=(30, 250))
     assert wide.warnings(Network.OVERLAY) == (
-        "the pool: Windows with max_pods of 250, above the 110 recommended; set max_pods: 110",
+        "the pool: Windows with max_pods of 250, above the 110 recommended; set max_pods: 110 "
+        "(rule A2)",
     )
     heat = run_sweep(spec, lambda _: None)
     assert heat.feasible["kubenet", "1"].tolist() == [[False]]
@@ -199,7 +200,7 @@ def test_os_and_dataplane_rule_models_out_as_compare_does() -> None:
     cilium = SweepSpec((10,), (30,), (Surge(1),), (Network.KUBENET,), dataplane=Dataplane.CILIUM)
     assert cilium.blocked(Network.KUBENET) == (
         "the cluster: kubenet cannot run the Cilium dataplane; use network azure-cni-overlay "
-        "with cilium, or dataplane azure",
+        "with cilium, or dataplane azure (rule A7)",
     )
 
 

@@ -986,12 +986,18 @@ def sweep(
     beside = out.with_suffix(".png")
     picture = beside if Path(os.path.realpath(beside)) == picture else picture
     speed = f" in {seconds:.1f} s" if seconds >= 1 else ""
-    typer.echo(one_line(f"wrote {spec.rows:,} rows to {out}{speed} and the heatmap to {picture}"))
+    typer.echo(
+        one_line(f"wrote {plural(spec.rows, 'row')} to {out}{speed} and the heatmap to {picture}")
+    )
+    said: list[str] = []  # a warning every model gets (Windows max pods) is said once
     for net in spec.networks:
-        for why in spec.blocked(net):
-            typer.echo(one_line(f"note: {net}: {why} (every row of it is infeasible)"))
-        for why in spec.warnings(net):
-            typer.echo(one_line(f"warning: {net}: {why}"), err=True)
+        blocked = spec.blocked(net)
+        for why in blocked:
+            typer.echo(one_line(f"note: {net}: every row is infeasible: {why}"))
+        if not blocked:  # a model that cannot run the pool at all is not warned of it too
+            said += spec.warnings(net)
+    for why in dict.fromkeys(said):  # in compare's words: the options, not the fields
+        typer.echo(one_line(f"warning: {compare_words(why)}"), err=True)
 
 
 from ipplan.cli import diff, export  # noqa: E402, F401  (each registers its commands on app)

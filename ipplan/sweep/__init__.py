@@ -50,6 +50,7 @@ from ipplan.rules import (
     Network,
     Severity,
     Surge,
+    cite,
     cluster_violations,
     parse_surge,
     pool_violations,
@@ -164,7 +165,7 @@ class SweepSpec:
             internal_lbs=0,
         )
         return tuple(
-            f"{v.message}; {v.fix}"
+            f"{v.message}; {v.fix} ({cite([v.rule])})"
             for v in found
             if v.severity is severity and (v.field in ("os", "dataplane") or v.rule == "A2")
         )
