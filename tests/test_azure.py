@@ -1036,6 +1036,10 @@ def test_cli_writes_the_file_and_a_summary(tmp_path: Path, monkeypatch: pytest.M
     assert out.read_text(encoding="utf-8") == (DATA / "golden-contoso.yaml").read_text()
     assert len(result.stderr.splitlines()) == 7
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.yaml"]
+    # --out, as every other command names the file or folder it writes, is -o too
+    again = tmp_path / "again.yaml"
+    same = runner.invoke(app, [*args[:-6], "--out", str(again), *args[-4:]])
+    assert same.exit_code == 0 and again.read_bytes() == out.read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -264,7 +264,7 @@ def test_cli_text_md_json() -> None:
         ),
         (
             ["--model", "cni"],
-            "Error: --model: 'cni' is not a network model: use one of kubenet, "
+            "Error: --network: 'cni' is not a network model: use one of kubenet, "
             "azure-cni, azure-cni-overlay, azure-cni-pod-subnet, azure-cni-pod-subnet-static\n",
         ),
     ],
@@ -274,3 +274,12 @@ def test_cli_bad_options_exit_2_with_one_line(args: list[str], stderr: str) -> N
     result = CliRunner().invoke(app, ["explain", str(DATA / "example.yaml"), *args])
     assert result.exit_code == 2
     assert result.stderr == stderr
+
+
+def test_explain_takes_the_model_as_network_as_compare_and_sweep_do() -> None:
+    # --network is the option compare and sweep name the model by; --model says the same
+    runner = CliRunner()
+    by_network = runner.invoke(app, ["explain", "data/example.yaml", "--network", "kubenet"])
+    by_model = runner.invoke(app, ["explain", "data/example.yaml", "--model", "kubenet"])
+    assert by_network.exit_code == 0 and by_network.stdout == by_model.stdout
+    assert by_network.stdout.startswith("cluster example-aks under kubenet, node counts of 2027-01")

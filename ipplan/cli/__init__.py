@@ -677,7 +677,13 @@ def import_azure(
         help="Output of `az aks list -o json` or `az aks show -o json` (repeatable).",
     ),
     output: Path | None = typer.Option(
-        None, "-o", "--output", metavar="FILE", help="Scenario file to write; default: print it."
+        None,
+        "-o",
+        "--output",
+        "--out",
+        metavar="FILE",
+        help="Scenario file to write (--out, as the other commands name it, is the same); "
+        "default: print it.",
     ),
     name: str | None = typer.Option(
         None, "--name", metavar="NAME", help="Scenario name; default the first VNet's."

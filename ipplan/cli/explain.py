@@ -86,7 +86,7 @@ def _model(value: str | None) -> Network | None:
         return Network(value)
     except ValueError:
         raise ScenarioError(
-            f"--model: {value!r} is not a network model: use one of {', '.join(Network)}"
+            f"--network: {value!r} is not a network model: use one of {', '.join(Network)}"
         ) from None
 
 
@@ -97,7 +97,11 @@ def explain(
     cluster: str | None = typer.Option(None, help="One cluster; default every cluster."),
     subnet: str | None = typer.Option(None, help="One subnet instead, as VNET/NAME."),
     model: str | None = typer.Option(
-        None, help="Explain under this network model; default each cluster's own."
+        None,
+        "--network",
+        "--model",
+        help="Explain under this network model (--network, as compare and sweep name it; "
+        "--model is the same); default each cluster's own.",
     ),
     month: str | None = typer.Option(
         None, help="YYYY-MM in the planning horizon: node counts grown to that month."
