@@ -181,7 +181,9 @@ def _option(plan: Plan, model: Network, cluster: Cluster) -> Option:
     for s in _series_for(plan, model, cluster.name):
         if s.resource.kind not in _RESIZABLE and s.exhaustion_month is not None:
             if s.resource.kind is ResourceKind.RETIREMENT:
-                blockers.append(f"is unsupported from {f.months[s.exhaustion_month]} (A21)")
+                blockers.append(
+                    f"it is unsupported from {f.months[s.exhaustion_month]} ({cite(['A21'])})"
+                )
                 continue
             blockers.append(
                 f"hits the {s.resource.label} in {f.months[s.exhaustion_month]} "

@@ -226,7 +226,7 @@ def _reasons(f: Forecast, rec: Recommendation, headroom_pct: int) -> list[str]:
     for o in rec.others:
         grow = [f"a {s.phrase}" for s in o.sizes if s.grows]
         # the size for the horizon plus headroom, not the comparison's smallest for the peak
-        sized = f" (sized for {f.months[-1]} plus {headroom_pct}% headroom)"
+        sized = f", sized for {f.months[-1]} plus {headroom_pct}% headroom"
         needs = f" with {' and '.join(grow)}{sized}" if grow else ""
         at = f" at {_density(o)}" if o.max_pods is not None else ""
         if o.blockers:
