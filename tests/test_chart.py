@@ -171,12 +171,16 @@ def test_forecast(pinned: Plan) -> None:
     # beside each line, its status and its binding resource (the one that runs out first)
     assert [t.get_text() for t in ax.texts] == [
         # 2027-01..2028-03, both counted: 15 months (rule A21; it said 14 beside a 15-month runway)
-        "kubenet: unsupported from 2028-04\nkubenet support (retires 2028-03-31): 15 months",
-        "azure-cni: INFEASIBLE now (rule A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs",
+        "kubenet: unsupported from 2028-04\nkubenet support (retires 2028-03-31): 15 months\n"
+        "\u2191 off the scale (above 125%) from 2028-07",
+        # above the scale from month 0: the label says there is no line to look for
+        "azure-cni: INFEASIBLE now (rule A3)\nnode subnet spoke-prod/aks-nodes: 251 IPs\n"
+        "\u2191 off the scale, no line: 1,804.4% of capacity in 2027-01",
         "azure-cni-overlay (current): lasts, 73.7% used in 2030-01\n"
         "node subnet spoke-prod/aks-nodes: 251 IPs",
         "azure-cni-pod-subnet: runs out 2029-11\npod subnet spoke-prod/aks-pods: 8,187 IPs",
-        "azure-cni-pod-subnet-static: runs out 2028-07\npod subnet spoke-prod/aks-pods: 8,160 IPs",
+        "azure-cni-pod-subnet-static: runs out 2028-07\npod subnet spoke-prod/aks-pods: 8,160 IPs\n"
+        "\u2191 off the scale (above 125%) from 2029-07",
     ]
     # the cluster's own model in bold, what runs out (or cannot be built) in the alert colour
     assert [t.get_fontweight() for t in ax.texts] == [
@@ -191,13 +195,33 @@ def test_forecast(pinned: Plan) -> None:
     # overlay node subnet's 89, 92, 95 IPs of 251 (Series.utilization_pct)
     assert [list(line.get_ydata()) for line in ax.get_lines()[:2]] == [[100, 100], [80, 80]]
     required = _required(ax)
+    # azure-cni, above the scale every month, has no line (its label says so) and no leader
     assert list(required) == [
         "kubenet",
-        "azure-cni",
         "azure-cni-overlay",
         "azure-cni-pod-subnet",
         "azure-cni-pod-subnet-static",
     ]
+    leaders = {
+        line.get_gid(): line
+        for line in ax.get_lines()
+        if (line.get_gid() or "").startswith("leader ")
+    }
+    assert "leader azure-cni" not in leaders
+    # the two lines that leave the top of the scale: each leader starts where its own line
+    # leaves it (kubenet 16 of 15 months at month 17, 120%, and 19 at month 18, 126.7%:
+    # 17 + 5/6.7 of 36 months; the static pod subnet 120.3% at month 29, 126.2% at 30),
+    # dotted, and the earlier one's label is the higher: they never meet in the corner
+    starts = {
+        gid: (float(line.get_xdata()[0]), float(line.get_ydata()[0]))
+        for gid, line in leaders.items()
+    }
+    assert starts["leader kubenet"] == pytest.approx((0.4930, 1.0), abs=1e-4)
+    assert starts["leader azure-cni-pod-subnet-static"] == pytest.approx((0.8275, 1.0), abs=1e-4)
+    assert starts["leader azure-cni-overlay"] == (1.0, pytest.approx(73.7 / 125))
+    assert [leaders[f"leader {m}"].get_linestyle() for m in required] == [":", "-", "-", ":"]
+    label_y = {t.get_gid(): t.get_position()[1] for t in ax.texts}
+    assert label_y["label kubenet"] > label_y["label azure-cni-pod-subnet-static"]
     overlay = required["azure-cni-overlay"]
     assert overlay.get_color() == MODEL_COLORS["azure-cni-overlay"]  # type: ignore[attr-defined]
     assert list(overlay.get_ydata())[:3] == [35.5, 36.7, 37.8]  # type: ignore[attr-defined]
@@ -441,7 +465,49 @@ def test_platform_subnets_are_coloured_by_kind() -> None:
     amap = address_map_figure(plan)
     faces = {to_hex(p.get_facecolor()[0]) for ax in amap.axes for p in ax.collections}
     assert KIND_COLORS["route-server"].lower() in faces
-    assert "private-endpoints" in [t.get_text() for t in amap.legends[0].get_texts()]
+
+
+def test_address_map_says_every_block_s_origin_and_lists_only_what_it_draws() -> None:
+    # hub-spoke: every subnet is a platform one in the hub, its fill its kind; the stripe at
+    # its foot is its origin's colour (the firewall and gateway subnets exist, the others
+    # ipplan sizes), so "existing subnet" is drawn, and listed; nothing listed is not drawn
+    from matplotlib.colors import to_hex
+
+    from ipplan.report.charts.style import BLOCK_COLORS, KIND_COLORS
+
+    plan = build_plan(load_scenario(Path("data/hub-spoke.yaml")))
+    fig = address_map_figure(plan)
+    hub = fig.axes[0]
+    feet = [(c.get_gid(), to_hex(c.get_facecolor()[0])) for c in hub.collections if c.get_gid()]
+    origins = ["existing", "sized", "sized", "existing", "sized"]  # in address order
+    assert feet == [(f"origin {o}", BLOCK_COLORS[o].lower()) for o in origins]
+    # one foot per platform block, in every strip (spoke-apps: AGC and the API server)
+    assert [len([c for c in ax.collections if c.get_gid()]) for ax in fig.axes] == [5, 2, 2, 1, 1]
+    legend = fig.legends[0]
+    assert legend.get_title().get_text() == (
+        "platform subnets: the colour is the kind, the stripe at the foot the origin"
+    )
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "existing subnet",
+        "placed by ipplan (prefix)",
+        "sized and placed by ipplan (size: auto)",
+        "free",
+        "api-server",
+        "app-gateway-for-containers",
+        "azure-firewall",
+        "azure-firewall-management",
+        "bastion",
+        "private-endpoints",
+        "route-server",
+        "vpn-gateway",
+    ]
+    drawn = {to_hex(c.get_facecolor()[0]) for ax in fig.axes for c in ax.collections}
+    handles = [to_hex(h.get_facecolor()) for h in legend.legend_handles]
+    assert set(handles) <= drawn
+    # the route server is no longer a green next to "sized"
+    assert KIND_COLORS["route-server"] == "#CC6677"
+    # no platform subnet: no legend title
+    assert not address_map_figure(build_plan(small())).legends[0].get_title().get_text()
 
 
 EXAMPLES = sorted(Path("data").glob("*.yaml"))
@@ -482,6 +548,13 @@ def test_comparison_labels_stay_inside_and_above_the_reference_lines(example: Pl
             extent = text.get_window_extent(renderer)
             if text.get_text().startswith(" "):  # a bar's label: inside its panel's frame
                 assert any(_inside(extent, frame) for frame in frames), text.get_text()
+            else:  # a marker's label (current prefix, planned nodes): above it, as wide
+                assert any(
+                    extent.x0 >= frame.x0 - 1
+                    and extent.x1 <= frame.x1 + 1
+                    and frame.y1 - 1 <= extent.y0 <= frame.y1 + 4
+                    for frame in frames
+                ), text.get_text()
             # boxed and drawn above the dashed current/planned lines, never struck through
             assert text.get_bbox_patch() is not None
             assert all(text.get_zorder() > line.get_zorder() for line in ax.get_lines())
@@ -508,8 +581,9 @@ def test_forecast_labels_stay_on_the_page_apart_and_tied_to_their_lines(example:
 
 
 def _tied(ax: object) -> None:
-    """Each drawn line's leader runs from where the line ends (at the top edge when it ends
-    above the scale) to the middle of its own label."""
+    """Each drawn line's leader runs from where the line ends (dotted, from where it leaves
+    the top edge for good when it ends above the scale) to the middle of its own label; a
+    line above the scale every month is not drawn and its label says so."""
     labels = {t.get_gid(): t for t in ax.texts}  # type: ignore[attr-defined]
     leaders = {
         line.get_gid(): line
@@ -518,11 +592,23 @@ def _tied(ax: object) -> None:
     }
     required = _required(ax)
     assert required and sorted(leaders) == sorted(f"leader {m}" for m in required)
+    x_end = ax.get_xlim()[1]  # type: ignore[attr-defined]
     for model, line in required.items():
         leader = leaders[f"leader {model}"]
-        end = min(max(float(line.get_ydata()[-1]), 0), 125) / 125  # type: ignore[attr-defined]
+        ys = [float(y) for y in line.get_ydata()]  # type: ignore[attr-defined]
+        end = min(max(ys[-1], 0), 125) / 125
         assert leader.get_ydata()[0] == pytest.approx(end)
         assert leader.get_ydata()[1] == pytest.approx(labels[f"label {model}"].get_position()[1])
+        if ys[-1] > 125:  # from where the line crosses 125% for the last time
+            last = max(m for m, y in enumerate(ys) if y <= 125)
+            exit = last + (125 - ys[last]) / (ys[last + 1] - ys[last])
+            assert leader.get_xdata()[0] == pytest.approx(exit / x_end)
+            assert leader.get_linestyle() == ":"
+        else:
+            assert leader.get_xdata()[0] == 1.0 and leader.get_linestyle() == "-"
+    for model, label in labels.items():
+        if "no line" in label.get_text():
+            assert model.removeprefix("label ") not in required
 
 
 def test_forecast_after_kubenet_retired_draws_no_share_of_it(tmp_path: Path) -> None:
@@ -537,9 +623,10 @@ def test_forecast_after_kubenet_retired_draws_no_share_of_it(tmp_path: Path) -> 
         "kubenet (current): unsupported from 2028-04\nkubenet support (retires 2028-03-31)",
         "azure-cni-overlay: lasts, 99.0% used in 2030-06\n"
         "node subnet fabrikam-aks/aks-subnet: 507 IPs",
-        "azure-cni-pod-subnet: INFEASIBLE now (rule A8)\npod subnet fabrikam-aks/pods: 16,379 IPs",
+        "azure-cni-pod-subnet: INFEASIBLE now (rule A8)\npod subnet fabrikam-aks/pods: 16,379 IPs\n"
+        "\u2191 off the scale, no line: 246.5% of capacity in 2028-06",
     ]
-    assert "kubenet" not in _required(ax)
+    assert list(_required(ax)) == ["azure-cni-overlay"]
     assert ax.texts[0].get_color() == ALERT
     assert ax.texts[0].get_position()[1] > ax.texts[1].get_position()[1]  # at the top
     _tied(ax)
@@ -716,3 +803,94 @@ def test_band_cuts_end_at_the_figure_height(example: Plan) -> None:
     assert len(cuts) == min(len(example.vnets), 8) + 1
     assert cuts[0] == 0 and cuts[-1] == pytest.approx(fig.get_figheight())
     assert list(cuts) == sorted(cuts)
+
+
+def test_forecast_lines_drawn_on_one_another_each_show(tmp_path: Path) -> None:
+    # hub-spoke's apps-aks: overlay and both pod-subnet models are bound by the node subnet,
+    # the same 65.0% line: each keeps its true values, and takes its turn of the dashes and
+    # the markers (every 6 months, 2 apart), so every colour and marker shows on the line
+    plan = build_plan(load_scenario(Path("data/hub-spoke.yaml")))
+    ax = forecast_figure(plan).axes[0]
+    required = _required(ax)
+    shared = ["azure-cni-overlay", "azure-cni-pod-subnet", "azure-cni-pod-subnet-static"]
+    ys = [list(required[m].get_ydata()) for m in shared]  # type: ignore[attr-defined]
+    assert ys[0][-1] == 65.0 and ys[0] == ys[1] == ys[2]
+    assert [required[m].get_markevery() for m in shared] == [(0, 6), (2, 6), (4, 6)]  # type: ignore[attr-defined]
+    # dashes 7 pt on, 14 off, each line 7 pt after the one before (matplotlib scales a
+    # pattern by the line's width: the overlay's is 2.8, the others' 1.8)
+    dashes = [
+        tuple(
+            round(v * required[m].get_linewidth(), 6)  # type: ignore[attr-defined]
+            for v in (
+                required[m]._unscaled_dash_pattern[0],  # type: ignore[attr-defined]
+                *required[m]._unscaled_dash_pattern[1],  # type: ignore[attr-defined]
+            )
+        )
+        for m in shared
+    ]
+    assert dashes == [(0.0, 7.0, 14.0), (7.0, 7.0, 14.0), (14.0, 7.0, 14.0)]
+    assert required["kubenet"].get_linestyle() == "-"  # type: ignore[attr-defined]
+    assert required["kubenet"].get_markevery() == (0, 6)  # type: ignore[attr-defined]
+    said = {t.get_gid(): t.get_text().split("\n")[-1] for t in ax.texts}
+    assert said["label azure-cni-pod-subnet"] == "same line as azure-cni-overlay"
+    assert said["label azure-cni-pod-subnet-static"] == "same line as azure-cni-overlay"
+    assert "same line" not in said["label azure-cni-overlay"]
+
+
+def test_utilization_x_axis_follows_the_data() -> None:
+    # hub-spoke's fullest subnet is AGC at 99.6%: the axis ends at 100% + 10, not where the
+    # labels would once have pushed it (160%); a label with no room after its bar goes inside
+    # it, ending just before the bar's end, and every label stays inside its panel
+    from ipplan.report.charts.utilization import _x_end
+
+    plan = build_plan(load_scenario(Path("data/hub-spoke.yaml")))
+    fig = utilization_figure(plan)
+    assert [ax.get_xlim() for ax in fig.axes] == [(0, 110)] * 3
+    assert list(fig.axes[-1].get_xticks()) == [0, 20, 40, 60, 80, 100]
+    inside = {t.get_text(): (t.get_position()[0], t.get_ha()) for t in fig.axes[1].texts}
+    assert inside["250 of 251 IPs at peak (99.6%), reserved"] == (pytest.approx(98.6), "right")
+    assert inside["44 of 123 IPs at peak (35.8%)"] == (pytest.approx(36.8), "left")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        frame = ax.get_window_extent(renderer)
+        for text in ax.texts:
+            assert _inside(text.get_window_extent(renderer), frame), text.get_text()
+
+    # further only for a subnet above 100%, and at most to 160% (its bar cut there)
+    def end(*pcts: float) -> float:
+        return _x_end([replace_pct(p) for p in pcts])
+
+    assert (end(), end(35.5), end(100.0), end(120.4), end(900.0)) == (110, 110, 110, 130.4, 160)
+
+
+def replace_pct(pct: float) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(utilization_pct=pct)
+
+
+def test_comparison_marker_labels_stay_inside_their_panel() -> None:
+    # example.yaml: 43 planned nodes sit near the room panel's left edge (754 nodes at its
+    # right): "planned 43" starts at its line instead of being centred across the frame; the
+    # current /22 is centred on its line
+    fig = comparison_figure(build_plan(load_scenario(Path("data/example.yaml"))))
+    marks = {
+        t.get_text(): (t.get_ha(), t.get_position()[0])
+        for ax in fig.axes
+        for t in ax.texts
+        if not t.get_text().startswith(" ")
+    }
+    lines = [float(line.get_xdata()[0]) for ax in fig.axes for line in ax.get_lines()]
+    assert marks == {
+        "current /22": ("center", pytest.approx(lines[0])),
+        "planned 43": ("left", pytest.approx(lines[1])),
+    }
+    from ipplan.report.charts.comparison import _marker_label_x
+
+    # a 2-inch frame: centred where it fits, else from or to the line, never past an edge
+    assert _marker_label_x(0.5, "planned 43", 2.0) == (0.5, "center")
+    assert _marker_label_x(0.02, "planned 43", 2.0) == (0.02, "left")
+    assert _marker_label_x(0.97, "planned 43", 2.0) == (0.97, "right")
+    assert _marker_label_x(0.0, "planned 43", 2.0)[1] == "left"
+    assert _marker_label_x(0.0, "planned 43", 2.0)[0] > 0
+    assert _marker_label_x(1.0, "planned 43", 2.0)[0] < 1

@@ -96,6 +96,7 @@ class _Bar:
     text: str  # its label ("" for none)
     count: int  # subnets in it
     subnet_kind: str | None = None  # a platform subnet's kind (rule A24), for its colour
+    origins: frozenset[str] = frozenset()  # a band's: its subnets' origins
 
 
 def _strip_bars(vnet: VNetPlan, first: int, size: int, width_px: float) -> list[_Bar]:
@@ -151,7 +152,8 @@ def _merged(
                 low, high = subnets[0].cidr, subnets[-1].cidr
                 text = f"{len(subnets):,} small subnets\n{_ip(low.version, int(low.first))}"
                 text += f" - {_ip(high.version, int(high.last))}"
-                out.append(_Bar(x, end - x, "band", text, len(subnets)))
+                origins = frozenset(str(b.kind) for b in subnets)
+                out.append(_Bar(x, end - x, "band", text, len(subnets), origins=origins))
             else:
                 out.append(_Bar(x, end - x, "free", "", 0))
         run.clear()
@@ -248,10 +250,20 @@ def _strip(
             linewidth=0.6,
             hatch="||||" if band else None,
         )
+        if b.subnet_kind:
+            # a platform subnet is its kind's colour, its origin the colour of its foot
+            ax.broken_barh(
+                [(b.x, b.w)],
+                (0, _FOOT),
+                facecolors=BLOCK_COLORS[b.kind],
+                edgecolors="black",
+                linewidth=0.6,
+                gid=f"origin {b.kind}",
+            )
         if b.text and b.w * width_px > _text_px(b.text) + 8:
             ax.text(
                 b.x + b.w / 2,
-                0.5,
+                (1 + _FOOT) / 2 if b.subnet_kind else 0.5,
                 b.text,
                 ha="center",
                 va="center",
@@ -291,17 +303,23 @@ def _strip(
     ax.set_title(title, loc="left")
 
 
+#: a platform subnet's foot, in its block's height: the colour of its origin (existing,
+#: allocated or sized), under the colour of its kind
+_FOOT = 0.25
+
 _Strip = tuple[VNetPlan, int, int, int, str, float]
+#: what the strips draw: each bar's (kind, platform subnet kind), for the legend
+_Drawn = frozenset[tuple[str, str | None]]
 #: inches: one data unit of a strip, a strip's title, its tick labels, the suptitle
 _UNIT, _TITLE_H, _TICKS_H, _HEAD = 0.42, 0.3, 0.32, 0.45
 #: a strip's title's font size (matplotlib's axes.titlesize, as ipplan sets it)
 _TITLE_PT = 10.5
 
 
-def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], bool]:
+def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], _Drawn]:
     """The strips the map draws (a VNet's prefixes, and their zooms), each one's height in
-    data units (its callout rows), and whether any strip draws a dense run as one band: the
-    layout, computed without drawing."""
+    data units (its callout rows), and what their bars draw (block kinds, with the platform
+    subnet kind of each, and the dense-run band): the layout, computed without drawing."""
     strips: list[_Strip] = []
     vnets = drawn_vnets(plan.vnets)
     for vnet in vnets:
@@ -331,10 +349,13 @@ def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], boo
                         1.0,
                     )
                 )
-    heights, band = [], False
+    heights: list[float] = []
+    drawn: set[tuple[str, str | None]] = set()
     for i, (vnet, version, first, size, title, scale) in enumerate(strips):
         bars = _strip_bars(vnet, first, size, width_px)
-        band = band or any(b.kind == "band" for b in bars)
+        drawn.update((b.kind, b.subnet_kind) for b in bars)
+        # a band's subnets are on the map, merged into it: their origins stay in the legend
+        drawn.update((origin, None) for b in bars for origin in b.origins)
         spans, unlabelled = _spans(bars, width_px)
         rows = 1 + max((r for _, _, r in _callouts(spans, width_px)), default=-1)
         heights.append(_strip_top(rows))
@@ -343,20 +364,20 @@ def _strips(plan: Plan, width_px: float) -> tuple[list[_Strip], list[float], boo
         # the strip's width: a long VNet name ran off the page
         title = _wrap(title, width_px / _DPI, _TITLE_PT)
         strips[i] = (vnet, version, first, size, title, scale)
-    return strips, heights, band
+    return strips, heights, frozenset(drawn)
 
 
 def address_map_bands(plan: Plan) -> tuple[float, ...]:
     """Where address_map.png may be cut between VNets, in inches from its top (0 first, the
     height last), so a page prints it a VNet at a time at full size (issue 15)."""
-    strips, heights, band = _strips(plan, (CHART_WIDTH_IN - 1.2) * _DPI)
+    strips, heights, drawn = _strips(plan, (CHART_WIDTH_IN - 1.2) * _DPI)
     cuts, y = [0.0], _HEAD
     for i, ((vnet, _, _, _, title, _), h) in enumerate(zip(strips, heights, strict=True)):
         if i and vnet is not strips[i - 1][0]:
             cuts.append(y)
         y += _text_h(title, _TITLE_PT, _TITLE_H) + _UNIT * h + _TICKS_H
-    labels = [e.label for e in _legend_entries(plan, band)]
-    return (*cuts, y + _legend_height(_legend_columns(labels)))
+    labels = [e.label for e in _legend_entries(drawn)]
+    return (*cuts, y + _legend_height(_legend_columns(labels), _legend_title(drawn)))
 
 
 @dataclass(frozen=True)
@@ -369,19 +390,28 @@ class _Entry:
     hatch: str | None = None
 
 
-def _legend_entries(plan: Plan, band: bool) -> list[_Entry]:
-    """The legend's entries: the block kinds the drawn VNets hold, the platform subnet kinds
-    (rule A24), and the dense-run band when a strip draws one."""
-    present = {b.kind for v in drawn_vnets(plan.vnets) for b in v.blocks}
+def _legend_entries(drawn: _Drawn) -> list[_Entry]:
+    """The legend's entries, each for something the strips draw: the block origins (a
+    platform subnet's at its foot), the platform subnet kinds (rule A24), and the dense-run
+    band."""
+    kinds = {kind for kind, _ in drawn}
     entries = [
         _Entry(BLOCK_WORDS[k], BLOCK_COLORS[k], "#AAAAAA" if k == "free" else "black")
         for k in BLOCK_COLORS
-        if k in present
+        if k in kinds
     ]
-    entries += [_Entry(k, KIND_COLORS[k]) for k in _kinds_shown(plan)]
-    if band:
+    entries += [_Entry(k, KIND_COLORS[k]) for k in sorted({s for _, s in drawn if s})]
+    if "band" in kinds:
         entries.append(_Entry(_BAND_WORDS, _BAND_COLOR, hatch="||||"))
     return entries
+
+
+def _legend_title(drawn: _Drawn) -> str:
+    """The legend's title: how a platform subnet's block says both its kind and its origin
+    (none when no platform subnet is drawn)."""
+    if not any(s for _, s in drawn):
+        return ""
+    return "platform subnets: the colour is the kind, the stripe at the foot the origin"
 
 
 def _legend_columns(labels: Sequence[str]) -> tuple[int, int]:
@@ -397,13 +427,8 @@ def _legend_columns(labels: Sequence[str]) -> tuple[int, int]:
     return 1, len(widths)
 
 
-def _legend_height(layout: tuple[int, int]) -> float:
-    return 0.75 + 0.25 * (max(layout[1], 1) - 1)
-
-
-def _kinds_shown(plan: Plan) -> list[Any]:
-    """The platform subnet kinds the legend lists (rule A24)."""
-    return sorted({b.subnet_kind for v in plan.vnets for b in v.blocks if b.subnet_kind})
+def _legend_height(layout: tuple[int, int], title: str) -> float:
+    return 0.75 + 0.25 * (max(layout[1], 1) - 1) + (0.25 if title else 0.0)
 
 
 def address_map_figure(plan: Plan) -> Figure:
@@ -415,19 +440,20 @@ def address_map_figure(plan: Plan) -> Figure:
     """
     width = CHART_WIDTH_IN  # one chart width in the summary, legible when printed (issue 15)
     width_px = (width - 1.2) * _DPI
-    strips, heights, band = _strips(plan, width_px)
+    strips, heights, drawn = _strips(plan, width_px)
     vnets = drawn_vnets(plan.vnets)
     # laid out by hand in inches (one data unit of a strip is 0.42 in): no layout engine
     unit, ticks_h = _UNIT, _TICKS_H
-    entries = _legend_entries(plan, band)
+    entries = _legend_entries(drawn)
     legend = _legend_columns([e.label for e in entries])
+    legend_title = _legend_title(drawn)
     height = (
         _HEAD
         + sum(
             _text_h(s[4], _TITLE_PT, _TITLE_H) + unit * h + ticks_h
             for s, h in zip(strips, heights, strict=True)
         )
-        + _legend_height(legend)
+        + _legend_height(legend, legend_title)
     )
     fig = _figure(width, height, layout=False)
     hidden = len(plan.vnets) - len(vnets)
@@ -460,6 +486,8 @@ def address_map_figure(plan: Plan) -> Figure:
         ncols=legend[0],
         frameon=False,
         fontsize=_LEGEND_PT,
+        title=legend_title or None,
+        title_fontsize=_LEGEND_PT,
     )
     return fig
 

@@ -229,7 +229,7 @@ def comparison_figure(plan: Plan) -> Figure:
             (y, labelled[cluster.name, n], bool(bad[n]), n is cluster.network)
             for y, n in zip(ys, networks, strict=True)
         ]
-        panel = _Panel(top, plot_h, ys, networks, bad)
+        panel = _Panel(top, plot_h, ys, networks, bad, unit)
 
         # 1. VNet IPs consumed; the model names (and why a model is infeasible) label its rows
         vnet_ips = [rows[n].vnet_ips for n in networks]
@@ -317,6 +317,7 @@ class _Panel:
     ys: Sequence[float]
     networks: Sequence[Network]
     bad: Mapping[Network, Sequence[str]]
+    width: float  # the frame's width (inches)
 
     def bars(
         self, ax: Axes, values: Sequence[float], texts: Sequence[str], end: float
@@ -355,16 +356,23 @@ class _Panel:
             linewidth=1.2,
             zorder=0.9,
         )
-        ax.annotate(
-            label,
-            (x, top),
-            ha="center",
-            va="bottom",
-            fontsize=8.5,
-            bbox=_LABEL_BOX,
-            zorder=3,
-            annotation_clip=False,
-        )
+        at, ha = _marker_label_x(x, label, self.width)
+        ax.text(at, top, label, ha=ha, va="bottom", fontsize=8.5, bbox=_LABEL_BOX, zorder=3)
+
+
+def _marker_label_x(x: float, label: str, width_in: float) -> tuple[float, str]:
+    """Where a reference line's *label* goes over a frame *width_in* wide, and how it is
+    aligned there: centred on the line at *x* (a share of the frame's width) when that keeps
+    it inside the frame; else starting at the line (a line near the left edge) or ending at it
+    (near the right edge); a label wider than what is left beside the line ends at that edge.
+    """
+    half = (_text_px(label, 8.5) / _DPI / 2 + _BOX_PAD_IN) / width_in  # of the frame's width
+    if half <= x <= 1 - half:
+        return x, "center"
+    pad = _BOX_PAD_IN / width_in
+    if x < half:  # near the left edge: the label starts at the line, and ends in the frame
+        return min(max(x, pad), 1 - 2 * half + pad), "left"
+    return max(min(x, 1 - pad), 2 * half - pad), "right"
 
 
 #: a panel's frame: matplotlib's axes frame (axes.linewidth)
@@ -374,6 +382,8 @@ _TITLE_PAD = 14 / 72
 
 #: a white box behind a bar label, tight enough not to notch the bar it follows
 _LABEL_BOX = {**_BOX, "pad": 0.1}
+#: how far that box reaches beyond its text, in inches (its pad is a share of the font size)
+_BOX_PAD_IN = 0.1 * 8.5 / 72
 
 
 def _fit(values: list[int], texts: list[str], width_in: float) -> float:

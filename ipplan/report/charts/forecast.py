@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ipplan.core.answers import clusters_that_matter
@@ -46,6 +46,9 @@ _HEAD_PT = 10.5
 #: the top of the figure (its title) and the line under the legend that says how many
 #: clusters are left out, when some are
 _TITLE_H, _NOTE = 0.45, 0.3
+#: a line's markers, every so many months; lines drawn on one another share them out, and
+#: their dashes too, each this long (points)
+_MARK_EVERY, _DASH_PT = 6, 7.0
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,16 @@ class _Line:
     model: str
     own: bool
     series: Series | None  # None: nothing sized
-    label: str  # two or three lines: the model and its status, then the resource
+    label: str  # the model and its status, the resource, and what the line does off scale
     alert: bool  # infeasible now, or runs out within the horizon
+    shares: tuple[float, ...] = ()  # % of capacity month by month (none: no line to draw)
+    #: where the line leaves the top of the scale for good, in months (None: it ends on the
+    #: scale; 0.0 with ``off`` when it is above the scale from month 0)
+    exit: float | None = None
+    off: bool = False  # above the scale every month: no line is drawn, the label says so
+    #: the lines drawn on exactly this one (in the panel's order, this line first), each with
+    #: its own dash and marker phase so that every colour shows (issue: lines at one value)
+    shared: tuple[str, ...] = ()
 
 
 def _drawn(series: Series | None) -> bool:
@@ -104,10 +115,44 @@ def _fit(text: str, weight: str) -> str:
     return _wrap(text, _LABEL_W, _LABEL_PT, weight)
 
 
+def _shares(forecast: Forecast, series: Series | None) -> tuple[float, ...]:
+    """*series* in % of its capacity, month by month (none when it has no line)."""
+    if series is None or not _drawn(series):
+        return ()
+    return tuple(series.utilization_pct(m) or 0.0 for m in range(len(forecast.months)))
+
+
+def _exit(shares: tuple[float, ...]) -> float | None:
+    """Where a line ending above the scale (TOP_PCT) leaves it for good, in months, the
+    segments between months straight as drawn (0.0 when it is above it every month); None
+    when it ends on the scale."""
+    if not shares or shares[-1] <= TOP_PCT:
+        return None
+    last = max((m for m, v in enumerate(shares) if v <= TOP_PCT), default=None)
+    if last is None:
+        return 0.0
+    low, high = shares[last], shares[last + 1]
+    return last + (TOP_PCT - low) / (high - low)
+
+
+def _off_words(forecast: Forecast, shares: tuple[float, ...], exit: float | None) -> str:
+    """What the label says of a line that leaves the scale: from which month it is above it,
+    or that it is above it from the start (so no line is drawn), with its share then."""
+    if exit is None:
+        return ""
+    if exit == 0.0:
+        return (
+            f"\u2191 off the scale, no line: {_n(shares[0])}% of capacity in {forecast.months[0]}"
+        )
+    month = forecast.months[min(int(exit) + 1, len(shares) - 1)]
+    return f"\u2191 off the scale (above {TOP_PCT}%) from {month}"
+
+
 def _lines(plan: Plan, cluster: Cluster, models: list[str]) -> list[_Line]:
     """The lines of *cluster*'s panel: each model compared, and its own (the plan as written)."""
     forecast = plan.forecast
     out = []
+    drawn: dict[tuple[float, ...], list[str]] = {}  # each drawn line's shares: its models
     for model in models:
         own = model == cluster.network.value
         if not own and model not in forecast.models:
@@ -120,12 +165,33 @@ def _lines(plan: Plan, cluster: Cluster, models: list[str]) -> list[_Line]:
             f"{model}{' (current)' if own else ''}: {_status(forecast, series, rules)}",
             "bold" if own else "normal",
         )
+        weight = "bold" if own else "normal"
+        shares = _shares(forecast, series)
+        exit = _exit(shares)
+        off = exit == 0.0
+        # what is drawn: the shares up to the top of the scale, where the line leaves it
+        seen = (
+            drawn.setdefault(tuple(min(v, TOP_PCT) for v in shares), [])
+            if shares and not off
+            else []
+        )
+        same = f"same line as {seen[0]}" if seen else ""
+        seen.append(model)
         label = "\n".join(
-            filter(None, (head, _resource_words(series, "bold" if own else "normal")))
+            filter(
+                None,
+                (
+                    head,
+                    _resource_words(series, weight),
+                    _fit(_off_words(forecast, shares, exit), weight),
+                    _fit(same, weight),
+                ),
+            )
         )
         runs_out = series is not None and series.exhaustion_month is not None
-        out.append(_Line(model, own, series, label, bool(rules) or runs_out))
-    return out
+        out.append(_Line(model, own, series, label, bool(rules) or runs_out, shares, exit, off))
+    groups = {model: tuple(models) for models in drawn.values() for model in models}
+    return [replace(line, shared=groups.get(line.model, ())) for line in out]
 
 
 def _label_h(line: _Line) -> float:
@@ -224,27 +290,35 @@ def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> 
     ax.axhspan(100, TOP_PCT, color=ALERT, alpha=0.07, linewidth=0)
     ax.axhline(100, color="black", linewidth=1.3)
     ax.axhline(forecast.warn_at_pct, color="black", linestyle=":", linewidth=1)
-    ends = []
+    x_end = max(months[-1], 1)
+    ends = []  # where each label wants to be, in % (above TOP_PCT: only its order at the top)
+    starts: list[tuple[float, float] | None] = []  # each leader's start, in axes fractions
     for line in lines:
-        s = line.series
-        if s is None or not _drawn(s):
-            # no line: what has run out (kubenet past its retirement) labelled at the top
-            ends.append(TOP_PCT if line.alert else 0.0)
+        share = list(line.shares)
+        if not share or line.off:
+            # no line: what has run out (kubenet past its retirement) or what is above the
+            # scale from the start labelled at the top, with no leader
+            ends.append(TOP_PCT if line.alert or line.off else 0.0)
+            starts.append(None)
             continue
-        share = [s.utilization_pct(m) or 0.0 for m in months]
         color = MODEL_COLORS.get(line.model, "black")
+        width = 2.8 if line.own else 1.8
+        # lines on one another: each its share of every dash and its own marker months
+        k, i = max(len(line.shared), 1), max(line.shared.index(line.model), 0) if line.shared else 0
+        dash = (i * _DASH_PT / width, (_DASH_PT / width, (k - 1) * _DASH_PT / width))
         ax.plot(
             months,
             share,
             color=color,
-            linewidth=2.8 if line.own else 1.8,
+            linewidth=width,
+            linestyle="-" if k == 1 else dash,
             marker=MODEL_MARKERS.get(line.model, "o"),
-            markevery=6,
+            markevery=(i * _MARK_EVERY // k, _MARK_EVERY),
             markersize=5,
             zorder=3 if line.own else 2,
             gid=f"required {line.model}",
         )
-        m = s.exhaustion_month
+        m = line.series.exhaustion_month if line.series is not None else None
         if m is not None and share[m] <= TOP_PCT:
             ax.plot(
                 [m],
@@ -257,19 +331,30 @@ def _panel(ax: Axes, forecast: Forecast, lines: list[_Line], panel_h: float) -> 
                 zorder=5,
                 gid="runs-out",
             )
-        ends.append(min(max(share[-1], 0.0), TOP_PCT))
+        if line.exit is None:
+            ends.append(max(share[-1], 0.0))
+            starts.append((1.0, ends[-1] / TOP_PCT))
+        else:
+            # the leader starts where the line leaves the top of the scale, dotted (it is
+            # no data): two lines that leave it never share the top right corner. Their labels
+            # go first at the top, the earlier one's higher: the longer a leader runs across
+            # the panel, the flatter it is, in the band above capacity, not across the lines
+            ends.append(TOP_PCT + 2 - line.exit / x_end)
+            starts.append((line.exit / x_end, 1.0))
     wanted = [end / TOP_PCT * panel_h for end in ends]
     heights = [_label_h(line) for line in lines]
     placed = _spread(wanted, heights, panel_h)
     x_label = 1 + _GAP / _PLOT_W
-    for line, end, at in zip(lines, wanted, placed, strict=True):
+    for line, start, at in zip(lines, starts, placed, strict=True):
         color = MODEL_COLORS.get(line.model, "black")
-        if _drawn(line.series):
+        if start is not None:
+            clipped = line.exit is not None
             ax.plot(
-                [1, x_label - 0.01],
-                [end / panel_h, at / panel_h],
+                [start[0], x_label - 0.01],
+                [start[1], at / panel_h],
                 color=color,
-                linewidth=1,
+                linewidth=1.2 if clipped else 1,
+                linestyle=":" if clipped else "-",
                 transform=ax.transAxes,
                 clip_on=False,
                 gid=f"leader {line.model}",

@@ -63,7 +63,8 @@ KIND_COLORS: dict[str, str] = {
     SubnetKind.BASTION.value: "#77AADD",
     SubnetKind.VPN_GATEWAY.value: "#99DDFF",
     SubnetKind.EXPRESSROUTE_GATEWAY.value: "#99DDFF",
-    SubnetKind.ROUTE_SERVER.value: "#44BB99",
+    # Tol's muted rose: his light mint was too near "sized" (BLOCK_COLORS) to tell apart
+    SubnetKind.ROUTE_SERVER.value: "#CC6677",
     SubnetKind.APPLICATION_GATEWAY.value: "#BBCC33",
     SubnetKind.APP_GATEWAY_FOR_CONTAINERS.value: "#AAAA00",
     SubnetKind.API_SERVER.value: "#E5C494",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +155,34 @@ def _bar_label(s: Any, warn_at: int) -> str:
     )
 
 
+#: the x axis runs this far past 100% (or past the fullest subnet above 100%), in %
+_X_MARGIN_PCT = 10.0
+#: and never past this: a subnet fuller still has its bar cut at the axis's end (its label
+#: says its share)
+_X_MAX_PCT = 150.0 + _X_MARGIN_PCT
+
+
+def _x_end(shown: Sequence[Any]) -> float:
+    """Where the x axis ends, in %: 100% and a margin, further only for a subnet above 100%,
+    and at most ``_X_MAX_PCT`` (the data, not the labels, sets the scale)."""
+    fullest = max((float(s.utilization_pct) for s in shown), default=0.0)
+    return min(max(100.0, fullest) + _X_MARGIN_PCT, _X_MAX_PCT)
+
+
+def _label_x(bar: float, text_px: float, top: float, axes_px: float) -> tuple[float, str]:
+    """Where a peak bar's label goes, in %, and how it is aligned: after the bar's end *bar*
+    when its *text_px* fits before the axis's end *top*; else inside the bar, ending just
+    before its end (its white box keeps it readable on the bar); a bar too short for that
+    too has the label start at the axis's left end."""
+    px_per_pct = axes_px / top
+    room = (text_px + 8) / px_per_pct  # the label, its box and a gap, in %
+    if bar + room <= top:
+        return bar + 1, "left"
+    if bar - room >= 0:
+        return bar - 1, "right"
+    return 1.0, "left"
+
+
 def utilization_bands(plan: Plan) -> tuple[float, ...]:
     """Where utilization.png may be cut between VNets, in inches from its top, so a page prints
     it a few VNets at a time at full size (issue 15): the layout :func:`utilization_figure`
@@ -193,15 +222,8 @@ def utilization_figure(plan: Plan) -> Figure:
         rect = (left / width, y / height, (width - left - 0.25) / width, h / height)
         axes.append(fig.add_axes(rect))
         y -= gap
-    # the axis ends where every bar's label (drawn after its bar) still fits inside it
+    top = _x_end(shown)
     axes_px = (width - left - 0.25) * _DPI
-    top = 110.0
-    for s in shown:
-        at = min(s.utilization_pct, 150.0) + 1
-        share = (
-            _text_px(_bar_label(s, warn_at), 8.5, "bold" if _tag(s) else "normal") + 8
-        ) / axes_px
-        top = max(top, at / max(1 - share, 0.2))
     for ax, vnet, title in zip(axes, vnets, panels.titles, strict=True):
         subnets = by_vnet[vnet][::-1]  # first subnet on top
         ys = range(len(subnets))
@@ -221,15 +243,21 @@ def utilization_figure(plan: Plan) -> Figure:
             linewidth=0.4,
         )
         for y, s in zip(ys, subnets, strict=True):
+            text = _bar_label(s, warn_at)
+            weight = "bold" if _tag(s) else "normal"
+            at, ha = _label_x(
+                min(s.utilization_pct, top), _text_px(text, 8.5, weight), top, axes_px
+            )
             ax.text(
-                min(s.utilization_pct, top) + 1,
+                at,
                 y - 0.18,
-                _bar_label(s, warn_at),
+                text,
+                ha=ha,
                 va="center",
                 bbox=_BOX,
                 fontsize=8.5,
                 color=ALERT if s.status == "full" else "black",
-                fontweight="bold" if _tag(s) else "normal",
+                fontweight=weight,
             )
         ax.set_yticks(list(ys), [labels[id(s)] for s in subnets], fontsize=8.5)
         for label, s in zip(ax.get_yticklabels(), subnets, strict=True):
@@ -239,7 +267,7 @@ def utilization_figure(plan: Plan) -> Figure:
         ax.axvline(100, color="black", linewidth=1.2)
         ax.axvline(warn_at, color="black", linewidth=1, linestyle="--")
         ax.set_xlim(0, top)
-        ax.set_xticks(range(0, int(top) + 1, 20 if top <= 160 else 40))
+        ax.set_xticks(range(0, int(top) + 1, 20))
         ax.set_ylim(-0.7, len(subnets) - 0.3)
         ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
