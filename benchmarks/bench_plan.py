@@ -178,7 +178,10 @@ def _command(scenario: Path, out: Path, script: str | None = None) -> tuple[floa
         command = ["-c", script, str(scenario), str(out)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, *command], check=True, stdout=subprocess.DEVNULL)
+    # its warnings go to stderr, as every command says them: not into the table
+    subprocess.run(
+        [sys.executable, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
