@@ -81,9 +81,15 @@ class _Page(html.parser.HTMLParser):
         self._in: str | None = None
         self._td_class = ""
         self._buffer: list[str] = []
+        self._columns: dict[int, list[tuple[str, str]]] = {}  # the table's cells by column
+        self._column = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if tag == "table":
+            self._columns = {}
+        elif tag == "tr":
+            self._column = 0
         if tag == "figure":
             self._figure = a.get("id") or ""
             self.images.append((self._figure, ""))
@@ -108,9 +114,16 @@ class _Page(html.parser.HTMLParser):
         if tag == "figcaption" and self._in == "figcaption":
             self.captions.append(text)
         elif tag == "td" and self._in == "td":
-            if re.fullmatch(r"[\d,]+", text):
-                self.numeric_cells += 1
-                self.numeric_left += self._td_class != "n"
+            self._columns.setdefault(self._column, []).append((text, self._td_class))
+            self._column += 1
+        elif tag == "table":
+            # a numeric column (numbers only, "-" for none) is right-aligned; a column that also
+            # holds words (max pods per pool: "system 110, user 30") reads as text
+            for cells in self._columns.values():
+                numbers = [c for t, c in cells if re.fullmatch(r"[\d,.]+", t)]
+                if numbers and all(re.fullmatch(r"[\d,.]+|-", t) for t, _ in cells):
+                    self.numeric_cells += len(numbers)
+                    self.numeric_left += sum(c != "n" for c in numbers)
         elif tag == "p" and self._in == "provenance":
             self.provenance = text
         if tag == "figure":
