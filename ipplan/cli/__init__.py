@@ -310,7 +310,6 @@ def compare(
             pool.pod_subnet, _option_prefixlen("--pod-subnet", pod_subnet)
         )
     rows = []
-    problems = []  # each model's problems, each ending with its rule id, for its INFEASIBLE line
     service_ips = 0  # the same under every model (rule A11)
     for model in models:
         estimate = evaluate([cluster], subnets, model)
@@ -318,11 +317,7 @@ def compare(
         row = asdict(comparison(estimate, "cluster"))
         del row["cluster"]
         rows.append(row)
-        errors = estimate.problems_of("cluster", Severity.ERROR)
-        problems.append(
-            "; ".join(compare_words(f"{p.message}; {p.fix} ({cite([p.rule])})") for p in errors)
-        )
-    notes = _compare_notes(rows, problems)
+    notes = _compare_notes(rows)
     if service_cidr is not None:  # what the service CIDR given holds, since no row shows it
         notes.append(
             f"service CIDR {service}: {service_ips:,} ClusterIP "
@@ -343,9 +338,9 @@ def parse_network_option(option: str, value: str) -> IPNetwork:
         raise ScenarioError(f"{option}: {err}") from None
 
 
-def _compare_notes(rows: list[dict[str, object]], problems: list[str]) -> list[str]:
-    """Room to grow, the pod density and the problems of each model (*problems*, one string per
-    row), under the table; the warnings go to stderr."""
+def _compare_notes(rows: list[dict[str, object]]) -> list[str]:
+    """Room to grow, the pod density and the problems of each model (the row's, each with its
+    rule, in compare's words), under the table; the warnings go to stderr."""
     notes = []
     if len(rows) > 1 and any(r["max_pods_default"] for r in rows):
         notes.append(
@@ -353,7 +348,7 @@ def _compare_notes(rows: list[dict[str, object]], problems: list[str]) -> list[s
             + ", ".join(f"{r['network']} {r['max_pods']}" for r in rows if r["max_pods_default"])
             + "); give --max-pods to compare every model at one density"
         )
-    for row, problem in zip(rows, problems, strict=True):
+    for row in rows:
         name = row["network"]
         limited_by = str(row["room_limited_by"])
         # rule A18: no room (a limit broken with the pool at 0 nodes) is said, never a count
@@ -363,7 +358,7 @@ def _compare_notes(rows: list[dict[str, object]], problems: list[str]) -> list[s
         if row["feasible"] and not no_room:
             notes.append(f"{name}: room for {row['room_nodes']:,} nodes; limited by {limited_by}")
         elif not row["feasible"]:
-            notes.append(f"{name}: INFEASIBLE: {problem}")
+            notes.append(f"{name}: INFEASIBLE: {compare_words(str(row['problems']))}")
     return notes
 
 
